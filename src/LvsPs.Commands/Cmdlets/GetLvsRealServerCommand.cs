@@ -1,0 +1,43 @@
+using System.Management.Automation;
+using System.Net;
+using LvsPs.Model;
+
+namespace LvsPs.Commands;
+
+/// <summary>Get-LvsRealServer: lists real servers, of one virtual service or of all.</summary>
+[Cmdlet(VerbsCommon.Get, "LvsRealServer")]
+[OutputType(typeof(RealServer))]
+public sealed class GetLvsRealServerCommand : LvsCmdlet
+{
+    /// <summary>The virtual service whose real servers to list; all services when omitted.</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [VirtualServiceTransformation]
+    [ArgumentCompleter(typeof(VirtualServiceCompleter))]
+    public VirtualServiceId? VirtualService { get; set; }
+
+    /// <summary>Only real servers with this address.</summary>
+    [Parameter(Position = 1)]
+    [IPAddressTransformation]
+    [ArgumentCompleter(typeof(RealServerAddressCompleter))]
+    public IPAddress? Address { get; set; }
+
+    /// <summary>Only real servers on this port.</summary>
+    [Parameter]
+    public int Port { get; set; } = -1;
+
+    protected override void ProcessRecord()
+    {
+        Try(() =>
+        {
+            IEnumerable<VirtualService> services = VirtualService is null
+                ? Director.GetServices()
+                : new[] { Director.GetService(VirtualService) ?? throw LvsException.ServiceNotFound(VirtualService) };
+            foreach (var rs in services.SelectMany(s => s.RealServers))
+            {
+                if (Address is not null && !rs.Address.Equals(Address)) continue;
+                if (Port >= 0 && rs.Port != Port) continue;
+                WriteObject(rs);
+            }
+        });
+    }
+}

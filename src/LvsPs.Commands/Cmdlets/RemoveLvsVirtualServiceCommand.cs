@@ -1,0 +1,25 @@
+using System.Management.Automation;
+using LvsPs.Model;
+
+namespace LvsPs.Commands;
+
+/// <summary>Remove-LvsVirtualService: deletes a virtual service (ipvsadm -D).</summary>
+[Cmdlet(VerbsCommon.Remove, "LvsVirtualService", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(void))]
+public sealed class RemoveLvsVirtualServiceCommand : LvsCmdlet
+{
+    /// <summary>The service to delete: its identity string or an object from Get-LvsVirtualService.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [VirtualServiceTransformation]
+    [ArgumentCompleter(typeof(VirtualServiceCompleter))]
+    public VirtualServiceId VirtualService { get; set; } = null!;
+
+    protected override void ProcessRecord()
+    {
+        Try(() =>
+        {
+            if (Director.GetService(VirtualService) is null) throw LvsException.ServiceNotFound(VirtualService);
+            if (ShouldProcess(VirtualService.ToString(), "Remove virtual service")) Director.DeleteService(VirtualService);
+        });
+    }
+}

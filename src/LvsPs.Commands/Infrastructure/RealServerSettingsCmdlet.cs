@@ -1,0 +1,89 @@
+using System.Management.Automation;
+using System.Net;
+using LvsPs.Model;
+
+namespace LvsPs.Commands;
+
+/// <summary>
+/// A real server of a virtual service, named by -VirtualService, -Address and -Port (the port defaults to the
+/// service's, as in ipvsadm), with the settings Add- and Set-LvsRealServer share (ipvsadm -a / -e options).
+/// </summary>
+public abstract class RealServerSettingsCmdlet : LvsCmdlet
+{
+    /// <summary>The virtual service: its identity string (tcp/192.168.0.1:80) or an object from Get-LvsVirtualService.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [VirtualServiceTransformation]
+    [ArgumentCompleter(typeof(VirtualServiceCompleter))]
+    public VirtualServiceId VirtualService { get; set; } = null!;
+
+    /// <summary>The real server's address (RIP).</summary>
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [IPAddressTransformation]
+    [ArgumentCompleter(typeof(RealServerAddressCompleter))]
+    [Alias("RealServerAddress", "RIP")]
+    public IPAddress Address { get; set; } = null!;
+
+    /// <summary>The real server's port; defaults to the virtual service's port.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public int Port { get; set; } = -1;
+
+    /// <summary>Weight 0..65535 (ipvsadm -w); 0 quiesces the real server: no new connections, existing ones continue.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public int Weight { get; set; } = 1;
+
+    /// <summary>Forwarding method: Masquerade (NAT, the default), DirectRoute or Tunnel; the last two need the kernel backend.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("Method")]
+    public ForwardingMethod Forwarding { get; set; } = ForwardingMethod.Masquerade;
+
+    /// <summary>Upper connection threshold (ipvsadm -x); 0 for none.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public uint UpperThreshold { get; set; }
+
+    /// <summary>Lower connection threshold (ipvsadm -y); 0 for none.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public uint LowerThreshold { get; set; }
+
+    /// <summary>Tunnel encapsulation for -Forwarding Tunnel: IpIp (default), Gue or Gre.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public TunnelType TunnelType { get; set; } = TunnelType.IpIp;
+
+    /// <summary>GUE tunnel destination port.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public ushort TunnelPort { get; set; }
+
+    /// <summary>Tunnel checksum options.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public TunnelFlags TunnelFlags { get; set; }
+
+    protected bool IsBound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
+
+    /// <summary>The real server's identity, with the port defaulted to the service's.</summary>
+    protected RealServerId ResolveId()
+    {
+        int port = IsBound(nameof(Port)) && Port >= 0 ? Port : VirtualService.Port;
+        if (port is < 0 or > 65535)
+        {
+            throw LvsException.InvalidArgument("InvalidPort", $"Port {Port} is out of range; allowed: 0..65535.", Port);
+        }
+        return RealServerId.Create(Address, (ushort)port);
+    }
+
+    /// <summary>Applies the parameters the user gave over <paramref name="current"/>.</summary>
+    protected RealServerSettings ApplyTo(RealServerSettings current)
+    {
+        var s = current;
+        if (IsBound(nameof(Weight))) s = s with { Weight = Weight };
+        if (IsBound(nameof(Forwarding))) s = s with { Forwarding = Forwarding };
+        if (IsBound(nameof(UpperThreshold))) s = s with { UpperThreshold = UpperThreshold };
+        if (IsBound(nameof(LowerThreshold))) s = s with { LowerThreshold = LowerThreshold };
+        if (IsBound(nameof(TunnelType))) s = s with { TunnelType = TunnelType };
+        if (IsBound(nameof(TunnelPort))) s = s with { TunnelPort = TunnelPort };
+        if (IsBound(nameof(TunnelFlags))) s = s with { TunnelFlags = TunnelFlags };
+        return s.Validate();
+    }
+
+    /// <summary>The real server as the director reports it after a change (for -PassThru).</summary>
+    protected RealServer? Lookup(RealServerId id) =>
+        Director.GetService(VirtualService)?.RealServers.FirstOrDefault(r => r.Id == id);
+}

@@ -1,0 +1,64 @@
+using System.Management.Automation;
+using LvsPs.Model;
+
+namespace LvsPs.Commands;
+
+/// <summary>The settings a virtual service takes, shared by New- and Set-LvsVirtualService (ipvsadm -A / -E options).</summary>
+public abstract class ServiceSettingsCmdlet : LvsCmdlet
+{
+    /// <summary>Scheduler name (ipvsadm -s).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(SchedulerCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string Scheduler { get; set; } = VirtualServiceSettings.DefaultScheduler;
+
+    /// <summary>Makes the service persistent (ipvsadm -p); with -PersistenceTimeout the timeout, else 300 s.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public SwitchParameter Persistent { get; set; }
+
+    /// <summary>Persistence timeout in seconds; implies -Persistent. 0 turns persistence off.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public uint PersistenceTimeout { get; set; }
+
+    /// <summary>Persistence granularity (ipvsadm -M): an IPv4 netmask such as 255.255.255.0, or a prefix length.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("Netmask")]
+    public string? PersistenceNetmask { get; set; }
+
+    /// <summary>One-packet scheduling for UDP (ipvsadm -o).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public SwitchParameter OnePacket { get; set; }
+
+    /// <summary>Scheduler flags (ipvsadm -b): Fallback and Port for sh and mh.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public SchedulerFlags SchedulerFlags { get; set; }
+
+    /// <summary>Persistence engine (ipvsadm --pe), such as sip.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? PersistenceEngine { get; set; }
+
+    protected bool IsBound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
+
+    /// <summary>Applies the parameters the user gave over <paramref name="current"/>.</summary>
+    protected VirtualServiceSettings ApplyTo(VirtualServiceSettings current)
+    {
+        var s = current;
+        if (IsBound(nameof(Scheduler))) s = s with { Scheduler = Scheduler };
+        if (IsBound(nameof(PersistenceTimeout)))
+        {
+            s = s with { PersistenceTimeout = PersistenceTimeout };
+        }
+        else if (IsBound(nameof(Persistent)))
+        {
+            s = s with { PersistenceTimeout = Persistent ? (s.IsPersistent ? s.PersistenceTimeout : Validation.DefaultPersistenceTimeout) : 0 };
+        }
+        if (IsBound(nameof(PersistenceNetmask)))
+        {
+            s = s with { Netmask = string.IsNullOrEmpty(PersistenceNetmask) ? uint.MaxValue : NetmaskText.Parse(PersistenceNetmask, s.Id.AddressFamily) };
+        }
+        if (IsBound(nameof(OnePacket))) s = s with { OnePacket = OnePacket };
+        if (IsBound(nameof(SchedulerFlags))) s = s with { SchedulerFlags = SchedulerFlags };
+        if (IsBound(nameof(PersistenceEngine))) s = s with { PersistenceEngine = string.IsNullOrEmpty(PersistenceEngine) ? null : PersistenceEngine };
+        return s.Validate();
+    }
+}

@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using LvsPs.Model;
+
+namespace LvsPs.Engine.Connections;
+
+/// <summary>
+/// All live entries of the managed engine (its ip_vs_conn table). A sweep once a second expires entries that have been
+/// idle longer than their state's timeout, as IPVS's per-connection timers do.
+/// </summary>
+internal sealed class ConnectionTable : IDisposable
+{
+    private readonly ConcurrentDictionary<long, EngineConnection> _entries = new();
+    private readonly Func<LvsTimeouts> _timeouts;
+    private readonly Timer _sweeper;
+
+    public ConnectionTable(Func<LvsTimeouts> timeouts)
+    {
+        _timeouts = timeouts;
+        _sweeper = new Timer(_ => Sweep(Environment.TickCount64), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    }
+
+    public int Count => _entries.Count;
+
+    public void Add(EngineConnection connection) => _entries[connection.Id] = connection;
+
+    /// <summary>Removes and expires an entry; false when it was already gone.</summary>
+    public bool Remove(EngineConnection connection)
+    {
+        if (!_entries.TryRemove(connection.Id, out _)) return false;
+        connection.Expire();
+        return true;
+    }
+
+    /// <summary>Expires every entry idle past its timeout at <paramref name="now"/> (ms ticks).</summary>
+    public void Sweep(long now)
+    {
+        var timeouts = _timeouts();
+        foreach (var entry in _entries.Values)
+        {
+            if (now - entry.LastActivity >= (long)entry.IdleTimeout(timeouts).TotalMilliseconds)
+            {
+                Remove(entry);
+            }
+        }
+    }
+
+    public void SampleAll()
+    {
+        foreach (var entry in _entries.Values) entry.Sample();
+    }
+
+    public IEnumerable<EngineConnection> Entries => _entries.Values;
+
+    public IReadOnlyList<LvsConnection> Snapshot()
+    {
+        var timeouts = _timeouts();
+        long now = Environment.TickCount64;
+        return _entries.Values.OrderBy(e => e.Id).Select(e => e.ToModel(timeouts, now)).ToList();
+    }
+
+    public void Dispose()
+    {
+        _sweeper.Dispose();
+        foreach (var entry in _entries.Values) Remove(entry);
+    }
+}

@@ -1,0 +1,110 @@
+using System.Net;
+using LvsPs.Model;
+using LvsPs.Scheduling;
+
+namespace LvsPs.Engine.Connections;
+
+/// <summary>
+/// One entry of the managed engine's connection table: a client's connection (TCP) or flow (UDP) bound to a real
+/// server. It counts itself in its destination's active/inactive counters as IPVS does: a TCP connection is active
+/// while established and inactive once either side has closed; UDP flows are always inactive.
+/// </summary>
+internal abstract class EngineConnection
+{
+    private static long s_nextId;
+    private long _lastActivity;
+    private int _unbound;
+
+    protected EngineConnection(ManagedService service, RealServerRuntime realServer, IPEndPoint client, bool active)
+    {
+        Id = Interlocked.Increment(ref s_nextId);
+        Service = service;
+        RealServer = realServer;
+        Client = client;
+        Active = active;
+        Touch();
+        realServer.Destination.BindConnection(active);
+        service.Stats.AddConnection();
+        realServer.Stats.AddConnection();
+    }
+
+    public long Id { get; }
+
+    public ManagedService Service { get; }
+
+    public RealServerRuntime RealServer { get; }
+
+    public IPEndPoint Client { get; }
+
+    /// <summary>Counted as active (ActiveConn) rather than inactive (InActConn).</summary>
+    public bool Active { get; private set; }
+
+    public abstract LvsProtocol Protocol { get; }
+
+    /// <summary>The IPVS name of the state (ESTABLISHED, FIN_WAIT, TIME_WAIT, CLOSE, UDP).</summary>
+    public abstract string State { get; }
+
+    /// <summary>How long the entry may stay idle in its present state, from the director's timeouts.</summary>
+    public abstract TimeSpan IdleTimeout(LvsTimeouts timeouts);
+
+    public long LastActivity => Volatile.Read(ref _lastActivity);
+
+    public void Touch() => Volatile.Write(ref _lastActivity, Environment.TickCount64);
+
+    /// <summary>Moves the entry between ActiveConn and InActConn.</summary>
+    protected void SetActive(bool active)
+    {
+        lock (this)
+        {
+            if (Active == active || Volatile.Read(ref _unbound) != 0) return;
+            Active = active;
+            RealServer.Destination.SetConnectionActive(active);
+        }
+    }
+
+    /// <summary>Takes the entry out of its destination's counters; idempotent.</summary>
+    protected void Unbind()
+    {
+        lock (this)
+        {
+            if (Interlocked.Exchange(ref _unbound, 1) != 0) return;
+            RealServer.Destination.UnbindConnection(Active);
+        }
+    }
+
+    public void AddIn(long packets, long bytes)
+    {
+        Service.Stats.AddIn(packets, bytes);
+        RealServer.Stats.AddIn(packets, bytes);
+    }
+
+    public void AddOut(long packets, long bytes)
+    {
+        Service.Stats.AddOut(packets, bytes);
+        RealServer.Stats.AddOut(packets, bytes);
+    }
+
+    /// <summary>Brings packet counters up to date (TCP reads TCP_INFO); called by the estimator tick.</summary>
+    public virtual void Sample() { }
+
+    /// <summary>Ends the entry: closes what it holds and leaves the destination's counters. Called once by the table.</summary>
+    public abstract void Expire();
+
+    public LvsConnection ToModel(LvsTimeouts timeouts, long now)
+    {
+        var left = IdleTimeout(timeouts) - TimeSpan.FromMilliseconds(now - LastActivity);
+        return new LvsConnection
+        {
+            Protocol = Protocol,
+            ClientAddress = Client.Address,
+            ClientPort = (ushort)Client.Port,
+            VirtualAddress = Service.Settings.Id.Address!,
+            VirtualPort = Service.Settings.Id.Port,
+            DestinationAddress = RealServer.EndPoint.Address,
+            DestinationPort = (ushort)RealServer.EndPoint.Port,
+            State = State,
+            Expires = left < TimeSpan.Zero ? TimeSpan.Zero : left,
+            Active = Active,
+        };
+    }
+}

@@ -1,0 +1,283 @@
+using System.Net.Sockets;
+using LvsPs.Engine.Connections;
+using LvsPs.Engine.Stats;
+using LvsPs.Model;
+using LvsPs.Scheduling;
+
+namespace LvsPs.Engine;
+
+/// <summary>
+/// The managed director: an in-process IPVS look-alike that forwards real TCP and UDP traffic by proxying
+/// (masquerading), with IPVS's schedulers, connection counters, timeouts and rate estimator. It needs no root and no
+/// kernel module. Every change is validated and its sockets bound before it becomes visible, so a failed call leaves
+/// the director as it was.
+/// </summary>
+public sealed class ManagedDirector : IDirectorBackend
+{
+    /// <summary>The IPVS version whose behaviour the managed engine follows.</summary>
+    public const string IpvsVersion = "1.2.1";
+
+    private readonly object _gate = new();
+    private readonly Dictionary<VirtualServiceId, ManagedService> _services = new();
+    private readonly ConnectionTable _table;
+    private readonly RateEstimator _estimator;
+    private readonly ManagedDirectorOptions _options;
+    private volatile LvsTimeouts _timeouts = new();
+    private bool _disposed;
+
+    public ManagedDirector(ManagedDirectorOptions? options = null)
+    {
+        _options = options ?? new ManagedDirectorOptions();
+        _table = new ConnectionTable(() => _timeouts);
+        _estimator = new RateEstimator(_table.SampleAll, _options.RunEstimator);
+        StartTime = DateTimeOffset.Now;
+    }
+
+    public DateTimeOffset StartTime { get; }
+
+    /// <summary>Runs one estimator step now (what the 2-second timer does).</summary>
+    public void TickEstimator() => _estimator.Tick();
+
+    public DirectorInfo GetInfo()
+    {
+        lock (_gate)
+        {
+            return new DirectorInfo
+            {
+                Kind = DirectorKind.Managed,
+                Target = "in-session",
+                Version = IpvsVersion,
+                ConnectionTableSize = 0,
+                Running = !_disposed,
+                StartTime = StartTime,
+                VirtualServiceCount = _services.Count,
+                RealServerCount = _services.Values.Sum(s => s.Destinations.Count),
+                ConnectionCount = _table.Count,
+                Schedulers = SchedulerRegistry.All.Select(d => d.Name).ToArray(),
+            };
+        }
+    }
+
+    public IReadOnlyList<VirtualService> GetServices()
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            return _services.Values.Select(s => s.ToModel()).OrderBy(s => s.Id, VirtualServiceOrder.Instance).ToList();
+        }
+    }
+
+    public VirtualService? GetService(VirtualServiceId id)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            return _services.TryGetValue(id, out var s) ? s.ToModel() : null;
+        }
+    }
+
+    public void AddService(VirtualServiceSettings settings)
+    {
+        settings.Validate();
+        RequireSupported(settings);
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            if (_services.ContainsKey(settings.Id)) throw LvsException.ServiceExists(settings.Id);
+            var service = new ManagedService(settings, _table, _options.Scheduler);
+            service.Start(); // binds the VIP; throws with nothing registered when it cannot
+            _services.Add(settings.Id, service);
+            _estimator.Register(service.Stats);
+        }
+    }
+
+    public void EditService(VirtualServiceSettings settings)
+    {
+        settings.Validate();
+        RequireSupported(settings);
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            Find(settings.Id).Apply(settings);
+        }
+    }
+
+    public void DeleteService(VirtualServiceId id)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            var service = Find(id);
+            _services.Remove(id);
+            Retire(service);
+        }
+    }
+
+    public void Flush()
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            foreach (var service in _services.Values) Retire(service);
+            _services.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Stops a deleted service's sockets. Its established connections go on until they end or expire, as the kernel
+    /// keeps a deleted service's connections.
+    /// </summary>
+    private void Retire(ManagedService service)
+    {
+        service.Dispose();
+        _estimator.Unregister(service.Stats);
+        foreach (var d in service.Destinations.Items) _estimator.Unregister(RealServerRuntime.Of(d).Stats);
+    }
+
+    public void AddRealServer(VirtualServiceId service, RealServerSettings settings)
+    {
+        settings.Validate();
+        RequireSupported(settings);
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            var svc = Find(service);
+            if (svc.Destinations.Find(settings.Id) is not null) throw LvsException.RealServerExists(service, settings.Id);
+            if (settings.Id.AddressFamily != service.AddressFamily)
+            {
+                throw LvsException.InvalidArgument("RealServerFamilyMismatch",
+                    $"Real server '{settings.Id}' is {Family(settings.Id.AddressFamily)} but virtual service '{service}' is {Family(service.AddressFamily)}; the managed engine needs both in one family.", settings.Id);
+            }
+            svc.Destinations.Add(settings, d =>
+            {
+                var runtime = new RealServerRuntime(d);
+                d.Tag = runtime;
+                _estimator.Register(runtime.Stats);
+            });
+        }
+    }
+
+    public void EditRealServer(VirtualServiceId service, RealServerSettings settings)
+    {
+        settings.Validate();
+        RequireSupported(settings);
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            var svc = Find(service);
+            var d = svc.Destinations.Find(settings.Id) ?? throw LvsException.RealServerNotFound(service, settings.Id);
+            svc.Destinations.Update(d, settings);
+        }
+    }
+
+    public void DeleteRealServer(VirtualServiceId service, RealServerId realServer)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            var svc = Find(service);
+            var d = svc.Destinations.Find(realServer) ?? throw LvsException.RealServerNotFound(service, realServer);
+            svc.Destinations.Remove(d); // its connections keep their reference and finish
+            _estimator.Unregister(RealServerRuntime.Of(d).Stats);
+        }
+    }
+
+    public void ZeroStats(VirtualServiceId? service)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            IEnumerable<ManagedService> targets = service is null ? _services.Values : new[] { Find(service) };
+            foreach (var s in targets)
+            {
+                s.Stats.Zero();
+                foreach (var d in s.Destinations.Items) RealServerRuntime.Of(d).Stats.Zero();
+            }
+        }
+    }
+
+    public LvsTimeouts GetTimeouts() => _timeouts;
+
+    public void SetTimeouts(LvsTimeouts timeouts)
+    {
+        ArgumentNullException.ThrowIfNull(timeouts);
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            _timeouts = _timeouts.Merge(timeouts);
+        }
+    }
+
+    public IReadOnlyList<LvsConnection> GetConnections()
+    {
+        ThrowIfDisposed();
+        return _table.Snapshot();
+    }
+
+    public IReadOnlyList<SyncDaemon> GetSyncDaemons() => Array.Empty<SyncDaemon>();
+
+    public void StartSyncDaemon(SyncDaemon daemon) => throw SyncNeedsKernel();
+
+    public void StopSyncDaemon(SyncDaemonRole role) => throw SyncNeedsKernel();
+
+    private static LvsException SyncNeedsKernel() => LvsException.NotSupported("SyncDaemonNeedsKernel",
+        "The connection synchronisation daemon is part of kernel IPVS; the managed director has none. Connect to the kernel backend (Connect-LvsDirector -Kernel) to use it.");
+
+    private ManagedService Find(VirtualServiceId id) =>
+        _services.TryGetValue(id, out var s) ? s : throw LvsException.ServiceNotFound(id);
+
+    private static void RequireSupported(VirtualServiceSettings settings)
+    {
+        var id = settings.Id;
+        if (id.IsFirewallMark)
+        {
+            throw LvsException.NotSupported("FirewallMarkNeedsKernel",
+                $"Virtual service '{id}' is a firewall-mark service; matching packets by mark needs the kernel backend (Connect-LvsDirector -Kernel). The managed director serves tcp/ and udp/ services.", id);
+        }
+        if (id.Protocol == LvsProtocol.Sctp)
+        {
+            throw LvsException.NotSupported("SctpNeedsKernel",
+                $"Virtual service '{id}' is SCTP, which the managed director does not forward; use the kernel backend (Connect-LvsDirector -Kernel).", id);
+        }
+        if (id.Port == 0)
+        {
+            throw LvsException.NotSupported("AllPortsNeedsKernel",
+                $"Virtual service '{id}' has port 0 (all ports), which needs the kernel backend; the managed director listens on one port per service.", id);
+        }
+        if (!SchedulerRegistry.IsKnown(settings.Scheduler)) throw SchedulerRegistry.UnknownScheduler(settings.Scheduler);
+    }
+
+    private static void RequireSupported(RealServerSettings settings)
+    {
+        if (settings.Forwarding != ForwardingMethod.Masquerade)
+        {
+            throw LvsException.NotSupported("ForwardingNeedsKernel",
+                $"Forwarding method '{settings.Forwarding}' for real server '{settings.Id}' needs the kernel backend (Connect-LvsDirector -Kernel); the managed director forwards by masquerading (NAT) only.", settings.Forwarding);
+        }
+        if (settings.Id.Port == 0)
+        {
+            throw LvsException.InvalidArgument("InvalidRealServerPort", $"Real server '{settings.Id}' has port 0; the managed director needs the port to connect to (1..65535).", settings.Id);
+        }
+    }
+
+    private static string Family(AddressFamily f) => f == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4";
+
+    private void ThrowIfDisposed()
+    {
+        if (_disposed) throw new LvsException(LvsErrorKind.Unavailable, "DirectorStopped", "The managed director has been stopped.");
+    }
+
+    /// <summary>Stops every listener, resets every connection and releases every socket.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            foreach (var service in _services.Values) service.Dispose();
+            _services.Clear();
+        }
+        _estimator.Dispose();
+        _table.Dispose();
+    }
+}

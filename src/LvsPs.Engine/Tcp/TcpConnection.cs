@@ -1,0 +1,225 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using LvsPs.Engine.Connections;
+using LvsPs.Model;
+
+namespace LvsPs.Engine.Tcp;
+
+/// <summary>
+/// A client's TCP connection relayed to a real server (masquerading by proxy). Each direction is pumped with one pooled
+/// buffer, reading only after the previous write completed, so a slow reader holds back its writer (back-pressure). A
+/// FIN from one side is passed on as a shutdown of the other side's sending half; the connection ends when both
+/// directions have ended. A reset or an error on either side aborts both.
+/// </summary>
+internal sealed class TcpConnection : EngineConnection
+{
+    /// <summary>IPVS keeps a closed connection in TIME_WAIT for 2 minutes (ip_vs_proto_tcp.c tcp_timeouts); not settable.</summary>
+    private static readonly TimeSpan TimeWaitTimeout = TimeSpan.FromMinutes(2);
+
+    /// <summary>A connection not yet established is kept as long as IPVS keeps SYN_RECV (1 minute).</summary>
+    private static readonly TimeSpan SynRecvTimeout = TimeSpan.FromMinutes(1);
+
+    /// <summary>After a reset, the entry stays in CLOSE for 10 seconds, as IPVS does.</summary>
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(10);
+
+    private const int BufferSize = 64 * 1024;
+
+    private readonly ConnectionTable _table;
+    private readonly Socket _client;
+    private readonly Socket _backend;
+    private readonly object _socketGate = new();
+    private TcpState _state = TcpState.SynRecv;
+    private int _directionsOpen = 2;
+    private uint _lastClientSegs, _lastBackendSegs;
+    private bool _socketsClosed;
+
+    private enum TcpState
+    {
+        SynRecv,
+        Established,
+        FinWait,
+        TimeWait,
+        Close,
+    }
+
+    public TcpConnection(ManagedService service, RealServerRuntime realServer, Socket client, ConnectionTable table)
+        : base(service, realServer, (IPEndPoint)client.RemoteEndPoint!, active: false)
+    {
+        _client = client;
+        _table = table;
+        _backend = new Socket(realServer.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        _client.NoDelay = true;
+    }
+
+    public override LvsProtocol Protocol => LvsProtocol.Tcp;
+
+    public override string State => _state switch
+    {
+        TcpState.SynRecv => "SYN_RECV",
+        TcpState.Established => "ESTABLISHED",
+        TcpState.FinWait => "FIN_WAIT",
+        TcpState.TimeWait => "TIME_WAIT",
+        _ => "CLOSE",
+    };
+
+    public override TimeSpan IdleTimeout(LvsTimeouts timeouts) => _state switch
+    {
+        TcpState.SynRecv => SynRecvTimeout,
+        TcpState.Established => TimeSpan.FromSeconds(timeouts.Tcp),
+        TcpState.FinWait => TimeSpan.FromSeconds(timeouts.TcpFin),
+        TcpState.TimeWait => TimeWaitTimeout,
+        _ => CloseTimeout,
+    };
+
+    /// <summary>Connects to the real server and relays until both directions end.</summary>
+    public async Task RunAsync()
+    {
+        try
+        {
+            await _backend.ConnectAsync(RealServer.EndPoint).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            Finish(TcpState.Close, abort: true);
+            return;
+        }
+        lock (this)
+        {
+            if (_state != TcpState.SynRecv) return; // expired while connecting
+            _state = TcpState.Established;
+            SetActive(true);
+        }
+        Touch();
+        var inbound = PumpAsync(_client, _backend, inbound: true);
+        var outbound = PumpAsync(_backend, _client, inbound: false);
+        await Task.WhenAll(inbound, outbound).ConfigureAwait(false);
+    }
+
+    private async Task PumpAsync(Socket from, Socket to, bool inbound)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            while (true)
+            {
+                int n = await from.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    // FIN from 'from': pass it on, keep the other direction running (half-close)
+                    to.Shutdown(SocketShutdown.Send);
+                    DirectionEnded();
+                    return;
+                }
+                Touch();
+                if (inbound) AddIn(0, n); else AddOut(0, n);
+                await to.SendAsync(buffer.AsMemory(0, n), SocketFlags.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+        {
+            Finish(TcpState.Close, abort: true);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private void DirectionEnded()
+    {
+        int left = Interlocked.Decrement(ref _directionsOpen);
+        if (left == 1)
+        {
+            lock (this)
+            {
+                if (_state == TcpState.Established)
+                {
+                    _state = TcpState.FinWait;
+                    SetActive(false);
+                }
+            }
+            Touch();
+        }
+        else if (left == 0)
+        {
+            Finish(TcpState.TimeWait, abort: false);
+        }
+    }
+
+    /// <summary>Ends the relay: counts the last segments, closes both sockets, and leaves the entry in its final state.</summary>
+    private void Finish(TcpState final, bool abort)
+    {
+        lock (this)
+        {
+            if (_state is TcpState.TimeWait or TcpState.Close) return;
+            _state = final;
+            if (Active) SetActive(false);
+        }
+        CloseSockets(abort);
+        Touch();
+    }
+
+    private void CloseSockets(bool abort)
+    {
+        lock (_socketGate)
+        {
+            if (_socketsClosed) return;
+            SampleLocked();
+            _socketsClosed = true;
+        }
+        Close(_client, abort);
+        Close(_backend, abort);
+
+        static void Close(Socket s, bool abort)
+        {
+            try
+            {
+                if (abort && s.Connected) s.LingerState = new LingerOption(true, 0); // send RST, as the peer's reset did
+                s.Dispose();
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+            }
+        }
+    }
+
+    public override void Sample()
+    {
+        lock (_socketGate)
+        {
+            if (!_socketsClosed) SampleLocked();
+        }
+    }
+
+    private void SampleLocked()
+    {
+        // segments the client sent us are IPVS's "in" packets; segments the real server sent us are its "out" packets
+        if (TcpInfo.TryGetSegmentsIn(_client, out var clientSegs))
+        {
+            AddIn(clientSegs - _lastClientSegs, 0);
+            _lastClientSegs = clientSegs;
+        }
+        if (_state != TcpState.SynRecv && TcpInfo.TryGetSegmentsIn(_backend, out var backendSegs))
+        {
+            AddOut(backendSegs - _lastBackendSegs, 0);
+            _lastBackendSegs = backendSegs;
+        }
+    }
+
+    public override void Expire()
+    {
+        // idle too long (or the director stops): a live relay is reset, as the peers would find it gone
+        Finish(TcpState.Close, abort: true);
+        Unbind();
+    }
+
+    /// <summary>Starts the relay in the background and removes the entry from the table if it never established.</summary>
+    public void Start()
+    {
+        _table.Add(this);
+        _ = RunAsync().ContinueWith(
+            t => { _ = t.Exception; },
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+    }
+}

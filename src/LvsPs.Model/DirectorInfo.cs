@@ -1,0 +1,31 @@
+namespace LvsPs.Model;
+
+/// <summary>Which kind of director a backend drives.</summary>
+public enum DirectorKind
+{
+    /// <summary>The managed .NET forwarding engine in this process.</summary>
+    Managed,
+    /// <summary>The Linux kernel's IPVS over generic netlink.</summary>
+    Kernel,
+    /// <summary>A director service in another process, reached over its control socket.</summary>
+    Service,
+}
+
+/// <summary>What a director says about itself (ipvsadm's header line and GET_INFO).</summary>
+public sealed record DirectorInfo
+{
+    public required DirectorKind Kind { get; init; }
+    /// <summary>Where it is: "in-session", a network namespace, a control socket path.</summary>
+    public required string Target { get; init; }
+    /// <summary>IPVS version the director speaks, e.g. "1.2.1".</summary>
+    public required string Version { get; init; }
+    /// <summary>Size of the connection hash table (ipvsadm: "size=4096").</summary>
+    public int ConnectionTableSize { get; init; }
+    public bool Running { get; init; }
+    public DateTimeOffset? StartTime { get; init; }
+    public int VirtualServiceCount { get; init; }
+    public int RealServerCount { get; init; }
+    public int ConnectionCount { get; init; }
+    /// <summary>Scheduler names this director can use.</summary>
+    public IReadOnlyList<string> Schedulers { get; init; } = Array.Empty<string>();
+}

@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Text;
+
+namespace LvsPs.Model;
+
+/// <summary>
+/// Renders services the way ipvsadm 1.31 lists them with -n (ipvsadm.c print_title / print_service_entry): the plain
+/// listing, --stats and --rate. Numbers are printed exactly (as with --exact), never abbreviated with K/M/G.
+/// </summary>
+public static class IpvsadmText
+{
+    public const string ListTitle =
+        "Prot LocalAddress:Port Scheduler Flags\n" +
+        "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn";
+
+    public static readonly string StatsTitle =
+        string.Format(CultureInfo.InvariantCulture, "{0,-33} {1,8} {2,8} {3,8} {4,8} {5,8}\n  -> RemoteAddress:Port",
+            "Prot LocalAddress:Port", "Conns", "InPkts", "OutPkts", "InBytes", "OutBytes");
+
+    public static readonly string RateTitle =
+        string.Format(CultureInfo.InvariantCulture, "{0,-33} {1,8} {2,8} {3,8} {4,8} {5,8}\n  -> RemoteAddress:Port",
+            "Prot LocalAddress:Port", "CPS", "InPPS", "OutPPS", "InBPS", "OutBPS");
+
+    /// <summary>"IP Virtual Server version 1.2.1 (size=4096)".</summary>
+    public static string Header(DirectorInfo info) =>
+        string.Format(CultureInfo.InvariantCulture, "IP Virtual Server version {0} (size={1})", info.Version, info.ConnectionTableSize);
+
+    /// <summary>The service's name column: "TCP  192.168.0.1:80", "UDP  [2001:db8::1]:53", "FWM  7", "FWM  7 IPv6".</summary>
+    public static string ServiceName(VirtualServiceId id)
+    {
+        if (id.IsFirewallMark)
+        {
+            return "FWM  " + id.FirewallMark.ToString(CultureInfo.InvariantCulture) + (id.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? " IPv6" : string.Empty);
+        }
+        var proto = id.Protocol switch { LvsProtocol.Tcp => "TCP", LvsProtocol.Udp => "UDP", LvsProtocol.Sctp => "SCTP", _ => "?" };
+        return proto + "  " + EndpointText.Format(id.Address!, id.Port);
+    }
+
+    /// <summary>The service line and its real server lines of the plain listing.</summary>
+    public static string Listing(VirtualService service)
+    {
+        var sb = new StringBuilder();
+        sb.Append(ServiceName(service.Id)).Append(' ').Append(service.Scheduler);
+        var flags = FlagText(service.Settings);
+        if (flags.Length > 0) sb.Append(' ').Append(flags);
+        foreach (var rs in service.RealServers)
+        {
+            sb.Append('\n').AppendFormat(CultureInfo.InvariantCulture, "  -> {0,-28} {1,-7} {2,-6} {3,-10} {4,-10}",
+                rs.Id.ToString(), rs.Forwarding.ToIpvsadmName(), rs.Weight, rs.ActiveConnections, rs.InactiveConnections);
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>The flags part of a service line: persistent, mask, ops, scheduler flags, pe.</summary>
+    public static string FlagText(VirtualServiceSettings s)
+    {
+        var parts = new List<string>();
+        if (s.IsPersistent)
+        {
+            parts.Add("persistent " + s.PersistenceTimeout.ToString(CultureInfo.InvariantCulture));
+            bool v6 = s.Id.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+            uint mask = s.EffectiveNetmask;
+            if (v6 ? mask != 128 : mask != uint.MaxValue) parts.Add("mask " + NetmaskText.Format(mask, s.Id.AddressFamily));
+        }
+        if (s.OnePacket) parts.Add("ops");
+        if (s.SchedulerFlags != SchedulerFlags.None) parts.Add("(" + SchedulerFlagText(s.Scheduler, s.SchedulerFlags) + ")");
+        if (!string.IsNullOrEmpty(s.PersistenceEngine)) parts.Add("pe " + s.PersistenceEngine);
+        return string.Join(" ", parts);
+    }
+
+    /// <summary>Scheduler flags by the names ipvsadm uses for the scheduler (sh-fallback, mh-port, flag-3, ...).</summary>
+    public static string SchedulerFlagText(string scheduler, SchedulerFlags flags)
+    {
+        var names = new List<string>();
+        string prefix = scheduler is "sh" or "mh" ? scheduler : string.Empty;
+        if (flags.HasFlag(SchedulerFlags.Fallback)) names.Add(prefix.Length > 0 ? prefix + "-fallback" : "flag-1");
+        if (flags.HasFlag(SchedulerFlags.Port)) names.Add(prefix.Length > 0 ? prefix + "-port" : "flag-2");
+        if (flags.HasFlag(SchedulerFlags.Flag3)) names.Add("flag-3");
+        return string.Join(",", names);
+    }
+
+    /// <summary>One --stats line (a service or a real server).</summary>
+    public static string StatsLine(LvsStatsRecord r) =>
+        Name(r) + Num(r.Connections) + Num(r.PacketsIn) + Num(r.PacketsOut) + Num(r.BytesIn) + Num(r.BytesOut);
+
+    /// <summary>One --rate line (a service or a real server).</summary>
+    public static string RateLine(LvsStatsRecord r) =>
+        Name(r) + Num(r.ConnectionsPerSecond) + Num(r.PacketsInPerSecond) + Num(r.PacketsOutPerSecond) + Num(r.BytesInPerSecond) + Num(r.BytesOutPerSecond);
+
+    private static string Name(LvsStatsRecord r) =>
+        r.RealServer is { } rs ? string.Format(CultureInfo.InvariantCulture, "  -> {0,-28}", rs.ToString()) : string.Format(CultureInfo.InvariantCulture, "{0,-33}", ServiceName(r.VirtualService));
+
+    /// <summary>ipvsadm's print_largenum with FMT_EXACT: at least 9 columns, one more than the digits.</summary>
+    public static string Num(ulong value)
+    {
+        var digits = value.ToString(CultureInfo.InvariantCulture);
+        return digits.PadLeft(digits.Length <= 8 ? 9 : digits.Length + 1);
+    }
+
+    /// <summary>The full plain listing of a director (ipvsadm -L -n).</summary>
+    public static string FullListing(DirectorInfo info, IEnumerable<VirtualService> services)
+    {
+        var sb = new StringBuilder().Append(Header(info)).Append('\n').Append(ListTitle);
+        foreach (var s in services) sb.Append('\n').Append(Listing(s));
+        return sb.ToString();
+    }
+
+    /// <summary>The full --stats or --rate listing of a director.</summary>
+    public static string FullStats(IEnumerable<VirtualService> services, bool rate)
+    {
+        var sb = new StringBuilder().Append(rate ? RateTitle : StatsTitle);
+        foreach (var r in services.SelectMany(LvsStatsRecord.For)) sb.Append('\n').Append(rate ? RateLine(r) : StatsLine(r));
+        return sb.ToString();
+    }
+}

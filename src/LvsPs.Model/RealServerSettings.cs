@@ -1,0 +1,39 @@
+namespace LvsPs.Model;
+
+/// <summary>What a user sets on a real server (ipvsadm -a/-e).</summary>
+public sealed record RealServerSettings
+{
+    public required RealServerId Id { get; init; }
+
+    public ForwardingMethod Forwarding { get; init; } = ForwardingMethod.Masquerade;
+
+    public int Weight { get; init; } = 1;
+
+    /// <summary>Upper connection threshold (ipvsadm -x); 0 means none.</summary>
+    public uint UpperThreshold { get; init; }
+
+    /// <summary>Lower connection threshold (ipvsadm -y); 0 means none.</summary>
+    public uint LowerThreshold { get; init; }
+
+    public TunnelType TunnelType { get; init; } = TunnelType.IpIp;
+
+    /// <summary>Destination port of the GUE tunnel.</summary>
+    public ushort TunnelPort { get; init; }
+
+    public TunnelFlags TunnelFlags { get; init; }
+
+    public RealServerSettings Validate()
+    {
+        Validation.RequireWeight(Weight);
+        Validation.RequireThresholds(UpperThreshold, LowerThreshold);
+        if (Forwarding == ForwardingMethod.Local)
+        {
+            throw LvsException.InvalidArgument("InvalidForwarding", "Forwarding method 'Local' is set by the kernel, not by users; allowed: Masquerade, DirectRoute, Tunnel.", Forwarding);
+        }
+        if (Forwarding == ForwardingMethod.Tunnel && TunnelType == TunnelType.Gue && TunnelPort == 0)
+        {
+            throw LvsException.InvalidArgument("MissingTunnelPort", "A GUE tunnel needs a tunnel port (1..65535).", TunnelPort);
+        }
+        return this;
+    }
+}

@@ -1,0 +1,26 @@
+using System.Net;
+
+namespace LvsPs.Model;
+
+/// <summary>Which side of connection synchronisation a sync daemon plays (IP_VS_STATE_MASTER 1, IP_VS_STATE_BACKUP 2).</summary>
+public enum SyncDaemonRole
+{
+    Master = 1,
+    Backup = 2,
+}
+
+/// <summary>A connection-synchronisation daemon (ipvsadm --start-daemon) and its options.</summary>
+public sealed record SyncDaemon
+{
+    public required SyncDaemonRole Role { get; init; }
+    public required string Interface { get; init; }
+    public byte SyncId { get; init; }
+    /// <summary>Largest sync message, 0 for the kernel's default (from the interface MTU).</summary>
+    public ushort MaxLength { get; init; }
+    /// <summary>Multicast group; null for the default 224.0.0.81.</summary>
+    public IPAddress? Group { get; init; }
+    /// <summary>UDP port; 0 for the default 8848.</summary>
+    public ushort Port { get; init; }
+    /// <summary>Multicast TTL; 0 for the default 1.</summary>
+    public byte Ttl { get; init; }
+}

@@ -1,0 +1,58 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace LvsPs.Model;
+
+/// <summary>A virtual service as a director reports it: settings, real servers in the director's order, and stats.</summary>
+public sealed class VirtualService
+{
+    public VirtualService(VirtualServiceSettings settings, IReadOnlyList<RealServer> realServers, LvsStats stats)
+    {
+        Settings = settings;
+        RealServers = realServers;
+        Stats = stats;
+    }
+
+    public VirtualServiceSettings Settings { get; }
+
+    public VirtualServiceId Id => Settings.Id;
+
+    public LvsProtocol Protocol => Settings.Id.Protocol;
+
+    public IPAddress? Address => Settings.Id.Address;
+
+    public ushort Port => Settings.Id.Port;
+
+    public uint FirewallMark => Settings.Id.FirewallMark;
+
+    public AddressFamily AddressFamily => Settings.Id.AddressFamily;
+
+    public string Scheduler => Settings.Scheduler;
+
+    public ServiceFlags Flags => Settings.Flags;
+
+    public SchedulerFlags SchedulerFlags => Settings.SchedulerFlags;
+
+    public bool Persistent => Settings.IsPersistent;
+
+    public uint PersistenceTimeout => Settings.PersistenceTimeout;
+
+    /// <summary>The persistence netmask as ipvsadm shows it (dotted for IPv4, a prefix length for IPv6).</summary>
+    public string Netmask => NetmaskText.Format(Settings.EffectiveNetmask, Settings.Id.AddressFamily);
+
+    public bool OnePacket => Settings.OnePacket;
+
+    public string? PersistenceEngine => Settings.PersistenceEngine;
+
+    /// <summary>Real servers in the order the director schedules and lists them (IPVS: most recently added first).</summary>
+    public IReadOnlyList<RealServer> RealServers { get; }
+
+    public LvsStats Stats { get; }
+
+    public int ActiveConnections => RealServers.Sum(r => r.ActiveConnections);
+
+    public int InactiveConnections => RealServers.Sum(r => r.InactiveConnections);
+
+    /// <summary>The service's identity string, e.g. <c>tcp/192.168.0.1:80</c>; this is how it binds to -VirtualService.</summary>
+    public override string ToString() => Settings.Id.ToString();
+}

@@ -1,0 +1,27 @@
+namespace LvsPs.Scheduling;
+
+/// <summary>
+/// A scheduling algorithm bound to one service (the kernel's struct ip_vs_scheduler with its per-service
+/// sched_data). The <see cref="DestinationSet"/> calls it under its lock, so an implementation need not be
+/// thread-safe; <see cref="Schedule"/> must not allocate.
+/// </summary>
+public interface IScheduler
+{
+    /// <summary>The kernel's name for it (rr, wrr, ...).</summary>
+    string Name { get; }
+
+    /// <summary>A destination was inserted (at the head of the list, as list_add_rcu does). ip_vs_scheduler.add_dest.</summary>
+    void OnAdded(DestinationSet set, Destination destination);
+
+    /// <summary>A destination was unlinked from the list; <paramref name="index"/> is where it was. ip_vs_scheduler.del_dest.</summary>
+    void OnRemoved(DestinationSet set, Destination destination, int index);
+
+    /// <summary>A destination's weight or thresholds changed. ip_vs_scheduler.upd_dest.</summary>
+    void OnUpdated(DestinationSet set, Destination destination);
+
+    /// <summary>The service's scheduler flags changed.</summary>
+    void OnFlagsChanged(DestinationSet set) { }
+
+    /// <summary>Picks a destination for a new connection, or null when none is available.</summary>
+    Destination? Schedule(DestinationSet set, in SchedulingRequest request);
+}

@@ -1,0 +1,265 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using LvsPs.Engine;
+using LvsPs.Model;
+using LvsPs.TestBackends;
+
+namespace LvsPs.Tests.Engine;
+
+/// <summary>Real traffic through the managed director on loopback: each test uses its own VIP in 127.0.0.0/8.</summary>
+public sealed class ManagedDirectorTests : IDisposable
+{
+    private static int s_nextVip = 20;
+    private readonly ManagedDirector _director = new(new ManagedDirectorOptions { RunEstimator = false });
+    private readonly List<IDisposable> _backends = new();
+    private readonly string _vip = $"127.0.{Interlocked.Increment(ref s_nextVip)}.1";
+
+    public void Dispose()
+    {
+        _director.Dispose();
+        foreach (var b in _backends) b.Dispose();
+    }
+
+    private T Keep<T>(T backend) where T : IDisposable
+    {
+        _backends.Add(backend);
+        return backend;
+    }
+
+    private static int FreePort()
+    {
+        using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)s.LocalEndPoint!).Port;
+    }
+
+    private VirtualServiceId TcpService(string scheduler, params HttpBackend[] backends)
+    {
+        var id = VirtualServiceId.Parse($"tcp/{_vip}:{FreePort()}");
+        _director.AddService(new VirtualServiceSettings { Id = id, Scheduler = scheduler });
+        foreach (var b in backends) _director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(b.EndPoint.Address, (ushort)b.Port) });
+        return id;
+    }
+
+    private static void WaitFor(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("Timed out waiting for " + what);
+            Thread.Sleep(20);
+        }
+    }
+
+    [Fact]
+    public void Round_robin_alternates_real_requests_and_counts_them()
+    {
+        var a = Keep(HttpBackend.Start("a"));
+        var b = Keep(HttpBackend.Start("b"));
+        var id = TcpService("rr", a, b); // list: b, a
+        var answers = Enumerable.Range(0, 6).Select(_ => LoopbackClient.HttpGet(_vip, id.Port)).ToList();
+        Assert.Equal(new[] { "b", "a", "b", "a", "b", "a" }, answers.Select(r => r.Backend));
+
+        WaitFor(() => _director.GetService(id)!.RealServers.All(r => r.ActiveConnections == 0), "connections to close");
+        _director.TickEstimator(); // samples nothing live; counts were taken at close
+        var service = _director.GetService(id)!;
+        Assert.Equal(6ul, service.Stats.Connections);
+        Assert.Equal((ulong)answers.Sum(r => r.BytesSent), service.Stats.BytesIn);
+        Assert.Equal((ulong)answers.Sum(r => r.BytesReceived), service.Stats.BytesOut);
+        Assert.True(service.Stats.PacketsIn >= 6 * 3, $"at least SYN, request and FIN/ACK per connection, got {service.Stats.PacketsIn}");
+        Assert.True(service.Stats.PacketsOut >= 6 * 2, $"got {service.Stats.PacketsOut}");
+        Assert.All(service.RealServers, r => Assert.Equal(3ul, r.Stats.Connections));
+        // closed connections stay as inactive TIME_WAIT entries, as in IPVS
+        Assert.Equal(6, service.InactiveConnections);
+        Assert.All(_director.GetConnections(), c => Assert.Equal("TIME_WAIT", c.State));
+    }
+
+    [Fact]
+    public void Bulk_bytes_are_counted_exactly()
+    {
+        var a = Keep(HttpBackend.Start("a"));
+        var id = TcpService("rr", a);
+        var r = LoopbackClient.HttpGet(_vip, id.Port, "/bytes/3000000");
+        Assert.Equal(3_000_000, r.BodyLength);
+        WaitFor(() => _director.GetService(id)!.Stats.BytesOut == (ulong)r.BytesReceived, "byte count");
+    }
+
+    [Fact]
+    public void Half_close_keeps_the_other_direction_open_and_counts_active_then_inactive()
+    {
+        using var backendListener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        backendListener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        backendListener.Listen(1);
+        var id = VirtualServiceId.Parse($"tcp/{_vip}:{FreePort()}");
+        _director.AddService(new VirtualServiceSettings { Id = id, Scheduler = "rr" });
+        _director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Loopback, (ushort)((IPEndPoint)backendListener.LocalEndPoint!).Port) });
+
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000 };
+        client.Connect(IPAddress.Parse(_vip), id.Port);
+        using var server = backendListener.Accept();
+        server.ReceiveTimeout = 5000;
+        WaitFor(() => _director.GetService(id)!.ActiveConnections == 1, "active connection");
+
+        client.Send(Encoding.ASCII.GetBytes("request"));
+        client.Shutdown(SocketShutdown.Send); // client half-closes
+        var buf = new byte[100];
+        Assert.Equal("request", Encoding.ASCII.GetString(buf, 0, server.Receive(buf)));
+        Assert.Equal(0, server.Receive(buf)); // the FIN reached the real server
+        WaitFor(() => _director.GetService(id)!.InactiveConnections == 1, "inactive after FIN");
+        Assert.Equal("FIN_WAIT", _director.GetConnections().Single().State);
+
+        server.Send(Encoding.ASCII.GetBytes("late reply")); // the other direction still works
+        Assert.Equal("late reply", Encoding.ASCII.GetString(buf, 0, client.Receive(buf)));
+        server.Shutdown(SocketShutdown.Send);
+        Assert.Equal(0, client.Receive(buf));
+        WaitFor(() => _director.GetConnections().Single().State == "TIME_WAIT", "time wait");
+    }
+
+    [Fact]
+    public void Weight_zero_quiesces_and_removal_lets_established_connections_finish()
+    {
+        using var backendListener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        backendListener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        backendListener.Listen(4);
+        var other = Keep(HttpBackend.Start("other"));
+        var id = VirtualServiceId.Parse($"tcp/{_vip}:{FreePort()}");
+        _director.AddService(new VirtualServiceSettings { Id = id, Scheduler = "rr" });
+        var rsId = RealServerId.Create(IPAddress.Loopback, (ushort)((IPEndPoint)backendListener.LocalEndPoint!).Port);
+        _director.AddRealServer(id, new RealServerSettings { Id = rsId });
+
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000 };
+        client.Connect(IPAddress.Parse(_vip), id.Port);
+        using var server = backendListener.Accept();
+        server.ReceiveTimeout = 5000;
+
+        _director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(other.EndPoint.Address, (ushort)other.Port) });
+        _director.EditRealServer(id, new RealServerSettings { Id = rsId, Weight = 0 });
+        Assert.All(Enumerable.Range(0, 3), _ => Assert.Equal("other", LoopbackClient.HttpGet(_vip, id.Port).Backend));
+
+        _director.DeleteRealServer(id, rsId);
+        client.Send(Encoding.ASCII.GetBytes("still here"));
+        var buf = new byte[100];
+        Assert.Equal("still here", Encoding.ASCII.GetString(buf, 0, server.Receive(buf)));
+        server.Send(Encoding.ASCII.GetBytes("ok"));
+        Assert.Equal("ok", Encoding.ASCII.GetString(buf, 0, client.Receive(buf)));
+    }
+
+    [Fact]
+    public void Udp_flows_are_relayed_both_ways_and_counted_as_inactive()
+    {
+        var a = Keep(UdpEchoBackend.Start("a"));
+        var b = Keep(UdpEchoBackend.Start("b"));
+        var id = VirtualServiceId.Parse($"udp/{_vip}:{FreePort()}");
+        _director.AddService(new VirtualServiceSettings { Id = id, Scheduler = "rr" });
+        _director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Loopback, (ushort)a.Port) });
+        _director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Loopback, (ushort)b.Port) });
+
+        var replies = Enumerable.Range(0, 4).Select(i => LoopbackClient.UdpRequest(_vip, id.Port, "ping" + i)).ToList();
+        Assert.Equal(new[] { "b:ping0", "a:ping1", "b:ping2", "a:ping3" }, replies);
+        var service = _director.GetService(id)!;
+        Assert.Equal(4ul, service.Stats.Connections);
+        Assert.Equal(4ul, service.Stats.PacketsIn);
+        Assert.Equal(4ul, service.Stats.PacketsOut);
+        Assert.Equal(4ul * 5, service.Stats.BytesIn);
+        Assert.Equal(4ul * 7, service.Stats.BytesOut);
+        Assert.Equal(4, service.InactiveConnections);
+        Assert.Equal(0, service.ActiveConnections);
+    }
+
+    [Fact]
+    public void Idle_udp_flows_expire_by_the_udp_timeout()
+    {
+        var a = Keep(UdpEchoBackend.Start("a"));
+        var id = VirtualServiceId.Parse($"udp/{_vip}:{FreePort()}");
+        _director.AddService(new VirtualServiceSettings { Id = id, Scheduler = "rr" });
+        _director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Loopback, (ushort)a.Port) });
+        _director.SetTimeouts(new LvsTimeouts(0, 0, 1));
+        Assert.Equal("a:x", LoopbackClient.UdpRequest(_vip, id.Port, "x"));
+        Assert.Single(_director.GetConnections());
+        WaitFor(() => _director.GetConnections().Count == 0, "udp flow expiry");
+        Assert.Equal(0, _director.GetService(id)!.InactiveConnections);
+    }
+
+    [Fact]
+    public void Idle_established_tcp_connections_expire_by_the_tcp_timeout()
+    {
+        using var backendListener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        backendListener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        backendListener.Listen(1);
+        var id = VirtualServiceId.Parse($"tcp/{_vip}:{FreePort()}");
+        _director.AddService(new VirtualServiceSettings { Id = id, Scheduler = "rr" });
+        _director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Loopback, (ushort)((IPEndPoint)backendListener.LocalEndPoint!).Port) });
+        _director.SetTimeouts(new LvsTimeouts(1, 0, 0));
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 10000 };
+        client.Connect(IPAddress.Parse(_vip), id.Port);
+        using var server = backendListener.Accept();
+        var buf = new byte[1];
+        // the director resets the idle connection: the client sees the connection end
+        Assert.ThrowsAny<SocketException>(() => { if (client.Receive(buf) == 0) throw new SocketException((int)SocketError.ConnectionReset); });
+        WaitFor(() => _director.GetService(id)!.ActiveConnections == 0, "active count to drop");
+    }
+
+    [Fact]
+    public void IPv6_service_forwards()
+    {
+        var a = Keep(HttpBackend.Start("v6", "::1"));
+        var id = VirtualServiceId.Parse($"tcp/[::1]:{FreePort()}");
+        _director.AddService(new VirtualServiceSettings { Id = id, Scheduler = "wrr" });
+        _director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(IPAddress.IPv6Loopback, (ushort)a.Port) });
+        Assert.Equal("v6", LoopbackClient.HttpGet("::1", id.Port).Backend);
+    }
+
+    [Fact]
+    public void Failed_changes_leave_the_director_as_it_was()
+    {
+        var a = Keep(HttpBackend.Start("a"));
+        var id = TcpService("rr", a);
+        var before = IpvsadmText.FullListing(_director.GetInfo(), _director.GetServices());
+
+        Assert.Equal("VirtualServiceExists", Assert.Throws<LvsException>(() => _director.AddService(new VirtualServiceSettings { Id = id })).ErrorId);
+        Assert.Equal("RealServerExists", Assert.Throws<LvsException>(() => _director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Loopback, (ushort)a.Port) })).ErrorId);
+        var dr = Assert.Throws<LvsException>(() => _director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Parse("127.0.0.9"), 80), Forwarding = ForwardingMethod.DirectRoute }));
+        Assert.Equal("ForwardingNeedsKernel", dr.ErrorId);
+        Assert.Contains("kernel backend", dr.Message);
+        Assert.Equal("UnknownScheduler", Assert.Throws<LvsException>(() => _director.EditService(new VirtualServiceSettings { Id = id, Scheduler = "nope" })).ErrorId);
+        Assert.Equal("FirewallMarkNeedsKernel", Assert.Throws<LvsException>(() => _director.AddService(new VirtualServiceSettings { Id = VirtualServiceId.Parse("fwm/3") })).ErrorId);
+        // the port is taken by the first service: binding fails and nothing is registered
+        var clash = VirtualServiceId.Parse($"tcp/{_vip}:{a.Port}");
+        using (var squatter = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            squatter.Bind(new IPEndPoint(IPAddress.Parse(_vip), a.Port));
+            squatter.Listen(1);
+            Assert.Equal("VirtualAddressInUse", Assert.Throws<LvsException>(() => _director.AddService(new VirtualServiceSettings { Id = clash })).ErrorId);
+        }
+        Assert.Equal("VirtualAddressNotLocal", Assert.Throws<LvsException>(() => _director.AddService(new VirtualServiceSettings { Id = VirtualServiceId.Parse("tcp/192.0.2.1:8080") })).ErrorId);
+
+        Assert.Equal(before, IpvsadmText.FullListing(_director.GetInfo(), _director.GetServices()));
+    }
+
+    [Fact]
+    public void Dispose_releases_every_socket()
+    {
+        var a = Keep(HttpBackend.Start("a"));
+        var id = TcpService("rr", a);
+        _director.Dispose();
+        using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        s.Bind(new IPEndPoint(IPAddress.Parse(_vip), id.Port)); // would throw if the listener were still bound
+        Assert.Equal("DirectorStopped", Assert.Throws<LvsException>(() => _director.GetServices()).ErrorId);
+    }
+
+    [Fact]
+    public void Listing_reads_like_ipvsadm()
+    {
+        var a = Keep(HttpBackend.Start("a"));
+        var b = Keep(HttpBackend.Start("b"));
+        var id = TcpService("rr", a, b);
+        var text = IpvsadmText.FullListing(_director.GetInfo(), _director.GetServices());
+        var lines = text.Split('\n');
+        Assert.Equal("Prot LocalAddress:Port Scheduler Flags", lines[1]);
+        Assert.Equal("  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn", lines[2]);
+        Assert.Equal($"TCP  {_vip}:{id.Port} rr", lines[3]);
+        Assert.Equal($"  -> {"127.0.0.1:" + b.Port,-28} Masq    1      0          0         ", lines[4]);
+        Assert.Equal($"  -> {"127.0.0.1:" + a.Port,-28} Masq    1      0          0         ", lines[5]);
+    }
+}
