@@ -1,0 +1,140 @@
+#Requires -Version 7.6
+<#
+.SYNOPSIS
+    Builds, tests and demonstrates LvsPs.
+.DESCRIPTION
+    Tasks:
+      build  compiles the solution and stages the module in out/LvsPs (import it from there)
+      test   builds, then runs the xunit tests and the Pester suite (in a child pwsh); results go to out/test-results
+      demo   builds, then runs a managed director with two real servers on loopback and shows its listing and stats
+      clean  removes out/ and every bin/ and obj/ folder
+    Run through the repository's local tool: dotnet tool restore && dotnet pwsh ./build.ps1 <task>
+.EXAMPLE
+    dotnet pwsh ./build.ps1 test -Configuration Debug
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('build', 'test', 'demo', 'clean')]
+    [string] $Task = 'build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+$root = $PSScriptRoot
+$out = Join-Path $root 'out'
+$moduleOut = Join-Path $out 'LvsPs'
+$resultsDir = Join-Path $out 'test-results'
+$tfm = 'net10.0'
+
+function Invoke-Native {
+    param([string] $What, [scriptblock] $Command)
+    & $Command
+    if ($LASTEXITCODE -ne 0) { throw "$What failed (exit code $LASTEXITCODE)." }
+}
+
+function Get-BinPath([string] $Project) {
+    Join-Path $root $Project 'bin' $Configuration $tfm
+}
+
+function Invoke-Build {
+    Write-Host "==> build ($Configuration)" -ForegroundColor Cyan
+    Invoke-Native 'dotnet build' { dotnet build (Join-Path $root 'LvsPs.sln') -c $Configuration --nologo -v:q -clp:NoSummary }
+
+    # stage the module: manifest, root script module, formats, help and the cmdlet assembly with its dependencies
+    if (Test-Path $moduleOut) { Remove-Item $moduleOut -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path $moduleOut, (Join-Path $moduleOut 'en-US')
+    Copy-Item (Join-Path $root 'LvsPs.psd1') $moduleOut
+    Copy-Item (Join-Path $root 'src/LvsPs.Module/*') $moduleOut -Recurse
+    Get-ChildItem (Get-BinPath 'src/LvsPs.Commands') -Filter 'LvsPs.*.dll' | Copy-Item -Destination $moduleOut
+    $helpSource = Join-Path $root 'src/LvsPs.Module/en-US'
+    if (Test-Path $helpSource) { Copy-Item (Join-Path $helpSource '*') (Join-Path $moduleOut 'en-US') }
+    Write-Host "    module staged in $moduleOut"
+}
+
+function Get-PesterModulePath {
+    Invoke-Native 'restoring Pester from NuGet' { dotnet restore (Join-Path $root 'tests/Pester/Pester.Restore.csproj') --nologo -v:q }
+    $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else {
+        ((dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim()
+    }
+    $manifest = Join-Path $packages 'pester' '5.7.1' 'tools' 'Pester.psd1'
+    if (-not (Test-Path $manifest)) { throw "Pester 5.7.1 was not found at $manifest after restore." }
+    $manifest
+}
+
+function Read-JUnitCounts([string] $Path) {
+    [xml] $xml = Get-Content -LiteralPath $Path -Raw
+    $suites = @($xml.SelectNodes('//testsuite'))
+    $total = ($suites | Measure-Object -Property tests -Sum).Sum
+    $failed = ($suites | ForEach-Object { [int]$_.failures + [int]$_.errors } | Measure-Object -Sum).Sum
+    $skipped = ($suites | ForEach-Object { [int]$_.skipped } | Measure-Object -Sum).Sum
+    [pscustomobject]@{ passed = $total - $failed - $skipped; failed = $failed; skipped = $skipped }
+}
+
+function Invoke-Test {
+    Invoke-Build
+    if (Test-Path $resultsDir) { Remove-Item $resultsDir -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path $resultsDir
+    $pester = Get-PesterModulePath
+    $failures = @()
+
+    Write-Host '==> xunit' -ForegroundColor Cyan
+    $xunitXml = Join-Path $resultsDir 'xunit.xml'
+    dotnet test (Join-Path $root 'tests/LvsPs.Tests/LvsPs.Tests.csproj') -c $Configuration --no-build --nologo `
+        --logger "junit;LogFilePath=$xunitXml" --logger 'console;verbosity=normal'
+    if ($LASTEXITCODE -ne 0) { $failures += 'xunit' }
+
+    Write-Host '==> Pester (child pwsh)' -ForegroundColor Cyan
+    $pesterXml = Join-Path $resultsDir 'pester.xml'
+    $pesterSummary = Join-Path $resultsDir 'pester-summary.json'
+    dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/Pester/Invoke-LvsPester.ps1') `
+        -PesterPath $pester -ModulePath (Join-Path $moduleOut 'LvsPs.psd1') `
+        -BackendsPath (Join-Path (Get-BinPath 'tests/LvsPs.TestBackends') 'LvsPs.TestBackends.dll') `
+        -ResultPath $pesterXml -SummaryPath $pesterSummary
+    if ($LASTEXITCODE -ne 0) { $failures += 'Pester' }
+
+    $counts = @()
+    if (Test-Path $xunitXml) { $counts += Read-JUnitCounts $xunitXml } else { $failures += 'xunit (no results)' }
+    if (Test-Path $pesterSummary) { $counts += Get-Content $pesterSummary -Raw | ConvertFrom-Json } else { $failures += 'Pester (no results)' }
+    $passed = ($counts | Measure-Object -Property passed -Sum).Sum
+    $failed = ($counts | Measure-Object -Property failed -Sum).Sum
+    $skipped = ($counts | Measure-Object -Property skipped -Sum).Sum
+    Write-Host "Results: $resultsDir"
+    Write-Host "$passed passed, $failed failed, $skipped skipped"
+    if ($failures.Count -gt 0 -or $failed -gt 0) {
+        Write-Host "FAILED: $($failures -join ', ')" -ForegroundColor Red
+        exit 1
+    }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    Write-Host '==> demo' -ForegroundColor Cyan
+    Invoke-Native 'demo' {
+        dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'examples/Demo.ps1') `
+            -ModulePath (Join-Path $moduleOut 'LvsPs.psd1') `
+            -BackendsPath (Join-Path (Get-BinPath 'tests/LvsPs.TestBackends') 'LvsPs.TestBackends.dll')
+    }
+}
+
+function Invoke-Clean {
+    if (Test-Path $out) { Remove-Item $out -Recurse -Force }
+    Get-ChildItem $root -Directory -Recurse -Include bin, obj |
+        Where-Object { $_.FullName -notmatch '[\\/]\.git[\\/]' } |
+        Remove-Item -Recurse -Force
+}
+
+Push-Location $root
+try {
+    switch ($Task) {
+        'build' { Invoke-Build }
+        'test' { Invoke-Test }
+        'demo' { Invoke-Demo }
+        'clean' { Invoke-Clean }
+    }
+}
+finally {
+    Pop-Location
+}
