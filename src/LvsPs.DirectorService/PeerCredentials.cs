@@ -1,0 +1,30 @@
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace LvsPs.DirectorService;
+
+/// <summary>The user on the other end of a Unix domain socket (SO_PEERCRED), and this process's effective user.</summary>
+internal static partial class PeerCredentials
+{
+    private const int SolSocket = 1;   // asm-generic/socket.h SOL_SOCKET
+    private const int SoPeerCred = 17; // asm-generic/socket.h SO_PEERCRED
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    private static partial uint GetEffectiveUserId();
+
+    public static uint EffectiveUserId => GetEffectiveUserId();
+
+    /// <summary>The peer's uid from struct ucred { pid_t pid; uid_t uid; gid_t gid; }, or null if the kernel did not say.</summary>
+    public static uint? PeerUserId(Socket socket)
+    {
+        Span<byte> ucred = stackalloc byte[12];
+        try
+        {
+            return socket.GetRawSocketOption(SolSocket, SoPeerCred, ucred) >= 8 ? MemoryMarshal.Read<uint>(ucred[4..]) : null;
+        }
+        catch (SocketException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+namespace LvsPs.Model;
+
+/// <summary>A virtual service's desired settings with its real servers' settings, in the director's order.</summary>
+public sealed record ServiceConfiguration(VirtualServiceSettings Settings, IReadOnlyList<RealServerSettings> RealServers);
+
+/// <summary>
+/// What a director is configured to do, without its live state (counters, connections): its services with their
+/// real servers, and its timeouts. It can be captured from one director and applied to another.
+/// </summary>
+public sealed record DirectorConfiguration(IReadOnlyList<ServiceConfiguration> Services, LvsTimeouts Timeouts)
+{
+    public static readonly DirectorConfiguration Empty = new(Array.Empty<ServiceConfiguration>(), new LvsTimeouts());
+
+    public static DirectorConfiguration Capture(IDirectorBackend director) => new(
+        director.GetServices().Select(s => new ServiceConfiguration(s.Settings, s.RealServers.Select(r => r.Settings).ToList())).ToList(),
+        director.GetTimeouts());
+
+    /// <summary>
+    /// Creates this configuration on an empty director. Real servers are added oldest first, so the director lists
+    /// them in the captured order. Items the director refuses are reported to <paramref name="onError"/> and skipped.
+    /// </summary>
+    public void ApplyTo(IDirectorBackend director, Action<string, LvsException> onError)
+    {
+        try
+        {
+            director.SetTimeouts(Timeouts);
+        }
+        catch (LvsException e)
+        {
+            onError("timeouts", e);
+        }
+        foreach (var service in Services)
+        {
+            try
+            {
+                director.AddService(service.Settings);
+            }
+            catch (LvsException e)
+            {
+                onError(service.Settings.Id.ToString(), e);
+                continue;
+            }
+            foreach (var rs in service.RealServers.Reverse())
+            {
+                try
+                {
+                    director.AddRealServer(service.Settings.Id, rs);
+                }
+                catch (LvsException e)
+                {
+                    onError($"{rs.Id} in {service.Settings.Id}", e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using LvsPs.Model;
+
+namespace LvsPs.Remote;
+
+/// <summary>The server side of the protocol: decodes a request, calls the backend, encodes the result or the error.</summary>
+public sealed class ControlDispatcher
+{
+    private readonly IDirectorBackend _backend;
+    private readonly Action<string>? _afterMutation;
+    private readonly object _mutationGate = new();
+
+    /// <param name="backend">The director the service hosts.</param>
+    /// <param name="afterMutation">Runs after every successful change, before the reply is sent (the service saves its configuration there).</param>
+    public ControlDispatcher(IDirectorBackend backend, Action<string>? afterMutation = null)
+    {
+        _backend = backend;
+        _afterMutation = afterMutation;
+    }
+
+    public ControlResponse Dispatch(ControlRequest request)
+    {
+        try
+        {
+            if (!ControlOps.Mutating.Contains(request.Op)) return Ok(Invoke(request));
+            lock (_mutationGate)
+            {
+                var result = Invoke(request);
+                _afterMutation?.Invoke(request.Op);
+                return Ok(result);
+            }
+        }
+        catch (LvsException e)
+        {
+            return new ControlResponse(Error: new ControlError(e.Kind, e.ErrorId, e.Message));
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException or NotSupportedException)
+        {
+            return new ControlResponse(Error: new ControlError(LvsErrorKind.ProtocolError, "BadControlRequest", $"The director service could not process '{request.Op}': {e.Message}"));
+        }
+    }
+
+    private object? Invoke(ControlRequest r) => r.Op switch
+    {
+        ControlOps.GetInfo => _backend.GetInfo(),
+        ControlOps.GetServices => _backend.GetServices(),
+        ControlOps.GetService => _backend.GetService(Arg<VirtualServiceId>(r)),
+        ControlOps.AddService => Void(() => _backend.AddService(Arg<VirtualServiceSettings>(r))),
+        ControlOps.EditService => Void(() => _backend.EditService(Arg<VirtualServiceSettings>(r))),
+        ControlOps.DeleteService => Void(() => _backend.DeleteService(Arg<VirtualServiceId>(r))),
+        ControlOps.Flush => Void(_backend.Flush),
+        ControlOps.AddRealServer => Void(() => { var a = Arg<RealServerArg>(r); _backend.AddRealServer(a.Service, a.Settings); }),
+        ControlOps.EditRealServer => Void(() => { var a = Arg<RealServerArg>(r); _backend.EditRealServer(a.Service, a.Settings); }),
+        ControlOps.DeleteRealServer => Void(() => { var a = Arg<RealServerRefArg>(r); _backend.DeleteRealServer(a.Service, a.RealServer); }),
+        ControlOps.ZeroStats => Void(() => _backend.ZeroStats(r.Arg is null ? null : Arg<VirtualServiceId>(r))),
+        ControlOps.GetTimeouts => _backend.GetTimeouts(),
+        ControlOps.SetTimeouts => Void(() => _backend.SetTimeouts(Arg<LvsTimeouts>(r))),
+        ControlOps.GetConnections => _backend.GetConnections(),
+        ControlOps.GetSyncDaemons => _backend.GetSyncDaemons(),
+        ControlOps.StartSyncDaemon => Void(() => _backend.StartSyncDaemon(Arg<SyncDaemon>(r))),
+        ControlOps.StopSyncDaemon => Void(() => _backend.StopSyncDaemon(Arg<SyncDaemonRole>(r))),
+        _ => throw new InvalidOperationException($"unknown operation '{r.Op}'"),
+    };
+
+    private static T Arg<T>(ControlRequest r) =>
+        r.Arg is { } e ? e.Deserialize<T>(ProtocolJson.Options) ?? throw new JsonException("missing argument") : throw new JsonException("missing argument");
+
+    private static object? Void(Action action)
+    {
+        action();
+        return null;
+    }
+
+    private static ControlResponse Ok(object? result) =>
+        new(Result: result is null ? null : JsonSerializer.SerializeToElement(result, result.GetType(), ProtocolJson.Options));
+}

@@ -1,0 +1,46 @@
+using System.Text.Json;
+using LvsPs.Model;
+
+namespace LvsPs.Remote;
+
+/// <summary>One request line: an operation of <see cref="IDirectorBackend"/> by name, with its argument.</summary>
+public sealed record ControlRequest(string Op, JsonElement? Arg = null);
+
+/// <summary>A failure as it crosses the socket: enough to rebuild the same <see cref="LvsException"/> on the other side.</summary>
+public sealed record ControlError(LvsErrorKind Kind, string ErrorId, string Message);
+
+/// <summary>One response line: a result or an error.</summary>
+public sealed record ControlResponse(JsonElement? Result = null, ControlError? Error = null);
+
+/// <summary>Arguments of the two-part operations.</summary>
+public sealed record RealServerArg(VirtualServiceId Service, RealServerSettings Settings);
+
+public sealed record RealServerRefArg(VirtualServiceId Service, RealServerId RealServer);
+
+/// <summary>The operation names: those of <see cref="IDirectorBackend"/>.</summary>
+public static class ControlOps
+{
+    public const string GetInfo = nameof(IDirectorBackend.GetInfo);
+    public const string GetServices = nameof(IDirectorBackend.GetServices);
+    public const string GetService = nameof(IDirectorBackend.GetService);
+    public const string AddService = nameof(IDirectorBackend.AddService);
+    public const string EditService = nameof(IDirectorBackend.EditService);
+    public const string DeleteService = nameof(IDirectorBackend.DeleteService);
+    public const string Flush = nameof(IDirectorBackend.Flush);
+    public const string AddRealServer = nameof(IDirectorBackend.AddRealServer);
+    public const string EditRealServer = nameof(IDirectorBackend.EditRealServer);
+    public const string DeleteRealServer = nameof(IDirectorBackend.DeleteRealServer);
+    public const string ZeroStats = nameof(IDirectorBackend.ZeroStats);
+    public const string GetTimeouts = nameof(IDirectorBackend.GetTimeouts);
+    public const string SetTimeouts = nameof(IDirectorBackend.SetTimeouts);
+    public const string GetConnections = nameof(IDirectorBackend.GetConnections);
+    public const string GetSyncDaemons = nameof(IDirectorBackend.GetSyncDaemons);
+    public const string StartSyncDaemon = nameof(IDirectorBackend.StartSyncDaemon);
+    public const string StopSyncDaemon = nameof(IDirectorBackend.StopSyncDaemon);
+
+    /// <summary>The operations that change the director (the service persists its configuration after each).</summary>
+    public static readonly IReadOnlySet<string> Mutating = new HashSet<string>(StringComparer.Ordinal)
+    {
+        AddService, EditService, DeleteService, Flush, AddRealServer, EditRealServer, DeleteRealServer, SetTimeouts,
+    };
+}

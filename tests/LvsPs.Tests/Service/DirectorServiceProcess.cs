@@ -1,0 +1,94 @@
+using System.Diagnostics;
+
+namespace LvsPs.Tests.Service;
+
+/// <summary>Runs the real director service as a child process with its own socket and state file.</summary>
+internal sealed class DirectorServiceProcess : IDisposable
+{
+    private Process? _process;
+
+    public DirectorServiceProcess(string folder)
+    {
+        Folder = folder;
+        SocketPath = Path.Combine(folder, "run", "director.sock");
+        StatePath = Path.Combine(folder, "state", "director.json");
+    }
+
+    public string Folder { get; }
+    public string SocketPath { get; }
+    public string StatePath { get; }
+    public int Pid => _process?.Id ?? 0;
+
+    public static DirectorServiceProcess StartNew()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "lvsps-svc-" + Guid.NewGuid().ToString("N")[..8]);
+        var p = new DirectorServiceProcess(folder);
+        p.Start();
+        return p;
+    }
+
+    public void Start()
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "LvsPs.DirectorService.dll");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        psi.ArgumentList.Add(dll);
+        psi.ArgumentList.Add("--socket");
+        psi.ArgumentList.Add(SocketPath);
+        psi.ArgumentList.Add("--state");
+        psi.ArgumentList.Add(StatePath);
+        _process = Process.Start(psi)!;
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginErrorReadLine();
+        _process.BeginOutputReadLine();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!Accepts(SocketPath))
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"The director service exited with {_process.ExitCode}.");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("The director service did not create its socket.");
+            Thread.Sleep(50);
+        }
+    }
+
+    private static bool Accepts(string path)
+    {
+        if (!File.Exists(path)) return false; // a stale file from a killed service is replaced when the new one binds
+        using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        try
+        {
+            probe.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>kill -9: no chance to clean up or save anything.</summary>
+    public void Kill()
+    {
+        _process?.Kill();
+        _process?.WaitForExit(10000);
+    }
+
+    /// <summary>SIGTERM, as systemd stops it; waits for a clean exit.</summary>
+    public int Terminate()
+    {
+        Process.Start("kill", new[] { "-TERM", _process!.Id.ToString() })!.WaitForExit();
+        _process.WaitForExit(15000);
+        return _process.ExitCode;
+    }
+
+    public void Dispose()
+    {
+        if (_process is { HasExited: false }) Kill();
+        _process?.Dispose();
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

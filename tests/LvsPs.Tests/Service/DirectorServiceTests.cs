@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using LvsPs.Model;
+using LvsPs.Remote;
+using LvsPs.TestBackends;
+
+namespace LvsPs.Tests.Service;
+
+/// <summary>The director service as a real process: control over its socket, persistence across kill -9, owner-only access.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class DirectorServiceTests : IDisposable
+{
+    private readonly DirectorServiceProcess _service = DirectorServiceProcess.StartNew();
+    private readonly string _vip = $"127.0.{Random.Shared.Next(100, 250)}.{Random.Shared.Next(2, 250)}";
+
+    public void Dispose() => _service.Dispose();
+
+    private static int FreePort()
+    {
+        using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)s.LocalEndPoint!).Port;
+    }
+
+    [Fact]
+    public void Forwards_real_traffic_configured_over_the_socket()
+    {
+        using var web = HttpBackend.Start("svc-web");
+        using var director = new RemoteDirector(_service.SocketPath);
+        var id = VirtualServiceId.Parse($"tcp/{_vip}:{FreePort()}");
+        director.AddService(new VirtualServiceSettings { Id = id, Scheduler = "rr" });
+        director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Loopback, (ushort)web.Port), Weight = 3 });
+
+        Assert.Equal("svc-web", LoopbackClient.HttpGet(_vip, id.Port).Backend);
+        var service = director.GetService(id)!;
+        Assert.Equal("rr", service.Scheduler);
+        Assert.Equal(3, service.RealServers.Single().Weight);
+        Assert.Equal(1ul, service.Stats.Connections);
+        Assert.Equal(DirectorKind.Service, director.GetInfo().Kind);
+        Assert.Single(director.GetConnections());
+    }
+
+    [Fact]
+    public void Errors_cross_the_socket_with_their_ids()
+    {
+        using var director = new RemoteDirector(_service.SocketPath);
+        var id = VirtualServiceId.Parse($"tcp/{_vip}:{FreePort()}");
+        director.AddService(new VirtualServiceSettings { Id = id });
+        var e = Assert.Throws<LvsException>(() => director.AddService(new VirtualServiceSettings { Id = id }));
+        Assert.Equal("VirtualServiceExists", e.ErrorId);
+        Assert.Equal(LvsErrorKind.AlreadyExists, e.Kind);
+        Assert.Equal("VirtualServiceNotFound", Assert.Throws<LvsException>(() => director.DeleteService(VirtualServiceId.Parse("tcp/127.0.0.1:1"))).ErrorId);
+        Assert.Null(director.GetService(VirtualServiceId.Parse("udp/127.0.0.1:1")));
+    }
+
+    [Fact]
+    public void A_killed_service_comes_back_with_every_change_it_acknowledged()
+    {
+        var id = VirtualServiceId.Parse($"tcp/{_vip}:{FreePort()}");
+        using (var director = new RemoteDirector(_service.SocketPath))
+        {
+            director.AddService(new VirtualServiceSettings { Id = id, Scheduler = "wrr", PersistenceTimeout = 60 });
+            director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Parse("127.0.0.1"), 8081), Weight = 5 });
+            director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Parse("127.0.0.2"), 8081), Weight = 0 });
+            director.SetTimeouts(new LvsTimeouts(0, 45, 0));
+        }
+        _service.Kill(); // kill -9 right after the last acknowledged change
+        _service.Start();
+
+        using var again = new RemoteDirector(_service.SocketPath);
+        var service = again.GetService(id)!;
+        Assert.Equal("wrr", service.Scheduler);
+        Assert.Equal(60u, service.PersistenceTimeout);
+        Assert.Equal(new[] { "127.0.0.2:8081", "127.0.0.1:8081" }, service.RealServers.Select(r => r.Id.ToString()));
+        Assert.Equal(new[] { 0, 5 }, service.RealServers.Select(r => r.Weight));
+        Assert.Equal(45u, again.GetTimeouts().TcpFin);
+    }
+
+    [Fact]
+    public void Sigterm_stops_cleanly_and_removes_the_socket()
+    {
+        Assert.Equal(0, _service.Terminate());
+        Assert.False(File.Exists(_service.SocketPath));
+        var e = Assert.Throws<LvsException>(() => new RemoteDirector(_service.SocketPath));
+        Assert.Equal("DirectorServiceNotRunning", e.ErrorId);
+    }
+
+    [Fact]
+    public void The_socket_is_owner_only()
+    {
+        var mode = File.GetUnixFileMode(_service.SocketPath);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, mode);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(_service.SocketPath)!));
+    }
+
+    [RootFact]
+    public void Another_user_is_refused_even_when_the_file_modes_would_let_it_in()
+    {
+        // open the folder and socket to everyone, so only the service's own peer-credential check stands in the way
+        File.SetUnixFileMode(Path.GetDirectoryName(_service.SocketPath)!, (UnixFileMode)0x1FF);
+        File.SetUnixFileMode(Path.GetDirectoryName(Path.GetDirectoryName(_service.SocketPath))!, (UnixFileMode)0x1FF);
+        File.SetUnixFileMode(_service.SocketPath, (UnixFileMode)0x1FF);
+        var script = "import socket,sys\ns=socket.socket(socket.AF_UNIX)\ns.connect(sys.argv[1])\ns.sendall(b'{\"op\":\"GetServices\"}\\n')\nprint(s.makefile().readline())";
+        var psi = new ProcessStartInfo("setpriv") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c", script, _service.SocketPath }) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+        p.WaitForExit(10000);
+        Assert.Contains("DirectorServiceAccessDenied", output);
+        Assert.DoesNotContain("\"result\"", output);
+    }
+}
