@@ -51,6 +51,15 @@ function Invoke-Build {
     Get-ChildItem (Get-BinPath 'src/LvsPs.Commands') -Filter 'LvsPs.*.dll' | Copy-Item -Destination $moduleOut
     $helpSource = Join-Path $root 'src/LvsPs.Module/en-US'
     if (Test-Path $helpSource) { Copy-Item (Join-Path $helpSource '*') (Join-Path $moduleOut 'en-US') }
+
+    # help: src/LvsPs.Module/help holds build input (one <Verb-Noun>.psd1 per cmdlet and the generator), not module
+    # content; the generator writes en-US/LvsPs.Commands.dll-Help.xml and fails when a cmdlet's help is incomplete.
+    # It runs in a child pwsh so that this process never loads the module.
+    Remove-Item (Join-Path $moduleOut 'help') -Recurse -Force -ErrorAction Ignore
+    Invoke-Native 'help generation' {
+        dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'src/LvsPs.Module/help/Build-LvsHelp.ps1') `
+            -ModulePath (Join-Path $moduleOut 'LvsPs.psd1') -XmlDocPath (Join-Path (Get-BinPath 'src/LvsPs.Commands') 'LvsPs.Commands.xml')
+    }
     Write-Host "    module staged in $moduleOut"
 }
 
