@@ -39,5 +39,6 @@ LvsPs differs from ipvsadm here: the default forwarding method is Masquerade, no
 
 Errors: a service that does not exist (ObjectNotFound), a real server that is already in the service (ResourceExists), a weight outside 0..65535 or thresholds out of order (InvalidArgument), and DirectRoute or Tunnel forwarding on the managed director (InvalidOperation).
 '@
+    DefaultValues = @{ Port = "The virtual service's port" }
     Links       = @('Get-LvsRealServer', 'Set-LvsRealServer', 'Remove-LvsRealServer', 'New-LvsVirtualService', 'about_LvsPs')
 }

@@ -145,6 +145,9 @@ foreach ($name in $sources.Keys | Where-Object { $_ -notin $cmdlets.Name } | Sor
 function Get-DefaultValue([System.Management.Automation.CmdletInfo] $Cmdlet, [string] $Name, [hashtable] $Source, $Instance) {
     if ($Source.ContainsKey('DefaultValues') -and $Source.DefaultValues.ContainsKey($Name)) { return [string] $Source.DefaultValues[$Name] }
     $param = $Cmdlet.Parameters[$Name]
+    # a Set- cmdlet changes only what it is given: an omitted setting keeps its value, whatever the property's initial value
+    if ($Cmdlet.Verb -eq 'Set' -and $Name -notin 'PassThru', 'WhatIf', 'Confirm' -and
+        ($param.ParameterSets.Values | Where-Object { -not $_.IsMandatory })) { return 'None (unchanged)' }
     if ($param.SwitchParameter) { return 'False' }
     # a parameter that is mandatory wherever it appears has no default
     if (-not ($param.ParameterSets.Values | Where-Object { -not $_.IsMandatory })) { return 'None' }

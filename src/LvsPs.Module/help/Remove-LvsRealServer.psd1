@@ -19,5 +19,6 @@ To take a server out of service gently, set its weight to 0 with Set-LvsRealServ
             Remarks = 'Shows every service 10.0.0.3 would be removed from; run it without -WhatIf to remove it.'
         }
     )
+    DefaultValues = @{ Port = "The virtual service's port" }
     Links       = @('Add-LvsRealServer', 'Set-LvsRealServer', 'Get-LvsRealServer', 'about_LvsPs')
 }

@@ -25,5 +25,6 @@ Weight 0 quiesces the real server: the scheduler sends it no new connections, wh
         }
     )
     Notes       = 'Errors: a service or real server that does not exist (ObjectNotFound), a weight outside 0..65535 or thresholds out of order (InvalidArgument), and DirectRoute or Tunnel forwarding on the managed director (InvalidOperation).'
+    DefaultValues = @{ Port = "The virtual service's port" }
     Links       = @('Get-LvsRealServer', 'Add-LvsRealServer', 'Remove-LvsRealServer', 'about_LvsPs')
 }
