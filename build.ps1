@@ -47,10 +47,19 @@ function Invoke-Build {
     if (Test-Path $moduleOut) { Remove-Item $moduleOut -Recurse -Force }
     $null = New-Item -ItemType Directory -Path $moduleOut, (Join-Path $moduleOut 'en-US')
     Copy-Item (Join-Path $root 'LvsPs.psd1') $moduleOut
-    Copy-Item (Join-Path $root 'src/LvsPs.Module/*') $moduleOut -Recurse
+    # en-US is copied below; help/ holds the help sources and their generator (build input, not module content)
+    Copy-Item (Join-Path $root 'src/LvsPs.Module/*') $moduleOut -Recurse -Exclude 'en-US', 'help'
     Get-ChildItem (Get-BinPath 'src/LvsPs.Commands') -Filter 'LvsPs.*.dll' | Copy-Item -Destination $moduleOut
     $helpSource = Join-Path $root 'src/LvsPs.Module/en-US'
     if (Test-Path $helpSource) { Copy-Item (Join-Path $helpSource '*') (Join-Path $moduleOut 'en-US') }
+
+    # help: the generator reads src/LvsPs.Module/help/<Verb-Noun>.psd1 and the C# XML docs, writes
+    # en-US/LvsPs.Commands.dll-Help.xml, and fails when a cmdlet's help is incomplete. It runs in a child pwsh so that
+    # this process never loads the module.
+    Invoke-Native 'help generation' {
+        dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'src/LvsPs.Module/help/Build-LvsHelp.ps1') `
+            -ModulePath (Join-Path $moduleOut 'LvsPs.psd1') -XmlDocPath (Join-Path (Get-BinPath 'src/LvsPs.Commands') 'LvsPs.Commands.xml')
+    }
     Write-Host "    module staged in $moduleOut"
 }
 

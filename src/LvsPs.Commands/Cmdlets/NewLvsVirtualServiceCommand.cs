@@ -38,7 +38,7 @@ public sealed class NewLvsVirtualServiceCommand : ServiceSettingsCmdlet
     [Parameter(Mandatory = true, ParameterSetName = MarkSet, ValueFromPipelineByPropertyName = true)]
     public uint FirewallMark { get; set; }
 
-    /// <summary>Address family of a firewall-mark service.</summary>
+    /// <summary>Address family of a firewall-mark service: IPv4 (the default, fwm/MARK) or IPv6 (fwm6/MARK).</summary>
     [Parameter(ParameterSetName = MarkSet, ValueFromPipelineByPropertyName = true)]
     [ValidateSet("IPv4", "IPv6", IgnoreCase = true)]
     public string AddressFamily { get; set; } = "IPv4";

@@ -8,15 +8,15 @@ namespace LvsPs.Commands;
 [OutputType(typeof(LvsTimeouts))]
 public sealed class SetLvsTimeoutCommand : LvsCmdlet
 {
-    /// <summary>Idle timeout of established TCP connections, seconds.</summary>
+    /// <summary>Idle timeout of established TCP connections, in seconds (1..2147483); 0 or omitted leaves it unchanged.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public uint Tcp { get; set; }
 
-    /// <summary>Timeout of TCP connections after a FIN, seconds.</summary>
+    /// <summary>Timeout of TCP connections after a FIN, in seconds (1..2147483); 0 or omitted leaves it unchanged.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public uint TcpFin { get; set; }
 
-    /// <summary>Idle timeout of UDP flows, seconds.</summary>
+    /// <summary>Idle timeout of UDP flows, in seconds (1..2147483); 0 or omitted leaves it unchanged.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public uint Udp { get; set; }
 

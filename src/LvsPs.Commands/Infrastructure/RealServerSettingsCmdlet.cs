@@ -48,11 +48,11 @@ public abstract class RealServerSettingsCmdlet : LvsCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public TunnelType TunnelType { get; set; } = TunnelType.IpIp;
 
-    /// <summary>GUE tunnel destination port.</summary>
+    /// <summary>Destination UDP port of the GUE encapsulation, for -Forwarding Tunnel -TunnelType Gue.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public ushort TunnelPort { get; set; }
 
-    /// <summary>Tunnel checksum options.</summary>
+    /// <summary>Checksum options of GUE and GRE tunnels: NoChecksum (default), Checksum or RemoteChecksum.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public TunnelFlags TunnelFlags { get; set; }
 

@@ -6,7 +6,7 @@ namespace LvsPs.Commands;
 /// <summary>The settings a virtual service takes, shared by New- and Set-LvsVirtualService (ipvsadm -A / -E options).</summary>
 public abstract class ServiceSettingsCmdlet : LvsCmdlet
 {
-    /// <summary>Scheduler name (ipvsadm -s).</summary>
+    /// <summary>Scheduler name (ipvsadm -s), such as rr, wrr or wlc (the default); Get-LvsDirector lists the director's schedulers.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(SchedulerCompleter))]
     [ValidateNotNullOrEmpty]
@@ -25,7 +25,7 @@ public abstract class ServiceSettingsCmdlet : LvsCmdlet
     [Alias("Netmask")]
     public string? PersistenceNetmask { get; set; }
 
-    /// <summary>One-packet scheduling for UDP (ipvsadm -o).</summary>
+    /// <summary>One-packet scheduling (ipvsadm -o): schedules each UDP datagram on its own instead of per flow; UDP and firewall-mark services only.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public SwitchParameter OnePacket { get; set; }
 
