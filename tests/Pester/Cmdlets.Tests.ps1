@@ -333,3 +333,57 @@ Describe 'Module surface' {
         foreach ($c in Get-Command -Module LvsPs) { $approved | Should -Contain $c.Verb -Because $c.Name }
     }
 }
+
+Describe 'Graceful drain' {
+    BeforeAll {
+        Import-TestBackends
+        Clear-LvsVirtualService -Confirm:$false
+        $vip = New-TestVip
+        $port = Get-FreeTcpPort
+        $id = "tcp/${vip}:$port"
+        $listener = [System.Net.Sockets.Socket]::new('InterNetwork', 'Stream', 'Tcp')
+        $listener.Bind([System.Net.IPEndPoint]::new([ipaddress]::Loopback, 0))
+        $listener.Listen(4)
+        $rsPort = $listener.LocalEndPoint.Port
+        New-LvsVirtualService $id -Scheduler rr | Add-LvsRealServer -Address 127.0.0.1 -Port $rsPort
+    }
+    AfterAll { $listener.Dispose() }
+
+    It 'quiesces, waits for the active connection to end, then removes the real server' {
+        $client = [System.Net.Sockets.Socket]::new('InterNetwork', 'Stream', 'Tcp')
+        $client.Connect([ipaddress]$vip, $port)
+        $server = $listener.Accept()
+        Wait-Until { (Get-LvsRealServer $id).ActiveConnections -eq 1 } 'an active connection'
+        # end the connection from another thread after a moment, while Remove-LvsRealServer -Drain waits
+        $closer = [LvsPs.TestBackends.Later]::Dispose(1500, [IDisposable[]]@($client, $server))
+        $elapsed = Measure-Command { Remove-LvsRealServer $id -Address 127.0.0.1 -Port $rsPort -Drain -DrainTimeout 30 -ProgressAction SilentlyContinue }
+        $closer.Wait()
+        Get-LvsRealServer $id | Should -BeNullOrEmpty
+        $elapsed.TotalSeconds | Should -BeGreaterThan 1 -Because 'it waited for the connection'
+    }
+
+    It 'removes the real server when the drain timeout passes, with a warning' {
+        Add-LvsRealServer $id -Address 127.0.0.1 -Port $rsPort
+        $client = [System.Net.Sockets.Socket]::new('InterNetwork', 'Stream', 'Tcp')
+        try {
+            $client.Connect([ipaddress]$vip, $port)
+            $server = $listener.Accept()
+            Wait-Until { (Get-LvsRealServer $id).ActiveConnections -eq 1 } 'an active connection'
+            Remove-LvsRealServer $id -Address 127.0.0.1 -Port $rsPort -Drain -DrainTimeout 1 -ProgressAction SilentlyContinue -WarningVariable warn -WarningAction SilentlyContinue
+            Get-LvsRealServer $id | Should -BeNullOrEmpty
+            $warn | Should -Match 'still has 1 active connection'
+            # the established connection still works after removal
+            $server.Send([byte[]](1, 2, 3)) | Should -Be 3
+            $buffer = [byte[]]::new(3)
+            $client.ReceiveTimeout = 5000
+            $client.Receive($buffer) | Should -Be 3
+        }
+        finally { $client.Dispose(); if ($server) { $server.Dispose() } }
+    }
+
+    It 'with -WhatIf neither quiesces nor removes' {
+        Add-LvsRealServer $id -Address 127.0.0.1 -Port $rsPort -Weight 4
+        Remove-LvsRealServer $id -Address 127.0.0.1 -Port $rsPort -Drain -WhatIf
+        (Get-LvsRealServer $id).Weight | Should -Be 4
+    }
+}
