@@ -1,7 +1,14 @@
 namespace LvsPs.Model;
 
-/// <summary>A virtual service's desired settings with its real servers' settings, in the director's order.</summary>
-public sealed record ServiceConfiguration(VirtualServiceSettings Settings, IReadOnlyList<RealServerSettings> RealServers);
+/// <summary>
+/// A virtual service's desired settings with its real servers' settings (in the director's order), and its health
+/// check and sorry server when it has them.
+/// </summary>
+public sealed record ServiceConfiguration(
+    VirtualServiceSettings Settings,
+    IReadOnlyList<RealServerSettings> RealServers,
+    Health.HealthCheckSettings? HealthCheck = null,
+    RealServerSettings? SorryServer = null);
 
 /// <summary>
 /// What a director is configured to do, without its live state (counters, connections): its services with their
@@ -11,9 +18,16 @@ public sealed record DirectorConfiguration(IReadOnlyList<ServiceConfiguration> S
 {
     public static readonly DirectorConfiguration Empty = new(Array.Empty<ServiceConfiguration>(), new LvsTimeouts());
 
-    public static DirectorConfiguration Capture(IDirectorBackend director) => new(
-        director.GetServices().Select(s => new ServiceConfiguration(s.Settings, s.RealServers.Select(r => r.Settings).ToList())).ToList(),
-        director.GetTimeouts());
+    /// <summary>
+    /// What <paramref name="director"/> is configured to do; for a director that runs health checks, the configuration
+    /// as the user set it rather than as the checks have adjusted it.
+    /// </summary>
+    public static DirectorConfiguration Capture(IDirectorBackend director) =>
+        director is Health.IHealthMonitoring monitoring
+            ? monitoring.CaptureDesired()
+            : new(
+                director.GetServices().Select(s => new ServiceConfiguration(s.Settings, s.RealServers.Select(r => r.Settings).ToList())).ToList(),
+                director.GetTimeouts());
 
     /// <summary>
     /// Creates this configuration on an empty director. Real servers are added oldest first, so the director lists
@@ -49,6 +63,17 @@ public sealed record DirectorConfiguration(IReadOnlyList<ServiceConfiguration> S
                 catch (LvsException e)
                 {
                     onError($"{rs.Id} in {service.Settings.Id}", e);
+                }
+            }
+            if ((service.HealthCheck is not null || service.SorryServer is not null) && director is Health.IHealthMonitoring monitoring)
+            {
+                try
+                {
+                    monitoring.SetHealthCheck(service.Settings.Id, service.HealthCheck, service.SorryServer);
+                }
+                catch (LvsException e)
+                {
+                    onError($"health check of {service.Settings.Id}", e);
                 }
             }
         }

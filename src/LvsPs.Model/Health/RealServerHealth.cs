@@ -1,0 +1,46 @@
+namespace LvsPs.Model.Health;
+
+/// <summary>Whether the checks last found a real server healthy.</summary>
+public enum HealthState
+{
+    /// <summary>Not checked yet; treated as up.</summary>
+    Unknown,
+    Up,
+    Down,
+}
+
+/// <summary>One real server's health as its service's check last found it (Get-LvsHealth).</summary>
+public sealed record RealServerHealth
+{
+    public required VirtualServiceId VirtualService { get; init; }
+    public required RealServerId RealServer { get; init; }
+    public required HealthState State { get; init; }
+    public required HealthCheckType CheckType { get; init; }
+    /// <summary>What the last check found, e.g. "connected in 2 ms", "HTTP 503", "timed out after 3 s".</summary>
+    public string? LastResult { get; init; }
+    public DateTimeOffset? LastCheck { get; init; }
+    /// <summary>When the state last changed.</summary>
+    public DateTimeOffset? Since { get; init; }
+    public int ConsecutiveFailures { get; init; }
+    public int ConsecutiveSuccesses { get; init; }
+    /// <summary>True for the sorry server, which is in service only while every real server is down.</summary>
+    public bool SorryServer { get; init; }
+}
+
+/// <summary>A director that runs health checks (the health monitor, or a director service hosting one).</summary>
+public interface IHealthMonitoring
+{
+    /// <summary>Sets (or with null, removes) a service's health check and sorry server.</summary>
+    void SetHealthCheck(VirtualServiceId service, HealthCheckSettings? check, RealServerSettings? sorryServer);
+
+    /// <summary>The check and sorry server of a service, or nulls.</summary>
+    (HealthCheckSettings? Check, RealServerSettings? SorryServer) GetHealthCheck(VirtualServiceId service);
+
+    IReadOnlyList<RealServerHealth> GetHealth();
+
+    /// <summary>
+    /// The configuration as the user set it: real servers at their configured weights even while health checks have
+    /// quiesced or removed them, with the checks and sorry servers. This is what a director service saves.
+    /// </summary>
+    DirectorConfiguration CaptureDesired();
+}
