@@ -115,14 +115,17 @@ public sealed class DestinationSet
     /// changing this set: what a scheduling preview runs on.
     /// </summary>
     /// <param name="options">Time and randomness for the copy; by default this set's.</param>
-    public DestinationSet Clone(SchedulerOptions? options = null)
+    public DestinationSet Clone(SchedulerOptions? options = null) => Clone(options, out _);
+
+    /// <summary>As <see cref="Clone(SchedulerOptions?)"/>, also giving the map from this set's destinations to the copies.</summary>
+    public DestinationSet Clone(SchedulerOptions? options, out Func<Destination, Destination> map)
     {
         lock (_gate)
         {
-            var map = new Dictionary<Destination, Destination>(ReferenceEqualityComparer.Instance);
+            var copies = new Dictionary<Destination, Destination>(ReferenceEqualityComparer.Instance);
             Destination Map(Destination d)
             {
-                if (!map.TryGetValue(d, out var copy)) map[d] = copy = d.Clone();
+                if (!copies.TryGetValue(d, out var copy)) copies[d] = copy = d.Clone();
                 return copy;
             }
             var copy = new DestinationSet(Flags, options ?? Options, _scheduler);
@@ -130,6 +133,7 @@ public sealed class DestinationSet
             for (int i = 0; i < items.Length; i++) items[i] = Map(_items[i]);
             copy._items = items;
             copy._scheduler = _scheduler.Clone(copy, Map);
+            map = Map;
             return copy;
         }
     }
