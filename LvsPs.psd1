@@ -21,6 +21,7 @@
         'Get-LvsRealServer'
         'Set-LvsRealServer'
         'Remove-LvsRealServer'
+        'Test-LvsScheduling'
         'Get-LvsStats'
         'Reset-LvsStats'
         'Get-LvsTimeout'

@@ -76,6 +76,19 @@ public sealed class ManagedDirector : IDirectorBackend
         }
     }
 
+    /// <summary>
+    /// A copy of a service's scheduling state (destinations with their counters, scheduler state and persistence
+    /// templates) to simulate on without changing the service; null when there is no such service.
+    /// </summary>
+    public LvsPs.Scheduling.Persistence.ServiceScheduler? CloneScheduling(VirtualServiceId id)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            return _services.TryGetValue(id, out var s) ? s.Scheduling.Clone() : null;
+        }
+    }
+
     public void AddService(VirtualServiceSettings settings)
     {
         settings.Validate();

@@ -5,6 +5,7 @@ using LvsPs.Engine.Tcp;
 using LvsPs.Engine.Udp;
 using LvsPs.Model;
 using LvsPs.Scheduling;
+using LvsPs.Scheduling.Persistence;
 
 namespace LvsPs.Engine;
 
@@ -22,12 +23,16 @@ internal sealed class ManagedService : IDisposable
         _clock = schedulerOptions.Clock;
         _virtualAddress = NetAddress.FromIPAddress(settings.Id.Address!);
         Destinations = new DestinationSet(settings.Scheduler, settings.Flags, schedulerOptions);
+        Scheduling = new ServiceScheduler(Destinations, settings);
         _forwarder = settings.Id.Protocol == LvsProtocol.Tcp ? new TcpForwarder(this, table) : new UdpForwarder(this, table);
     }
 
     public VirtualServiceSettings Settings => _settings;
 
     public DestinationSet Destinations { get; }
+
+    /// <summary>Persistence templates and one-packet handling in front of the scheduler.</summary>
+    public ServiceScheduler Scheduling { get; }
 
     public StatsCounters Stats { get; } = new();
 
@@ -39,16 +44,21 @@ internal sealed class ManagedService : IDisposable
         var old = _settings;
         if (!string.Equals(old.Scheduler, settings.Scheduler, StringComparison.Ordinal)) Destinations.SetScheduler(settings.Scheduler);
         if (old.Flags != settings.Flags) Destinations.SetFlags(settings.Flags);
+        Scheduling.Settings = settings;
         _settings = settings;
     }
 
-    /// <summary>Chooses the real server for a new connection or flow from <paramref name="client"/>; null when none is available.</summary>
-    public RealServerRuntime? Schedule(IPEndPoint client)
+    /// <summary>
+    /// Chooses the real server for a new connection or flow from <paramref name="client"/> (through persistence when
+    /// the service is persistent); null when none is available. A connection made from it must pass
+    /// <see cref="ScheduledServer.Template"/> on so that it is released when the connection ends.
+    /// </summary>
+    public ScheduledServer? Schedule(IPEndPoint client)
     {
         var id = _settings.Id;
         var request = new SchedulingRequest(id.Protocol, NetAddress.FromIPAddress(client.Address), (ushort)client.Port, _virtualAddress, id.Port, _clock.Now);
-        var d = Destinations.Schedule(request);
-        return d is null ? null : RealServerRuntime.Of(d);
+        var decision = Scheduling.Schedule(request);
+        return decision.Destination is null ? null : new ScheduledServer(RealServerRuntime.Of(decision.Destination), decision.Template, decision.OnePacket);
     }
 
     public VirtualService ToModel()

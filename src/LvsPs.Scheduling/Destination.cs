@@ -61,6 +61,23 @@ public sealed class Destination
     /// <summary>Whatever the engine hangs on a destination (its endpoint, its counters).</summary>
     public object? Tag { get; set; }
 
+    /// <summary>A detached copy with the same settings, weights, counters and flags (for previews).</summary>
+    public Destination Clone()
+    {
+        var copy = new Destination(Settings)
+        {
+            _weight = Weight,
+            _lastWeight = LastWeight,
+            _active = ActiveConnections,
+            _inactive = InactiveConnections,
+            _persistent = PersistentConnections,
+            _overloaded = _overloaded,
+            _available = _available,
+            Tag = Tag,
+        };
+        return copy;
+    }
+
     /// <summary>Applies edited settings as __ip_vs_update_dest does (weight, last_weight, thresholds, overload reset).</summary>
     internal void Update(RealServerSettings settings, bool add)
     {

@@ -20,6 +20,13 @@ public sealed class DestinationSet
         _scheduler = SchedulerRegistry.Create(schedulerName, this);
     }
 
+    private DestinationSet(ServiceFlags flags, SchedulerOptions options, IScheduler placeholder)
+    {
+        Flags = flags;
+        Options = options;
+        _scheduler = placeholder;
+    }
+
     public SchedulerOptions Options { get; }
 
     /// <summary>The service flags (sh/mh read their Sched1/Sched2 bits).</summary>
@@ -100,6 +107,34 @@ public sealed class DestinationSet
         {
             Flags = flags;
             _scheduler.OnFlagsChanged(this);
+        }
+    }
+
+    /// <summary>
+    /// A deep copy (destinations with their counters, and the scheduler's state) that can be scheduled on without
+    /// changing this set: what a scheduling preview runs on.
+    /// </summary>
+    /// <param name="options">Time and randomness for the copy; by default this set's.</param>
+    public DestinationSet Clone(SchedulerOptions? options = null) => Clone(options, out _);
+
+    /// <summary>As <see cref="Clone(SchedulerOptions?)"/>, also giving the map from this set's destinations to the copies.</summary>
+    public DestinationSet Clone(SchedulerOptions? options, out Func<Destination, Destination> map)
+    {
+        lock (_gate)
+        {
+            var copies = new Dictionary<Destination, Destination>(ReferenceEqualityComparer.Instance);
+            Destination Map(Destination d)
+            {
+                if (!copies.TryGetValue(d, out var copy)) copies[d] = copy = d.Clone();
+                return copy;
+            }
+            var copy = new DestinationSet(Flags, options ?? Options, _scheduler);
+            var items = new Destination[_items.Length];
+            for (int i = 0; i < items.Length; i++) items[i] = Map(_items[i]);
+            copy._items = items;
+            copy._scheduler = _scheduler.Clone(copy, Map);
+            map = Map;
+            return copy;
         }
     }
 

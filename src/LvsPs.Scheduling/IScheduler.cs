@@ -24,4 +24,10 @@ public interface IScheduler
 
     /// <summary>Picks a destination for a new connection, or null when none is available.</summary>
     Destination? Schedule(DestinationSet set, in SchedulingRequest request);
+
+    /// <summary>
+    /// A copy of this scheduler's state bound to <paramref name="clone"/> (a copy of its set), for previews that must not
+    /// change the real state. <paramref name="map"/> gives the copy of any destination this state refers to.
+    /// </summary>
+    IScheduler Clone(DestinationSet clone, Func<Destination, Destination> map);
 }

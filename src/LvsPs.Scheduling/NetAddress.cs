@@ -28,6 +28,12 @@ public readonly struct NetAddress : IEquatable<NetAddress>
     public uint Word2 => (uint)(_lo >> 32);
     public uint Word3 => (uint)_lo;
 
+    /// <summary>
+    /// The address folded to 32 bits as the hashing schedulers do (<c>addr_fold</c> in ip_vs_dh.c, ip_vs_sh.c, ip_vs_mh.c,
+    /// ip_vs_lblc.c): ntohl(ip) for IPv4, ntohl(ip6[0] ^ ip6[1] ^ ip6[2] ^ ip6[3]) for IPv6.
+    /// </summary>
+    public uint Fold => Word0 ^ Word1 ^ Word2 ^ Word3;
+
     public static NetAddress FromIPv4(uint hostOrder) => new((ulong)hostOrder << 32, 0, false);
 
     public static NetAddress FromIPAddress(IPAddress address)

@@ -1,6 +1,7 @@
 using System.Net;
 using LvsPs.Model;
 using LvsPs.Scheduling;
+using LvsPs.Scheduling.Persistence;
 
 namespace LvsPs.Engine.Connections;
 
@@ -15,8 +16,9 @@ internal abstract class EngineConnection
     private long _lastActivity;
     private int _unbound;
 
-    protected EngineConnection(ManagedService service, RealServerRuntime realServer, IPEndPoint client, bool active)
+    protected EngineConnection(ManagedService service, RealServerRuntime realServer, IPEndPoint client, bool active, PersistenceTemplate? template = null)
     {
+        Template = template;
         Id = Interlocked.Increment(ref s_nextId);
         Service = service;
         RealServer = realServer;
@@ -35,6 +37,9 @@ internal abstract class EngineConnection
     public RealServerRuntime RealServer { get; }
 
     public IPEndPoint Client { get; }
+
+    /// <summary>The persistence template that controls this entry (released when it ends); null when not persistent.</summary>
+    public PersistenceTemplate? Template { get; }
 
     /// <summary>Counted as active (ActiveConn) rather than inactive (InActConn).</summary>
     public bool Active { get; private set; }
@@ -69,6 +74,7 @@ internal abstract class EngineConnection
         {
             if (Interlocked.Exchange(ref _unbound, 1) != 0) return;
             RealServer.Destination.UnbindConnection(Active);
+            if (Template is not null) Service.Scheduling.Release(Template);
         }
     }
 

@@ -43,12 +43,12 @@ internal sealed class TcpConnection : EngineConnection
         Close,
     }
 
-    public TcpConnection(ManagedService service, RealServerRuntime realServer, Socket client, ConnectionTable table)
-        : base(service, realServer, (IPEndPoint)client.RemoteEndPoint!, active: false)
+    public TcpConnection(ManagedService service, ScheduledServer scheduled, Socket client, ConnectionTable table)
+        : base(service, scheduled.RealServer, (IPEndPoint)client.RemoteEndPoint!, active: false, scheduled.Template)
     {
         _client = client;
         _table = table;
-        _backend = new Socket(realServer.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        _backend = new Socket(scheduled.RealServer.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         _client.NoDelay = true;
     }
 

@@ -73,15 +73,15 @@ internal sealed class TcpForwarder : IForwarder
             client.Dispose();
             return;
         }
-        var realServer = _service.Schedule(remote);
-        if (realServer is null)
+        var scheduled = _service.Schedule(remote);
+        if (scheduled is null)
         {
             // no destination available: IPVS drops the SYN; a proxy resets the accepted connection
             client.LingerState = new LingerOption(true, 0);
             client.Dispose();
             return;
         }
-        new TcpConnection(_service, realServer, client, _table).Start();
+        new TcpConnection(_service, scheduled, client, _table).Start();
     }
 
     public void Dispose()

@@ -16,12 +16,12 @@ internal sealed class UdpFlow : EngineConnection
     private readonly Socket _backend;
     private volatile bool _closed;
 
-    public UdpFlow(ManagedService service, RealServerRuntime realServer, IPEndPoint client, UdpForwarder forwarder)
-        : base(service, realServer, client, active: false)
+    public UdpFlow(ManagedService service, ScheduledServer scheduled, IPEndPoint client, UdpForwarder forwarder)
+        : base(service, scheduled.RealServer, client, active: false, scheduled.OnePacket ? null : scheduled.Template)
     {
         _forwarder = forwarder;
-        _backend = new Socket(realServer.EndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        _backend.Connect(realServer.EndPoint);
+        _backend = new Socket(scheduled.RealServer.EndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        _backend.Connect(scheduled.RealServer.EndPoint);
     }
 
     public override LvsProtocol Protocol => LvsProtocol.Udp;

@@ -63,20 +63,34 @@ internal sealed class UdpForwarder : IForwarder
                 return;
             }
             var client = (IPEndPoint)result.RemoteEndPoint;
-            var flow = _flows.TryGetValue(client, out var existing) ? existing : OpenFlow(client);
+            var flow = _service.Settings.OnePacket ? OnePacketFlow(client)
+                : _flows.TryGetValue(client, out var existing) ? existing : OpenFlow(client);
             if (flow is null) continue; // no destination available: dropped, as IPVS drops it
             await flow.ForwardAsync(buffer.AsMemory(0, result.ReceivedBytes)).ConfigureAwait(false);
         }
     }
 
-    private UdpFlow? OpenFlow(IPEndPoint client)
+    /// <summary>
+    /// One-packet scheduling (IP_VS_CONN_F_ONE_PACKET): every datagram is scheduled on its own. The client's flow is
+    /// reused when the datagram goes to the same real server (so replies keep flowing back); otherwise a new flow
+    /// takes its place and the old one ends at its idle timeout.
+    /// </summary>
+    private UdpFlow? OnePacketFlow(IPEndPoint client)
     {
-        var realServer = _service.Schedule(client);
-        if (realServer is null) return null;
+        var scheduled = _service.Schedule(client);
+        if (scheduled is null) return null;
+        if (_flows.TryGetValue(client, out var existing) && existing.RealServer == scheduled.RealServer) return existing;
+        return OpenFlow(client, scheduled);
+    }
+
+    private UdpFlow? OpenFlow(IPEndPoint client, ScheduledServer? scheduled = null)
+    {
+        scheduled ??= _service.Schedule(client);
+        if (scheduled is null) return null;
         UdpFlow flow;
         try
         {
-            flow = new UdpFlow(_service, realServer, client, this);
+            flow = new UdpFlow(_service, scheduled, client, this);
         }
         catch (SocketException)
         {

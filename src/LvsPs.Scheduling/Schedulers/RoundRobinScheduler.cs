@@ -25,6 +25,8 @@ internal sealed class RoundRobinScheduler : IScheduler
 
     public void OnUpdated(DestinationSet set, Destination destination) { }
 
+    public IScheduler Clone(DestinationSet clone, Func<Destination, Destination> map) => new RoundRobinScheduler { _cursor = _cursor };
+
     public Destination? Schedule(DestinationSet set, in SchedulingRequest request)
     {
         var items = set.Items;

@@ -15,9 +15,16 @@ internal sealed class WeightedLeastConnectionScheduler : IScheduler
 
     public void OnUpdated(DestinationSet set, Destination destination) { }
 
-    public Destination? Schedule(DestinationSet set, in SchedulingRequest request)
+    public IScheduler Clone(DestinationSet clone, Func<Destination, Destination> map) => this;
+
+    public Destination? Schedule(DestinationSet set, in SchedulingRequest request) => Least(set.Items);
+
+    /// <summary>
+    /// The weighted least-connection pick, shared with lblc and lblcr (__ip_vs_lblc_schedule and __ip_vs_lblcr_schedule
+    /// are the same loop): first non-overloaded destination with weight &gt; 0, then strictly smaller overhead/weight.
+    /// </summary>
+    internal static Destination? Least(Destination[] items)
     {
-        var items = set.Items;
         Destination? least = null;
         long loh = 0;
         int i = 0;

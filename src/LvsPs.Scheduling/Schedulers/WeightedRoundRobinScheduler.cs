@@ -20,7 +20,12 @@ internal sealed class WeightedRoundRobinScheduler : IScheduler
         _cw = _mw;
     }
 
+    private WeightedRoundRobinScheduler() { }
+
     public string Name => "wrr";
+
+    public IScheduler Clone(DestinationSet clone, Func<Destination, Destination> map) =>
+        new WeightedRoundRobinScheduler { _cl = _cl, _cw = _cw, _mw = _mw, _di = _di };
 
     public void OnAdded(DestinationSet set, Destination destination) => Changed(set);
 
