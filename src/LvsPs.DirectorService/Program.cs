@@ -1,5 +1,8 @@
+using System.Net;
 using System.Runtime.InteropServices;
+using LvsPs.DirectorService.Metrics;
 using LvsPs.Engine;
+using LvsPs.Health;
 using LvsPs.Model;
 using LvsPs.Remote;
 
@@ -7,27 +10,32 @@ namespace LvsPs.DirectorService;
 
 /// <summary>
 /// lvsps director service. Runs in the foreground (for systemd) until SIGTERM or SIGINT:
-///   LvsPs.DirectorService [--socket PATH] [--state PATH]
-/// It restores its configuration from the state file, serves the control socket, and saves the configuration after
-/// every change before it answers.
+///   LvsPs.DirectorService [--socket PATH] [--state PATH] [--metrics ADDRESS:PORT|off]
+/// It restores its configuration from the state file, runs the health checks, serves the control socket, saves the
+/// configuration after every change before it answers, and serves Prometheus metrics (default 127.0.0.1:9469).
 /// </summary>
 public static class Program
 {
+    private const string DefaultMetrics = "127.0.0.1:9469";
+    private const string Usage = "usage: LvsPs.DirectorService [--socket PATH] [--state PATH] [--metrics ADDRESS:PORT|off]";
+
     public static int Main(string[] args)
     {
         string socketPath = DirectorSocket.DefaultPath;
         string? statePath = null;
+        string metrics = DefaultMetrics;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--socket" when i + 1 < args.Length: socketPath = args[++i]; break;
                 case "--state" when i + 1 < args.Length: statePath = args[++i]; break;
+                case "--metrics" when i + 1 < args.Length: metrics = args[++i]; break;
                 case "-h" or "--help":
-                    Console.WriteLine("usage: LvsPs.DirectorService [--socket PATH] [--state PATH]");
+                    Console.WriteLine(Usage);
                     return 0;
                 default:
-                    Console.Error.WriteLine($"LvsPs.DirectorService: unknown argument '{args[i]}'; usage: [--socket PATH] [--state PATH]");
+                    Console.Error.WriteLine($"LvsPs.DirectorService: unknown argument '{args[i]}'; {Usage}");
                     return 2;
             }
         }
@@ -39,8 +47,15 @@ public static class Program
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Set(); });
         using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Set(); });
 
+        IPEndPoint? metricsEndPoint = null;
+        if (metrics != "off" && !IPEndPoint.TryParse(metrics, out metricsEndPoint))
+        {
+            Console.Error.WriteLine($"LvsPs.DirectorService: --metrics '{metrics}' is not ADDRESS:PORT or off");
+            return 2;
+        }
+
         var store = new ConfigurationStore(statePath);
-        using var director = new ManagedDirector();
+        using var director = new HealthMonitor(new ManagedDirector(), Log);
         var configuration = store.Load();
         configuration.ApplyTo(director, (what, e) => Log($"could not restore {what}: {e.Message}"));
         Log($"restored {configuration.Services.Count} virtual service(s) from {store.Path}");
@@ -49,6 +64,9 @@ public static class Program
         using var server = new ControlServer(socketPath, dispatcher, Log);
         server.Start();
         Log($"listening on {socketPath} (pid {Environment.ProcessId})");
+        using var metricsServer = metricsEndPoint is null ? null : new MetricsEndpoint(metricsEndPoint, director, Log);
+        metricsServer?.Start();
+        if (metricsServer is not null) Log($"metrics on http://{metricsServer.EndPoint}/metrics");
 
         stop.Wait();
         Log("stopping");

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LvsPs.Model;
+using LvsPs.Model.Health;
 
 namespace LvsPs.Remote;
 
@@ -59,8 +60,15 @@ public sealed class ControlDispatcher
         ControlOps.GetSyncDaemons => _backend.GetSyncDaemons(),
         ControlOps.StartSyncDaemon => Void(() => _backend.StartSyncDaemon(Arg<SyncDaemon>(r))),
         ControlOps.StopSyncDaemon => Void(() => _backend.StopSyncDaemon(Arg<SyncDaemonRole>(r))),
+        ControlOps.SetHealthCheck => Void(() => { var a = Arg<HealthCheckArg>(r); Health.SetHealthCheck(a.Service, a.Check, a.SorryServer); }),
+        ControlOps.GetHealthCheck => Health.GetHealthCheck(Arg<VirtualServiceId>(r)) is var (check, sorry) ? new HealthCheckReply(check, sorry) : null,
+        ControlOps.GetHealth => Health.GetHealth(),
+        ControlOps.CaptureDesired => DirectorConfiguration.Capture(_backend),
         _ => throw new InvalidOperationException($"unknown operation '{r.Op}'"),
     };
+
+    private IHealthMonitoring Health => _backend as IHealthMonitoring ?? throw LvsException.NotSupported("HealthChecksNotAvailable",
+        "This director service does not run health checks.");
 
     private static T Arg<T>(ControlRequest r) =>
         r.Arg is { } e ? e.Deserialize<T>(ProtocolJson.Options) ?? throw new JsonException("missing argument") : throw new JsonException("missing argument");

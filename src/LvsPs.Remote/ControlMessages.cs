@@ -17,6 +17,11 @@ public sealed record RealServerArg(VirtualServiceId Service, RealServerSettings 
 
 public sealed record RealServerRefArg(VirtualServiceId Service, RealServerId RealServer);
 
+public sealed record HealthCheckArg(VirtualServiceId Service, Model.Health.HealthCheckSettings? Check, RealServerSettings? SorryServer);
+
+/// <summary>A service's health check and sorry server, as GetHealthCheck answers.</summary>
+public sealed record HealthCheckReply(Model.Health.HealthCheckSettings? Check, RealServerSettings? SorryServer);
+
 /// <summary>The operation names: those of <see cref="IDirectorBackend"/>.</summary>
 public static class ControlOps
 {
@@ -37,10 +42,14 @@ public static class ControlOps
     public const string GetSyncDaemons = nameof(IDirectorBackend.GetSyncDaemons);
     public const string StartSyncDaemon = nameof(IDirectorBackend.StartSyncDaemon);
     public const string StopSyncDaemon = nameof(IDirectorBackend.StopSyncDaemon);
+    public const string SetHealthCheck = nameof(Model.Health.IHealthMonitoring.SetHealthCheck);
+    public const string GetHealthCheck = nameof(Model.Health.IHealthMonitoring.GetHealthCheck);
+    public const string GetHealth = nameof(Model.Health.IHealthMonitoring.GetHealth);
+    public const string CaptureDesired = nameof(Model.Health.IHealthMonitoring.CaptureDesired);
 
     /// <summary>The operations that change the director (the service persists its configuration after each).</summary>
     public static readonly IReadOnlySet<string> Mutating = new HashSet<string>(StringComparer.Ordinal)
     {
-        AddService, EditService, DeleteService, Flush, AddRealServer, EditRealServer, DeleteRealServer, SetTimeouts,
+        AddService, EditService, DeleteService, Flush, AddRealServer, EditRealServer, DeleteRealServer, SetTimeouts, SetHealthCheck,
     };
 }

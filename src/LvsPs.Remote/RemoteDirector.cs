@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text.Json;
 using LvsPs.Model;
+using LvsPs.Model.Health;
 
 namespace LvsPs.Remote;
 
@@ -9,7 +10,7 @@ namespace LvsPs.Remote;
 /// one response on a connection that is kept open and made again when it breaks. Errors arrive as the same
 /// <see cref="LvsException"/> the service's backend threw.
 /// </summary>
-public sealed class RemoteDirector : IDirectorBackend
+public sealed class RemoteDirector : IDirectorBackend, IHealthMonitoring
 {
     private readonly object _gate = new();
     private ControlChannel? _channel;
@@ -116,6 +117,19 @@ public sealed class RemoteDirector : IDirectorBackend
     public void StartSyncDaemon(SyncDaemon daemon) => Call(ControlOps.StartSyncDaemon, daemon);
 
     public void StopSyncDaemon(SyncDaemonRole role) => Call(ControlOps.StopSyncDaemon, role);
+
+    public void SetHealthCheck(VirtualServiceId service, HealthCheckSettings? check, RealServerSettings? sorryServer) =>
+        Call(ControlOps.SetHealthCheck, new HealthCheckArg(service, check, sorryServer));
+
+    public (HealthCheckSettings? Check, RealServerSettings? SorryServer) GetHealthCheck(VirtualServiceId service)
+    {
+        var reply = Call<HealthCheckReply>(ControlOps.GetHealthCheck, service);
+        return (reply.Check, reply.SorryServer);
+    }
+
+    public IReadOnlyList<RealServerHealth> GetHealth() => Call<List<RealServerHealth>>(ControlOps.GetHealth);
+
+    public DirectorConfiguration CaptureDesired() => Call<DirectorConfiguration>(ControlOps.CaptureDesired);
 
     public void Dispose()
     {

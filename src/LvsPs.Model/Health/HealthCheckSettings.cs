@@ -84,6 +84,14 @@ public sealed record HealthCheckSettings
         return this;
     }
 
+    /// <summary>Value equality, the expected status codes included (a record compares a list by reference).</summary>
+    public bool Equals(HealthCheckSettings? other) =>
+        other is not null && Type == other.Type && Port == other.Port && Path == other.Path && ExpectedStatus.SequenceEqual(other.ExpectedStatus) &&
+        BodyMatch == other.BodyMatch && Command == other.Command && IntervalSeconds == other.IntervalSeconds &&
+        TimeoutSeconds == other.TimeoutSeconds && Retries == other.Retries && Rise == other.Rise && FailureAction == other.FailureAction;
+
+    public override int GetHashCode() => HashCode.Combine(Type, Port, Path, ExpectedStatus.Count, Command, IntervalSeconds, Retries, FailureAction);
+
     private static void Require(bool ok, string id, string message, object? target)
     {
         if (!ok) throw LvsException.InvalidArgument(id, message, target);

@@ -12,7 +12,12 @@ internal sealed class DirectorServiceProcess : IDisposable
         Folder = folder;
         SocketPath = Path.Combine(folder, "run", "director.sock");
         StatePath = Path.Combine(folder, "state", "director.json");
+        using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        probe.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        MetricsPort = ((System.Net.IPEndPoint)probe.LocalEndPoint!).Port;
     }
+
+    public int MetricsPort { get; }
 
     public string Folder { get; }
     public string SocketPath { get; }
@@ -36,6 +41,8 @@ internal sealed class DirectorServiceProcess : IDisposable
         psi.ArgumentList.Add(SocketPath);
         psi.ArgumentList.Add("--state");
         psi.ArgumentList.Add(StatePath);
+        psi.ArgumentList.Add("--metrics");
+        psi.ArgumentList.Add("127.0.0.1:" + MetricsPort);
         _process = Process.Start(psi)!;
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginErrorReadLine();

@@ -42,6 +42,61 @@ public sealed class DirectorServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task Health_checks_run_in_the_service_and_survive_a_restart()
+    {
+        var web = HttpBackend.Start("svc-health");
+        using var director = new RemoteDirector(_service.SocketPath);
+        var id = VirtualServiceId.Parse($"tcp/{_vip}:{FreePort()}");
+        director.AddService(new VirtualServiceSettings { Id = id, Scheduler = "rr" });
+        director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Loopback, (ushort)web.Port), Weight = 2 });
+        var check = new LvsPs.Model.Health.HealthCheckSettings { Type = LvsPs.Model.Health.HealthCheckType.Tcp, IntervalSeconds = 1, TimeoutSeconds = 1, Retries = 1 };
+        director.SetHealthCheck(id, check, null);
+        await WaitForAsync(() => director.GetHealth().Single().State == LvsPs.Model.Health.HealthState.Up);
+
+        web.Dispose(); // the real server dies: the service quiesces it
+        await WaitForAsync(() => director.GetService(id)!.RealServers.Single().Weight == 0);
+        Assert.Equal(LvsPs.Model.Health.HealthState.Down, director.GetHealth().Single().State);
+
+        _service.Kill();
+        _service.Start();
+        using var again = new RemoteDirector(_service.SocketPath);
+        Assert.Equal(check, again.GetHealthCheck(id).Check);
+        Assert.Equal(2, again.CaptureDesired().Services.Single().RealServers.Single().Weight); // the configured weight was saved, not 0
+    }
+
+    [Fact]
+    public async Task Metrics_are_served_in_prometheus_text_format()
+    {
+        using var web = HttpBackend.Start("svc-metrics");
+        using var director = new RemoteDirector(_service.SocketPath);
+        var id = VirtualServiceId.Parse($"tcp/{_vip}:{FreePort()}");
+        director.AddService(new VirtualServiceSettings { Id = id, Scheduler = "rr" });
+        director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Loopback, (ushort)web.Port) });
+        LoopbackClient.HttpGet(_vip, id.Port);
+        LoopbackClient.HttpGet(_vip, id.Port);
+
+        using var http = new HttpClient();
+        var response = await http.GetAsync($"http://127.0.0.1:{_service.MetricsPort}/metrics");
+        Assert.Equal("text/plain", response.Content.Headers.ContentType!.MediaType);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Contains("# TYPE lvsps_virtual_service_connections_total counter", text);
+        Assert.Contains($"lvsps_virtual_service_connections_total{{virtual_service=\"{id}\"}} 2\n", text);
+        Assert.Contains($"lvsps_real_server_connections_total{{virtual_service=\"{id}\",real_server=\"127.0.0.1:{web.Port}\"}} 2\n", text);
+        Assert.Contains("# TYPE lvsps_real_server_active_connections gauge", text);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync($"http://127.0.0.1:{_service.MetricsPort}/nope")).StatusCode);
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met in 15 s");
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
     public void Errors_cross_the_socket_with_their_ids()
     {
         using var director = new RemoteDirector(_service.SocketPath);
