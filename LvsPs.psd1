@@ -29,6 +29,10 @@
         'Start-LvsDirector'
         'Stop-LvsDirector'
         'Get-LvsDirector'
+        'Set-LvsHealthCheck'
+        'Get-LvsHealthCheck'
+        'Remove-LvsHealthCheck'
+        'Get-LvsHealth'
     )
     VariablesToExport      = @()
     AliasesToExport        = @()

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using LvsPs.Model;
+using LvsPs.Model.Health;
 
 namespace LvsPs.Commands;
 
@@ -11,6 +12,10 @@ public abstract class LvsCmdlet : PSCmdlet
 {
     /// <summary>The director this cmdlet talks to.</summary>
     protected IDirectorBackend Director => LvsSession.Current;
+
+    /// <summary>The director's health checks; an error when it runs none (a kernel backend without a monitor).</summary>
+    protected IHealthMonitoring HealthMonitoring => Director as IHealthMonitoring ?? throw LvsException.NotSupported("HealthChecksNotAvailable",
+        "The connected director runs no health checks; use the in-session managed director or a director service (Start-LvsDirector -Service).");
 
     /// <summary>Runs <paramref name="action"/>; an LvsException becomes a non-terminating error. False when it failed.</summary>
     protected bool Try(Action action)

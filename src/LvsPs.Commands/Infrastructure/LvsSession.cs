@@ -1,4 +1,5 @@
 using LvsPs.Engine;
+using LvsPs.Health;
 using LvsPs.Model;
 
 namespace LvsPs.Commands;
@@ -6,12 +7,13 @@ namespace LvsPs.Commands;
 /// <summary>
 /// Which director this PowerShell process's cmdlets talk to. By default that is the in-session managed director,
 /// started on first use (as ipvsadm's first call loads the ip_vs module) or by Start-LvsDirector, and stopped by
-/// Stop-LvsDirector, by removing the module, or when the process exits.
+/// Stop-LvsDirector, by removing the module, or when the process exits. The in-session director runs health checks
+/// through a <see cref="HealthMonitor"/> around the managed engine.
 /// </summary>
 public static class LvsSession
 {
     private static readonly object Gate = new();
-    private static ManagedDirector? s_managed;
+    private static HealthMonitor? s_managed;
     private static IDirectorBackend? s_connected;
 
     static LvsSession()
@@ -19,11 +21,16 @@ public static class LvsSession
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Shutdown();
     }
 
-    /// <summary>The in-session managed director, if one is running.</summary>
-    public static ManagedDirector? ManagedDirector
+    /// <summary>The in-session managed director (with its health monitor), if one is running.</summary>
+    public static HealthMonitor? ManagedDirector
     {
         get { lock (Gate) return s_managed; }
     }
+
+    /// <summary>The director under any health monitor: what actually forwards.</summary>
+    public static IDirectorBackend Unwrap(IDirectorBackend director) => director is HealthMonitor m ? m.Inner : director;
+
+    private static HealthMonitor NewManaged(ManagedDirectorOptions? options) => new(new ManagedDirector(options));
 
     /// <summary>The director the cmdlets use now, starting the in-session managed director when nothing else is connected.</summary>
     public static IDirectorBackend Current
@@ -32,7 +39,7 @@ public static class LvsSession
         {
             lock (Gate)
             {
-                return s_connected ?? (s_managed ??= new ManagedDirector());
+                return s_connected ?? (s_managed ??= NewManaged(null));
             }
         }
     }
@@ -44,7 +51,7 @@ public static class LvsSession
     }
 
     /// <summary>Starts the in-session managed director; false when it was already running.</summary>
-    public static bool StartManaged(ManagedDirectorOptions? options, out ManagedDirector director)
+    public static bool StartManaged(ManagedDirectorOptions? options, out HealthMonitor director)
     {
         lock (Gate)
         {
@@ -53,7 +60,7 @@ public static class LvsSession
                 director = s_managed;
                 return false;
             }
-            director = s_managed = new ManagedDirector(options);
+            director = s_managed = NewManaged(options);
             return true;
         }
     }
@@ -61,7 +68,7 @@ public static class LvsSession
     /// <summary>Stops the in-session managed director, releasing every socket; false when none was running.</summary>
     public static bool StopManaged()
     {
-        ManagedDirector? d;
+        HealthMonitor? d;
         lock (Gate)
         {
             d = s_managed;

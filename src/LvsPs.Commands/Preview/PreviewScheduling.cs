@@ -15,7 +15,7 @@ internal static class PreviewScheduling
 {
     public static ServiceScheduler Build(IDirectorBackend director, VirtualServiceSettings settings, IReadOnlyList<RealServer>? listed, IReadOnlyList<RealServerSettings>? proposed, bool keepLiveState)
     {
-        if (keepLiveState && proposed is null && director is ManagedDirector managed && managed.CloneScheduling(settings.Id) is { } clone)
+        if (keepLiveState && proposed is null && LvsSession.Unwrap(director) is ManagedDirector managed && managed.CloneScheduling(settings.Id) is { } clone)
         {
             // the live state's copy; a changed scheduler or flags start fresh on the copy, as ipvsadm -E would
             if (!string.Equals(clone.Destinations.Scheduler.Name, settings.Scheduler, StringComparison.Ordinal)) clone.Destinations.SetScheduler(settings.Scheduler);
