@@ -16,14 +16,19 @@ internal static class FtpEndpointSyntax
 {
     /// <summary>
     /// A 227 reply's "h1,h2,h3,h4,p1,p2": the first run of digits from <paramref name="searchFrom"/> (RFC 1123 4.1.2.6:
-    /// clients scan for it, with or without parentheses).
+    /// clients scan for it, with or without parentheses); runs of digits that are not one, such as a reply code, are skipped.
     /// </summary>
     public static bool TryParsePassiveReply(string line, int searchFrom, out FtpEndpointText found)
     {
         found = default;
         int start = searchFrom;
-        while (start < line.Length && !char.IsAsciiDigit(line[start])) start++;
-        return start < line.Length && TryParseHostPort(line, start, out found);
+        while (start < line.Length)
+        {
+            while (start < line.Length && !char.IsAsciiDigit(line[start])) start++;
+            if (start < line.Length && TryParseHostPort(line, start, out found)) return true;
+            while (start < line.Length && char.IsAsciiDigit(line[start])) start++; // not this run of digits: try the next
+        }
+        return false;
     }
 
     /// <summary>A 229 reply's "(&lt;d&gt;&lt;d&gt;&lt;d&gt;port&lt;d&gt;)": the span found is the port's digits.</summary>

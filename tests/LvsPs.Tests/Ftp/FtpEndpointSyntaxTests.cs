@@ -9,6 +9,7 @@ public class FtpEndpointSyntaxTests
     [InlineData("227 Entering Passive Mode (192,168,1,20,195,80).\r\n", "192.168.1.20", 50000)]
     [InlineData("227 Entering Passive Mode 10,0,0,1,0,21\r\n", "10.0.0.1", 21)]
     [InlineData("227 =127,0,0,1,255,255\r\n", "127.0.0.1", 65535)]
+    [InlineData("227 Version 2 says (127,0,0,1,1,2)\r\n", "127.0.0.1", 258)]
     public void Passive_reply_is_parsed(string line, string address, int port)
     {
         Assert.True(FtpEndpointSyntax.TryParsePassiveReply(line, 4, out var at));
