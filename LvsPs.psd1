@@ -28,6 +28,7 @@
         'Start-LvsDirector'
         'Stop-LvsDirector'
         'Get-LvsDirector'
+        'Test-LvsKernelFtp'
     )
     VariablesToExport      = @()
     AliasesToExport        = @()
