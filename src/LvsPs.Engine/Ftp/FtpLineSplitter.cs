@@ -20,8 +20,14 @@ internal sealed class FtpLineSplitter
     private int _heldLength;
     private bool _inOverlongLine;
 
-    /// <summary>Passes everything through from now on (the control connection is encrypted or otherwise opaque).</summary>
-    public bool Transparent { get; set; }
+    private volatile bool _transparent;
+
+    /// <summary>Passes everything through from now on (the control connection is encrypted); may be set from the other direction's pump.</summary>
+    public bool Transparent
+    {
+        get => _transparent;
+        set => _transparent = value;
+    }
 
     public int HeldLength => _heldLength;
 
