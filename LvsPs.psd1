@@ -33,6 +33,7 @@
         'Get-LvsHealthCheck'
         'Remove-LvsHealthCheck'
         'Get-LvsHealth'
+        'Test-LvsKernelFtp'
     )
     VariablesToExport      = @()
     AliasesToExport        = @()

@@ -10,4 +10,10 @@ public sealed record ManagedDirectorOptions
 
     /// <summary>Runs the 2-second rate estimator on a timer (tests turn it off and tick by hand).</summary>
     public bool RunEstimator { get; init; } = true;
+
+    /// <summary>
+    /// How long an FTP data connection announced on a control connection is waited for before its listener closes:
+    /// 2 minutes, as IPVS keeps the data connection's entry in LISTEN (ip_vs_proto_tcp.c).
+    /// </summary>
+    public TimeSpan FtpDataTimeout { get; init; } = TimeSpan.FromMinutes(2);
 }

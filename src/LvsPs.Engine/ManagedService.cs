@@ -17,8 +17,9 @@ internal sealed class ManagedService : IDisposable
     private readonly ISchedulingClock _clock;
     private volatile VirtualServiceSettings _settings;
 
-    public ManagedService(VirtualServiceSettings settings, ConnectionTable table, SchedulerOptions schedulerOptions)
+    public ManagedService(VirtualServiceSettings settings, ConnectionTable table, SchedulerOptions schedulerOptions, TimeSpan? ftpDataTimeout = null)
     {
+        FtpDataTimeout = ftpDataTimeout ?? new ManagedDirectorOptions().FtpDataTimeout;
         _settings = settings;
         _clock = schedulerOptions.Clock;
         _virtualAddress = NetAddress.FromIPAddress(settings.Id.Address!);
@@ -33,6 +34,9 @@ internal sealed class ManagedService : IDisposable
 
     /// <summary>Persistence templates and one-packet handling in front of the scheduler.</summary>
     public ServiceScheduler Scheduling { get; }
+
+    /// <summary>How long the FTP helper waits for an announced data connection.</summary>
+    public TimeSpan FtpDataTimeout { get; }
 
     public StatsCounters Stats { get; } = new();
 

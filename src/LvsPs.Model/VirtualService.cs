@@ -44,6 +44,9 @@ public sealed class VirtualService
 
     public string? PersistenceEngine => Settings.PersistenceEngine;
 
+    /// <summary>The application helper (layer-7 inspection) of the service: None or Ftp.</summary>
+    public ApplicationHelper Helper => Settings.Helper;
+
     /// <summary>Real servers in the order the director schedules and lists them (IPVS: most recently added first).</summary>
     public IReadOnlyList<RealServer> RealServers { get; }
 

@@ -31,6 +31,12 @@ public sealed record VirtualServiceSettings
     /// <summary>Persistence engine name (ipvsadm --pe), e.g. "sip"; null for none.</summary>
     public string? PersistenceEngine { get; init; }
 
+    /// <summary>
+    /// The application helper (layer-7 inspection) of the service, such as FTP. New-LvsVirtualService defaults it to FTP
+    /// for TCP port 21, as ip_vs_ftp's <c>ports=21</c>; a settings object made in code defaults to none.
+    /// </summary>
+    public ApplicationHelper Helper { get; init; }
+
     public bool IsPersistent => PersistenceTimeout != 0;
 
     /// <summary>The flags word as the kernel keeps it (without HASHED).</summary>
@@ -69,6 +75,7 @@ public sealed record VirtualServiceSettings
         {
             throw LvsException.InvalidArgument("InvalidNetmask", $"Persistence netmask {NetmaskText.FormatIPv4(Netmask)} is not a contiguous netmask.", Netmask);
         }
+        ApplicationHelpers.Require(Helper, Id);
         return this;
     }
 

@@ -53,7 +53,7 @@ public sealed class NewLvsVirtualServiceCommand : ServiceSettingsCmdlet
                 MarkSet => VirtualServiceId.ForFirewallMark(FirewallMark, AddressFamily.Equals("IPv6", StringComparison.OrdinalIgnoreCase) ? System.Net.Sockets.AddressFamily.InterNetworkV6 : System.Net.Sockets.AddressFamily.InterNetwork),
                 _ => VirtualService,
             };
-            var settings = ApplyTo(new VirtualServiceSettings { Id = id, Scheduler = Scheduler });
+            var settings = ApplyTo(new VirtualServiceSettings { Id = id, Scheduler = Scheduler, Helper = ApplicationHelpers.DefaultFor(id) });
             if (!ShouldProcess(id.ToString(), $"Create virtual service (scheduler {settings.Scheduler})")) return;
             Director.AddService(settings);
             WriteObject(Director.GetService(id));

@@ -37,6 +37,15 @@ public abstract class ServiceSettingsCmdlet : LvsCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? PersistenceEngine { get; set; }
 
+    /// <summary>
+    /// Application helper (layer-7 inspection): Ftp makes the director read the FTP control connection and relay its
+    /// passive (227/229) and active (PORT/EPRT) data connections to the same real server; None turns it off. Only for
+    /// tcp/ services. When New-LvsVirtualService is not given -Helper, a TCP service on port 21 gets Ftp (as the
+    /// kernel's ip_vs_ftp with its default ports=21) and any other service gets None.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public ApplicationHelper Helper { get; set; }
+
     protected bool IsBound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
 
     /// <summary>Applies the parameters the user gave over <paramref name="current"/>.</summary>
@@ -58,6 +67,7 @@ public abstract class ServiceSettingsCmdlet : LvsCmdlet
         }
         if (IsBound(nameof(OnePacket))) s = s with { OnePacket = OnePacket };
         if (IsBound(nameof(SchedulerFlags))) s = s with { SchedulerFlags = SchedulerFlags };
+        if (IsBound(nameof(Helper))) s = s with { Helper = Helper };
         if (IsBound(nameof(PersistenceEngine))) s = s with { PersistenceEngine = string.IsNullOrEmpty(PersistenceEngine) ? null : PersistenceEngine };
         return s.Validate();
     }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using LvsPs.Engine.Connections;
 using LvsPs.Model;
+using LvsPs.Scheduling.Persistence;
 
 namespace LvsPs.Engine.Tcp;
 
@@ -28,6 +29,8 @@ internal sealed class TcpConnection : EngineConnection
     private readonly ConnectionTable _table;
     private readonly Socket _client;
     private readonly Socket _backend;
+    private readonly IPEndPoint _connectTo;
+    private readonly bool _connectClientSide;
     private readonly object _socketGate = new();
     private TcpState _state = TcpState.SynRecv;
     private int _directionsOpen = 2;
@@ -44,13 +47,40 @@ internal sealed class TcpConnection : EngineConnection
     }
 
     public TcpConnection(ManagedService service, ScheduledServer scheduled, Socket client, ConnectionTable table)
-        : base(service, scheduled.RealServer, (IPEndPoint)client.RemoteEndPoint!, active: false, scheduled.Template)
+        : this(service, scheduled.RealServer, client, (IPEndPoint)client.RemoteEndPoint!, NewSocket(scheduled.RealServer.EndPoint.AddressFamily),
+            scheduled.RealServer.EndPoint, connectClientSide: false, table, scheduled.Template)
     {
-        _client = client;
-        _table = table;
-        _backend = new Socket(scheduled.RealServer.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        _client.NoDelay = true;
     }
+
+    /// <summary>
+    /// A relay between <paramref name="clientSide"/> (the client's side, counted "in") and <paramref name="backendSide"/>
+    /// (the real server's side, counted "out"), of which the one named by <paramref name="connectClientSide"/> is
+    /// connected to <paramref name="connectTo"/> when the relay runs and the other is already connected. Application
+    /// helpers use it for the data connections they expect (FTP active mode connects the client's side).
+    /// </summary>
+    internal TcpConnection(ManagedService service, RealServerRuntime realServer, Socket clientSide, IPEndPoint client, Socket backendSide,
+        IPEndPoint connectTo, bool connectClientSide, ConnectionTable table, PersistenceTemplate? template = null)
+        : base(service, realServer, client, active: false, template)
+    {
+        _client = clientSide;
+        _backend = backendSide;
+        _connectTo = connectTo;
+        _connectClientSide = connectClientSide;
+        _table = table;
+        _client.NoDelay = true;
+        _backend.NoDelay = true;
+    }
+
+    internal static Socket NewSocket(AddressFamily family) => new(family, SocketType.Stream, ProtocolType.Tcp);
+
+    /// <summary>The application helper inspecting this connection, if its service has one; set before <see cref="Start"/>.</summary>
+    public ITcpStreamFilter? Filter { get; set; }
+
+    /// <summary>The director's address on the client's side (the VIP the client reached).</summary>
+    public IPAddress? ClientSideLocalAddress => (_client.LocalEndPoint as IPEndPoint)?.Address;
+
+    /// <summary>The director's address on the real server's side, once connected (what the real server sees as its client).</summary>
+    public IPAddress? BackendSideLocalAddress => (_backend.LocalEndPoint as IPEndPoint)?.Address;
 
     public override LvsProtocol Protocol => LvsProtocol.Tcp;
 
@@ -77,7 +107,7 @@ internal sealed class TcpConnection : EngineConnection
     {
         try
         {
-            await _backend.ConnectAsync(RealServer.EndPoint).ConfigureAwait(false);
+            await (_connectClientSide ? _client : _backend).ConnectAsync(_connectTo).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
@@ -107,13 +137,15 @@ internal sealed class TcpConnection : EngineConnection
                 if (n == 0)
                 {
                     // FIN from 'from': pass it on, keep the other direction running (half-close)
+                    if (Filter is { } f && f.Flush(inbound) is { IsEmpty: false } held) await to.SendAsync(held, SocketFlags.None).ConfigureAwait(false);
                     to.Shutdown(SocketShutdown.Send);
                     DirectionEnded();
                     return;
                 }
                 Touch();
                 if (inbound) AddIn(0, n); else AddOut(0, n);
-                await to.SendAsync(buffer.AsMemory(0, n), SocketFlags.None).ConfigureAwait(false);
+                var payload = Filter is null ? buffer.AsMemory(0, n) : Filter.Process(buffer.AsMemory(0, n), inbound);
+                if (!payload.IsEmpty) await to.SendAsync(payload, SocketFlags.None).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
@@ -157,6 +189,7 @@ internal sealed class TcpConnection : EngineConnection
             if (Active) SetActive(false);
         }
         CloseSockets(abort);
+        Filter?.Closed();
         Touch();
     }
 

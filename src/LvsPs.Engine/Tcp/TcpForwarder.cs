@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using LvsPs.Engine.Connections;
+using LvsPs.Engine.Ftp;
+using LvsPs.Model;
 
 namespace LvsPs.Engine.Tcp;
 
@@ -81,7 +83,9 @@ internal sealed class TcpForwarder : IForwarder
             client.Dispose();
             return;
         }
-        new TcpConnection(_service, scheduled, client, _table).Start();
+        var connection = new TcpConnection(_service, scheduled, client, _table);
+        if (_service.Settings.Helper == ApplicationHelper.Ftp) connection.Filter = new FtpControlInspector(connection, _table, _service.FtpDataTimeout);
+        connection.Start();
     }
 
     public void Dispose()

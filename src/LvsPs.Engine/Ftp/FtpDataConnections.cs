@@ -1,0 +1,59 @@
+using System.Net;
+using System.Net.Sockets;
+using LvsPs.Engine.Connections;
+using LvsPs.Engine.Tcp;
+
+namespace LvsPs.Engine.Ftp;
+
+/// <summary>
+/// Starts the relay of an FTP data connection the director accepted, as a connection of the same service and real
+/// server as its control connection (IPVS creates the data connection's entry with the control connection's
+/// destination, so it counts in the same Connections, ActiveConn/InActConn and byte counters).
+/// </summary>
+internal static class FtpDataConnections
+{
+    /// <summary>Passive mode: the client connected to the director; connect on to the real server's announced port.</summary>
+    public static void StartPassive(TcpConnection control, Socket fromClient, int serverPort, ConnectionTable table)
+    {
+        if (!TryRemote(fromClient, out var client)) return;
+        var target = new IPEndPoint(control.RealServer.EndPoint.Address, serverPort);
+        new TcpConnection(control.Service, control.RealServer, fromClient, client, TcpConnection.NewSocket(target.AddressFamily), target,
+            connectClientSide: false, table).Start();
+    }
+
+    /// <summary>
+    /// Active mode: the real server connected to the director; connect on to the client's announced port, from the VIP
+    /// (<paramref name="fromAddress"/>) so the client sees its data connection come from the address it used.
+    /// </summary>
+    public static void StartActive(TcpConnection control, Socket fromServer, IPEndPoint client, IPAddress? fromAddress, ConnectionTable table)
+    {
+        var toClient = TcpConnection.NewSocket(client.AddressFamily);
+        if (fromAddress is not null)
+        {
+            try
+            {
+                toClient.Bind(new IPEndPoint(fromAddress, 0));
+            }
+            catch (SocketException)
+            {
+                // the kernel picks the source address instead
+            }
+        }
+        new TcpConnection(control.Service, control.RealServer, toClient, client, fromServer, client, connectClientSide: true, table).Start();
+    }
+
+    private static bool TryRemote(Socket s, out IPEndPoint remote)
+    {
+        try
+        {
+            remote = (IPEndPoint)s.RemoteEndPoint!;
+            return true;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or InvalidCastException)
+        {
+            remote = null!;
+            s.Dispose();
+            return false;
+        }
+    }
+}

@@ -1,0 +1,272 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+using LvsPs.Engine;
+using LvsPs.Model;
+
+namespace LvsPs.Tests.Ftp;
+
+/// <summary>
+/// The FTP helper in the managed director, against a scripted FTP-like real server on loopback: the test plays both
+/// the server and the client, sends replies and commands split at awkward places, and checks what arrives.
+/// </summary>
+public sealed partial class FtpHelperEngineTests : IDisposable
+{
+    private static int s_nextVip = 40;
+    private readonly ManagedDirector _director = new(new ManagedDirectorOptions { RunEstimator = false, FtpDataTimeout = TimeSpan.FromSeconds(1) });
+    private readonly List<IDisposable> _owned = new();
+
+    public void Dispose()
+    {
+        _director.Dispose();
+        foreach (var o in _owned) o.Dispose();
+    }
+
+    private T Own<T>(T d) where T : IDisposable
+    {
+        _owned.Add(d);
+        return d;
+    }
+
+    private Socket Listen(IPAddress address)
+    {
+        var s = Own(new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp));
+        s.Bind(new IPEndPoint(address, 0));
+        s.Listen(8);
+        return s;
+    }
+
+    private Socket Accept(Socket listener)
+    {
+        var accept = listener.AcceptAsync();
+        Assert.True(accept.Wait(TimeSpan.FromSeconds(10)), "timed out waiting for a connection");
+        var s = Own(accept.Result);
+        s.ReceiveTimeout = 10000;
+        return s;
+    }
+
+    private Socket Connect(IPEndPoint to)
+    {
+        var s = Own(new Socket(to.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 10000, NoDelay = true });
+        s.Connect(to);
+        return s;
+    }
+
+    private static void SendInPieces(Socket s, string text, int pieceSize)
+    {
+        var bytes = Encoding.ASCII.GetBytes(text);
+        for (int i = 0; i < bytes.Length; i += pieceSize)
+        {
+            s.Send(bytes.AsSpan(i, Math.Min(pieceSize, bytes.Length - i)));
+            Thread.Sleep(2);
+        }
+    }
+
+    private static string ReadLine(Socket s)
+    {
+        var sb = new StringBuilder();
+        var one = new byte[1];
+        while (!sb.ToString().EndsWith('\n'))
+        {
+            if (s.Receive(one) == 0) throw new IOException("closed after: " + sb);
+            sb.Append((char)one[0]);
+        }
+        return sb.ToString();
+    }
+
+    private static bool IsRefused(IPEndPoint to)
+    {
+        using var s = new Socket(to.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000 };
+        try
+        {
+            s.Connect(to);
+            return s.Receive(new byte[1]) == 0;
+        }
+        catch (SocketException)
+        {
+            return true;
+        }
+    }
+
+    private static void AssertRelays(Socket a, Socket b, string text)
+    {
+        a.Send(Encoding.ASCII.GetBytes(text));
+        var buffer = new byte[text.Length];
+        int got = 0;
+        while (got < buffer.Length)
+        {
+            int n = b.Receive(buffer, got, buffer.Length - got, SocketFlags.None);
+            if (n == 0) break;
+            got += n;
+        }
+        Assert.Equal(text, Encoding.ASCII.GetString(buffer, 0, got));
+    }
+
+    /// <summary>A service with the FTP helper on <paramref name="vip"/> and one scripted real server; returns the client's and the server's control sockets.</summary>
+    private (VirtualServiceId Id, Socket Client, Socket Server, IPAddress ServerAddress) Control(IPAddress vip)
+    {
+        var serverAddress = vip.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Loopback : IPAddress.Loopback;
+        var realServer = Listen(serverAddress);
+        var port = (ushort)((IPEndPoint)Listen(vip).LocalEndPoint!).Port; // a free port on the VIP
+        _owned[^1].Dispose();
+        var id = VirtualServiceId.ForAddress(LvsProtocol.Tcp, vip, port);
+        _director.AddService(new VirtualServiceSettings { Id = id, Scheduler = "rr", Helper = ApplicationHelper.Ftp });
+        _director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(serverAddress, (ushort)((IPEndPoint)realServer.LocalEndPoint!).Port) });
+        var client = Connect(new IPEndPoint(vip, port));
+        var server = Accept(realServer);
+        SendInPieces(server, "220 scripted FTP\r\n", 5);
+        Assert.Equal("220 scripted FTP\r\n", ReadLine(client));
+        return (id, client, server, serverAddress);
+    }
+
+    private static IPAddress NextVip() => IPAddress.Parse($"127.0.{Interlocked.Increment(ref s_nextVip)}.1");
+
+    [GeneratedRegex(@"\((\d+),(\d+),(\d+),(\d+),(\d+),(\d+)\)")]
+    private static partial Regex HostPort();
+
+    private static IPEndPoint ParseHostPort(string line)
+    {
+        var m = HostPort().Match(line);
+        Assert.True(m.Success, line);
+        int N(int i) => int.Parse(m.Groups[i].Value);
+        return new IPEndPoint(IPAddress.Parse($"{N(1)}.{N(2)}.{N(3)}.{N(4)}"), N(5) * 256 + N(6));
+    }
+
+    [Fact]
+    public void Passive_227_split_and_multi_line_is_rewritten_to_the_vip_and_the_data_connection_reaches_the_same_real_server()
+    {
+        var vip = NextVip();
+        var (id, client, server, serverAddress) = Control(vip);
+        var serverData = Listen(serverAddress);
+        var dataPort = ((IPEndPoint)serverData.LocalEndPoint!).Port;
+
+        // a FEAT-like multi-line reply with a line that looks like a 227 passes untouched
+        const string feat = "211-Features:\r\n227 Entering Passive Mode (10,9,8,7,6,5)\r\n211 End\r\n";
+        SendInPieces(server, feat, 7);
+        Assert.Equal(feat, ReadLine(client) + ReadLine(client) + ReadLine(client));
+
+        SendInPieces(client, "PA", 2);
+        SendInPieces(client, "SV\r\n", 1);
+        Assert.Equal("PASV\r\n", ReadLine(server));
+        SendInPieces(server, $"227-Entering Passive Mode\r\n227 Here: (127,0,0,1,{dataPort >> 8},{dataPort & 255}).\r\n", 3);
+        Assert.Equal("227-Entering Passive Mode\r\n", ReadLine(client));
+        var announced = ParseHostPort(ReadLine(client));
+        Assert.Equal(vip, announced.Address);
+        Assert.NotEqual(dataPort, announced.Port);
+
+        // from another address: refused, and the expectation still waits for the right client
+        Assert.True(IsRefusedFrom(announced, IPAddress.Parse("127.0.0.2")));
+        var clientData = Connect(announced);
+        var serverSide = Accept(serverData);
+        AssertRelays(clientData, serverSide, "listing\r\n");
+        AssertRelays(serverSide, clientData, "upload");
+        // one-shot: the port is gone; a port never announced was never open
+        Assert.True(IsRefused(announced));
+
+        var rs = _director.GetService(id)!.RealServers.Single();
+        Assert.Equal(2ul, rs.Stats.Connections); // the control and the data connection
+        Assert.Equal(2, rs.ActiveConnections);
+        Assert.Equal(2ul, _director.GetService(id)!.Stats.Connections);
+    }
+
+    private static bool IsRefusedFrom(IPEndPoint to, IPAddress from)
+    {
+        using var s = new Socket(to.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000 };
+        s.Bind(new IPEndPoint(from, 0));
+        try
+        {
+            s.Connect(to);
+            return s.Receive(new byte[1]) == 0;
+        }
+        catch (SocketException)
+        {
+            return true;
+        }
+    }
+
+    [Fact]
+    public void An_announced_data_connection_that_never_comes_expires()
+    {
+        var (_, client, server, _) = Control(NextVip());
+        SendInPieces(client, "PASV\r\n", 6);
+        Assert.Equal("PASV\r\n", ReadLine(server));
+        SendInPieces(server, "227 Entering Passive Mode (127,0,0,1,200,1)\r\n", 100);
+        var announced = ParseHostPort(ReadLine(client));
+        Thread.Sleep(TimeSpan.FromSeconds(2)); // FtpDataTimeout is 1 s here
+        Assert.True(IsRefused(announced));
+    }
+
+    [Fact]
+    public void Active_port_is_rewritten_and_the_server_connection_reaches_the_client_from_the_vip()
+    {
+        var vip = NextVip();
+        var (id, client, server, _) = Control(vip);
+        var clientData = Listen(IPAddress.Loopback);
+        int clientPort = ((IPEndPoint)clientData.LocalEndPoint!).Port;
+        SendInPieces(client, $"PORT 127,0,0,1,{clientPort >> 8},{clientPort & 255}\r\n", 4);
+        var line = ReadLine(server);
+        var m = Regex.Match(line, @"^PORT (\d+),(\d+),(\d+),(\d+),(\d+),(\d+)\r\n$");
+        Assert.True(m.Success, line);
+        var announced = ParseHostPort("(" + line[5..^2] + ")");
+        Assert.NotEqual(clientPort, announced.Port);
+
+        var serverData = Connect(announced);
+        var clientSide = Accept(clientData);
+        Assert.Equal(vip, ((IPEndPoint)clientSide.RemoteEndPoint!).Address);
+        AssertRelays(serverData, clientSide, "file contents");
+        Assert.Equal(2ul, _director.GetService(id)!.RealServers.Single().Stats.Connections);
+    }
+
+    [Fact]
+    public void IPv6_epsv_and_eprt_are_rewritten()
+    {
+        if (!Socket.OSSupportsIPv6) return;
+        var vip = IPAddress.IPv6Loopback;
+        var (id, client, server, serverAddress) = Control(vip);
+
+        // passive: 229 split across reads
+        var serverData = Listen(serverAddress);
+        int dataPort = ((IPEndPoint)serverData.LocalEndPoint!).Port;
+        SendInPieces(client, "EPSV\r\n", 3);
+        Assert.Equal("EPSV\r\n", ReadLine(server));
+        SendInPieces(server, $"229 Entering Extended Passive Mode (|||{dataPort}|)\r\n", 9);
+        var reply = ReadLine(client);
+        var m = Regex.Match(reply, @"^229 Entering Extended Passive Mode \(\|\|\|(\d+)\|\)\r\n$");
+        Assert.True(m.Success, reply);
+        int announcedPort = int.Parse(m.Groups[1].Value);
+        Assert.NotEqual(dataPort, announcedPort);
+        var clientData = Connect(new IPEndPoint(vip, announcedPort));
+        AssertRelays(clientData, Accept(serverData), "passive over IPv6");
+
+        // active: EPRT byte by byte
+        var clientListener = Listen(IPAddress.IPv6Loopback);
+        int clientPort = ((IPEndPoint)clientListener.LocalEndPoint!).Port;
+        SendInPieces(client, $"EPRT |2|::1|{clientPort}|\r\n", 1);
+        var line = ReadLine(server);
+        var e = Regex.Match(line, @"^EPRT \|2\|([0-9a-f:]+)\|(\d+)\|\r\n$");
+        Assert.True(e.Success, line);
+        var toDirector = new IPEndPoint(IPAddress.Parse(e.Groups[1].Value), int.Parse(e.Groups[2].Value));
+        Assert.NotEqual(clientPort, toDirector.Port);
+        var serverSide = Connect(toDirector);
+        AssertRelays(serverSide, Accept(clientListener), "active over IPv6");
+
+        Assert.Equal(3ul, _director.GetService(id)!.RealServers.Single().Stats.Connections);
+    }
+
+    [Fact]
+    public void Without_the_helper_replies_pass_untouched()
+    {
+        var vip = NextVip();
+        var realServer = Listen(IPAddress.Loopback);
+        var port = (ushort)((IPEndPoint)Listen(vip).LocalEndPoint!).Port;
+        _owned[^1].Dispose();
+        var id = VirtualServiceId.ForAddress(LvsProtocol.Tcp, vip, port);
+        _director.AddService(new VirtualServiceSettings { Id = id, Scheduler = "rr" });
+        _director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Loopback, (ushort)((IPEndPoint)realServer.LocalEndPoint!).Port) });
+        var client = Connect(new IPEndPoint(vip, port));
+        var server = Accept(realServer);
+        SendInPieces(server, "227 Entering Passive Mode (127,0,0,1,200,1)\r\n", 100);
+        Assert.Equal("227 Entering Passive Mode (127,0,0,1,200,1)\r\n", ReadLine(client));
+    }
+}
