@@ -28,6 +28,13 @@
         'Start-LvsDirector'
         'Stop-LvsDirector'
         'Get-LvsDirector'
+        'Connect-LvsDirector'
+        'Get-LvsConnection'
+        'Start-LvsSyncDaemon'
+        'Stop-LvsSyncDaemon'
+        'Get-LvsSyncDaemon'
+        'Export-LvsConfiguration'
+        'Import-LvsConfiguration'
     )
     VariablesToExport      = @()
     AliasesToExport        = @()
