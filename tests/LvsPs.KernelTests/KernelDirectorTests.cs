@@ -201,7 +201,8 @@ public sealed class KernelDirectorTests : IDisposable
     [Fact]
     public void Sync_daemons_start_list_and_stop()
     {
-        _ns.Exec("ip", "link", "add", "sync0", "type", "dummy");
+        _ns.Exec("ip", "link", "add", "sync0", "type", "veth", "peer", "name", "sync1");
+        _ns.Exec("ip", "link", "set", "sync1", "up");
         _ns.Exec("ip", "link", "set", "sync0", "multicast", "on", "up");
         Assert.Empty(_k.GetSyncDaemons());
         _k.StartSyncDaemon(new SyncDaemon { Role = SyncDaemonRole.Master, Interface = "sync0", SyncId = 5 });
@@ -247,6 +248,22 @@ public sealed class KernelDirectorTests : IDisposable
         var after = _k.GetServices();
         Assert.Equal(600, after.Count);
         Assert.Equal(3, after.Single(s => s.Id == all[0].Id).RealServers.Count);
+    }
+
+    [Fact]
+    public void Export_is_byte_equal_to_ipvsadm_save_and_imports_back()
+    {
+        _ns.ExecInput(
+            "-A -t 10.9.0.1:80 -s rr\n-a -t 10.9.0.1:80 -r 10.9.1.3:80 -m -w 3 -x 10 -y 1\n-a -t 10.9.0.1:80 -r 10.9.1.2:8080 -g -w 0\n" +
+            "-a -t 10.9.0.1:80 -r 10.9.1.4 -i --tun-type gue --tun-port 6080\n-a -t 10.9.0.1:80 -r 10.9.1.5 -i --tun-type gre\n" +
+            "-A -u 10.9.0.1:53 -s sh -b sh-fallback,sh-port -o\n-A -t 10.9.0.2:0 -s wlc -p 600 -M 255.255.255.0 --pe sip\n" +
+            "-A --sctp-service 10.9.0.3:9 -s mh -b mh-port\n-A -t [2001:db8::1]:443 -s lc -p 100 -M 64\n" +
+            "-a -t [2001:db8::1]:443 -r [2001:db8::10]:443 -m\n-A -f 4294967295 -6 -s rr -p\n-A -f 7 -s rr\n", "ipvsadm", "-R");
+        string saved = _ns.Ipvsadm("-S", "-n");
+        Assert.Equal(saved, IpvsadmRules.Format(_k.GetServices()));
+        _k.Flush();
+        _k.Apply(IpvsadmRules.Parse(saved));
+        Assert.Equal(saved, _ns.Ipvsadm("-S", "-n"));
     }
 
     [Fact]
