@@ -34,6 +34,13 @@
         'Remove-LvsHealthCheck'
         'Get-LvsHealth'
         'Test-LvsKernelFtp'
+        'Connect-LvsDirector'
+        'Get-LvsConnection'
+        'Start-LvsSyncDaemon'
+        'Stop-LvsSyncDaemon'
+        'Get-LvsSyncDaemon'
+        'Export-LvsConfiguration'
+        'Import-LvsConfiguration'
     )
     VariablesToExport      = @()
     AliasesToExport        = @()

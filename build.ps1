@@ -5,7 +5,8 @@
 .DESCRIPTION
     Tasks:
       build  compiles the solution and stages the module in out/LvsPs (import it from there)
-      test   builds, then runs the xunit tests and the Pester suite (in a child pwsh); results go to out/test-results
+      test   builds, then runs the xunit tests, the Pester suite (in a child pwsh) and the kernel IPVS suite (in a qemu
+             guest, tests/Kernel; needs root); results go to out/test-results
       demo   builds, then runs a managed director with two real servers on loopback and shows its listing and stats
       clean  removes out/ and every bin/ and obj/ folder
     Run through the repository's local tool: dotnet tool restore && dotnet pwsh ./build.ps1 <task>
@@ -104,7 +105,20 @@ function Invoke-Test {
         -ResultPath $pesterXml -SummaryPath $pesterSummary
     if ($LASTEXITCODE -ne 0) { $failures += 'Pester' }
 
+    # kernel IPVS: the whole kernel suite in one qemu guest (tests/Kernel); needs root, installs qemu etc. from Debian
+    Write-Host '==> kernel IPVS suite (qemu guest)' -ForegroundColor Cyan
+    $kernelXml = Join-Path $resultsDir 'kernel' 'kernel.xml'
+    $kernelWatch = [Diagnostics.Stopwatch]::StartNew()
+    bash (Join-Path $root 'tests/Kernel/run-kernel-tests.sh') $Configuration
+    $kernelExit = $LASTEXITCODE
+    Write-Host ("    kernel step took {0:n0} s" -f $kernelWatch.Elapsed.TotalSeconds)
+    if ($kernelExit -ne 0) {
+        Write-Host "    the kernel suite failed (exit code $kernelExit; 124 = guest timeout, 125 = harness could not run: see above)" -ForegroundColor Red
+        $failures += 'kernel'
+    }
+
     $counts = @()
+    if (Test-Path $kernelXml) { $counts += Read-JUnitCounts $kernelXml } else { $failures += 'kernel (no results)' }
     if (Test-Path $xunitXml) { $counts += Read-JUnitCounts $xunitXml } else { $failures += 'xunit (no results)' }
     if (Test-Path $pesterSummary) { $counts += Get-Content $pesterSummary -Raw | ConvertFrom-Json } else { $failures += 'Pester (no results)' }
     $passed = ($counts | Measure-Object -Property passed -Sum).Sum

@@ -1,0 +1,33 @@
+using System.Management.Automation;
+using LvsPs.Model;
+
+namespace LvsPs.Commands;
+
+/// <summary>Get-LvsConnection: the director's connection table (ipvsadm -L -c), optionally for one virtual service.</summary>
+[Cmdlet(VerbsCommon.Get, "LvsConnection")]
+[OutputType(typeof(LvsConnection))]
+public sealed class GetLvsConnectionCommand : LvsCmdlet
+{
+    /// <summary>Only connections to this virtual service's address and port (address services only).</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [VirtualServiceTransformation]
+    [Alias("Id")]
+    public VirtualServiceId? VirtualService { get; set; }
+
+    /// <summary>Include persistence templates (entries with state NONE).</summary>
+    [Parameter]
+    public SwitchParameter IncludeTemplate { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var connections = Try(() => Director.GetConnections());
+        if (connections is null) return;
+        foreach (var c in connections)
+        {
+            if (c.Template && !IncludeTemplate) continue;
+            if (VirtualService is { IsFirewallMark: false } id &&
+                (c.Protocol != id.Protocol || !c.VirtualAddress.Equals(id.Address) || c.VirtualPort != id.Port)) continue;
+            WriteObject(c);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+@{
+    Synopsis    = 'Points the session''s LvsPs cmdlets at kernel IPVS or at the in-session managed director.'
+    Description = 'With -Kernel, every LvsPs cmdlet in this session drives the Linux kernel''s IPVS over generic netlink, as ipvsadm does: it needs root (CAP_NET_ADMIN) and the ip_vs module. -NetworkNamespace targets the IPVS of a named network namespace (ip netns add NAME) instead of this process''s. With -Managed, the cmdlets go back to the in-session managed director. Get-LvsDirector shows which one is in use.'
+    Examples    = @(
+        @{ Title = 'Drive kernel IPVS'; Code = 'Connect-LvsDirector -Kernel -PassThru'; Remarks = 'Connects to kernel IPVS and shows its version and connection table size.' }
+        @{ Title = 'Drive IPVS in a network namespace'; Code = 'Connect-LvsDirector -Kernel -NetworkNamespace lb1; New-LvsVirtualService tcp/10.0.0.1:80 -Scheduler rr'; Remarks = 'Creates a service in the IPVS of namespace lb1.' }
+        @{ Title = 'Back to the managed director'; Code = 'Connect-LvsDirector -Managed'; Remarks = 'The cmdlets use the in-session managed director again.' }
+    )
+    Notes       = 'The kernel connection is checked when you connect: a missing ip_vs module, namespace or permission is reported then. Each later cmdlet opens its own netlink socket and resolves the IPVS family again, so reloading ip_vs is harmless.'
+    Links       = @('Get-LvsDirector', 'Start-LvsDirector')
+}
