@@ -8,6 +8,7 @@ namespace LvsPs.Commands;
 /// wrote) to the director, all or nothing (as ipvsadm -R, but a failure undoes the rules already applied).
 /// </summary>
 [Cmdlet(VerbsData.Import, "LvsConfiguration", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(void))]
 public sealed class ImportLvsConfigurationCommand : LvsCmdlet
 {
     private const string PathSet = "Path";
@@ -42,7 +43,7 @@ public sealed class ImportLvsConfigurationCommand : LvsCmdlet
         {
             text = ParameterSetName == PathSet ? File.ReadAllText(source) : string.Join("\n", _text);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             WriteError(new ErrorRecord(e, "ConfigurationFileUnreadable", ErrorCategory.ReadError, source));
             return;
