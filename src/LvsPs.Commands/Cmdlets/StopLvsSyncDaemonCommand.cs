@@ -5,6 +5,7 @@ namespace LvsPs.Commands;
 
 /// <summary>Stop-LvsSyncDaemon: stops the master or backup sync daemon (ipvsadm --stop-daemon).</summary>
 [Cmdlet(VerbsLifecycle.Stop, "LvsSyncDaemon", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(void))]
 public sealed class StopLvsSyncDaemonCommand : LvsCmdlet
 {
     /// <summary>Which daemon to stop: Master or Backup.</summary>
