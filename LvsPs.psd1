@@ -35,6 +35,7 @@
         'Get-LvsHealth'
         'Test-LvsKernelFtp'
         'Connect-LvsDirector'
+        'Disconnect-LvsDirector'
         'Get-LvsConnection'
         'Start-LvsSyncDaemon'
         'Stop-LvsSyncDaemon'

@@ -51,6 +51,8 @@ function Invoke-Build {
     # en-US is copied below; help/ holds the help sources and their generator (build input, not module content)
     Copy-Item (Join-Path $root 'src/LvsPs.Module/*') $moduleOut -Recurse -Exclude 'en-US', 'help'
     Get-ChildItem (Get-BinPath 'src/LvsPs.Commands') -Filter 'LvsPs.*.dll' | Copy-Item -Destination $moduleOut
+    # the director service runs as a process of its own: it ships whole, with its runtimeconfig, in service/
+    Copy-Item (Get-BinPath 'src/LvsPs.DirectorService') (Join-Path $moduleOut 'service') -Recurse
     $helpSource = Join-Path $root 'src/LvsPs.Module/en-US'
     if (Test-Path $helpSource) { Copy-Item (Join-Path $helpSource '*') (Join-Path $moduleOut 'en-US') }
 

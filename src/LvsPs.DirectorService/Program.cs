@@ -10,20 +10,22 @@ namespace LvsPs.DirectorService;
 
 /// <summary>
 /// lvsps director service. Runs in the foreground (for systemd) until SIGTERM or SIGINT:
-///   LvsPs.DirectorService [--socket PATH] [--state PATH] [--metrics ADDRESS:PORT|off]
+///   LvsPs.DirectorService [--socket PATH] [--state PATH] [--metrics ADDRESS:PORT|off] [--backend managed|kernel|kernel:NS]
 /// It restores its configuration from the state file, runs the health checks, serves the control socket, saves the
-/// configuration after every change before it answers, and serves Prometheus metrics (default 127.0.0.1:9469).
+/// configuration after every change before it answers, and serves Prometheus metrics (default 127.0.0.1:9469). It
+/// hosts the managed engine, or drives kernel IPVS with --backend kernel.
 /// </summary>
 public static class Program
 {
     private const string DefaultMetrics = "127.0.0.1:9469";
-    private const string Usage = "usage: LvsPs.DirectorService [--socket PATH] [--state PATH] [--metrics ADDRESS:PORT|off]";
+    private const string Usage = "usage: LvsPs.DirectorService [--socket PATH] [--state PATH] [--metrics ADDRESS:PORT|off] [--backend managed|kernel|kernel:NAMESPACE]";
 
     public static int Main(string[] args)
     {
         string socketPath = DirectorSocket.DefaultPath;
         string? statePath = null;
         string metrics = DefaultMetrics;
+        string backend = "managed";
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -31,6 +33,7 @@ public static class Program
                 case "--socket" when i + 1 < args.Length: socketPath = args[++i]; break;
                 case "--state" when i + 1 < args.Length: statePath = args[++i]; break;
                 case "--metrics" when i + 1 < args.Length: metrics = args[++i]; break;
+                case "--backend" when i + 1 < args.Length: backend = args[++i].ToLowerInvariant(); break;
                 case "-h" or "--help":
                     Console.WriteLine(Usage);
                     return 0;
@@ -55,12 +58,30 @@ public static class Program
         }
 
         var store = new ConfigurationStore(statePath);
-        using var director = new HealthMonitor(new ManagedDirector(), Log);
+        IDirectorBackend inner;
+        try
+        {
+            inner = backend switch
+            {
+                "managed" => new ManagedDirector(),
+                "kernel" => new LvsPs.Netlink.KernelDirector(),
+                _ when backend.StartsWith("kernel:", StringComparison.Ordinal) => new LvsPs.Netlink.KernelDirector(backend["kernel:".Length..]),
+                _ => throw LvsException.InvalidArgument("InvalidBackend", $"--backend '{backend}' is not managed, kernel or kernel:NAMESPACE", backend),
+            };
+        }
+        catch (LvsException e)
+        {
+            Console.Error.WriteLine($"LvsPs.DirectorService: {e.Message}");
+            return 1;
+        }
+        using var director = new HealthMonitor(inner, Log);
         var configuration = store.Load();
         configuration.ApplyTo(director, (what, e) => Log($"could not restore {what}: {e.Message}"));
         Log($"restored {configuration.Services.Count} virtual service(s) from {store.Path}");
 
-        var dispatcher = new ControlDispatcher(director, _ => store.Save(DirectorConfiguration.Capture(director)));
+        // Shutdown replies first, then stops: the stop is delayed a moment so the answer reaches the client
+        var dispatcher = new ControlDispatcher(director, _ => store.Save(DirectorConfiguration.Capture(director)),
+            () => _ = Task.Delay(100).ContinueWith(_ => stop.Set(), TaskScheduler.Default));
         using var server = new ControlServer(socketPath, dispatcher, Log);
         server.Start();
         Log($"listening on {socketPath} (pid {Environment.ProcessId})");

@@ -9,14 +9,17 @@ public sealed class ControlDispatcher
 {
     private readonly IDirectorBackend _backend;
     private readonly Action<string>? _afterMutation;
+    private readonly Action? _shutdown;
     private readonly object _mutationGate = new();
 
     /// <param name="backend">The director the service hosts.</param>
     /// <param name="afterMutation">Runs after every successful change, before the reply is sent (the service saves its configuration there).</param>
-    public ControlDispatcher(IDirectorBackend backend, Action<string>? afterMutation = null)
+    /// <param name="shutdown">Stops the service (the Shutdown operation); it should let the reply go out first.</param>
+    public ControlDispatcher(IDirectorBackend backend, Action<string>? afterMutation = null, Action? shutdown = null)
     {
         _backend = backend;
         _afterMutation = afterMutation;
+        _shutdown = shutdown;
     }
 
     public ControlResponse Dispatch(ControlRequest request)
@@ -64,6 +67,7 @@ public sealed class ControlDispatcher
         ControlOps.GetHealthCheck => Health.GetHealthCheck(Arg<VirtualServiceId>(r)) is var (check, sorry) ? new HealthCheckReply(check, sorry) : null,
         ControlOps.GetHealth => Health.GetHealth(),
         ControlOps.CaptureDesired => DirectorConfiguration.Capture(_backend),
+        ControlOps.Shutdown => Void(_shutdown ?? throw LvsException.NotSupported("ShutdownNotSupported", "This director cannot be stopped over its control socket.")),
         _ => throw new InvalidOperationException($"unknown operation '{r.Op}'"),
     };
 

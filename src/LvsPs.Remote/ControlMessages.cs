@@ -47,6 +47,9 @@ public static class ControlOps
     public const string GetHealth = nameof(Model.Health.IHealthMonitoring.GetHealth);
     public const string CaptureDesired = nameof(Model.Health.IHealthMonitoring.CaptureDesired);
 
+    /// <summary>Asks the service to stop, as SIGTERM does; it answers first.</summary>
+    public const string Shutdown = "Shutdown";
+
     /// <summary>The operations that change the director (the service persists its configuration after each).</summary>
     public static readonly IReadOnlySet<string> Mutating = new HashSet<string>(StringComparer.Ordinal)
     {

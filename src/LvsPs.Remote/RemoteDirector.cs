@@ -131,6 +131,9 @@ public sealed class RemoteDirector : IDirectorBackend, IHealthMonitoring
 
     public DirectorConfiguration CaptureDesired() => Call<DirectorConfiguration>(ControlOps.CaptureDesired);
 
+    /// <summary>Asks the service to stop (it saves nothing more: its configuration is already on disk).</summary>
+    public void Shutdown() => Call(ControlOps.Shutdown);
+
     public void Dispose()
     {
         lock (_gate)

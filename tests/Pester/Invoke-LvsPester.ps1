@@ -19,8 +19,19 @@ Import-Module $PesterPath -RequiredVersion 5.7.1
 $env:LVSPS_MODULE = $ModulePath
 $env:LVSPS_TESTBACKENDS = $BackendsPath
 
+# files that take a -Director parameter run once per director: in-session and a director service
+$containers = foreach ($file in Get-ChildItem -Path $Path -Filter '*.Tests.ps1' -File) {
+    $takesDirector = (Get-Command $file.FullName).Parameters.ContainsKey('Director')
+    if ($takesDirector) {
+        foreach ($d in 'Managed', 'Service') { New-PesterContainer -Path $file.FullName -Data @{ Director = $d } }
+    }
+    else {
+        New-PesterContainer -Path $file.FullName
+    }
+}
+
 $config = New-PesterConfiguration
-$config.Run.Path = $Path
+$config.Run.Container = $containers
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Detailed'
 $config.TestResult.Enabled = $true

@@ -30,4 +30,26 @@ function Wait-Until {
     }
 }
 
-Export-ModuleMember -Function Get-FreeTcpPort, New-TestVip, Import-TestBackends, Wait-Until
+function Enter-TestDirector {
+    <# Points the session at the director a test container runs against: the in-session managed one, or a fresh
+       director service with its own socket in a temporary folder. #>
+    param([ValidateSet('Managed', 'Service')] [string] $Director = 'Managed')
+    if ($Director -eq 'Service') {
+        $script:ServiceSocket = Join-Path ([IO.Path]::GetTempPath()) "lvsps-pester-$([guid]::NewGuid().ToString('N').Substring(0, 8))" 'director.sock'
+        Start-LvsDirector -Service -SocketPath $script:ServiceSocket -MetricsEndpoint off
+    }
+    else {
+        Disconnect-LvsDirector
+    }
+}
+
+function Exit-TestDirector {
+    if ($script:ServiceSocket) {
+        Stop-LvsDirector -Service -SocketPath $script:ServiceSocket
+        Remove-Item (Split-Path $script:ServiceSocket) -Recurse -Force -ErrorAction SilentlyContinue
+        $script:ServiceSocket = $null
+    }
+    Stop-LvsDirector
+}
+
+Export-ModuleMember -Function Get-FreeTcpPort, New-TestVip, Import-TestBackends, Wait-Until, Enter-TestDirector, Exit-TestDirector

@@ -1,18 +1,21 @@
 # The LVS article's example in LvsPs: a virtual HTTP service with two real servers, round-robin, masquerading, with
-# real requests through it; then the same for a UDP echo service.
+# real requests through it; then the same for a UDP echo service. Run against the in-session director and a service.
+param([ValidateSet('Managed', 'Service')] [string] $Director = 'Managed')
+
 BeforeAll {
     Import-Module $env:LVSPS_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'LvsPs.TestHelpers.psm1') -Force
     Import-TestBackends
+    Enter-TestDirector -Director $Director
 }
+AfterAll { Exit-TestDirector }
 
-Describe 'The LVS example: HTTP, two real servers, rr, masquerading' {
+Describe "The LVS example: HTTP, two real servers, rr, masquerading ($Director)" {
     BeforeAll {
         $web1 = [LvsPs.TestBackends.HttpBackend]::Start('web1', '127.0.0.1', 0)
         $web2 = [LvsPs.TestBackends.HttpBackend]::Start('web2', '127.0.0.1', 0)
         $vip = New-TestVip
         $port = Get-FreeTcpPort
-        Start-LvsDirector
         $service = New-LvsVirtualService -Protocol Tcp -Address $vip -Port $port -Scheduler rr
         $service | Add-LvsRealServer -Address 127.0.0.1 -Port $web1.Port -Forwarding Masquerade
         $service | Add-LvsRealServer -Address 127.0.0.1 -Port $web2.Port -Forwarding Masquerade
@@ -21,7 +24,7 @@ Describe 'The LVS example: HTTP, two real servers, rr, masquerading' {
         Wait-Until { (Get-LvsVirtualService $id).ActiveConnections -eq 0 } 'connections to close'
     }
     AfterAll {
-        Stop-LvsDirector
+        Clear-LvsVirtualService -Confirm:$false
         $web1, $web2 | ForEach-Object Dispose
     }
 
@@ -70,7 +73,7 @@ Describe 'The LVS example: HTTP, two real servers, rr, masquerading' {
     }
 }
 
-Describe 'The same for UDP: an echo service' {
+Describe "The same for UDP: an echo service ($Director)" {
     BeforeAll {
         $echo1 = [LvsPs.TestBackends.UdpEchoBackend]::Start('echo1', '127.0.0.1', 0)
         $echo2 = [LvsPs.TestBackends.UdpEchoBackend]::Start('echo2', '127.0.0.1', 0)
@@ -83,7 +86,7 @@ Describe 'The same for UDP: an echo service' {
         $replies = foreach ($i in 1..4) { [LvsPs.TestBackends.LoopbackClient]::UdpRequest($vip, $port, "ping$i", 5000) }
     }
     AfterAll {
-        Stop-LvsDirector
+        Clear-LvsVirtualService -Confirm:$false
         $echo1, $echo2 | ForEach-Object Dispose
     }
 

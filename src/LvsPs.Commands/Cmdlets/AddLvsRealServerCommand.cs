@@ -19,7 +19,7 @@ public sealed class AddLvsRealServerCommand : RealServerSettingsCmdlet
             var id = ResolveId();
             var settings = ApplyTo(new RealServerSettings { Id = id });
             if (!ShouldProcess($"{id} in {VirtualService}", $"Add real server ({settings.Forwarding.ToIpvsadmName()}, weight {settings.Weight})")) return;
-            Director.AddRealServer(VirtualService, settings);
+            Backend.AddRealServer(VirtualService, settings);
             if (PassThru) WriteObject(Lookup(id));
         });
     }

@@ -6,7 +6,7 @@ namespace LvsPs.Commands;
 /// <summary>Export-LvsConfiguration: writes the director's table as rules (-Format Ipvsadm: exactly what ipvsadm -S -n writes).</summary>
 [Cmdlet(VerbsData.Export, "LvsConfiguration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(string))]
-public sealed class ExportLvsConfigurationCommand : LvsCmdlet
+public sealed class ExportLvsConfigurationCommand : DirectorCmdlet
 {
     /// <summary>The format: Ipvsadm, the rule format of ipvsadm -S -n, which ipvsadm -R and Import-LvsConfiguration read.</summary>
     [Parameter(Mandatory = true)]
@@ -20,7 +20,7 @@ public sealed class ExportLvsConfigurationCommand : LvsCmdlet
 
     protected override void EndProcessing()
     {
-        var services = Try(() => Director.GetServices());
+        var services = Try(() => Backend.GetServices());
         if (services is null) return;
         var text = IpvsadmRules.Format(services);
         if (Path is null)

@@ -6,7 +6,7 @@ namespace LvsPs.Commands;
 /// <summary>Get-LvsConnection: the director's connection table (ipvsadm -L -c), optionally for one virtual service.</summary>
 [Cmdlet(VerbsCommon.Get, "LvsConnection")]
 [OutputType(typeof(LvsConnection))]
-public sealed class GetLvsConnectionCommand : LvsCmdlet
+public sealed class GetLvsConnectionCommand : DirectorCmdlet
 {
     /// <summary>Only connections to this virtual service's address and port (address services only).</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -20,7 +20,7 @@ public sealed class GetLvsConnectionCommand : LvsCmdlet
 
     protected override void ProcessRecord()
     {
-        var connections = Try(() => Director.GetConnections());
+        var connections = Try(() => Backend.GetConnections());
         if (connections is null) return;
         foreach (var c in connections)
         {

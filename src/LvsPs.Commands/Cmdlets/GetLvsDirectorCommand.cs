@@ -7,11 +7,12 @@ namespace LvsPs.Commands;
 /// <summary>Get-LvsDirector: which director the cmdlets use and what it says about itself.</summary>
 [Cmdlet(VerbsCommon.Get, "LvsDirector")]
 [OutputType(typeof(DirectorInfo))]
-public sealed class GetLvsDirectorCommand : LvsCmdlet
+public sealed class GetLvsDirectorCommand : DirectorCmdlet
 {
     protected override void EndProcessing()
     {
-        var director = LvsSession.CurrentIfRunning;
+        var director = Director is not null ? Try(() => Backend) : LvsSession.CurrentIfRunning;
+        if (Director is not null && director is null) return;
         if (director is null)
         {
             WriteObject(new DirectorInfo { Kind = DirectorKind.Managed, Target = "in-session", Version = ManagedDirector.IpvsVersion, Running = false });

@@ -7,7 +7,7 @@ namespace LvsPs.Commands;
 /// <summary>Get-LvsHealthCheck: the health checks and sorry servers of virtual services.</summary>
 [Cmdlet(VerbsCommon.Get, "LvsHealthCheck")]
 [OutputType(typeof(ServiceHealthCheck))]
-public sealed class GetLvsHealthCheckCommand : LvsCmdlet
+public sealed class GetLvsHealthCheckCommand : DirectorCmdlet
 {
     /// <summary>The services whose checks to get; all services with a check when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -20,10 +20,10 @@ public sealed class GetLvsHealthCheckCommand : LvsCmdlet
         Try(() =>
         {
             var monitoring = HealthMonitoring;
-            var ids = VirtualService is { Length: > 0 } given ? given : Director.GetServices().Select(s => s.Id).ToArray();
+            var ids = VirtualService is { Length: > 0 } given ? given : Backend.GetServices().Select(s => s.Id).ToArray();
             foreach (var id in ids)
             {
-                if (VirtualService is { Length: > 0 } && Director.GetService(id) is null) throw LvsException.ServiceNotFound(id);
+                if (VirtualService is { Length: > 0 } && Backend.GetService(id) is null) throw LvsException.ServiceNotFound(id);
                 if (monitoring.GetHealthCheck(id) is ({ } check, var sorry)) WriteObject(new ServiceHealthCheck(id, check, sorry));
             }
         });

@@ -7,7 +7,7 @@ namespace LvsPs.Commands;
 /// <summary>Get-LvsHealth: each checked real server's state (Up, Down, Unknown) and what its last check found.</summary>
 [Cmdlet(VerbsCommon.Get, "LvsHealth")]
 [OutputType(typeof(RealServerHealth))]
-public sealed class GetLvsHealthCommand : LvsCmdlet
+public sealed class GetLvsHealthCommand : DirectorCmdlet
 {
     /// <summary>Only the real servers of these services.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]

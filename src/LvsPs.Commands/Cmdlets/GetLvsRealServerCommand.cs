@@ -7,7 +7,7 @@ namespace LvsPs.Commands;
 /// <summary>Get-LvsRealServer: lists real servers, of one virtual service or of all.</summary>
 [Cmdlet(VerbsCommon.Get, "LvsRealServer")]
 [OutputType(typeof(RealServer))]
-public sealed class GetLvsRealServerCommand : LvsCmdlet
+public sealed class GetLvsRealServerCommand : DirectorCmdlet
 {
     /// <summary>The virtual service whose real servers to list; all services when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -30,8 +30,8 @@ public sealed class GetLvsRealServerCommand : LvsCmdlet
         Try(() =>
         {
             IEnumerable<VirtualService> services = VirtualService is null
-                ? Director.GetServices()
-                : new[] { Director.GetService(VirtualService) ?? throw LvsException.ServiceNotFound(VirtualService) };
+                ? Backend.GetServices()
+                : new[] { Backend.GetService(VirtualService) ?? throw LvsException.ServiceNotFound(VirtualService) };
             foreach (var rs in services.SelectMany(s => s.RealServers))
             {
                 if (Address is not null && !rs.Address.Equals(Address)) continue;

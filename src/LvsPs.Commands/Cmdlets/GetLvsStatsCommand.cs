@@ -6,7 +6,7 @@ namespace LvsPs.Commands;
 /// <summary>Get-LvsStats: counters per virtual service and real server (ipvsadm -L --stats, or --rate with -Rate).</summary>
 [Cmdlet(VerbsCommon.Get, "LvsStats")]
 [OutputType(typeof(LvsStatsRecord))]
-public sealed class GetLvsStatsCommand : LvsCmdlet
+public sealed class GetLvsStatsCommand : DirectorCmdlet
 {
     /// <summary>The PSTypeName that selects the --rate view.</summary>
     public const string RateTypeName = "LvsPs.Model.LvsStatsRecord#Rate";
@@ -26,8 +26,8 @@ public sealed class GetLvsStatsCommand : LvsCmdlet
         Try(() =>
         {
             IEnumerable<VirtualService> services = VirtualService is null || VirtualService.Length == 0
-                ? Director.GetServices()
-                : VirtualService.Select(id => Director.GetService(id) ?? throw LvsException.ServiceNotFound(id)).ToList();
+                ? Backend.GetServices()
+                : VirtualService.Select(id => Backend.GetService(id) ?? throw LvsException.ServiceNotFound(id)).ToList();
             foreach (var record in services.SelectMany(LvsStatsRecord.For))
             {
                 if (Rate)

@@ -6,7 +6,7 @@ namespace LvsPs.Commands;
 /// <summary>Get-LvsSyncDaemon: the running connection-synchronisation daemons (ipvsadm -L --daemon).</summary>
 [Cmdlet(VerbsCommon.Get, "LvsSyncDaemon")]
 [OutputType(typeof(SyncDaemon))]
-public sealed class GetLvsSyncDaemonCommand : LvsCmdlet
+public sealed class GetLvsSyncDaemonCommand : DirectorCmdlet
 {
     /// <summary>Only the daemon of this role (Master or Backup).</summary>
     [Parameter(Position = 0)]
@@ -14,7 +14,7 @@ public sealed class GetLvsSyncDaemonCommand : LvsCmdlet
 
     protected override void EndProcessing()
     {
-        var daemons = Try(() => Director.GetSyncDaemons());
+        var daemons = Try(() => Backend.GetSyncDaemons());
         if (daemons is null) return;
         foreach (var d in daemons)
         {

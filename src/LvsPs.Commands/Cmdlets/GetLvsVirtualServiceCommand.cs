@@ -6,7 +6,7 @@ namespace LvsPs.Commands;
 /// <summary>Get-LvsVirtualService: lists virtual services with their real servers (ipvsadm -L -n).</summary>
 [Cmdlet(VerbsCommon.Get, "LvsVirtualService")]
 [OutputType(typeof(VirtualService))]
-public sealed class GetLvsVirtualServiceCommand : LvsCmdlet
+public sealed class GetLvsVirtualServiceCommand : DirectorCmdlet
 {
     /// <summary>Services to get; all when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -18,14 +18,14 @@ public sealed class GetLvsVirtualServiceCommand : LvsCmdlet
     {
         if (VirtualService is null || VirtualService.Length == 0)
         {
-            Try(() => WriteObject(Director.GetServices(), enumerateCollection: true));
+            Try(() => WriteObject(Backend.GetServices(), enumerateCollection: true));
             return;
         }
         foreach (var id in VirtualService)
         {
             Try(() =>
             {
-                var service = Director.GetService(id) ?? throw LvsException.ServiceNotFound(id);
+                var service = Backend.GetService(id) ?? throw LvsException.ServiceNotFound(id);
                 WriteObject(service);
             });
         }

@@ -9,7 +9,7 @@ namespace LvsPs.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Import, "LvsConfiguration", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(void))]
-public sealed class ImportLvsConfigurationCommand : LvsCmdlet
+public sealed class ImportLvsConfigurationCommand : DirectorCmdlet
 {
     private const string PathSet = "Path";
     private const string TextSet = "Text";
@@ -52,6 +52,6 @@ public sealed class ImportLvsConfigurationCommand : LvsCmdlet
         if (changes is null) return;
         int services = changes.Count(c => c is DirectorChange.AddService);
         if (!ShouldProcess(source, $"Add {services} virtual services and {changes.Count - services} real servers")) return;
-        Try(() => DirectorChange.ApplyAll(Director, changes));
+        Try(() => DirectorChange.ApplyAll(Backend, changes));
     }
 }

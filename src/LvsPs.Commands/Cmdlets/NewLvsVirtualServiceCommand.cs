@@ -55,8 +55,8 @@ public sealed class NewLvsVirtualServiceCommand : ServiceSettingsCmdlet
             };
             var settings = ApplyTo(new VirtualServiceSettings { Id = id, Scheduler = Scheduler, Helper = ApplicationHelpers.DefaultFor(id) });
             if (!ShouldProcess(id.ToString(), $"Create virtual service (scheduler {settings.Scheduler})")) return;
-            Director.AddService(settings);
-            WriteObject(Director.GetService(id));
+            Backend.AddService(settings);
+            WriteObject(Backend.GetService(id));
         });
     }
 

@@ -6,7 +6,7 @@ namespace LvsPs.Commands;
 /// <summary>Remove-LvsHealthCheck: stops checking a virtual service's real servers; quiesced or removed ones are restored at their configured weight.</summary>
 [Cmdlet(VerbsCommon.Remove, "LvsHealthCheck", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(void))]
-public sealed class RemoveLvsHealthCheckCommand : LvsCmdlet
+public sealed class RemoveLvsHealthCheckCommand : DirectorCmdlet
 {
     /// <summary>The virtual service whose health check to remove.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -19,7 +19,7 @@ public sealed class RemoveLvsHealthCheckCommand : LvsCmdlet
         Try(() =>
         {
             var monitoring = HealthMonitoring;
-            if (Director.GetService(VirtualService) is null) throw LvsException.ServiceNotFound(VirtualService);
+            if (Backend.GetService(VirtualService) is null) throw LvsException.ServiceNotFound(VirtualService);
             if (monitoring.GetHealthCheck(VirtualService).Check is null)
             {
                 throw new LvsException(LvsErrorKind.NotFound, "HealthCheckNotFound", $"Virtual service '{VirtualService}' has no health check.", VirtualService);

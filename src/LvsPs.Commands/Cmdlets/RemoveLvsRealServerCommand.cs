@@ -11,7 +11,7 @@ namespace LvsPs.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "LvsRealServer", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(void))]
-public sealed class RemoveLvsRealServerCommand : LvsCmdlet
+public sealed class RemoveLvsRealServerCommand : DirectorCmdlet
 {
     /// <summary>The virtual service: its identity string or an object from Get-LvsVirtualService.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -46,24 +46,24 @@ public sealed class RemoveLvsRealServerCommand : LvsCmdlet
         Try(() =>
         {
             var id = RealServerId.Create(Address, NewLvsVirtualServiceCommand.CheckedPort(Port >= 0 ? Port : VirtualService.Port));
-            var service = Director.GetService(VirtualService) ?? throw LvsException.ServiceNotFound(VirtualService);
+            var service = Backend.GetService(VirtualService) ?? throw LvsException.ServiceNotFound(VirtualService);
             var rs = service.RealServers.FirstOrDefault(r => r.Id == id) ?? throw LvsException.RealServerNotFound(VirtualService, id);
             if (!ShouldProcess($"{id} in {VirtualService}", Drain ? $"Drain (weight 0, up to {DrainTimeout} s) and remove real server" : "Remove real server")) return;
             if (Drain && !DrainRealServer(rs)) return;
-            Director.DeleteRealServer(VirtualService, id);
+            Backend.DeleteRealServer(VirtualService, id);
         });
     }
 
     /// <summary>Sets weight 0 and waits for active connections to end; false when the user stopped the wait.</summary>
     private bool DrainRealServer(RealServer rs)
     {
-        if (rs.Weight != 0) Director.EditRealServer(VirtualService, rs.Settings with { Weight = 0 });
+        if (rs.Weight != 0) Backend.EditRealServer(VirtualService, rs.Settings with { Weight = 0 });
         var progress = new ProgressRecord(1, $"Draining {rs.Id} in {VirtualService}", "waiting for active connections to finish");
         var started = DateTime.UtcNow;
         var deadline = started.AddSeconds(DrainTimeout);
         while (true)
         {
-            int active = Director.GetService(VirtualService)?.RealServers.FirstOrDefault(r => r.Id == rs.Id)?.ActiveConnections ?? 0;
+            int active = Backend.GetService(VirtualService)?.RealServers.FirstOrDefault(r => r.Id == rs.Id)?.ActiveConnections ?? 0;
             if (active == 0) break;
             var now = DateTime.UtcNow;
             if (now >= deadline)

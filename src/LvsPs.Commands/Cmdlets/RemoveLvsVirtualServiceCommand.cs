@@ -6,7 +6,7 @@ namespace LvsPs.Commands;
 /// <summary>Remove-LvsVirtualService: deletes a virtual service (ipvsadm -D).</summary>
 [Cmdlet(VerbsCommon.Remove, "LvsVirtualService", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(void))]
-public sealed class RemoveLvsVirtualServiceCommand : LvsCmdlet
+public sealed class RemoveLvsVirtualServiceCommand : DirectorCmdlet
 {
     /// <summary>The service to delete: its identity string or an object from Get-LvsVirtualService.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -18,8 +18,8 @@ public sealed class RemoveLvsVirtualServiceCommand : LvsCmdlet
     {
         Try(() =>
         {
-            if (Director.GetService(VirtualService) is null) throw LvsException.ServiceNotFound(VirtualService);
-            if (ShouldProcess(VirtualService.ToString(), "Remove virtual service")) Director.DeleteService(VirtualService);
+            if (Backend.GetService(VirtualService) is null) throw LvsException.ServiceNotFound(VirtualService);
+            if (ShouldProcess(VirtualService.ToString(), "Remove virtual service")) Backend.DeleteService(VirtualService);
         });
     }
 }

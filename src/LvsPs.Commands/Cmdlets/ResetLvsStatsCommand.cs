@@ -6,7 +6,7 @@ namespace LvsPs.Commands;
 /// <summary>Reset-LvsStats: zeroes counters of one virtual service or of all (ipvsadm -Z).</summary>
 [Cmdlet(VerbsCommon.Reset, "LvsStats", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(void))]
-public sealed class ResetLvsStatsCommand : LvsCmdlet
+public sealed class ResetLvsStatsCommand : DirectorCmdlet
 {
     /// <summary>The service whose counters to zero; all services when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -18,9 +18,9 @@ public sealed class ResetLvsStatsCommand : LvsCmdlet
     {
         Try(() =>
         {
-            if (VirtualService is not null && Director.GetService(VirtualService) is null) throw LvsException.ServiceNotFound(VirtualService);
+            if (VirtualService is not null && Backend.GetService(VirtualService) is null) throw LvsException.ServiceNotFound(VirtualService);
             var target = VirtualService?.ToString() ?? "all virtual services";
-            if (ShouldProcess(target, "Zero counters")) Director.ZeroStats(VirtualService);
+            if (ShouldProcess(target, "Zero counters")) Backend.ZeroStats(VirtualService);
         });
     }
 }

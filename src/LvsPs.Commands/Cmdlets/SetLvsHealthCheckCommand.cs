@@ -10,7 +10,7 @@ namespace LvsPs.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "LvsHealthCheck", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ServiceHealthCheck))]
-public sealed class SetLvsHealthCheckCommand : LvsCmdlet
+public sealed class SetLvsHealthCheckCommand : DirectorCmdlet
 {
     /// <summary>The virtual service whose real servers to check: its identity string or an object from Get-LvsVirtualService.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -101,7 +101,7 @@ public sealed class SetLvsHealthCheckCommand : LvsCmdlet
                 sorry = new RealServerSettings { Id = RealServerId.Create(address!, port ?? VirtualService.Port) }.Validate();
             }
             var monitoring = HealthMonitoring;
-            if (Director.GetService(VirtualService) is null) throw LvsException.ServiceNotFound(VirtualService);
+            if (Backend.GetService(VirtualService) is null) throw LvsException.ServiceNotFound(VirtualService);
             if (ShouldProcess(VirtualService.ToString(), $"Set {Type} health check every {Interval} s ({FailureAction} after {Retries} failures)"))
             {
                 monitoring.SetHealthCheck(VirtualService, check, sorry);

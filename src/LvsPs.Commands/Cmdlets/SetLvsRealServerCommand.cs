@@ -20,7 +20,7 @@ public sealed class SetLvsRealServerCommand : RealServerSettingsCmdlet
             var current = Lookup(id);
             if (current is null)
             {
-                if (Director.GetService(VirtualService) is null) throw LvsException.ServiceNotFound(VirtualService);
+                if (Backend.GetService(VirtualService) is null) throw LvsException.ServiceNotFound(VirtualService);
                 throw LvsException.RealServerNotFound(VirtualService, id);
             }
             var settings = ApplyTo(current.Settings);
@@ -30,7 +30,7 @@ public sealed class SetLvsRealServerCommand : RealServerSettingsCmdlet
             }
             else if (ShouldProcess($"{id} in {VirtualService}", "Change real server"))
             {
-                Director.EditRealServer(VirtualService, settings);
+                Backend.EditRealServer(VirtualService, settings);
             }
             if (PassThru) WriteObject(Lookup(id));
         });

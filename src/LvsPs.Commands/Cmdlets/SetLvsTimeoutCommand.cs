@@ -6,7 +6,7 @@ namespace LvsPs.Commands;
 /// <summary>Set-LvsTimeout: sets the tcp, tcpfin and udp timeouts in seconds (ipvsadm --set); omitted ones stay.</summary>
 [Cmdlet(VerbsCommon.Set, "LvsTimeout", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(LvsTimeouts))]
-public sealed class SetLvsTimeoutCommand : LvsCmdlet
+public sealed class SetLvsTimeoutCommand : DirectorCmdlet
 {
     /// <summary>Idle timeout of established TCP connections, in seconds (1..2147483); 0 or omitted leaves it unchanged.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -33,9 +33,9 @@ public sealed class SetLvsTimeoutCommand : LvsCmdlet
             {
                 throw LvsException.InvalidArgument("NoTimeoutGiven", "Give at least one of -Tcp, -TcpFin or -Udp (seconds, 1.." + LvsTimeouts.MaxSeconds + ").", null);
             }
-            var result = Director.GetTimeouts().Merge(change);
-            if (ShouldProcess($"tcp {result.Tcp} tcpfin {result.TcpFin} udp {result.Udp}", "Set timeouts")) Director.SetTimeouts(change);
-            if (PassThru) WriteObject(Director.GetTimeouts());
+            var result = Backend.GetTimeouts().Merge(change);
+            if (ShouldProcess($"tcp {result.Tcp} tcpfin {result.TcpFin} udp {result.Udp}", "Set timeouts")) Backend.SetTimeouts(change);
+            if (PassThru) WriteObject(Backend.GetTimeouts());
         });
     }
 }

@@ -22,7 +22,7 @@ public sealed class SetLvsVirtualServiceCommand : ServiceSettingsCmdlet
     {
         Try(() =>
         {
-            var current = Director.GetService(VirtualService) ?? throw LvsException.ServiceNotFound(VirtualService);
+            var current = Backend.GetService(VirtualService) ?? throw LvsException.ServiceNotFound(VirtualService);
             var settings = ApplyTo(current.Settings);
             if (settings == current.Settings)
             {
@@ -30,9 +30,9 @@ public sealed class SetLvsVirtualServiceCommand : ServiceSettingsCmdlet
             }
             else if (ShouldProcess(VirtualService.ToString(), "Change virtual service"))
             {
-                Director.EditService(settings);
+                Backend.EditService(settings);
             }
-            if (PassThru) WriteObject(Director.GetService(VirtualService));
+            if (PassThru) WriteObject(Backend.GetService(VirtualService));
         });
     }
 }

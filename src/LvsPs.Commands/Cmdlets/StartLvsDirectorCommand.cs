@@ -1,22 +1,57 @@
 using System.Management.Automation;
 using LvsPs.Model;
+using LvsPs.Remote;
 
 namespace LvsPs.Commands;
 
 /// <summary>
-/// Start-LvsDirector: starts the managed director in this PowerShell session. It forwards in the background while the
-/// prompt stays usable, until Stop-LvsDirector, removal of the module, or the end of the session.
+/// Start-LvsDirector: starts the managed director in this PowerShell session (it forwards in the background while the
+/// prompt stays usable, until Stop-LvsDirector, removal of the module, or the end of the session), or with -Service a
+/// director service: a process of its own that outlives the session, keeps its configuration on disk, runs health
+/// checks and serves metrics. The session is then connected to the service.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Start, "LvsDirector", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[Cmdlet(VerbsLifecycle.Start, "LvsDirector", DefaultParameterSetName = InSessionSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(DirectorInfo))]
 public sealed class StartLvsDirectorCommand : LvsCmdlet
 {
+    private const string InSessionSet = "InSession";
+    private const string ServiceSet = "Service";
+
+    /// <summary>Start a director service in a process of its own instead of the in-session director.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ServiceSet)]
+    public SwitchParameter Service { get; set; }
+
+    /// <summary>The service's control socket (owner-only); default /run/lvsps/director.sock for root, else under $XDG_RUNTIME_DIR.</summary>
+    [Parameter(ParameterSetName = ServiceSet)]
+    [ValidateNotNullOrEmpty]
+    public string? SocketPath { get; set; }
+
+    /// <summary>Where the service keeps its configuration; default director.json beside the socket.</summary>
+    [Parameter(ParameterSetName = ServiceSet)]
+    [ValidateNotNullOrEmpty]
+    public string? StatePath { get; set; }
+
+    /// <summary>ADDRESS:PORT of the service's Prometheus endpoint, or 'off'; default 127.0.0.1:9469.</summary>
+    [Parameter(ParameterSetName = ServiceSet)]
+    [ValidateNotNullOrEmpty]
+    public string? MetricsEndpoint { get; set; }
+
+    /// <summary>What the service drives: Managed (its own managed engine, the default), Kernel, or Kernel:NAMESPACE.</summary>
+    [Parameter(ParameterSetName = ServiceSet)]
+    [ValidatePattern("^(?i)(managed|kernel(:.+)?)$")]
+    public string Backend { get; set; } = "managed";
+
     /// <summary>Writes the director's information.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
     protected override void EndProcessing()
     {
+        if (ParameterSetName == ServiceSet)
+        {
+            StartService();
+            return;
+        }
         if (LvsSession.ManagedDirector is { } running)
         {
             WriteVerbose("The in-session managed director is already running.");
@@ -26,5 +61,26 @@ public sealed class StartLvsDirectorCommand : LvsCmdlet
         if (!ShouldProcess("in-session managed director", "Start")) return;
         LvsSession.StartManaged(null, out var director);
         if (PassThru) WriteObject(director.GetInfo());
+    }
+
+    private void StartService()
+    {
+        var socket = SocketPath is null ? DirectorSocket.DefaultPath : GetUnresolvedProviderPathFromPSPath(SocketPath);
+        Try(() =>
+        {
+            if (DirectorServiceLauncher.IsRunning(socket))
+            {
+                WriteVerbose($"A director service is already running at {socket}; connecting to it.");
+            }
+            else
+            {
+                if (!ShouldProcess(socket, "Start director service")) return;
+                var state = StatePath is null ? null : GetUnresolvedProviderPathFromPSPath(StatePath);
+                var log = DirectorServiceLauncher.Start(socket, state, MetricsEndpoint, Backend.ToLowerInvariant(), TimeSpan.FromSeconds(60));
+                WriteVerbose($"Director service started; it logs to {log}.");
+            }
+            LvsSession.Connect(new RemoteDirector(socket));
+            if (PassThru) WriteObject(LvsSession.Current.GetInfo());
+        });
     }
 }

@@ -7,7 +7,7 @@ namespace LvsPs.Commands;
 /// <summary>Start-LvsSyncDaemon: starts a master or backup connection-synchronisation daemon (ipvsadm --start-daemon).</summary>
 [Cmdlet(VerbsLifecycle.Start, "LvsSyncDaemon", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(SyncDaemon))]
-public sealed class StartLvsSyncDaemonCommand : LvsCmdlet
+public sealed class StartLvsSyncDaemonCommand : DirectorCmdlet
 {
     /// <summary>Master sends the connection table, Backup receives it.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -47,7 +47,7 @@ public sealed class StartLvsSyncDaemonCommand : LvsCmdlet
     {
         var daemon = new SyncDaemon { Role = Role, Interface = Interface, SyncId = SyncId, MaxLength = MaxLength, Group = Group, Port = Port, Ttl = Ttl };
         if (!ShouldProcess($"{Role} sync daemon on {Interface} (sync id {SyncId})", "Start")) return;
-        if (!Try(() => Director.StartSyncDaemon(daemon))) return;
-        if (PassThru) Try(() => { foreach (var d in Director.GetSyncDaemons().Where(d => d.Role == Role)) WriteObject(d); });
+        if (!Try(() => Backend.StartSyncDaemon(daemon))) return;
+        if (PassThru) Try(() => { foreach (var d in Backend.GetSyncDaemons().Where(d => d.Role == Role)) WriteObject(d); });
     }
 }

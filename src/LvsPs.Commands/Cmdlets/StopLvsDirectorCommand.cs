@@ -1,17 +1,36 @@
 using System.Management.Automation;
+using LvsPs.Remote;
 
 namespace LvsPs.Commands;
 
 /// <summary>
 /// Stop-LvsDirector: stops the in-session managed director: its listeners close, its connections are reset, every
-/// socket is released and its configuration is discarded (as unloading ip_vs discards the kernel's).
+/// socket is released and its configuration is discarded (as unloading ip_vs discards the kernel's). With -Service it
+/// stops a director service instead, which keeps its configuration on disk for its next start.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Stop, "LvsDirector", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsLifecycle.Stop, "LvsDirector", DefaultParameterSetName = InSessionSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(void))]
 public sealed class StopLvsDirectorCommand : LvsCmdlet
 {
+    private const string InSessionSet = "InSession";
+    private const string ServiceSet = "Service";
+
+    /// <summary>Stop a director service instead of the in-session director.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ServiceSet)]
+    public SwitchParameter Service { get; set; }
+
+    /// <summary>The service's control socket; default /run/lvsps/director.sock for root, else under $XDG_RUNTIME_DIR.</summary>
+    [Parameter(ParameterSetName = ServiceSet)]
+    [ValidateNotNullOrEmpty]
+    public string? SocketPath { get; set; }
+
     protected override void EndProcessing()
     {
+        if (ParameterSetName == ServiceSet)
+        {
+            StopService();
+            return;
+        }
         var director = LvsSession.ManagedDirector;
         if (director is null)
         {
@@ -21,5 +40,24 @@ public sealed class StopLvsDirectorCommand : LvsCmdlet
         var info = director.GetInfo();
         if (!ShouldProcess($"in-session managed director ({info.VirtualServiceCount} virtual services, {info.ConnectionCount} connections)", "Stop")) return;
         LvsSession.StopManaged();
+    }
+
+    private void StopService()
+    {
+        var socket = SocketPath is null ? DirectorSocket.DefaultPath : GetUnresolvedProviderPathFromPSPath(SocketPath);
+        if (!DirectorServiceLauncher.IsRunning(socket))
+        {
+            WriteVerbose($"No director service is running at {socket}.");
+            return;
+        }
+        if (!ShouldProcess(socket, "Stop director service")) return;
+        Try(() =>
+        {
+            using (var service = new RemoteDirector(socket)) service.Shutdown();
+            // a session connected to this service goes back to the in-session director
+            if (LvsSession.Connected is RemoteDirector r && r.SocketPath == socket) LvsSession.Connect(null);
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (DirectorServiceLauncher.IsRunning(socket) && DateTime.UtcNow < deadline) Thread.Sleep(100);
+        });
     }
 }

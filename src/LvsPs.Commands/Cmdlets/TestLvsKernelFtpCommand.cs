@@ -9,7 +9,7 @@ namespace LvsPs.Commands;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "LvsKernelFtp")]
 [OutputType(typeof(KernelFtpFinding))]
-public sealed class TestLvsKernelFtpCommand : LvsCmdlet
+public sealed class TestLvsKernelFtpCommand : DirectorCmdlet
 {
     /// <summary>The virtual service to check; every service of the director when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -27,8 +27,8 @@ public sealed class TestLvsKernelFtpCommand : LvsCmdlet
         Try(() =>
         {
             IEnumerable<VirtualService> services = VirtualService is null
-                ? Director.GetServices()
-                : new[] { Director.GetService(VirtualService) ?? throw LvsException.ServiceNotFound(VirtualService) };
+                ? Backend.GetServices()
+                : new[] { Backend.GetService(VirtualService) ?? throw LvsException.ServiceNotFound(VirtualService) };
             var check = new KernelFtpCheck(Root);
             foreach (var service in services)
             {

@@ -13,7 +13,7 @@ namespace LvsPs.Commands;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "LvsScheduling")]
 [OutputType(typeof(SchedulingPreview), typeof(SchedulingShare))]
-public sealed class TestLvsSchedulingCommand : LvsCmdlet
+public sealed class TestLvsSchedulingCommand : DirectorCmdlet
 {
     /// <summary>The virtual service to preview. If it does not exist, give -Scheduler and -RealServer to preview a proposed one.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -67,7 +67,7 @@ public sealed class TestLvsSchedulingCommand : LvsCmdlet
     {
         Try(() =>
         {
-            var existing = Director.GetService(VirtualService);
+            var existing = Backend.GetService(VirtualService);
             if (existing is null && (Scheduler is null || RealServer is null))
             {
                 throw LvsException.InvalidArgument("PreviewNeedsServers",
@@ -119,7 +119,7 @@ public sealed class TestLvsSchedulingCommand : LvsCmdlet
         foreach (var client in clients)
         {
             // each client is previewed against the current state, not after the others
-            var sim = PreviewScheduling.Build(Director, settings, existing?.RealServers, proposed, keepLiveState: true);
+            var sim = PreviewScheduling.Build(Backend, settings, existing?.RealServers, proposed, keepLiveState: true);
             var before = sim.Templates.ToHashSet();
             var decision = sim.Schedule(Request(sim, settings, client, ClientPort));
             WriteObject(new SchedulingPreview
@@ -136,7 +136,7 @@ public sealed class TestLvsSchedulingCommand : LvsCmdlet
 
     private void WriteShares(VirtualServiceSettings settings, VirtualService? existing, List<RealServerSettings>? proposed)
     {
-        var sim = PreviewScheduling.Build(Director, settings, existing?.RealServers, proposed, keepLiveState: true);
+        var sim = PreviewScheduling.Build(Backend, settings, existing?.RealServers, proposed, keepLiveState: true);
         var counts = new Dictionary<Destination, int>(ReferenceEqualityComparer.Instance);
         int none = 0;
         for (int i = 0; i < Count; i++)

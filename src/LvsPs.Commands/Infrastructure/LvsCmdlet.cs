@@ -1,22 +1,14 @@
 using System.Management.Automation;
 using LvsPs.Model;
-using LvsPs.Model.Health;
 
 namespace LvsPs.Commands;
 
 /// <summary>
-/// What every LvsPs cmdlet shares: the director it talks to, and the translation of an <see cref="LvsException"/> into
-/// an ErrorRecord with a stable error id and a fitting category.
+/// What every LvsPs cmdlet shares: the translation of an <see cref="LvsException"/> into an ErrorRecord with a stable
+/// error id and a fitting category. Cmdlets that act on a director derive from <see cref="DirectorCmdlet"/>.
 /// </summary>
 public abstract class LvsCmdlet : PSCmdlet
 {
-    /// <summary>The director this cmdlet talks to.</summary>
-    protected IDirectorBackend Director => LvsSession.Current;
-
-    /// <summary>The director's health checks; an error when it runs none (a kernel backend without a monitor).</summary>
-    protected IHealthMonitoring HealthMonitoring => Director as IHealthMonitoring ?? throw LvsException.NotSupported("HealthChecksNotAvailable",
-        "The connected director runs no health checks; use the in-session managed director or a director service (Start-LvsDirector -Service).");
-
     /// <summary>Runs <paramref name="action"/>; an LvsException becomes a non-terminating error. False when it failed.</summary>
     protected bool Try(Action action)
     {

@@ -44,6 +44,21 @@ public static class LvsSession
         }
     }
 
+    /// <summary>The in-session managed director, started if it is not running.</summary>
+    public static IDirectorBackend InSession
+    {
+        get
+        {
+            lock (Gate) return s_managed ??= NewManaged(null);
+        }
+    }
+
+    /// <summary>The director this session is connected to other than the in-session one, or null.</summary>
+    public static IDirectorBackend? Connected
+    {
+        get { lock (Gate) return s_connected; }
+    }
+
     /// <summary>The director the cmdlets would use, without starting anything (for completers).</summary>
     public static IDirectorBackend? CurrentIfRunning
     {

@@ -8,7 +8,7 @@ namespace LvsPs.Commands;
 /// A real server of a virtual service, named by -VirtualService, -Address and -Port (the port defaults to the
 /// service's, as in ipvsadm), with the settings Add- and Set-LvsRealServer share (ipvsadm -a / -e options).
 /// </summary>
-public abstract class RealServerSettingsCmdlet : LvsCmdlet
+public abstract class RealServerSettingsCmdlet : DirectorCmdlet
 {
     /// <summary>The virtual service: its identity string (tcp/192.168.0.1:80) or an object from Get-LvsVirtualService.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -85,5 +85,5 @@ public abstract class RealServerSettingsCmdlet : LvsCmdlet
 
     /// <summary>The real server as the director reports it after a change (for -PassThru).</summary>
     protected RealServer? Lookup(RealServerId id) =>
-        Director.GetService(VirtualService)?.RealServers.FirstOrDefault(r => r.Id == id);
+        Backend.GetService(VirtualService)?.RealServers.FirstOrDefault(r => r.Id == id);
 }

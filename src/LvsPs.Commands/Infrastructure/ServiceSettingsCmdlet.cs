@@ -4,7 +4,7 @@ using LvsPs.Model;
 namespace LvsPs.Commands;
 
 /// <summary>The settings a virtual service takes, shared by New- and Set-LvsVirtualService (ipvsadm -A / -E options).</summary>
-public abstract class ServiceSettingsCmdlet : LvsCmdlet
+public abstract class ServiceSettingsCmdlet : DirectorCmdlet
 {
     /// <summary>Scheduler name (ipvsadm -s), such as rr, wrr or wlc (the default); Get-LvsDirector lists the director's schedulers.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]

@@ -5,6 +5,11 @@
         @{ Title = 'Drive kernel IPVS'; Code = 'Connect-LvsDirector -Kernel -PassThru'; Remarks = 'Connects to kernel IPVS and shows its version and connection table size.' }
         @{ Title = 'Drive IPVS in a network namespace'; Code = 'Connect-LvsDirector -Kernel -NetworkNamespace lb1; New-LvsVirtualService tcp/10.0.0.1:80 -Scheduler rr'; Remarks = 'Creates a service in the IPVS of namespace lb1.' }
         @{ Title = 'Back to the managed director'; Code = 'Connect-LvsDirector -Managed'; Remarks = 'The cmdlets use the in-session managed director again.' }
+        @{
+            Title   = 'Example 4: Use a director service started earlier'
+            Code    = "Connect-LvsDirector -Service`nGet-LvsHealth"
+            Remarks = 'Connects to the director service at the default socket (a later session finds it there) and shows its health checks.'
+        }
     )
     Notes       = 'The kernel connection is checked when you connect: a missing ip_vs module, namespace or permission is reported then. Each later cmdlet opens its own netlink socket and resolves the IPVS family again, so reloading ip_vs is harmless.'
     Links       = @('Get-LvsDirector', 'Start-LvsDirector')

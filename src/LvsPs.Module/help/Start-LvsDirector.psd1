@@ -6,6 +6,8 @@ Start-LvsDirector starts the in-session managed director: the .NET forwarding en
 You rarely need it: the managed director starts on first use, when any LvsPs cmdlet that reads or changes the configuration runs (as ipvsadm's first call loads the ip_vs kernel module). Start it explicitly to make the start visible in a script, or to start again after Stop-LvsDirector. When it is already running, the cmdlet does nothing and says so with -Verbose. A new director has no virtual services and the default timeouts.
 
 By default the cmdlet writes nothing; use -PassThru to get the director's information (the same object Get-LvsDirector writes).
+
+With -Service, Start-LvsDirector starts a director service instead: a process of its own, in a session of its own, that keeps running after this PowerShell ends. It keeps its configuration in a file written atomically after every change (director.json beside its socket, or -StatePath) and restores it when it starts again, runs the health checks (Set-LvsHealthCheck), serves Prometheus metrics on loopback (-MetricsEndpoint), and is reached over a Unix domain socket open only to its own user (-SocketPath). With -Backend Kernel it drives kernel IPVS instead of its own managed engine. If a service already runs at the socket, the cmdlet connects to it. For production, run the service under systemd (see examples/lvsps-director.service).
 '@
     Examples    = @(
         @{
@@ -26,6 +28,11 @@ finally {
 }
 '@
             Remarks = 'Starts the director, configures a service on loopback, and stops the director (releasing its sockets) however the script ends.'
+        }
+        @{
+            Title   = 'Example 3: Start a director service that outlives the session'
+            Code    = "Start-LvsDirector -Service -PassThru`nNew-LvsVirtualService tcp/127.0.0.80:8080 -Scheduler wrr"
+            Remarks = 'Starts the director service (its socket is /run/lvsps/director.sock for root), connects this session to it, and creates a service there; the service keeps it after this session ends and after a restart.'
         }
     )
     Links       = @('Stop-LvsDirector', 'Get-LvsDirector', 'about_LvsPs')

@@ -6,6 +6,8 @@ Stop-LvsDirector stops the in-session managed director: its listeners close, its
 This differs from ipvsadm in that the configuration is not kept: after Stop-LvsDirector the next LvsPs cmdlet that reads or changes the configuration starts a new, empty director. To delete the services but keep the director, use Clear-LvsVirtualService. When no managed director is running the cmdlet does nothing and says so with -Verbose.
 
 The cmdlet supports -WhatIf and -Confirm; -WhatIf tells how many virtual services and connections the director has.
+
+With -Service, Stop-LvsDirector stops a director service instead, as SIGTERM does; the service's configuration stays on disk and comes back when it is started again.
 '@
     Examples    = @(
         @{
@@ -17,6 +19,11 @@ The cmdlet supports -WhatIf and -Confirm; -WhatIf tells how many virtual service
             Title   = 'Example 2: See what stopping would affect'
             Code    = 'Stop-LvsDirector -WhatIf'
             Remarks = 'Writes a line such as: What if: Performing the operation "Stop" on target "in-session managed director (2 virtual services, 14 connections)".'
+        }
+        @{
+            Title   = 'Example 3: Stop the director service'
+            Code    = 'Stop-LvsDirector -Service'
+            Remarks = 'Asks the director service at the default socket to stop; its configuration stays on disk for its next start.'
         }
     )
     Notes       = 'The director is also stopped when the module is removed (Remove-Module LvsPs) and when the PowerShell process exits.'
