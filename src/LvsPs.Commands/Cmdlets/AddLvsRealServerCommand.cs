@@ -20,6 +20,7 @@ public sealed class AddLvsRealServerCommand : RealServerSettingsCmdlet
             var settings = ApplyTo(new RealServerSettings { Id = id });
             if (!ShouldProcess($"{id} in {VirtualService}", $"Add real server ({settings.Forwarding.ToIpvsadmName()}, weight {settings.Weight})")) return;
             Backend.AddRealServer(VirtualService, settings);
+            KernelFtpWarnings.Check(Backend, VirtualService, WriteWarning);
             if (PassThru) WriteObject(Lookup(id));
         });
     }

@@ -56,6 +56,7 @@ public sealed class NewLvsVirtualServiceCommand : ServiceSettingsCmdlet
             var settings = ApplyTo(new VirtualServiceSettings { Id = id, Scheduler = Scheduler, Helper = ApplicationHelpers.DefaultFor(id) });
             if (!ShouldProcess(id.ToString(), $"Create virtual service (scheduler {settings.Scheduler})")) return;
             Backend.AddService(settings);
+            KernelFtpWarnings.Check(Backend, id, WriteWarning);
             WriteObject(Backend.GetService(id));
         });
     }
