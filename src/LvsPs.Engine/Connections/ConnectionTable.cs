@@ -23,12 +23,16 @@ internal sealed class ConnectionTable : IDisposable
 
     public void Add(EngineConnection connection) => _entries[connection.Id] = connection;
 
-    /// <summary>Removes and expires an entry; false when it was already gone.</summary>
+    /// <summary>
+    /// Expires and removes an entry; false when it was already gone. The entry leaves the table only after it has left
+    /// its destination's counters, so an empty table never shows stale ActiveConn/InActConn (Expire is idempotent, so
+    /// two sweeps racing on one entry are harmless).
+    /// </summary>
     public bool Remove(EngineConnection connection)
     {
-        if (!_entries.TryRemove(connection.Id, out _)) return false;
+        if (!_entries.ContainsKey(connection.Id)) return false;
         connection.Expire();
-        return true;
+        return _entries.TryRemove(connection.Id, out _);
     }
 
     /// <summary>Expires every entry idle past its timeout at <paramref name="now"/> (ms ticks).</summary>

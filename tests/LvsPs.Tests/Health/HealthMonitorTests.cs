@@ -91,6 +91,61 @@ public sealed class HealthMonitorTests : IDisposable
     }
 
     [Fact]
+    public async Task Under_live_traffic_a_killed_server_is_taken_out_and_comes_back_when_restarted()
+    {
+        var a = Backend("a");
+        var b = Backend("b");
+        AddRealServer(a);
+        AddRealServer(b);
+        _monitor.SetHealthCheck(_id, Check() with { IntervalSeconds = 1, TimeoutSeconds = 1, Retries = 1 }, null);
+        var answers = new System.Collections.Concurrent.ConcurrentQueue<(DateTime At, string? Backend)>();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(40)); // bounded whatever happens
+        var traffic = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                string? backend;
+                try
+                {
+                    backend = LoopbackClient.HttpGet(_vip, _id.Port, "/", 2000).Backend;
+                }
+                catch (Exception e) when (e is SocketException or InvalidOperationException or IOException)
+                {
+                    backend = null; // the dead server before the check noticed
+                }
+                answers.Enqueue((DateTime.UtcNow, backend));
+                await Task.Delay(20);
+            }
+        });
+        async Task Until(Func<bool> condition)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(15);
+            while (!condition()) { Assert.True(DateTime.UtcNow < deadline, "timed out"); await Task.Delay(50); }
+        }
+
+        await Until(() => _monitor.GetHealth().All(h => h.State == HealthState.Up));
+        int port = a.Port;
+        a.Dispose();
+        await Until(() => State(a) == HealthState.Down);
+        var down = DateTime.UtcNow;
+        await Task.Delay(1000);
+        var restarting = DateTime.UtcNow;
+        var again = Backend("a", port);
+        await Until(() => State(again) == HealthState.Up);
+        var up = DateTime.UtcNow;
+        await Task.Delay(1000);
+        stop.Cancel();
+        await traffic;
+
+        var whileDown = answers.Where(x => x.At > down.AddMilliseconds(100) && x.At < restarting).ToList();
+        var afterUp = answers.Where(x => x.At > up.AddMilliseconds(100)).ToList();
+        Assert.NotEmpty(whileDown);
+        Assert.All(whileDown, x => Assert.Equal("b", x.Backend)); // quiesced: every request served by the live one
+        Assert.All(afterUp, x => Assert.NotNull(x.Backend));
+        Assert.Contains(afterUp, x => x.Backend == "a"); // back in rotation
+    }
+
+    [Fact]
     public async Task Remove_action_and_the_sorry_server_take_over_when_all_are_down()
     {
         var a = Backend("a");
