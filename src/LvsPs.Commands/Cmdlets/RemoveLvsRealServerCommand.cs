@@ -11,25 +11,8 @@ namespace LvsPs.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "LvsRealServer", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(void))]
-public sealed class RemoveLvsRealServerCommand : DirectorCmdlet
+public sealed class RemoveLvsRealServerCommand : RealServerTargetCmdlet
 {
-    /// <summary>The virtual service: its identity string or an object from Get-LvsVirtualService.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [VirtualServiceTransformation]
-    [ArgumentCompleter(typeof(VirtualServiceCompleter))]
-    public VirtualServiceId VirtualService { get; set; } = null!;
-
-    /// <summary>The real server's address.</summary>
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
-    [IPAddressTransformation]
-    [ArgumentCompleter(typeof(RealServerAddressCompleter))]
-    [Alias("RealServerAddress", "RIP")]
-    public IPAddress Address { get; set; } = null!;
-
-    /// <summary>The real server's port; defaults to the virtual service's port.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    public int Port { get; set; } = -1;
-
     /// <summary>Quiesce first (weight 0) and wait for the active connections to finish before removing.</summary>
     [Parameter]
     public SwitchParameter Drain { get; set; }
@@ -45,7 +28,7 @@ public sealed class RemoveLvsRealServerCommand : DirectorCmdlet
     {
         Try(() =>
         {
-            var id = RealServerId.Create(Address, NewLvsVirtualServiceCommand.CheckedPort(Port >= 0 ? Port : VirtualService.Port));
+            var id = ResolveId();
             var service = Backend.GetService(VirtualService) ?? throw LvsException.ServiceNotFound(VirtualService);
             var rs = service.RealServers.FirstOrDefault(r => r.Id == id) ?? throw LvsException.RealServerNotFound(VirtualService, id);
             if (!ShouldProcess($"{id} in {VirtualService}", Drain ? $"Drain (weight 0, up to {DrainTimeout} s) and remove real server" : "Remove real server")) return;

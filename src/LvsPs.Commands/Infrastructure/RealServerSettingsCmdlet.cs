@@ -5,10 +5,10 @@ using LvsPs.Model;
 namespace LvsPs.Commands;
 
 /// <summary>
-/// A real server of a virtual service, named by -VirtualService, -Address and -Port (the port defaults to the
-/// service's, as in ipvsadm), with the settings Add- and Set-LvsRealServer share (ipvsadm -a / -e options).
+/// A cmdlet that acts on one real server of a virtual service, named by -VirtualService, -Address and -Port (the port
+/// defaults to the service's, as in ipvsadm).
 /// </summary>
-public abstract class RealServerSettingsCmdlet : DirectorCmdlet
+public abstract class RealServerTargetCmdlet : DirectorCmdlet
 {
     /// <summary>The virtual service: its identity string (tcp/192.168.0.1:80) or an object from Get-LvsVirtualService.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -27,6 +27,20 @@ public abstract class RealServerSettingsCmdlet : DirectorCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public int Port { get; set; } = -1;
 
+    protected bool IsBound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
+
+    /// <summary>The real server's identity, with the port defaulted to the service's.</summary>
+    protected RealServerId ResolveId() =>
+        RealServerId.Create(Address, NewLvsVirtualServiceCommand.CheckedPort(IsBound(nameof(Port)) && Port >= 0 ? Port : VirtualService.Port));
+
+    /// <summary>The real server as the director reports it now, or null.</summary>
+    protected RealServer? Lookup(RealServerId id) =>
+        Backend.GetService(VirtualService)?.RealServers.FirstOrDefault(r => r.Id == id);
+}
+
+/// <summary>The settings Add- and Set-LvsRealServer share (ipvsadm -a / -e options).</summary>
+public abstract class RealServerSettingsCmdlet : RealServerTargetCmdlet
+{
     /// <summary>Weight 0..65535 (ipvsadm -w); 0 quiesces the real server: no new connections, existing ones continue.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public int Weight { get; set; } = 1;
@@ -56,19 +70,6 @@ public abstract class RealServerSettingsCmdlet : DirectorCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public TunnelFlags TunnelFlags { get; set; }
 
-    protected bool IsBound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
-
-    /// <summary>The real server's identity, with the port defaulted to the service's.</summary>
-    protected RealServerId ResolveId()
-    {
-        int port = IsBound(nameof(Port)) && Port >= 0 ? Port : VirtualService.Port;
-        if (port is < 0 or > 65535)
-        {
-            throw LvsException.InvalidArgument("InvalidPort", $"Port {Port} is out of range; allowed: 0..65535.", Port);
-        }
-        return RealServerId.Create(Address, (ushort)port);
-    }
-
     /// <summary>Applies the parameters the user gave over <paramref name="current"/>.</summary>
     protected RealServerSettings ApplyTo(RealServerSettings current)
     {
@@ -82,8 +83,4 @@ public abstract class RealServerSettingsCmdlet : DirectorCmdlet
         if (IsBound(nameof(TunnelFlags))) s = s with { TunnelFlags = TunnelFlags };
         return s.Validate();
     }
-
-    /// <summary>The real server as the director reports it after a change (for -PassThru).</summary>
-    protected RealServer? Lookup(RealServerId id) =>
-        Backend.GetService(VirtualService)?.RealServers.FirstOrDefault(r => r.Id == id);
 }
