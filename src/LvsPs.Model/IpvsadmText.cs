@@ -30,7 +30,8 @@ public static class IpvsadmText
     {
         if (id.IsFirewallMark)
         {
-            return "FWM  " + id.FirewallMark.ToString(CultureInfo.InvariantCulture) + (id.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? " IPv6" : string.Empty);
+            // ipvsadm prints the u32 mark with %d, so marks of 2^31 and above show negative ("FWM  -1 IPv6")
+            return "FWM  " + unchecked((int)id.FirewallMark).ToString(CultureInfo.InvariantCulture) + (id.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? " IPv6" : string.Empty);
         }
         var proto = id.Protocol switch { LvsProtocol.Tcp => "TCP", LvsProtocol.Udp => "UDP", LvsProtocol.Sctp => "SCTP", _ => "?" };
         return proto + "  " + EndpointText.Format(id.Address!, id.Port);

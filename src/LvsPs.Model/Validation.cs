@@ -12,8 +12,11 @@ public static class Validation
     /// <summary>ipvsadm accepts upper/lower thresholds 0..INT_MAX (0 means no threshold).</summary>
     public const uint MaxThreshold = int.MaxValue;
 
-    /// <summary>ipvsadm's default persistence timeout when -p is given without a value (seconds).</summary>
-    public const uint DefaultPersistenceTimeout = 300;
+    /// <summary>
+    /// ipvsadm's persistence timeout when -p is given without a value, in seconds: libipvs IPVS_SVC_PERSISTENT_TIMEOUT
+    /// is 6*60 (ipvsadm 1.31 as Debian ships it prints "persistent 360").
+    /// </summary>
+    public const uint DefaultPersistenceTimeout = 360;
 
     /// <summary>The kernel's limit on scheduler and persistence-engine names (IP_VS_SCHEDNAME_MAXLEN, IP_VS_PENAME_MAXLEN).</summary>
     public const int MaxSchedulerNameLength = 15;

@@ -52,7 +52,7 @@ Describe "Virtual services ($Director)" {
         $udp.OnePacket | Should -BeTrue
         $udp.Flags | Should -Be ([LvsPs.Model.ServiceFlags]'Persistent, OnePacket')
         $tcp = New-LvsVirtualService $id -Persistent
-        $tcp.PersistenceTimeout | Should -Be 300
+        $tcp.PersistenceTimeout | Should -Be 360
     }
 
     It 'Get-LvsVirtualService lists services in ipvsadm order and gets one by identity' {

@@ -12,7 +12,7 @@ public abstract class ServiceSettingsCmdlet : DirectorCmdlet
     [ValidateNotNullOrEmpty]
     public string Scheduler { get; set; } = VirtualServiceSettings.DefaultScheduler;
 
-    /// <summary>Makes the service persistent (ipvsadm -p); with -PersistenceTimeout the timeout, else 300 s.</summary>
+    /// <summary>Makes the service persistent (ipvsadm -p); with -PersistenceTimeout the timeout, else 360 s as in ipvsadm.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public SwitchParameter Persistent { get; set; }
 

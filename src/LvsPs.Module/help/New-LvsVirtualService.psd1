@@ -5,7 +5,7 @@ New-LvsVirtualService creates a virtual service on the director: the address, po
 
 Name the service in one of three ways: by its identity string (-VirtualService tcp/192.0.2.10:80, udp/[2001:db8::10]:53, fwm/7), by -Protocol, -Address and -Port, or by -FirewallMark (with -AddressFamily IPv6 for an IPv6 firewall-mark service). Identity strings can be piped to the cmdlet.
 
-The scheduler defaults to wlc (weighted least-connection), as in ipvsadm. -Persistent makes the service persistent for 300 seconds; -PersistenceTimeout sets another timeout, and -PersistenceNetmask widens persistence to a client network. The cmdlet writes the new service.
+The scheduler defaults to wlc (weighted least-connection), as in ipvsadm. -Persistent makes the service persistent for 360 seconds, as ipvsadm -p does; -PersistenceTimeout sets another timeout, and -PersistenceNetmask widens persistence to a client network. The cmdlet writes the new service.
 
 The in-session managed director starts on first use, so no Start-LvsDirector is needed. The managed director serves TCP and UDP address services; firewall-mark and SCTP services, and port 0, need the kernel backend. A service that already exists is an error (ResourceExists); use Set-LvsVirtualService to change it.
 '@

@@ -5,7 +5,7 @@ Set-LvsVirtualService changes the settings of an existing virtual service: its s
 
 Name the service by its identity string (tcp/192.0.2.10:80) or pipe service objects from Get-LvsVirtualService. A service that does not exist is a non-terminating ObjectNotFound error. When nothing would change, the cmdlet changes nothing and says so with -Verbose.
 
--Persistent turns persistence on (300 seconds unless the service is already persistent) and -Persistent:$false turns it off, as does -PersistenceTimeout 0. -PersistenceNetmask '' resets the netmask to a single address. By default the cmdlet writes nothing; use -PassThru to get the changed service.
+-Persistent turns persistence on (360 seconds, as ipvsadm -p, unless the service is already persistent) and -Persistent:$false turns it off, as does -PersistenceTimeout 0. -PersistenceNetmask '' resets the netmask to a single address. By default the cmdlet writes nothing; use -PassThru to get the changed service.
 '@
     Examples    = @(
         @{
