@@ -141,6 +141,8 @@ public sealed class DestinationSet
     /// <summary>Asks the scheduler for a destination for a new connection.</summary>
     public Destination? Schedule(in SchedulingRequest request)
     {
+        var scheduler = Volatile.Read(ref _scheduler);
+        if (scheduler.IsReadOnly) return scheduler.Schedule(this, request);
         lock (_gate)
         {
             return _scheduler.Schedule(this, request);

@@ -2,8 +2,8 @@ namespace LvsPs.Scheduling;
 
 /// <summary>
 /// A scheduling algorithm bound to one service (the kernel's struct ip_vs_scheduler with its per-service
-/// sched_data). The <see cref="DestinationSet"/> calls it under its lock, so an implementation need not be
-/// thread-safe; <see cref="Schedule"/> must not allocate.
+/// sched_data). The <see cref="DestinationSet"/> calls the change notifications under its lock, and
+/// <see cref="Schedule"/> too unless the scheduler is <see cref="IsReadOnly"/>; <see cref="Schedule"/> must not allocate.
 /// </summary>
 public interface IScheduler
 {
@@ -21,6 +21,13 @@ public interface IScheduler
 
     /// <summary>The service's scheduler flags changed.</summary>
     void OnFlagsChanged(DestinationSet set) { }
+
+    /// <summary>
+    /// True when <see cref="Schedule"/> changes no state, so decisions may run in parallel without the set's lock, as the
+    /// kernel runs its hashing and least-connection schedulers under RCU only. Such a scheduler publishes any table it
+    /// rebuilds as a whole new array, never changing one a decision may be reading.
+    /// </summary>
+    bool IsReadOnly => false;
 
     /// <summary>Picks a destination for a new connection, or null when none is available.</summary>
     Destination? Schedule(DestinationSet set, in SchedulingRequest request);

@@ -14,13 +14,16 @@ internal sealed class DestinationHashingScheduler : IScheduler
     public const int TableBits = 8;
     public const int TableSize = 1 << TableBits;
 
-    private readonly Destination?[] _buckets = new Destination?[TableSize];
+    private Destination?[] _buckets = new Destination?[TableSize];
 
     public DestinationHashingScheduler(DestinationSet set) => Reassign(set);
 
     private DestinationHashingScheduler(Destination?[] buckets) => _buckets = buckets;
 
     public string Name => "dh";
+
+    /// <summary>Decisions read the destinations and never change this scheduler's state.</summary>
+    public bool IsReadOnly => true;
 
     public void OnAdded(DestinationSet set, Destination destination) => Reassign(set);
 
@@ -29,15 +32,18 @@ internal sealed class DestinationHashingScheduler : IScheduler
     public void OnUpdated(DestinationSet set, Destination destination) => Reassign(set);
 
     public IScheduler Clone(DestinationSet clone, Func<Destination, Destination> map) =>
-        new DestinationHashingScheduler(_buckets.Select(d => d is null ? null : map(d)).ToArray());
+        new DestinationHashingScheduler(Volatile.Read(ref _buckets).Select(d => d is null ? null : map(d)).ToArray());
 
     /// <summary>The destination in each bucket (for tests and previews).</summary>
-    internal IReadOnlyList<Destination?> Buckets => _buckets;
+    internal IReadOnlyList<Destination?> Buckets => Volatile.Read(ref _buckets);
 
+    /// <summary>Builds the new table aside and publishes it whole (decisions read it without a lock).</summary>
     private void Reassign(DestinationSet set)
     {
         var items = set.Items;
-        for (int i = 0; i < TableSize; i++) _buckets[i] = items.Length == 0 ? null : items[i % items.Length];
+        var next = new Destination?[TableSize];
+        for (int i = 0; i < TableSize; i++) next[i] = items.Length == 0 ? null : items[i % items.Length];
+        Volatile.Write(ref _buckets, next);
     }
 
     /// <summary>ip_vs_dh_hashkey.</summary>
@@ -45,7 +51,7 @@ internal sealed class DestinationHashingScheduler : IScheduler
 
     public Destination? Schedule(DestinationSet set, in SchedulingRequest request)
     {
-        var d = _buckets[HashKey(request.DestinationAddress)];
+        var d = Volatile.Read(ref _buckets)[HashKey(request.DestinationAddress)];
         if (d is null || !d.Available || d.Weight <= 0 || d.Overloaded) return null;
         return d;
     }

@@ -9,6 +9,9 @@ internal sealed class LeastConnectionScheduler : IScheduler
 {
     public string Name => "lc";
 
+    /// <summary>Decisions read the destinations and never change this scheduler's state.</summary>
+    public bool IsReadOnly => true;
+
     public void OnAdded(DestinationSet set, Destination destination) { }
 
     public void OnRemoved(DestinationSet set, Destination destination, int index) { }

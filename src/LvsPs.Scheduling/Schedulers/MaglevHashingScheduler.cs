@@ -24,13 +24,16 @@ internal sealed class MaglevHashingScheduler : IScheduler
     /// <summary>generate_hash_secret: hash1 = {2654435761, 2654435761}, hash2 = {2654446892, 2654446892}.</summary>
     internal const ulong Hash1Key = 2654435761UL, Hash2Key = 2654446892UL;
 
-    private readonly Destination?[] _lookup = new Destination?[TableSize];
+    private Destination?[] _lookup = new Destination?[TableSize];
 
     public MaglevHashingScheduler(DestinationSet set) => Changed(set);
 
     private MaglevHashingScheduler(Destination?[] lookup) => _lookup = lookup;
 
     public string Name => "mh";
+
+    /// <summary>Decisions read the destinations and never change this scheduler's state.</summary>
+    public bool IsReadOnly => true;
 
     public void OnAdded(DestinationSet set, Destination destination) => Changed(set);
 
@@ -39,9 +42,9 @@ internal sealed class MaglevHashingScheduler : IScheduler
     public void OnUpdated(DestinationSet set, Destination destination) => Changed(set);
 
     public IScheduler Clone(DestinationSet clone, Func<Destination, Destination> map) =>
-        new MaglevHashingScheduler(_lookup.Select(d => d is null ? null : map(d)).ToArray());
+        new MaglevHashingScheduler(Volatile.Read(ref _lookup).Select(d => d is null ? null : map(d)).ToArray());
 
-    internal IReadOnlyList<Destination?> Lookup => _lookup;
+    internal IReadOnlyList<Destination?> Lookup => Volatile.Read(ref _lookup);
 
     /// <summary>ip_vs_mh_hashkey: hsiphash of the u32 (offset + ntohs(port) + ntohl(addr_fold)).</summary>
     internal static uint HashKey(in NetAddress address, ushort port, ulong key, uint offset) =>
@@ -61,7 +64,7 @@ internal sealed class MaglevHashingScheduler : IScheduler
         }
         if (gcd < 1)
         {
-            Array.Clear(_lookup); // ip_vs_mh_reset
+            Volatile.Write(ref _lookup, new Destination?[TableSize]); // ip_vs_mh_reset
             return;
         }
         // ip_vs_mh_shift_weight: occupied bits of max/gcd beyond IP_VS_MH_TAB_BITS
@@ -70,9 +73,10 @@ internal sealed class MaglevHashingScheduler : IScheduler
         Populate(items, gcd, rshift);
     }
 
-    /// <summary>ip_vs_mh_permutate and ip_vs_mh_populate.</summary>
+    /// <summary>ip_vs_mh_permutate and ip_vs_mh_populate, into a new table published whole (decisions read it without a lock).</summary>
     private void Populate(Destination[] items, int gcd, int rshift)
     {
+        var lookup = new Destination?[TableSize];
         int n = items.Length;
         var perm = new uint[n];
         var skip = new uint[n];
@@ -108,8 +112,12 @@ internal sealed class MaglevHashingScheduler : IScheduler
                     c = perm[i];
                 }
                 taken[c] = true;
-                _lookup[c] = items[i];
-                if (++filled == TableSize) return;
+                lookup[c] = items[i];
+                if (++filled == TableSize)
+                {
+                    Volatile.Write(ref _lookup, lookup);
+                    return;
+                }
                 if (++count >= turns[i])
                 {
                     count = 0;
@@ -126,7 +134,8 @@ internal sealed class MaglevHashingScheduler : IScheduler
         ushort port = SourceHashingScheduler.HashPort(set, request);
         var addr = request.ClientAddress;
         uint ihash = HashKey(addr, port, Hash1Key, 0) % TableSize;
-        var d = _lookup[ihash];
+        var table = Volatile.Read(ref _lookup);
+        var d = table[ihash];
         if ((set.Flags & ServiceFlags.Sched1) == 0) return d is null || IsUnavailable(d) ? null : d;
 
         // ip_vs_mh_get_fallback
@@ -135,7 +144,7 @@ internal sealed class MaglevHashingScheduler : IScheduler
         for (uint offset = 0; offset < TableSize; offset++)
         {
             uint roffset = (offset + ihash) % TableSize;
-            d = _lookup[HashKey(addr, port, Hash1Key, roffset) % TableSize];
+            d = table[HashKey(addr, port, Hash1Key, roffset) % TableSize];
             if (d is null) break;
             if (!IsUnavailable(d)) return d;
         }

@@ -18,13 +18,16 @@ internal sealed class SourceHashingScheduler : IScheduler
     public const int TableSize = 1 << TableBits;
     private const uint TableMask = TableSize - 1;
 
-    private readonly Destination?[] _buckets = new Destination?[TableSize];
+    private Destination?[] _buckets = new Destination?[TableSize];
 
     public SourceHashingScheduler(DestinationSet set) => Reassign(set);
 
     private SourceHashingScheduler(Destination?[] buckets) => _buckets = buckets;
 
     public string Name => "sh";
+
+    /// <summary>Decisions read the destinations and never change this scheduler's state.</summary>
+    public bool IsReadOnly => true;
 
     public void OnAdded(DestinationSet set, Destination destination) => Reassign(set);
 
@@ -33,24 +36,25 @@ internal sealed class SourceHashingScheduler : IScheduler
     public void OnUpdated(DestinationSet set, Destination destination) => Reassign(set);
 
     public IScheduler Clone(DestinationSet clone, Func<Destination, Destination> map) =>
-        new SourceHashingScheduler(_buckets.Select(d => d is null ? null : map(d)).ToArray());
+        new SourceHashingScheduler(Volatile.Read(ref _buckets).Select(d => d is null ? null : map(d)).ToArray());
 
-    internal IReadOnlyList<Destination?> Buckets => _buckets;
+    internal IReadOnlyList<Destination?> Buckets => Volatile.Read(ref _buckets);
 
+    /// <summary>ip_vs_sh_reassign, into a new table published whole (decisions read it without a lock).</summary>
     private void Reassign(DestinationSet set)
     {
         var items = set.Items;
+        var next = new Destination?[TableSize];
         int p = 0, count = 0;
         for (int i = 0; i < TableSize; i++)
         {
             if (items.Length == 0)
             {
-                _buckets[i] = null;
                 continue;
             }
             if (p == items.Length) p = 0; // past the end: back to the first
             var d = items[p];
-            _buckets[i] = d;
+            next[i] = d;
             // "Don't move to next dest until filling weight"
             if (++count >= d.Weight)
             {
@@ -58,6 +62,7 @@ internal sealed class SourceHashingScheduler : IScheduler
                 count = 0;
             }
         }
+        Volatile.Write(ref _buckets, next);
     }
 
     /// <summary>ip_vs_sh_hashkey.</summary>
@@ -77,7 +82,8 @@ internal sealed class SourceHashingScheduler : IScheduler
         ushort port = HashPort(set, request);
         var addr = request.ClientAddress;
         uint ihash = HashKey(addr, port, 0);
-        var d = _buckets[ihash];
+        var buckets = Volatile.Read(ref _buckets);
+        var d = buckets[ihash];
         if ((set.Flags & ServiceFlags.Sched1) == 0) return d is null || IsUnavailable(d) ? null : d;
 
         // ip_vs_sh_get_fallback
@@ -86,7 +92,7 @@ internal sealed class SourceHashingScheduler : IScheduler
         for (uint offset = 0; offset < TableSize; offset++)
         {
             uint roffset = (offset + ihash) % TableSize;
-            d = _buckets[HashKey(addr, port, roffset)];
+            d = buckets[HashKey(addr, port, roffset)];
             if (d is null) break;
             if (!IsUnavailable(d)) return d;
         }

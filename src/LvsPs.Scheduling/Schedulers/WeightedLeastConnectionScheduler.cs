@@ -9,6 +9,9 @@ internal sealed class WeightedLeastConnectionScheduler : IScheduler
 {
     public string Name => "wlc";
 
+    /// <summary>Decisions read the destinations and never change this scheduler's state.</summary>
+    public bool IsReadOnly => true;
+
     public void OnAdded(DestinationSet set, Destination destination) { }
 
     public void OnRemoved(DestinationSet set, Destination destination, int index) { }
@@ -27,14 +30,17 @@ internal sealed class WeightedLeastConnectionScheduler : IScheduler
     {
         Destination? least = null;
         long loh = 0;
+        long lw = 0;
         int i = 0;
         for (; i < items.Length; i++)
         {
             var d = items[i];
-            if (!d.Overloaded && d.Weight > 0)
+            int w = d.Weight;
+            if (!d.Overloaded && w > 0)
             {
                 least = d;
                 loh = d.ConnectionOverhead;
+                lw = w;
                 break;
             }
         }
@@ -44,10 +50,12 @@ internal sealed class WeightedLeastConnectionScheduler : IScheduler
             var d = items[i];
             if (d.Overloaded) continue;
             long doh = d.ConnectionOverhead;
-            if (loh * d.Weight > doh * least.Weight)
+            int dw = d.Weight;
+            if (loh * dw > doh * lw)
             {
                 least = d;
                 loh = doh;
+                lw = dw; // the kernel re-reads least->weight; weights do not change within a decision
             }
         }
         return least;
