@@ -92,11 +92,15 @@ function Invoke-Test {
     $pester = Get-PesterModulePath
     $failures = @()
 
-    Write-Host '==> xunit' -ForegroundColor Cyan
-    $xunitXml = Join-Path $resultsDir 'xunit.xml'
-    dotnet test (Join-Path $root 'tests/LvsPs.Tests/LvsPs.Tests.csproj') -c $Configuration --no-build --nologo `
-        --logger "junit;LogFilePath=$xunitXml" --logger 'console;verbosity=normal'
-    if ($LASTEXITCODE -ne 0) { $failures += 'xunit' }
+    # xunit: the C# layers, and the cmdlets hosted in-process (Microsoft.PowerShell.SDK)
+    $xunitXmls = foreach ($project in 'LvsPs.Tests', 'LvsPs.Commands.Tests') {
+        Write-Host "==> xunit $project" -ForegroundColor Cyan
+        $xml = Join-Path $resultsDir "$project.xml"
+        dotnet test (Join-Path $root "tests/$project/$project.csproj") -c $Configuration --no-build --nologo `
+            --logger "junit;LogFilePath=$xml" --logger 'console;verbosity=normal' | Out-Host
+        if ($LASTEXITCODE -ne 0) { $failures += "xunit $project" }
+        $xml
+    }
 
     Write-Host '==> Pester (child pwsh)' -ForegroundColor Cyan
     $pesterXml = Join-Path $resultsDir 'pester.xml'
@@ -121,7 +125,9 @@ function Invoke-Test {
 
     $counts = @()
     if (Test-Path $kernelXml) { $counts += Read-JUnitCounts $kernelXml } else { $failures += 'kernel (no results)' }
-    if (Test-Path $xunitXml) { $counts += Read-JUnitCounts $xunitXml } else { $failures += 'xunit (no results)' }
+    foreach ($xml in $xunitXmls) {
+        if (Test-Path $xml) { $counts += Read-JUnitCounts $xml } else { $failures += "xunit (no results in $xml)" }
+    }
     if (Test-Path $pesterSummary) { $counts += Get-Content $pesterSummary -Raw | ConvertFrom-Json } else { $failures += 'Pester (no results)' }
     $passed = ($counts | Measure-Object -Property passed -Sum).Sum
     $failed = ($counts | Measure-Object -Property failed -Sum).Sum

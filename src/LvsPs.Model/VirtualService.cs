@@ -56,6 +56,9 @@ public sealed class VirtualService
 
     public int InactiveConnections => RealServers.Sum(r => r.InactiveConnections);
 
-    /// <summary>The service's identity string, e.g. <c>tcp/192.168.0.1:80</c>; this is how it binds to -VirtualService.</summary>
+    /// <summary>A service object stands for its identity wherever one is expected (how it binds to -VirtualService).</summary>
+    public static implicit operator VirtualServiceId(VirtualService service) => service.Id;
+
+    /// <summary>The service's identity string, e.g. <c>tcp/192.168.0.1:80</c>.</summary>
     public override string ToString() => Settings.Id.ToString();
 }

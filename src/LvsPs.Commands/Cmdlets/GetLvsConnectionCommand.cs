@@ -10,7 +10,6 @@ public sealed class GetLvsConnectionCommand : DirectorCmdlet
 {
     /// <summary>Only connections to this virtual service's address and port (address services only).</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [VirtualServiceTransformation]
     [Alias("Id")]
     public VirtualServiceId? VirtualService { get; set; }
 

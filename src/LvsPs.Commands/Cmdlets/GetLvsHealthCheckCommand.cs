@@ -11,7 +11,6 @@ public sealed class GetLvsHealthCheckCommand : DirectorCmdlet
 {
     /// <summary>The services whose checks to get; all services with a check when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [VirtualServiceTransformation]
     [ArgumentCompleter(typeof(VirtualServiceCompleter))]
     public VirtualServiceId[]? VirtualService { get; set; }
 

@@ -11,7 +11,6 @@ public sealed class GetLvsHealthCommand : DirectorCmdlet
 {
     /// <summary>Only the real servers of these services.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [VirtualServiceTransformation]
     [ArgumentCompleter(typeof(VirtualServiceCompleter))]
     public VirtualServiceId[]? VirtualService { get; set; }
 

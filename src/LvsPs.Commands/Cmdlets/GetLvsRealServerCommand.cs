@@ -11,15 +11,13 @@ public sealed class GetLvsRealServerCommand : DirectorCmdlet
 {
     /// <summary>The virtual service whose real servers to list; all services when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [VirtualServiceTransformation]
     [ArgumentCompleter(typeof(VirtualServiceCompleter))]
     public VirtualServiceId? VirtualService { get; set; }
 
     /// <summary>Only real servers with this address.</summary>
     [Parameter(Position = 1)]
-    [IPAddressTransformation]
     [ArgumentCompleter(typeof(RealServerAddressCompleter))]
-    public IPAddress? Address { get; set; }
+    public string? Address { get; set; }
 
     /// <summary>Only real servers on this port.</summary>
     [Parameter]
@@ -29,12 +27,13 @@ public sealed class GetLvsRealServerCommand : DirectorCmdlet
     {
         Try(() =>
         {
+            var address = Address is null ? null : Arguments.ParseAddress(Address, "real server address");
             IEnumerable<VirtualService> services = VirtualService is null
                 ? Backend.GetServices()
                 : new[] { Backend.GetService(VirtualService) ?? throw LvsException.ServiceNotFound(VirtualService) };
             foreach (var rs in services.SelectMany(s => s.RealServers))
             {
-                if (Address is not null && !rs.Address.Equals(Address)) continue;
+                if (address is not null && !rs.Address.Equals(address)) continue;
                 if (Port >= 0 && rs.Port != Port) continue;
                 WriteObject(rs);
             }

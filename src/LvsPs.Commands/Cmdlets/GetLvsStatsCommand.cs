@@ -13,7 +13,6 @@ public sealed class GetLvsStatsCommand : DirectorCmdlet
 
     /// <summary>The services whose counters to get; all when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [VirtualServiceTransformation]
     [ArgumentCompleter(typeof(VirtualServiceCompleter))]
     public VirtualServiceId[]? VirtualService { get; set; }
 

@@ -10,7 +10,6 @@ public sealed class GetLvsVirtualServiceCommand : DirectorCmdlet
 {
     /// <summary>Services to get; all when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [VirtualServiceTransformation]
     [ArgumentCompleter(typeof(VirtualServiceCompleter))]
     public VirtualServiceId[]? VirtualService { get; set; }
 

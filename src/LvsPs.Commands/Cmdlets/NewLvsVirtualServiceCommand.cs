@@ -16,7 +16,6 @@ public sealed class NewLvsVirtualServiceCommand : ServiceSettingsCmdlet
 
     /// <summary>The service as one string: tcp/ADDRESS:PORT, udp/[IPV6]:PORT, sctp/..., fwm/MARK or fwm6/MARK.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [VirtualServiceTransformation]
     public VirtualServiceId VirtualService { get; set; } = null!;
 
     /// <summary>Transport protocol of an address service.</summary>
@@ -26,9 +25,8 @@ public sealed class NewLvsVirtualServiceCommand : ServiceSettingsCmdlet
 
     /// <summary>The virtual address (VIP).</summary>
     [Parameter(Mandatory = true, ParameterSetName = AddressSet, ValueFromPipelineByPropertyName = true)]
-    [IPAddressTransformation]
     [Alias("VIP")]
-    public IPAddress Address { get; set; } = null!;
+    public string Address { get; set; } = null!;
 
     /// <summary>The virtual port, 0..65535 (0 only for a persistent service on the kernel backend).</summary>
     [Parameter(Mandatory = true, ParameterSetName = AddressSet, ValueFromPipelineByPropertyName = true)]
@@ -49,7 +47,7 @@ public sealed class NewLvsVirtualServiceCommand : ServiceSettingsCmdlet
         {
             var id = ParameterSetName switch
             {
-                AddressSet => VirtualServiceId.ForAddress(Enum.Parse<LvsProtocol>(Protocol, ignoreCase: true), Address, CheckedPort(Port)),
+                AddressSet => VirtualServiceId.ForAddress(Enum.Parse<LvsProtocol>(Protocol, ignoreCase: true), Arguments.ParseAddress(Address, "virtual address"), CheckedPort(Port)),
                 MarkSet => VirtualServiceId.ForFirewallMark(FirewallMark, AddressFamily.Equals("IPv6", StringComparison.OrdinalIgnoreCase) ? System.Net.Sockets.AddressFamily.InterNetworkV6 : System.Net.Sockets.AddressFamily.InterNetwork),
                 _ => VirtualService,
             };

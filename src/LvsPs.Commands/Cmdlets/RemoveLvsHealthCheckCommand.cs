@@ -10,7 +10,6 @@ public sealed class RemoveLvsHealthCheckCommand : DirectorCmdlet
 {
     /// <summary>The virtual service whose health check to remove.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [VirtualServiceTransformation]
     [ArgumentCompleter(typeof(VirtualServiceCompleter))]
     public VirtualServiceId VirtualService { get; set; } = null!;
 

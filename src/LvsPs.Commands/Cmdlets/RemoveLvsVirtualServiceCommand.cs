@@ -10,7 +10,6 @@ public sealed class RemoveLvsVirtualServiceCommand : DirectorCmdlet
 {
     /// <summary>The service to delete: its identity string or an object from Get-LvsVirtualService.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [VirtualServiceTransformation]
     [ArgumentCompleter(typeof(VirtualServiceCompleter))]
     public VirtualServiceId VirtualService { get; set; } = null!;
 

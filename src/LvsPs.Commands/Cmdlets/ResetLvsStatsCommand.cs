@@ -10,7 +10,6 @@ public sealed class ResetLvsStatsCommand : DirectorCmdlet
 {
     /// <summary>The service whose counters to zero; all services when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [VirtualServiceTransformation]
     [ArgumentCompleter(typeof(VirtualServiceCompleter))]
     public VirtualServiceId? VirtualService { get; set; }
 

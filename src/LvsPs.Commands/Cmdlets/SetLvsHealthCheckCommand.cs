@@ -14,7 +14,6 @@ public sealed class SetLvsHealthCheckCommand : DirectorCmdlet
 {
     /// <summary>The virtual service whose real servers to check: its identity string or an object from Get-LvsVirtualService.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [VirtualServiceTransformation]
     [ArgumentCompleter(typeof(VirtualServiceCompleter))]
     public VirtualServiceId VirtualService { get; set; } = null!;
 

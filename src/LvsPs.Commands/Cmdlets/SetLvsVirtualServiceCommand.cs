@@ -10,7 +10,6 @@ public sealed class SetLvsVirtualServiceCommand : ServiceSettingsCmdlet
 {
     /// <summary>The service to change: its identity string or an object from Get-LvsVirtualService.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [VirtualServiceTransformation]
     [ArgumentCompleter(typeof(VirtualServiceCompleter))]
     public VirtualServiceId VirtualService { get; set; } = null!;
 

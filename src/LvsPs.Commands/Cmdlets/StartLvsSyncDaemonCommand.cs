@@ -28,8 +28,7 @@ public sealed class StartLvsSyncDaemonCommand : DirectorCmdlet
 
     /// <summary>Multicast group (ipvsadm --mcast-group); default 224.0.0.81.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [IPAddressTransformation]
-    public IPAddress? Group { get; set; }
+    public string? Group { get; set; }
 
     /// <summary>UDP port (ipvsadm --mcast-port); default 8848.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -45,7 +44,8 @@ public sealed class StartLvsSyncDaemonCommand : DirectorCmdlet
 
     protected override void ProcessRecord()
     {
-        var daemon = new SyncDaemon { Role = Role, Interface = Interface, SyncId = SyncId, MaxLength = MaxLength, Group = Group, Port = Port, Ttl = Ttl };
+        var daemon = Try(() => new SyncDaemon { Role = Role, Interface = Interface, SyncId = SyncId, MaxLength = MaxLength, Group = Group is null ? null : Arguments.ParseAddress(Group, "multicast group"), Port = Port, Ttl = Ttl });
+        if (daemon is null) return;
         if (!ShouldProcess($"{Role} sync daemon on {Interface} (sync id {SyncId})", "Start")) return;
         if (!Try(() => Backend.StartSyncDaemon(daemon))) return;
         if (PassThru) Try(() => { foreach (var d in Backend.GetSyncDaemons().Where(d => d.Role == Role)) WriteObject(d); });

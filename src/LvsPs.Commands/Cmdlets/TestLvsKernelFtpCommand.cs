@@ -13,7 +13,6 @@ public sealed class TestLvsKernelFtpCommand : DirectorCmdlet
 {
     /// <summary>The virtual service to check; every service of the director when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [VirtualServiceTransformation]
     [ArgumentCompleter(typeof(VirtualServiceCompleter))]
     public VirtualServiceId? VirtualService { get; set; }
 

@@ -17,14 +17,12 @@ public sealed class TestLvsSchedulingCommand : DirectorCmdlet
 {
     /// <summary>The virtual service to preview. If it does not exist, give -Scheduler and -RealServer to preview a proposed one.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [VirtualServiceTransformation]
     [ArgumentCompleter(typeof(VirtualServiceCompleter))]
     public VirtualServiceId VirtualService { get; set; } = null!;
 
     /// <summary>The client addresses whose new connections to preview. With -Count, the simulated requests cycle through them; without, 100 distinct clients are made up.</summary>
     [Parameter(Position = 1)]
-    [IPAddressTransformation]
-    public IPAddress[]? ClientAddress { get; set; }
+    public string[]? ClientAddress { get; set; }
 
     /// <summary>The client's source port (what sh-port and mh-port hash); with -Count it goes up by one per request.</summary>
     [Parameter]
@@ -115,7 +113,7 @@ public sealed class TestLvsSchedulingCommand : DirectorCmdlet
 
     private void WritePreviews(VirtualServiceSettings settings, VirtualService? existing, List<RealServerSettings>? proposed)
     {
-        var clients = ClientAddress is { Length: > 0 } ? ClientAddress : throw LvsException.InvalidArgument("PreviewNeedsClient", "Give -ClientAddress to preview single decisions, or -Count to preview a distribution.", null);
+        var clients = ClientAddress is { Length: > 0 } ? ClientAddress.Select(a => Arguments.ParseAddress(a, "client address")).ToArray() : throw LvsException.InvalidArgument("PreviewNeedsClient", "Give -ClientAddress to preview single decisions, or -Count to preview a distribution.", null);
         foreach (var client in clients)
         {
             // each client is previewed against the current state, not after the others
@@ -138,10 +136,11 @@ public sealed class TestLvsSchedulingCommand : DirectorCmdlet
     {
         var sim = PreviewScheduling.Build(Backend, settings, existing?.RealServers, proposed, keepLiveState: true);
         var counts = new Dictionary<Destination, int>(ReferenceEqualityComparer.Instance);
+        var clientAddresses = ClientAddress?.Select(a => Arguments.ParseAddress(a, "client address")).ToArray();
         int none = 0;
         for (int i = 0; i < Count; i++)
         {
-            var client = ClientAddress is { Length: > 0 } ? ClientAddress[i % ClientAddress.Length] : MadeUpClient(i % 100, settings.Id.AddressFamily);
+            var client = clientAddresses is { Length: > 0 } ? clientAddresses[i % clientAddresses.Length] : MadeUpClient(i % 100, settings.Id.AddressFamily);
             var decision = sim.Schedule(Request(sim, settings, client, ClientPort + i));
             if (decision.Destination is not { } d)
             {

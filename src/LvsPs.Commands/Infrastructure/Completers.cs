@@ -57,7 +57,7 @@ public sealed class RealServerAddressCompleter : IArgumentCompleter
         if (director is null || fakeBoundParameters?["VirtualService"] is not { } raw) return Array.Empty<CompletionResult>();
         try
         {
-            var id = VirtualServiceTransformationAttribute.ToId(VirtualServiceTransformationAttribute.Unwrap(raw));
+            var id = Arguments.ToServiceId(raw);
             var service = director.GetService(id);
             if (service is null) return Array.Empty<CompletionResult>();
             return service.RealServers

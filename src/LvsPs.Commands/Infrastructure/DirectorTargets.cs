@@ -49,7 +49,7 @@ public static class DirectorTargets
 public sealed class DirectorTransformationAttribute : ArgumentTransformationAttribute
 {
     public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData) =>
-        VirtualServiceTransformationAttribute.Unwrap(inputData) is DirectorInfo info ? DirectorTargets.AddressOf(info) : inputData;
+        Arguments.Unwrap(inputData) is DirectorInfo info ? DirectorTargets.AddressOf(info) : inputData;
 }
 
 /// <summary>Completes director addresses.</summary>

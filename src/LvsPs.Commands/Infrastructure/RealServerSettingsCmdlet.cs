@@ -12,16 +12,14 @@ public abstract class RealServerTargetCmdlet : DirectorCmdlet
 {
     /// <summary>The virtual service: its identity string (tcp/192.168.0.1:80) or an object from Get-LvsVirtualService.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [VirtualServiceTransformation]
     [ArgumentCompleter(typeof(VirtualServiceCompleter))]
     public VirtualServiceId VirtualService { get; set; } = null!;
 
     /// <summary>The real server's address (RIP).</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
-    [IPAddressTransformation]
     [ArgumentCompleter(typeof(RealServerAddressCompleter))]
     [Alias("RealServerAddress", "RIP")]
-    public IPAddress Address { get; set; } = null!;
+    public string Address { get; set; } = null!;
 
     /// <summary>The real server's port; defaults to the virtual service's port.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -31,7 +29,7 @@ public abstract class RealServerTargetCmdlet : DirectorCmdlet
 
     /// <summary>The real server's identity, with the port defaulted to the service's.</summary>
     protected RealServerId ResolveId() =>
-        RealServerId.Create(Address, NewLvsVirtualServiceCommand.CheckedPort(IsBound(nameof(Port)) && Port >= 0 ? Port : VirtualService.Port));
+        RealServerId.Create(Arguments.ParseAddress(Address, "real server address"), NewLvsVirtualServiceCommand.CheckedPort(IsBound(nameof(Port)) && Port >= 0 ? Port : VirtualService.Port));
 
     /// <summary>The real server as the director reports it now, or null.</summary>
     protected RealServer? Lookup(RealServerId id) =>
