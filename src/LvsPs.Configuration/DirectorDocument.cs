@@ -140,7 +140,8 @@ public static class DirectorDocument
         return root;
     }
 
-    private static DocMapping WriteService(ServiceConfiguration service)
+    /// <summary>One service's entry of a document.</summary>
+    public static DocMapping WriteService(ServiceConfiguration service)
     {
         var s = service.Settings;
         var m = new DocMapping().Add("virtualService", DocScalar.Text(s.Id.ToString())).Add("scheduler", DocScalar.Text(s.Scheduler));
@@ -176,7 +177,8 @@ public static class DirectorDocument
         return m;
     }
 
-    private static DocMapping WriteRealServer(RealServerSettings rs)
+    /// <summary>One real server's entry of a document.</summary>
+    public static DocMapping WriteRealServer(RealServerSettings rs)
     {
         var m = new DocMapping().Add("address", DocScalar.Text(rs.Id.Address.ToString())).Add("port", DocScalar.Number(rs.Id.Port))
             .Add("forwarding", DocScalar.Text(rs.Forwarding.ToString())).Add("weight", DocScalar.Number(rs.Weight));
@@ -196,6 +198,15 @@ public static class DirectorDocument
         var seq = new DocSequence();
         foreach (var name in flags.ToString().Split(", ")) seq.Items.Add(DocScalar.Text(name));
         return seq;
+    }
+
+    /// <summary>Reads one real server entry of <paramref name="service"/> strictly (the DSC resources build one from their properties).</summary>
+    public static RealServerSettings ReadRealServer(DocNode node, VirtualServiceId service, string source)
+    {
+        var reader = new Reader(source);
+        var rs = reader.ReadRealServer(node, service, "a real server");
+        new DirectorDocumentResult(null, reader.Errors).ThrowIfErrors();
+        return rs!;
     }
 
     /// <summary>The strict reader: collects every error rather than stopping at the first.</summary>

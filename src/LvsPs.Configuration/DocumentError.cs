@@ -19,6 +19,12 @@ public sealed class DirectorDocumentResult
 
     public bool Success => Errors.Count == 0;
 
+    /// <summary>Throws one exception for the errors, if there are any.</summary>
+    public void ThrowIfErrors()
+    {
+        if (!Success) _ = GetOrThrow();
+    }
+
     /// <summary>The desired state, or one exception whose message lists every error.</summary>
     public DesiredDirector GetOrThrow()
     {
