@@ -119,6 +119,14 @@ timeouts:
         Compare-LvsConfiguration $script:Doc -Prune | Should -BeNullOrEmpty
     }
 
+    It 'loads the annotated example document strictly' {
+        $example = Join-Path $PSScriptRoot '..' '..' 'examples' 'director.yaml'
+        $changes = Compare-LvsConfiguration $example -ErrorVariable err
+        $err | Should -BeNullOrEmpty
+        ($changes | Where-Object { $_.Target -eq 'VirtualService' -and $_.Action -eq 'Add' }).VirtualService | Should -HaveCount 2
+        ($changes | Where-Object Target -eq 'HealthCheck') | Should -HaveCount 1
+    }
+
     It 'changes nothing with -WhatIf' {
         Import-LvsConfiguration $script:Doc -WhatIf
         Get-LvsVirtualService $script:Svc -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
