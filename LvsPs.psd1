@@ -42,7 +42,9 @@
         'Get-LvsSyncDaemon'
         'Export-LvsConfiguration'
         'Import-LvsConfiguration'
+        'Compare-LvsConfiguration'
     )
+    DscResourcesToExport   = @('LvsVirtualService', 'LvsRealServer', 'LvsConfiguration')
     VariablesToExport      = @()
     AliasesToExport        = @()
     PrivateData            = @{

@@ -51,6 +51,10 @@ function Invoke-Build {
     # en-US is copied below; help/ holds the help sources and their generator (build input, not module content)
     Copy-Item (Join-Path $root 'src/LvsPs.Module/*') $moduleOut -Recurse -Exclude 'en-US', 'help'
     Get-ChildItem (Get-BinPath 'src/LvsPs.Commands') -Filter 'LvsPs.*.dll' | Copy-Item -Destination $moduleOut
+    # YAML: YamlDotNet and the codec on it go to yaml/, which LvsPs.Configuration loads into an assembly load context
+    # of its own, so another module's YamlDotNet in the same session never collides with this one
+    $yamlOut = New-Item -ItemType Directory -Path (Join-Path $moduleOut 'yaml')
+    'LvsPs.Configuration.Yaml.dll', 'YamlDotNet.dll' | ForEach-Object { Copy-Item (Join-Path (Get-BinPath 'src/LvsPs.Configuration.Yaml') $_) $yamlOut }
     # the director service runs as a process of its own: it ships whole, with its runtimeconfig, in service/
     Copy-Item (Get-BinPath 'src/LvsPs.DirectorService') (Join-Path $moduleOut 'service') -Recurse
     $helpSource = Join-Path $root 'src/LvsPs.Module/en-US'

@@ -5,3 +5,205 @@
 $ExecutionContext.SessionState.Module.OnRemove = {
     [LvsPs.Commands.LvsSession]::Shutdown()
 }
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Class-based DSC resources. Each is a thin shell over the C# facade [LvsPs.Commands.Dsc.LvsDsc], which runs the same
+# reconcile planner as Import-LvsConfiguration: Get/Test/Set agree with Compare-LvsConfiguration and the DSC v3
+# resources (dsc/*.dsc.resource.json). Properties left $null are not managed. Director (optional) names the director
+# as -Director does (Managed, Kernel, Service:/run/lvsps/director.sock); without it the session's director is used.
+# ---------------------------------------------------------------------------------------------------------------------
+
+enum Ensure {
+    Present
+    Absent
+}
+
+# Why a resource is not in the desired state (as DscCommunity's resources report it).
+class LvsReason {
+    [DscProperty()]
+    [string] $Code
+
+    [DscProperty()]
+    [string] $Phrase
+}
+
+# Runs a facade operation with the resource's non-null properties.
+function Invoke-LvsDscFacade {
+    param([string] $Resource, [string] $Operation, [object] $Instance, [string[]] $Properties)
+    $props = @{}
+    foreach ($name in $Properties) {
+        $value = $Instance.$name
+        if ($null -ne $value) { $props[$name] = $value }
+    }
+    ([type] 'LvsPs.Commands.Dsc.LvsDsc')::Invoke($Resource, $Operation, $props)
+}
+
+function ConvertTo-LvsReason {
+    param($Outcome)
+    , @($Outcome.Reasons | ForEach-Object { $r = [LvsReason]::new(); $r.Code = $_.Code; $r.Phrase = $_.Phrase; $r })
+}
+
+[DscResource()]
+class LvsVirtualService {
+    # The service: tcp/ADDRESS:PORT, udp/..., sctp/..., fwm/MARK or fwm6/MARK.
+    [DscProperty(Key)]
+    [string] $VirtualService
+
+    [DscProperty()]
+    [Ensure] $Ensure = [Ensure]::Present
+
+    [DscProperty()]
+    [string] $Scheduler
+
+    [DscProperty()]
+    [Nullable[uint32]] $PersistenceTimeout
+
+    [DscProperty()]
+    [string] $PersistenceNetmask
+
+    [DscProperty()]
+    [Nullable[bool]] $OnePacket
+
+    [DscProperty()]
+    [string[]] $SchedulerFlags
+
+    [DscProperty()]
+    [string] $PersistenceEngine
+
+    [DscProperty()]
+    [string] $Director
+
+    [DscProperty(NotConfigurable)]
+    [LvsReason[]] $Reasons
+
+    hidden static [string[]] $Managed = @('VirtualService', 'Ensure', 'Scheduler', 'PersistenceTimeout', 'PersistenceNetmask', 'OnePacket', 'SchedulerFlags', 'PersistenceEngine', 'Director')
+
+    [LvsVirtualService] Get() {
+        $outcome = Invoke-LvsDscFacade -Resource VirtualService -Operation Get -Instance $this -Properties ([LvsVirtualService]::Managed)
+        $s = $outcome.State
+        $result = [LvsVirtualService]::new()
+        $result.VirtualService = $this.VirtualService
+        $result.Director = $this.Director
+        $result.Ensure = if ($s['_exist']) { [Ensure]::Present } else { [Ensure]::Absent }
+        if ($s['_exist']) {
+            $result.Scheduler = $s['scheduler']
+            $result.PersistenceTimeout = $s['persistenceTimeout']
+            $result.PersistenceNetmask = $s['persistenceNetmask']
+            $result.OnePacket = $s['onePacket']
+            $result.SchedulerFlags = $s['schedulerFlags']
+            $result.PersistenceEngine = $s['persistenceEngine']
+        }
+        $result.Reasons = ConvertTo-LvsReason $outcome
+        return $result
+    }
+
+    [bool] Test() {
+        return (Invoke-LvsDscFacade -Resource VirtualService -Operation Test -Instance $this -Properties ([LvsVirtualService]::Managed)).InDesiredState
+    }
+
+    [void] Set() {
+        $null = Invoke-LvsDscFacade -Resource VirtualService -Operation Set -Instance $this -Properties ([LvsVirtualService]::Managed)
+    }
+}
+
+[DscResource()]
+class LvsRealServer {
+    # The service the real server belongs to (it must exist; LvsVirtualService creates it).
+    [DscProperty(Key)]
+    [string] $VirtualService
+
+    [DscProperty(Key)]
+    [string] $Address
+
+    # The real server's port; 0 for a firewall-mark service's real server (or the service's port).
+    [DscProperty(Key)]
+    [uint16] $Port
+
+    [DscProperty()]
+    [Ensure] $Ensure = [Ensure]::Present
+
+    # Masquerade, DirectRoute or Tunnel.
+    [DscProperty()]
+    [string] $Forwarding
+
+    [DscProperty()]
+    [Nullable[int]] $Weight
+
+    [DscProperty()]
+    [Nullable[uint32]] $UpperThreshold
+
+    [DscProperty()]
+    [Nullable[uint32]] $LowerThreshold
+
+    [DscProperty()]
+    [string] $Director
+
+    [DscProperty(NotConfigurable)]
+    [LvsReason[]] $Reasons
+
+    hidden static [string[]] $Managed = @('VirtualService', 'Address', 'Port', 'Ensure', 'Forwarding', 'Weight', 'UpperThreshold', 'LowerThreshold', 'Director')
+
+    [LvsRealServer] Get() {
+        $outcome = Invoke-LvsDscFacade -Resource RealServer -Operation Get -Instance $this -Properties ([LvsRealServer]::Managed)
+        $s = $outcome.State
+        $result = [LvsRealServer]::new()
+        $result.VirtualService = $this.VirtualService
+        $result.Address = $this.Address
+        $result.Port = $this.Port
+        $result.Director = $this.Director
+        $result.Ensure = if ($s['_exist']) { [Ensure]::Present } else { [Ensure]::Absent }
+        if ($s['_exist']) {
+            $result.Forwarding = $s['forwarding']
+            $result.Weight = $s['weight']
+            $result.UpperThreshold = $s['upperThreshold']
+            $result.LowerThreshold = $s['lowerThreshold']
+        }
+        $result.Reasons = ConvertTo-LvsReason $outcome
+        return $result
+    }
+
+    [bool] Test() {
+        return (Invoke-LvsDscFacade -Resource RealServer -Operation Test -Instance $this -Properties ([LvsRealServer]::Managed)).InDesiredState
+    }
+
+    [void] Set() {
+        $null = Invoke-LvsDscFacade -Resource RealServer -Operation Set -Instance $this -Properties ([LvsRealServer]::Managed)
+    }
+}
+
+[DscResource()]
+class LvsConfiguration {
+    # A director document (YAML or JSON) or ipvsadm rules.
+    [DscProperty(Key)]
+    [string] $Path
+
+    # Also remove services and real servers the document does not name.
+    [DscProperty()]
+    [bool] $Prune
+
+    [DscProperty()]
+    [string] $Director
+
+    [DscProperty(NotConfigurable)]
+    [LvsReason[]] $Reasons
+
+    hidden static [string[]] $Managed = @('Path', 'Prune', 'Director')
+
+    [LvsConfiguration] Get() {
+        $outcome = Invoke-LvsDscFacade -Resource Configuration -Operation Get -Instance $this -Properties ([LvsConfiguration]::Managed)
+        $result = [LvsConfiguration]::new()
+        $result.Path = $this.Path
+        $result.Prune = $this.Prune
+        $result.Director = $this.Director
+        $result.Reasons = ConvertTo-LvsReason $outcome
+        return $result
+    }
+
+    [bool] Test() {
+        return (Invoke-LvsDscFacade -Resource Configuration -Operation Test -Instance $this -Properties ([LvsConfiguration]::Managed)).InDesiredState
+    }
+
+    [void] Set() {
+        $null = Invoke-LvsDscFacade -Resource Configuration -Operation Set -Instance $this -Properties ([LvsConfiguration]::Managed)
+    }
+}

@@ -1,17 +1,22 @@
 using System.Management.Automation;
+using LvsPs.Configuration;
 using LvsPs.Model;
 
 namespace LvsPs.Commands;
 
-/// <summary>Export-LvsConfiguration: writes the director's table as rules (-Format Ipvsadm: exactly what ipvsadm -S -n writes).</summary>
+/// <summary>
+/// Export-LvsConfiguration: writes the live director as a director document (YAML, the default, or JSON), which
+/// Import-LvsConfiguration and Compare-LvsConfiguration read, or as ipvsadm rules (-Format Ipvsadm: exactly what
+/// ipvsadm -S -n writes, which ipvsadm -R reads).
+/// </summary>
 [Cmdlet(VerbsData.Export, "LvsConfiguration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(string))]
 public sealed class ExportLvsConfigurationCommand : DirectorCmdlet
 {
-    /// <summary>The format: Ipvsadm, the rule format of ipvsadm -S -n, which ipvsadm -R and Import-LvsConfiguration read.</summary>
-    [Parameter(Mandatory = true)]
-    [ValidateSet("Ipvsadm", IgnoreCase = true)]
-    public string Format { get; set; } = "Ipvsadm";
+    /// <summary>The format: Yaml (the default) or Json, a director document; or Ipvsadm, the rule format of ipvsadm -S -n.</summary>
+    [Parameter]
+    [ValidateSet("Yaml", "Json", "Ipvsadm", IgnoreCase = true)]
+    public string Format { get; set; } = "Yaml";
 
     /// <summary>A file to write instead of writing the text to the pipeline.</summary>
     [Parameter(Position = 0)]
@@ -20,16 +25,25 @@ public sealed class ExportLvsConfigurationCommand : DirectorCmdlet
 
     protected override void EndProcessing()
     {
-        var services = Try(() => Backend.GetServices());
-        if (services is null) return;
-        var text = IpvsadmRules.Format(services);
+        var text = Try(() => Render(Backend, Enum.Parse<DocumentFormat>(Format, ignoreCase: true)));
+        if (text is null) return;
         if (Path is null)
         {
             WriteObject(text);
             return;
         }
         var full = GetUnresolvedProviderPathFromPSPath(Path);
-        if (!ShouldProcess(full, "Write ipvsadm rules")) return;
+        if (!ShouldProcess(full, $"Write the director's configuration ({Format})")) return;
         File.WriteAllText(full, text);
+    }
+
+    /// <summary>The director's configuration as text in <paramref name="format"/>.</summary>
+    public static string Render(IDirectorBackend director, DocumentFormat format)
+    {
+        if (format == DocumentFormat.Ipvsadm) return IpvsadmRules.Format(director.GetServices());
+        var document = DirectorDocument.Write(DirectorConfiguration.Capture(director), director.GetSyncDaemons());
+        return format == DocumentFormat.Json
+            ? JsonText.Write(document)
+            : YamlCodec.Current.Emit(document, $"LvsPs director document, exported from a {director.GetInfo().Kind} director.\nImport-LvsConfiguration -Path <this file> converges a director to it (see docs/desired-state.md).");
     }
 }

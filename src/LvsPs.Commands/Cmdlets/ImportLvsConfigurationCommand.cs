@@ -1,57 +1,64 @@
 using System.Management.Automation;
-using LvsPs.Model;
+using LvsPs.Configuration;
 
 namespace LvsPs.Commands;
 
 /// <summary>
-/// Import-LvsConfiguration: adds the services and real servers of ipvsadm rules (what ipvsadm -S or ipvsadm-save
-/// wrote) to the director, all or nothing (as ipvsadm -R, but a failure undoes the rules already applied).
+/// Import-LvsConfiguration: converges the director to a director document (YAML or JSON) or to ipvsadm rules with the
+/// fewest changes, all or nothing. A changed weight or threshold is an edit in place, so established connections
+/// survive; services and real servers the document does not name stay unless -Prune is given. Running it twice
+/// makes no change the second time.
 /// </summary>
 [Cmdlet(VerbsData.Import, "LvsConfiguration", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-[OutputType(typeof(void))]
-public sealed class ImportLvsConfigurationCommand : DirectorCmdlet
+[OutputType(typeof(ConfigurationChange))]
+public sealed class ImportLvsConfigurationCommand : DesiredStateCmdlet
 {
-    private const string PathSet = "Path";
-    private const string TextSet = "Text";
-    private readonly List<string> _text = new();
+    /// <summary>From this many changes on, the import shows its progress.</summary>
+    public const int ProgressThreshold = 20;
 
-    /// <summary>A file of ipvsadm rules.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
-    [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = null!;
-
-    /// <summary>The rules as text (lines from the pipeline are joined).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = TextSet, ValueFromPipeline = true)]
-    [AllowEmptyString]
-    public string Text { get; set; } = null!;
-
-    /// <summary>The format of the rules: Ipvsadm.</summary>
+    /// <summary>Writes the changes that were made.</summary>
     [Parameter]
-    [ValidateSet("Ipvsadm", IgnoreCase = true)]
-    public string Format { get; set; } = "Ipvsadm";
-
-    protected override void ProcessRecord()
-    {
-        if (ParameterSetName == TextSet) _text.Add(Text);
-    }
+    public SwitchParameter PassThru { get; set; }
 
     protected override void EndProcessing()
     {
-        string source = ParameterSetName == PathSet ? GetUnresolvedProviderPathFromPSPath(Path) : "rules from the pipeline";
-        string text;
-        try
+        var desired = ReadDesired();
+        if (desired is null) return;
+        var plan = Try(() => ReconcilePlanner.Plan(desired, Backend, Prune));
+        if (plan is null) return;
+        if (plan.InDesiredState)
         {
-            text = ParameterSetName == PathSet ? File.ReadAllText(source) : string.Join("\n", _text);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            WriteError(new ErrorRecord(e, "ConfigurationFileUnreadable", ErrorCategory.ReadError, source));
+            WriteVerbose($"The director is in the state {Source} describes; nothing to change.");
             return;
         }
-        var changes = Try(() => IpvsadmRules.Parse(text));
-        if (changes is null) return;
-        int services = changes.Count(c => c is DirectorChange.AddService);
-        if (!ShouldProcess(source, $"Add {services} virtual services and {changes.Count - services} real servers")) return;
-        Try(() => DirectorChange.ApplyAll(Backend, changes));
+        if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf) && whatIf is SwitchParameter { IsPresent: true })
+        {
+            // list every change, make none
+            foreach (var difference in plan.Differences) ShouldProcess(Target(difference), difference.Description);
+            return;
+        }
+        if (!ShouldProcess(Source, $"Apply {plan.Changes.Count} changes ({plan.Differences.Count} differences)")) return;
+        foreach (var difference in plan.Differences) WriteVerbose(difference.Description);
+        var progress = new ProgressRecord(1, "Import-LvsConfiguration", $"Applying {plan.Changes.Count} changes from {Source}");
+        bool showProgress = plan.Changes.Count >= ProgressThreshold;
+        bool ok = Try(() => Model.DirectorChange.ApplyAll(Backend, plan.Changes, showProgress ? n =>
+        {
+            progress.PercentComplete = (int)(100L * n / plan.Changes.Count);
+            progress.StatusDescription = $"{n} of {plan.Changes.Count} changes applied";
+            WriteProgress(progress);
+        } : null));
+        if (showProgress)
+        {
+            progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(progress);
+        }
+        if (ok && PassThru) foreach (var difference in plan.Differences) WriteObject(difference);
     }
+
+    private static string Target(ConfigurationChange c) => c.Target switch
+    {
+        ChangeTarget.RealServer => $"{c.RealServer} in {c.VirtualService}",
+        ChangeTarget.VirtualService or ChangeTarget.HealthCheck => c.VirtualService!.ToString(),
+        _ => c.Target.ToString(),
+    };
 }

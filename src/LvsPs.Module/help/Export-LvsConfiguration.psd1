@@ -1,10 +1,11 @@
 @{
-    Synopsis    = 'Writes the director''s virtual services and real servers as ipvsadm rules.'
-    Description = 'With -Format Ipvsadm, writes exactly what ipvsadm -S -n writes for the same table: -A lines for services (scheduler, persistence, netmask, persistence engine, one-packet scheduling, scheduler flags) each followed by its -a lines (forwarding, weight, tunnel type, port and checksum), in ipvsadm''s order. ipvsadm -R and Import-LvsConfiguration read it back. Without -Path the text goes to the pipeline.'
+    Synopsis    = 'Writes the live director as a YAML or JSON director document, or as ipvsadm rules.'
+    Description = 'By default writes the director as a YAML director document (docs/desired-state.md): its virtual services with scheduler, persistence, flags and real servers (forwarding, weight, thresholds, tunnel options), health checks and sorry servers, timeouts and sync daemons. -Format Json writes the same document as JSON. Import-LvsConfiguration and Compare-LvsConfiguration read both. With -Format Ipvsadm, writes exactly what ipvsadm -S -n writes for the same table: -A lines for services (scheduler, persistence, netmask, persistence engine, one-packet scheduling, scheduler flags) each followed by its -a lines (forwarding, weight, tunnel type, port and checksum), in ipvsadm''s order; ipvsadm -R reads it back. Without -Path the text goes to the pipeline.'
     Examples    = @(
-        @{ Title = 'Save the table'; Code = 'Export-LvsConfiguration -Format Ipvsadm -Path ./ipvs.rules'; Remarks = 'The file can be restored with ipvsadm -R < ipvs.rules or Import-LvsConfiguration.' }
+        @{ Title = 'Save the director as a document'; Code = 'Export-LvsConfiguration -Path ./director.yaml'; Remarks = 'A YAML document that Import-LvsConfiguration converges any director to.' }
+        @{ Title = 'Save the table for ipvsadm'; Code = 'Export-LvsConfiguration -Format Ipvsadm -Path ./ipvs.rules'; Remarks = 'The file can be restored with ipvsadm -R < ipvs.rules or Import-LvsConfiguration.' }
         @{ Title = 'Compare with ipvsadm'; Code = '(Export-LvsConfiguration -Format Ipvsadm) -ceq ((ipvsadm -S -n) -join "`n") + "`n"'; Remarks = 'True on the kernel backend.' }
     )
-    Notes       = 'Like ipvsadm 1.31, the rules carry no thresholds (-x, -y) and firewall marks above 2147483647 are written as negative numbers.'
-    Links       = @('Import-LvsConfiguration')
+    Notes       = 'Like ipvsadm 1.31, ipvsadm rules carry no thresholds (-x, -y) and firewall marks above 2147483647 are written as negative numbers; the YAML and JSON documents carry everything. YamlDotNet runs in an assembly load context of its own, so another module''s YamlDotNet in the same session does not collide with it.'
+    Links       = @('Import-LvsConfiguration', 'Compare-LvsConfiguration')
 }

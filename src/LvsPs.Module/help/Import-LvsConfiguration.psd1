@@ -1,10 +1,11 @@
 @{
-    Synopsis    = 'Adds the services and real servers of ipvsadm rules to the director.'
-    Description = 'Reads rules in the format ipvsadm -S and ipvsadm-save write (short or long option names, comments and blank lines allowed) and adds them to the current director, kernel or managed. It is all or nothing: when one rule fails (a duplicate, an unknown scheduler), the rules already applied are undone and the error is reported. On the kernel backend the rules go to the kernel in batches on one netlink socket.'
+    Synopsis    = 'Converges the director to a YAML or JSON director document, or to ipvsadm rules, with the fewest changes.'
+    Description = 'Reads a director document (YAML or JSON, docs/desired-state.md) or rules in the format ipvsadm -S and ipvsadm-save write, checks it strictly (an unknown key, a wrong type, a bad address, port or weight, an unknown scheduler, a duplicate service or real server: each an error naming the file, line and column; nothing is applied from a document with any error), compares it with the director and makes the fewest changes that bring the director to it. A changed weight, threshold, forwarding method or scheduler is an edit in place, never a delete and re-add, so established connections survive. Services and real servers the document does not name are left alone unless -Prune is given. The changes are applied all or nothing: when one fails, those already made are undone. Running it twice makes no change the second time. -WhatIf lists every change and makes none; from 20 changes on, progress is shown.'
     Examples    = @(
-        @{ Title = 'Restore a saved table'; Code = 'Import-LvsConfiguration ./ipvs.rules'; Remarks = 'Adds what Export-LvsConfiguration or ipvsadm -S wrote.' }
-        @{ Title = 'Rules from a pipeline'; Code = 'ipvsadm -S -n | Import-LvsConfiguration -WhatIf'; Remarks = 'Shows how many services and real servers would be added.' }
+        @{ Title = 'Converge to a document'; Code = 'Import-LvsConfiguration ./director.yaml -Prune -Verbose'; Remarks = 'Adds, edits and removes what differs; -Verbose names each change.' }
+        @{ Title = 'See what would change'; Code = 'Import-LvsConfiguration ./director.yaml -WhatIf'; Remarks = 'One "What if" line per difference.' }
+        @{ Title = 'Restore a saved table'; Code = 'ipvsadm -S -n | Import-LvsConfiguration -PassThru'; Remarks = 'Rules from the pipeline; writes the changes made.' }
     )
-    Notes       = 'As with ipvsadm -R, existing services are not removed first; a rule for a service that exists fails the import.'
-    Links       = @('Export-LvsConfiguration')
+    Notes       = 'The same reconcile planner runs behind Compare-LvsConfiguration, the DSC resources LvsVirtualService, LvsRealServer and LvsConfiguration, and the DSC v3 resources. Ipvsadm rules carry no thresholds, so importing them sets thresholds to 0. Health checks and sync daemons in a document need a director that supports them.'
+    Links       = @('Export-LvsConfiguration', 'Compare-LvsConfiguration')
 }
