@@ -77,6 +77,9 @@ static string NewNamespace(string role)
 {
     string name = $"lvsps-bench-{role}-{Environment.ProcessId}";
     Run(null, "ip", "netns", "add", name);
+    // with lo down a new namespace has no local routing table, and the kernel then refuses every real server address as
+    // not unicast (inet_addr_type in ip_vs_new_dest, net/netfilter/ipvs/ip_vs_ctl.c)
+    Ip(name, null, "ip", "link", "set", "lo", "up");
     return name;
 }
 

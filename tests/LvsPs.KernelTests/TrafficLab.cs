@@ -26,44 +26,45 @@ public sealed class TrafficLab : IDisposable
     public static readonly string[] ServerAddresses = ["10.2.0.11", "10.2.0.12"];
 
     private readonly List<IDisposable> _owned = new();
+    private readonly List<string> _ports = new();
 
     public TrafficLab()
     {
         try
         {
+            // one `ip -batch` per namespace: every process costs about a second in the emulated guest
             Switch = Own(new Namespace());
-            Switch.Exec("ip", "link", "add", "br0", "type", "bridge", "forward_delay", "0", "stp_state", "0");
-            Switch.Exec("ip", "link", "set", "br0", "up");
-
             Client = Own(new Namespace());
-            Plug(Client, "pc", $"{ClientAddress}/24");
-
             Director = Own(new Namespace());
-            Plug(Director, "pd", $"{DirectorAddress}/24", $"{DirectorServerAddress}/24", $"{DirectRoutingVip}/32");
+            Servers = new Namespace[ServerAddresses.Length];
+            for (int i = 0; i < Servers.Length; i++) Servers[i] = Own(new Namespace());
+
+            Client.Batch(Plug("pc", $"{ClientAddress}/24"));
+            Director.Batch(Plug("pd", $"{DirectorAddress}/24", $"{DirectorServerAddress}/24", $"{DirectRoutingVip}/32"));
             // the director forwards NAT replies out of the port they came in on: no ICMP redirects to the real servers
             Director.Sysctl("net.ipv4.conf.all.send_redirects", "0");
             Director.Sysctl("net.ipv4.conf.eth0.send_redirects", "0");
-
-            Servers = new Namespace[ServerAddresses.Length];
             for (int i = 0; i < Servers.Length; i++)
             {
-                var rs = Servers[i] = Own(new Namespace());
-                Plug(rs, "ps" + i, $"{ServerAddresses[i]}/24");
-                rs.Exec("ip", "route", "add", "default", "via", DirectorServerAddress);
-                rs.Exec("ip", "addr", "add", $"{DirectRoutingVip}/32", "dev", "lo");
+                var rs = Servers[i];
+                rs.Batch(Plug("ps" + i, $"{ServerAddresses[i]}/24") +
+                    $"route add default via {DirectorServerAddress}\n" +
+                    $"addr add {DirectRoutingVip}/32 dev lo\n" +
+                    // direct-routing replies (source: the VIP) go to the client on the segment, not via the director
+                    $"rule add from {DirectRoutingVip} table 100\n" +
+                    "route add 10.1.0.0/24 dev eth0 table 100\n");
                 foreach (var dev in new[] { "all", "eth0" })
                 {
                     rs.Sysctl($"net.ipv4.conf.{dev}.arp_ignore", "1");
                     rs.Sysctl($"net.ipv4.conf.{dev}.arp_announce", "2");
                     rs.Sysctl($"net.ipv4.conf.{dev}.accept_redirects", "0");
                 }
-                // direct-routing replies (source: the VIP) go to the client on the segment, not via the director
-                rs.Exec("ip", "rule", "add", "from", DirectRoutingVip, "table", "100");
-                rs.Exec("ip", "route", "add", "10.1.0.0/24", "dev", "eth0", "table", "100");
                 string name = "rs" + (i + 1);
                 Own(rs.Enter(() => new HttpBackend(name, new IPEndPoint(IPAddress.Any, HttpPort))));
                 Own(rs.Enter(() => new UdpEchoBackend(name, new IPEndPoint(IPAddress.Any, UdpPort))));
             }
+            Switch.Batch("link add br0 type bridge forward_delay 0 stp_state 0\nlink set br0 up\n" +
+                string.Concat(_ports.Select(p => $"link set {p} master br0 up\n")));
             Kernel = Own(new KernelDirector(Director.Name));
         }
         catch
@@ -92,12 +93,13 @@ public sealed class TrafficLab : IDisposable
     public string? UdpRequest(string address, int port, string message) =>
         Client.Enter(() => LoopbackClient.UdpRequest(address, port, message, timeoutMs: 5_000));
 
-    private void Plug(Namespace ns, string port, params string[] addresses)
+    /// <summary>ip -batch lines that give the namespace an eth0 whose peer <paramref name="port"/> waits in the switch's namespace.</summary>
+    private string Plug(string port, params string[] addresses)
     {
-        ns.Exec("ip", "link", "add", "eth0", "type", "veth", "peer", "name", port, "netns", Switch.Name);
-        Switch.Exec("ip", "link", "set", port, "master", "br0", "up");
-        foreach (var a in addresses) ns.Exec("ip", "addr", "add", a, "dev", "eth0");
-        ns.Exec("ip", "link", "set", "eth0", "up");
+        _ports.Add(port);
+        return $"link add eth0 type veth peer name {port} netns {Switch.Name}\n" +
+            string.Concat(addresses.Select(a => $"addr add {a} dev eth0\n")) +
+            "link set eth0 up\n";
     }
 
     private T Own<T>(T item) where T : IDisposable
