@@ -4,10 +4,11 @@
 #   tests/Kernel/vm.sh [--timeout SECONDS] [--results DIR] [--memory MB] -- COMMAND [ARG...]
 #
 # The guest boots Debian's linux-image-*-amd64 (unpacked into .vm/, never installed on the host) with a busybox
-# initramfs that loads the 9p, virtio, overlay, veth and ip_vs* modules, mounts the host's / read-only over virtio-9p
+# initramfs that loads the 9p, virtio, overlay, veth, bridge and ip_vs* modules, mounts the host's / read-only over virtio-9p
 # under a tmpfs overlay (so the guest runs the host's own dotnet, test build and ipvsadm, and nothing it writes reaches
 # the host), runs COMMAND as root in the current directory and powers off. The command's output is streamed to this
-# script's stdout; files it writes to $LVS_VM_RESULTS inside the guest are copied to --results DIR on the host. The exit
+# script's stdout; files it writes to $LVS_VM_RESULTS inside the guest are copied to --results DIR on the host, and
+# $LVS_VM_MODULES names the kernel's module tree (for modprobe -d when a command reloads ip_vs). The exit
 # code is the command's, 124 on timeout, 125 when the harness itself failed (no qemu, no kernel, no guest result).
 #
 # Needs root on the host (apt-get installs qemu-system-x86, busybox-static, ipvsadm and kmod when they are missing).
@@ -80,9 +81,9 @@ kver=$(cat "$vmdir/kernel/version")
 kroot="$vmdir/kernel/root"
 
 # ---- initramfs (rebuilt when this script or the module list changes) ----------------------------------------------
-# 9p/virtio/overlay: the host's root; veth: the tests' namespaces; ipip/fou/ip_gre: tunnel real servers;
-# ip_vs*: IPVS and every scheduler and helper the kernel package ships.
-mods=(virtio_pci 9pnet_virtio 9p overlay veth ipip fou ip_gre ip_vs)
+# 9p/virtio/overlay: the host's root; veth and bridge: the tests' namespaces and the segment that joins them;
+# ipip/fou/ip_gre: tunnel real servers; ip_vs*: IPVS and every scheduler and helper the kernel package ships.
+mods=(virtio_pci 9pnet_virtio 9p overlay veth bridge ipip fou ip_gre ip_vs)
 for m in "$kroot"/lib/modules/"$kver"/kernel/net/netfilter/ipvs/ip_vs_*.ko*; do
     b=$(basename "$m"); mods+=("${b%%.ko*}")
 done
@@ -133,6 +134,8 @@ mkdir -p "$run/results"
     echo "cd $(printf '%q' "$PWD") || exit 125"
     echo "export LVS_VM_RESULTS=/xfer/results LVS_VM=1 HOME=/root DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1"
     echo "export PATH=$(printf '%q' "$PATH")"
+    # the guest kernel's modules with modules.dep, for modprobe -d (tests that unload and reload ip_vs)
+    echo "export LVS_VM_MODULES=$(printf '%q' "$kroot")"
     [[ -n "${NUGET_PACKAGES:-}" ]] && echo "export NUGET_PACKAGES=$(printf '%q' "$NUGET_PACKAGES")"
     printf '%q ' "$@"; echo
 } > "$run/command.sh"

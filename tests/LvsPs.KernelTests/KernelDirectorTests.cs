@@ -104,7 +104,11 @@ public sealed class KernelDirectorTests : IDisposable
         Assert.Equal("RealServerNotFound", Assert.Throws<LvsException>(() => _k.EditRealServer(id, Rs("10.2.1.9:80"))).ErrorId);
         var twos = Assert.Throws<LvsException>(() => _k.AddService(new VirtualServiceSettings { Id = Id("tcp/10.2.0.2:80"), Scheduler = "twos" }));
         Assert.Equal("SchedulerNotAvailable", twos.ErrorId);
-        Assert.Contains("twos", twos.Message);
+        Assert.Contains("The kernel has no scheduler 'twos'", twos.Message);
+        Assert.Contains("ip_vs_twos is not available on this kernel", twos.Message);
+        // the batch path (Import-LvsConfiguration) says the same
+        var batched = Assert.Throws<LvsException>(() => _k.Apply([new DirectorChange.AddService(new VirtualServiceSettings { Id = Id("tcp/10.2.0.2:80"), Scheduler = "twos" })]));
+        Assert.Equal((twos.ErrorId, twos.Message), (batched.ErrorId, batched.Message));
         Assert.Null(_k.GetService(Id("tcp/10.2.0.2:80")));
         // a failed call leaves the table as it was
         Assert.Equal(1, _ns.Ipvsadm("-S", "-n").Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.StartsWith("-A")));

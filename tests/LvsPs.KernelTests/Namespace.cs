@@ -24,6 +24,19 @@ public sealed class Namespace : IDisposable
 
     public string Ipvsadm(params string[] args) => Exec(["ipvsadm", .. args]);
 
+    /// <summary>Runs `ip` commands (one per line, without the leading "ip") inside the namespace in one process.</summary>
+    public string Batch(string lines) => ExecInput(lines, "ip", "-batch", "-");
+
+    /// <summary>Runs <paramref name="func"/> on a thread inside the namespace: sockets it creates live there.</summary>
+    public T Enter<T>(Func<T> func) => LvsPs.Netlink.Transport.NetworkNamespace.Run(Name, func);
+
+    /// <summary>Sets a sysctl of this namespace (net.* keys are per namespace), e.g. Sysctl("net.ipv4.ip_forward", "1").</summary>
+    public void Sysctl(string key, string value) => Enter(() =>
+    {
+        File.WriteAllText("/proc/sys/" + key.Replace('.', '/'), value);
+        return 0;
+    });
+
     public void Dispose() => Host.TryRun(null, ["ip", "netns", "del", Name]);
 }
 
