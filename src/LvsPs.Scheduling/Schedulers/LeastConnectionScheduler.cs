@@ -5,22 +5,11 @@ namespace LvsPs.Scheduling.Schedulers;
 /// ip_vs_dest_conn_overhead), skipping overloaded and weight-0 ones. The comparison is strict (doh &lt; loh), so the
 /// first such destination in list order wins ties. Weights other than 0 do not matter.
 /// </summary>
-internal sealed class LeastConnectionScheduler : IScheduler
+internal sealed class LeastConnectionScheduler : ReadOnlyScheduler
 {
-    public string Name => "lc";
+    public override string Name => "lc";
 
-    /// <summary>Decisions read the destinations and never change this scheduler's state.</summary>
-    public bool IsReadOnly => true;
-
-    public void OnAdded(DestinationSet set, Destination destination) { }
-
-    public void OnRemoved(DestinationSet set, Destination destination, int index) { }
-
-    public void OnUpdated(DestinationSet set, Destination destination) { }
-
-    public IScheduler Clone(DestinationSet clone, Func<Destination, Destination> map) => this;
-
-    public Destination? Schedule(DestinationSet set, in SchedulingRequest request)
+    public override Destination? Schedule(DestinationSet set, in SchedulingRequest request)
     {
         Destination? least = null;
         uint loh = 0;

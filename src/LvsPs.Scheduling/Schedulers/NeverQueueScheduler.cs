@@ -4,22 +4,11 @@ namespace LvsPs.Scheduling.Schedulers;
 /// nq, after net/netfilter/ipvs/ip_vs_nq.c: the first idle destination (no active connections) in list order, else
 /// sed's least (active + 1) / weight with a strict comparison. Overloaded and weight-0 destinations are skipped.
 /// </summary>
-internal sealed class NeverQueueScheduler : IScheduler
+internal sealed class NeverQueueScheduler : ReadOnlyScheduler
 {
-    public string Name => "nq";
+    public override string Name => "nq";
 
-    /// <summary>Decisions read the destinations and never change this scheduler's state.</summary>
-    public bool IsReadOnly => true;
-
-    public void OnAdded(DestinationSet set, Destination destination) { }
-
-    public void OnRemoved(DestinationSet set, Destination destination, int index) { }
-
-    public void OnUpdated(DestinationSet set, Destination destination) { }
-
-    public IScheduler Clone(DestinationSet clone, Func<Destination, Destination> map) => this;
-
-    public Destination? Schedule(DestinationSet set, in SchedulingRequest request)
+    public override Destination? Schedule(DestinationSet set, in SchedulingRequest request)
     {
         Destination? least = null;
         long loh = 0;

@@ -5,22 +5,11 @@ namespace LvsPs.Scheduling.Schedulers;
 /// weight above 0 and whose active connections do not exceed their weight. The comparison is strict, so among equal
 /// weights the first in list order wins. Inactive connections do not count.
 /// </summary>
-internal sealed class OverflowConnectionScheduler : IScheduler
+internal sealed class OverflowConnectionScheduler : ReadOnlyScheduler
 {
-    public string Name => "ovf";
+    public override string Name => "ovf";
 
-    /// <summary>Decisions read the destinations and never change this scheduler's state.</summary>
-    public bool IsReadOnly => true;
-
-    public void OnAdded(DestinationSet set, Destination destination) { }
-
-    public void OnRemoved(DestinationSet set, Destination destination, int index) { }
-
-    public void OnUpdated(DestinationSet set, Destination destination) { }
-
-    public IScheduler Clone(DestinationSet clone, Func<Destination, Destination> map) => this;
-
-    public Destination? Schedule(DestinationSet set, in SchedulingRequest request)
+    public override Destination? Schedule(DestinationSet set, in SchedulingRequest request)
     {
         Destination? h = null;
         int hw = 0;

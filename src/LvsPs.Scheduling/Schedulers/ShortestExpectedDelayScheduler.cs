@@ -5,22 +5,11 @@ namespace LvsPs.Scheduling.Schedulers;
 /// non-overloaded destination with weight &gt; 0 starts; a later one replaces it only when strictly better
 /// (loh * dw &gt; doh * lw, in 64 bits), so ties go to the first in list order. Inactive connections do not count.
 /// </summary>
-internal sealed class ShortestExpectedDelayScheduler : IScheduler
+internal sealed class ShortestExpectedDelayScheduler : ReadOnlyScheduler
 {
-    public string Name => "sed";
+    public override string Name => "sed";
 
-    /// <summary>Decisions read the destinations and never change this scheduler's state.</summary>
-    public bool IsReadOnly => true;
-
-    public void OnAdded(DestinationSet set, Destination destination) { }
-
-    public void OnRemoved(DestinationSet set, Destination destination, int index) { }
-
-    public void OnUpdated(DestinationSet set, Destination destination) { }
-
-    public IScheduler Clone(DestinationSet clone, Func<Destination, Destination> map) => this;
-
-    public Destination? Schedule(DestinationSet set, in SchedulingRequest request)
+    public override Destination? Schedule(DestinationSet set, in SchedulingRequest request)
     {
         var items = set.Items;
         Destination? least = null;

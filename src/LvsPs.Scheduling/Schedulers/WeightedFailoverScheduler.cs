@@ -4,22 +4,11 @@ namespace LvsPs.Scheduling.Schedulers;
 /// fo, after net/netfilter/ipvs/ip_vs_fo.c: the non-overloaded destination with the highest weight (above 0). The
 /// comparison is strict (weight &gt; hw), so among equal weights the first in list order wins.
 /// </summary>
-internal sealed class WeightedFailoverScheduler : IScheduler
+internal sealed class WeightedFailoverScheduler : ReadOnlyScheduler
 {
-    public string Name => "fo";
+    public override string Name => "fo";
 
-    /// <summary>Decisions read the destinations and never change this scheduler's state.</summary>
-    public bool IsReadOnly => true;
-
-    public void OnAdded(DestinationSet set, Destination destination) { }
-
-    public void OnRemoved(DestinationSet set, Destination destination, int index) { }
-
-    public void OnUpdated(DestinationSet set, Destination destination) { }
-
-    public IScheduler Clone(DestinationSet clone, Func<Destination, Destination> map) => this;
-
-    public Destination? Schedule(DestinationSet set, in SchedulingRequest request)
+    public override Destination? Schedule(DestinationSet set, in SchedulingRequest request)
     {
         Destination? best = null;
         int hw = 0;

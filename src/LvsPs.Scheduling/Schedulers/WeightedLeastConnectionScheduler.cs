@@ -5,22 +5,11 @@ namespace LvsPs.Scheduling.Schedulers;
 /// active connections * 256 + inactive connections. The comparison is strict and multiplied out
 /// (loh * dw &gt; doh * lw), so the first such destination in list order wins ties.
 /// </summary>
-internal sealed class WeightedLeastConnectionScheduler : IScheduler
+internal sealed class WeightedLeastConnectionScheduler : ReadOnlyScheduler
 {
-    public string Name => "wlc";
+    public override string Name => "wlc";
 
-    /// <summary>Decisions read the destinations and never change this scheduler's state.</summary>
-    public bool IsReadOnly => true;
-
-    public void OnAdded(DestinationSet set, Destination destination) { }
-
-    public void OnRemoved(DestinationSet set, Destination destination, int index) { }
-
-    public void OnUpdated(DestinationSet set, Destination destination) { }
-
-    public IScheduler Clone(DestinationSet clone, Func<Destination, Destination> map) => this;
-
-    public Destination? Schedule(DestinationSet set, in SchedulingRequest request) => Least(set.Items);
+    public override Destination? Schedule(DestinationSet set, in SchedulingRequest request) => Least(set.Items);
 
     /// <summary>
     /// The weighted least-connection pick, shared with lblc and lblcr (__ip_vs_lblc_schedule and __ip_vs_lblcr_schedule
