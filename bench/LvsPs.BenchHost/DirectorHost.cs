@@ -9,6 +9,7 @@ internal static class DirectorHost
     public static int Run(string[] args)
     {
         string scheduler = "rr";
+        bool inline = true;
         var services = new List<(LvsProtocol, string)>();
         for (int i = 0; i + 1 < args.Length; i += 2)
         {
@@ -17,9 +18,14 @@ internal static class DirectorHost
                 case "--tcp": services.Add((LvsProtocol.Tcp, args[i + 1])); break;
                 case "--udp": services.Add((LvsProtocol.Udp, args[i + 1])); break;
                 case "--scheduler": scheduler = args[i + 1]; break;
+                case "--inline-completions": inline = args[i + 1] != "off"; break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }
+        // Socket continuations run on the epoll thread instead of hopping to the thread pool: the relay's continuations
+        // only make non-blocking system calls, and the hop (a futex wake and the pool's spinning) cost half the CPU
+        // per keepalive request (docs/benchmarks.md). Read by System.Net.Sockets once, before the first socket.
+        if (inline) Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
         using var director = new ManagedDirector();
         foreach (var (protocol, text) in services)
         {

@@ -22,8 +22,12 @@ internal sealed partial class TcpConnection
         {
             from.Blocking = false; // splice(2) on the socket must never block a pool thread
             to.Blocking = false;
+            // true when the last fill was short (the socket is empty: wait for data before trying again); a client
+            // usually speaks first, so the client's side is tried at once and the real server's side waits
+            bool drained = !inbound;
             while (true)
             {
+                if (drained) await from.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false); // data or FIN
                 var pipe = SplicePipe.Rent();
                 if (pipe is null)
                 {
@@ -41,11 +45,8 @@ internal sealed partial class TcpConnection
                     throw;
                 }
                 if (n <= 0) pipe.Return();
-                if (n < 0)
-                {
-                    await from.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false); // wait for data or FIN
-                    continue;
-                }
+                drained = n < SplicePipe.Capacity;
+                if (n < 0) continue;
                 if (n == 0)
                 {
                     EndOfStream(to);
