@@ -4,101 +4,52 @@ using System.Net.Sockets;
 namespace LvsPs.Engine.Tcp;
 
 /// <summary>
-/// The two ways one direction of a <see cref="TcpConnection"/> is pumped. Without an application helper, bytes move
-/// socket -> pipe -> socket with splice(2) and never enter user space; a connection waits for data with a zero-byte
-/// receive, so an idle one holds neither a buffer nor a pipe. With a helper (FTP), bytes go through a pooled buffer
-/// that the helper inspects and rewrites.
+/// The two ways a <see cref="TcpConnection"/> is relayed. Without an application helper, bytes move socket -> pipe ->
+/// socket with splice(2) on an epoll thread (<see cref="SpliceRelay"/>) and never enter user space; an idle connection
+/// holds neither a buffer nor a pipe. With a helper (FTP), or where splice is not available, each direction is pumped
+/// through a pooled buffer that the helper inspects and rewrites.
 /// </summary>
 internal sealed partial class TcpConnection
 {
     private const int BufferSize = 64 * 1024;
 
-    private Task RelayAsync(Socket from, Socket to, bool inbound) =>
-        Filter is null && SplicePipe.Available ? SpliceAsync(from, to, inbound) : CopyAsync(from, to, inbound);
+    private SpliceRelay? _relay;
 
-    private async Task SpliceAsync(Socket from, Socket to, bool inbound)
+    /// <summary>Relays both directions: with splice(2) on a <see cref="SpliceLoop"/> when no helper inspects the bytes
+    /// (the task completes at once; the connection ends through its callbacks), otherwise through buffers.</summary>
+    private Task RelayAsync(Socket client, Socket backend)
     {
+        if (Filter is not null || SpliceLoop.Next() is not { } loop)
+        {
+            return Task.WhenAll(CopyAsync(client, backend, inbound: true), CopyAsync(backend, client, inbound: false));
+        }
+        var relay = new SpliceRelay(this, loop, client, backend);
+        Volatile.Write(ref _relay, relay);
+        bool started;
         try
         {
-            from.Blocking = false; // splice(2) on the socket must never block a pool thread
-            to.Blocking = false;
-            // true when the last fill was short (the socket is empty: wait for data before trying again); a client
-            // usually speaks first, so the client's side is tried at once and the real server's side waits
-            bool drained = !inbound;
-            while (true)
-            {
-                if (drained) await from.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false); // data or FIN
-                var pipe = SplicePipe.Rent();
-                if (pipe is null)
-                {
-                    await CopyAsync(from, to, inbound).ConfigureAwait(false); // no descriptor for a pipe: copy from here on
-                    return;
-                }
-                int n;
-                try
-                {
-                    n = pipe.Fill(from.SafeHandle);
-                }
-                catch
-                {
-                    pipe.Dispose();
-                    throw;
-                }
-                if (n <= 0) pipe.Return();
-                drained = n < SplicePipe.Capacity;
-                if (n < 0) continue;
-                if (n == 0)
-                {
-                    EndOfStream(to);
-                    return;
-                }
-                Touch();
-                if (inbound) AddIn(0, n); else AddOut(0, n);
-                await DrainAsync(pipe, to, n).ConfigureAwait(false);
-            }
+            started = relay.Start();
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or InvalidOperationException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
-            Finish(TcpState.Close, abort: true);
+            started = false;
         }
+        if (!started) Finish(TcpState.Close, abort: true);
+        return Task.CompletedTask;
     }
 
-    /// <summary>Empties the pipe into <paramref name="to"/>; when its send buffer is full, the rest is read out and sent
-    /// asynchronously (the back-pressure wait). The pipe goes back to the pool only empty.</summary>
-    private static async ValueTask DrainAsync(SplicePipe pipe, Socket to, int count)
+    /// <summary>From the splice loop: <paramref name="bytes"/> moved in one direction.</summary>
+    internal void SpliceMoved(bool inbound, int bytes)
     {
-        bool empty = false;
-        try
-        {
-            while (count > 0)
-            {
-                int moved = pipe.Drain(to.SafeHandle, count);
-                if (moved > 0)
-                {
-                    count -= moved;
-                    continue;
-                }
-                if (moved == 0) throw new IOException("splice moved nothing into the socket.");
-                byte[] buffer = ArrayPool<byte>.Shared.Rent(count);
-                try
-                {
-                    int read = pipe.Read(buffer.AsSpan(0, count));
-                    if (read == 0) throw new IOException("the splice pipe was empty.");
-                    count -= read;
-                    await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None).ConfigureAwait(false);
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                }
-            }
-            empty = true;
-        }
-        finally
-        {
-            if (empty) pipe.Return(); else pipe.Dispose();
-        }
+        Touch();
+        if (inbound) AddIn(0, bytes); else AddOut(0, bytes);
     }
+
+    /// <summary>From the splice loop: one side sent its FIN.</summary>
+    internal void SpliceEnded(Socket to) => EndOfStream(to);
+
+    /// <summary>From the splice loop: a reset or an error on either side.</summary>
+    internal void SpliceFailed() => Finish(TcpState.Close, abort: true);
 
     private async Task CopyAsync(Socket from, Socket to, bool inbound)
     {

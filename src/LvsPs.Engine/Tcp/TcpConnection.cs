@@ -119,7 +119,7 @@ internal sealed partial class TcpConnection : EngineConnection
             SetActive(true);
         }
         Touch();
-        await Task.WhenAll(RelayAsync(client, backend, inbound: true), RelayAsync(backend, client, inbound: false)).ConfigureAwait(false);
+        await RelayAsync(client, backend).ConfigureAwait(false);
     }
 
     private void DirectionEnded()
@@ -168,6 +168,7 @@ internal sealed partial class TcpConnection : EngineConnection
         Close(_client!, abort);
         Close(_backend!, abort);
         _client = _backend = null;
+        Volatile.Read(ref _relay)?.Close();
 
         static void Close(Socket s, bool abort)
         {
