@@ -31,6 +31,9 @@ internal sealed class SpliceLoop
     private int _usedSlots;
     private uint _generation;
 
+    /// <summary>The buffer small reads are copied through; used only on the loop's thread.</summary>
+    internal byte[] Buffer { get; } = new byte[SplicePipe.Capacity];
+
     private SpliceLoop(int epoll, int wake)
     {
         _epoll = epoll;

@@ -71,6 +71,17 @@ internal sealed class SplicePipe : IDisposable
     /// when the socket's send buffer is full.</summary>
     public int Drain(SafeHandle socket, int count) => Splice(socket, _read, fromSocket: false, count);
 
+    /// <summary>Puts bytes the destination did not take into the empty pipe, to be drained like spliced ones.</summary>
+    public void Write(ReadOnlySpan<byte> data)
+    {
+        while (!data.IsEmpty)
+        {
+            nint n = Native.write(_write, ref MemoryMarshal.GetReference(data), (nuint)data.Length);
+            if (n > 0) data = data[(int)n..];
+            else if (Marshal.GetLastPInvokeError() != EINTR) throw new IOException("write into a splice pipe failed.");
+        }
+    }
+
     /// <summary>Reads what is left in the pipe into <paramref name="buffer"/> (when the destination would block).</summary>
     public int Read(Span<byte> buffer)
     {
@@ -127,5 +138,8 @@ internal sealed class SplicePipe : IDisposable
 
         [DllImport("libc", SetLastError = true)]
         public static extern int close(int fd);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern nint write(int fd, ref readonly byte buffer, nuint count);
     }
 }

@@ -11,6 +11,9 @@ namespace LvsPs.Engine.Tcp;
 /// </summary>
 internal sealed class SpliceRelay
 {
+    /// <summary>A read at least this large makes the next one a splice(2); smaller ones are copied.</summary>
+    private const int BulkRead = 16 * 1024;
+
     private readonly TcpConnection _owner;
     private readonly SpliceLoop _loop;
     private readonly Direction _inbound, _outbound;
@@ -89,9 +92,7 @@ internal sealed class SpliceRelay
                     ReturnPipe(d);
                     if (!d.MoreLikely && !hangup) return; // the last fill was short: nothing more until the socket's next event
                 }
-                d.Pipe ??= SplicePipe.Rent() ?? throw new IOException("no pipe for splice (out of file descriptors).");
-                int n = d.Pipe.Fill(d.From.SafeHandle);
-                if (n <= 0) ReturnPipe(d);
+                int n = d.Bulk ? SpliceIn(d) : CopyThrough(d);
                 if (n < 0) return;
                 if (n == 0)
                 {
@@ -99,15 +100,46 @@ internal sealed class SpliceRelay
                     _owner.SpliceEnded(d.To);
                     return;
                 }
-                _owner.SpliceMoved(d.Inbound, n);
-                d.Pending = n;
+                d.Bulk = n >= BulkRead;
                 d.MoreLikely = n == SplicePipe.Capacity;
+                if (d.Pending == 0 && !d.MoreLikely && !hangup) return;
             }
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
         {
             _owner.SpliceFailed();
         }
+    }
+
+    /// <summary>splice(2) from the socket into a pipe; what was moved is then drained by <see cref="Pump"/>.</summary>
+    private int SpliceIn(Direction d)
+    {
+        d.Pipe ??= SplicePipe.Rent() ?? throw new IOException("no pipe for splice (out of file descriptors).");
+        int n = d.Pipe.Fill(d.From.SafeHandle);
+        if (n <= 0) ReturnPipe(d);
+        if (n > 0)
+        {
+            _owner.SpliceMoved(d.Inbound, n);
+            d.Pending = n;
+        }
+        return n;
+    }
+
+    /// <summary>recv(2) into the loop's buffer and send(2) on at once; what the destination does not take waits in a pipe.</summary>
+    private int CopyThrough(Direction d)
+    {
+        var buffer = _loop.Buffer;
+        int n = RawSocket.Receive(d.From.SafeHandle, buffer);
+        if (n <= 0) return n;
+        _owner.SpliceMoved(d.Inbound, n);
+        int sent = Math.Max(0, RawSocket.Send(d.To.SafeHandle, buffer.AsSpan(0, n)));
+        if (sent < n)
+        {
+            d.Pipe = SplicePipe.Rent() ?? throw new IOException("no pipe for splice (out of file descriptors).");
+            d.Pipe.Write(buffer.AsSpan(sent, n - sent));
+            d.Pending = n - sent;
+        }
+        return n;
     }
 
     private static void ReturnPipe(Direction d)
@@ -139,5 +171,8 @@ internal sealed class SpliceRelay
         public int Pending { get; set; }
         public bool MoreLikely { get; set; }
         public bool Ended { get; set; }
+
+        /// <summary>The last read was large: the next is spliced rather than copied.</summary>
+        public bool Bulk { get; set; }
     }
 }
