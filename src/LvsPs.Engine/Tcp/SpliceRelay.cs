@@ -34,17 +34,21 @@ internal sealed class SpliceRelay
 
     internal bool Released { get; set; }
 
-    /// <summary>Hands the sockets to the loop; false when it cannot (the caller relays some other way).</summary>
-    public bool Start()
+    /// <summary>Waiting for the real server's side to connect (its first writable event completes it).</summary>
+    private bool _connecting;
+
+    /// <summary>Hands the sockets to the loop (the real server's still <paramref name="connecting"/>); false when it
+    /// cannot.</summary>
+    public bool Start(bool connecting)
     {
+        _connecting = connecting;
+        if (!connecting && !_owner.SpliceConnected()) return false;
         SafeHandle client = _inbound.From.SafeHandle, backend = _outbound.From.SafeHandle;
         bool clientRef = false, backendRef = false;
         try
         {
             client.DangerousAddRef(ref clientRef); // the descriptors stay these sockets' while they are registered
             backend.DangerousAddRef(ref backendRef);
-            _inbound.From.Blocking = false; // splice(2) must never block the loop
-            _outbound.From.Blocking = false;
             return _loop.Register(this, (int)client.DangerousGetHandle(), (int)backend.DangerousGetHandle());
         }
         finally
@@ -66,10 +70,38 @@ internal sealed class SpliceRelay
     /// socket is read to its end even after a short read (no further edge will announce it).
     internal void OnEvent(int side, bool readable, bool writable, bool hangup)
     {
+        if (_connecting)
+        {
+            if (side == 0 || !(writable || hangup)) return; // the client's events are caught up with once connected
+            FinishConnect();
+            return;
+        }
         var fromThis = side == 0 ? _inbound : _outbound;
         var intoThis = side == 0 ? _outbound : _inbound;
         if (readable) Pump(fromThis, hangup);
         if (writable && intoThis.Pending > 0) Pump(intoThis, hangup: false);
+    }
+
+    private void FinishConnect()
+    {
+        _connecting = false;
+        int error;
+        try
+        {
+            error = (int)_outbound.From.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            error = -1;
+        }
+        if (error != 0)
+        {
+            _owner.SpliceFailed(); // refused or unreachable: reset the client, as a failed connect does
+            return;
+        }
+        if (!_owner.SpliceConnected()) return;
+        Pump(_inbound, hangup: true); // whatever the client sent (or its FIN) while we connected
+        Pump(_outbound, hangup: true);
     }
 
     private void Pump(Direction d, bool hangup)

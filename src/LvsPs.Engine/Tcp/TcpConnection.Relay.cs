@@ -15,28 +15,40 @@ internal sealed partial class TcpConnection
 
     private SpliceRelay? _relay;
 
-    /// <summary>Relays both directions: with splice(2) on a <see cref="SpliceLoop"/> when no helper inspects the bytes
-    /// (the task completes at once; the connection ends through its callbacks), otherwise through buffers.</summary>
-    private Task RelayAsync(Socket client, Socket backend)
+    /// <summary>
+    /// Connects to the real server without blocking and hands both sockets to <paramref name="loop"/>, which completes
+    /// the connect (<see cref="SpliceConnected"/>) and relays with splice(2). Sockets that only the loop waits on are
+    /// never registered with .NET's own epoll thread, so each event wakes one thread.
+    /// </summary>
+    private void StartSpliced(SpliceLoop loop, Socket client, Socket backend)
     {
-        if (Filter is not null || SpliceLoop.Next() is not { } loop)
-        {
-            return Task.WhenAll(CopyAsync(client, backend, inbound: true), CopyAsync(backend, client, inbound: false));
-        }
         var relay = new SpliceRelay(this, loop, client, backend);
         Volatile.Write(ref _relay, relay);
         bool started;
         try
         {
-            started = relay.Start();
+            client.Blocking = false; // splice(2), recv(2) and send(2) on the loop must never block it
+            backend.Blocking = false;
+            bool connected = true;
+            try
+            {
+                backend.Connect(_connectTo);
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
+            {
+                connected = false;
+            }
+            started = relay.Start(connecting: !connected);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
             started = false;
         }
         if (!started) Finish(TcpState.Close, abort: true);
-        return Task.CompletedTask;
     }
+
+    /// <summary>From the splice loop: the real server accepted (true), or the entry expired while connecting.</summary>
+    internal bool SpliceConnected() => Establish();
 
     /// <summary>From the splice loop: <paramref name="bytes"/> moved in one direction.</summary>
     internal void SpliceMoved(bool inbound, int bytes)

@@ -103,6 +103,11 @@ internal sealed partial class TcpConnection : EngineConnection
     public async Task RunAsync()
     {
         Socket client = _client!, backend = _backend!;
+        if (!_connectClientSide && Filter is null && SpliceLoop.Next() is { } loop)
+        {
+            StartSpliced(loop, client, backend); // the loop connects and relays; no task waits for this connection
+            return;
+        }
         try
         {
             await (_connectClientSide ? client : backend).ConnectAsync(_connectTo).ConfigureAwait(false);
@@ -112,14 +117,21 @@ internal sealed partial class TcpConnection : EngineConnection
             Finish(TcpState.Close, abort: true);
             return;
         }
+        if (!Establish()) return;
+        await Task.WhenAll(CopyAsync(client, backend, inbound: true), CopyAsync(backend, client, inbound: false)).ConfigureAwait(false);
+    }
+
+    /// <summary>The real server accepted: SYN_RECV -> ESTABLISHED (active); false when the entry expired meanwhile.</summary>
+    private bool Establish()
+    {
         lock (this)
         {
-            if (_state != TcpState.SynRecv) return; // expired while connecting
+            if (_state != TcpState.SynRecv) return false;
             _state = TcpState.Established;
             SetActive(true);
         }
         Touch();
-        await RelayAsync(client, backend).ConfigureAwait(false);
+        return true;
     }
 
     private void DirectionEnded()
@@ -174,7 +186,8 @@ internal sealed partial class TcpConnection : EngineConnection
         {
             try
             {
-                if (abort && s.Connected) s.LingerState = new LingerOption(true, 0); // send RST, as the peer's reset did
+                // send RST, as the peer's reset did (a socket the splice loop connected is not Connected to .NET)
+                if (abort) s.LingerState = new LingerOption(true, 0);
                 s.Dispose();
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
