@@ -29,18 +29,9 @@ internal sealed partial class TcpConnection
         {
             client.Blocking = false; // splice(2), recv(2) and send(2) on the loop must never block it
             backend.Blocking = false;
-            bool connected = true;
-            try
-            {
-                backend.Connect(_connectTo);
-            }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
-            {
-                connected = false;
-            }
-            started = relay.Start(connecting: !connected);
+            started = relay.Start(connecting: !RawSocket.Connect(backend.SafeHandle, _connectTo));
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
         {
             started = false;
         }
