@@ -11,10 +11,10 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-runs=3 seconds=5 idle=9000 doc=1 build=1 keep=0 smoke=0
+runs=3 seconds=5 idle=9000 doc=1 build=1 keep=0 smoke=0 warm=2
 while [[ $# -gt 0 ]]; do
     case "$1" in
-        --smoke) smoke=1 runs=1 seconds=1 idle=200 doc=0 ;;
+        --smoke) smoke=1 runs=1 seconds=1 idle=200 doc=0 warm=1 ;;
         --runs) runs="$2"; shift ;;
         --seconds) seconds="$2"; shift ;;
         --idle) idle="$2"; shift ;;
@@ -44,6 +44,10 @@ if [[ $build -eq 1 ]]; then
     echo "==> building bench/LvsPs.BenchHost (Release)"
     dotnet build "$root/bench/LvsPs.BenchHost" -c Release --nologo -v:q >/dev/null
 fi
+
+# placement: balancers on CPU 0, backends and load generators on CPU 1 (both on CPU 0 on a one-core machine)
+lb_cpu=0 gen_cpu=1
+[[ $(nproc) -lt 2 ]] && gen_cpu=0
 
 # a proxy holds two descriptors per connection: raise the soft limit to the hard one (20,000 in this container)
 ulimit -n "$(ulimit -Hn)"
@@ -86,12 +90,12 @@ wait_port() { # host port
 }
 
 echo "==> starting backends (CPU 1) and balancers (CPU 0) in $tmp"
-start backend 1 nginx -p "$tmp" -c "$tmp/backend.conf" -e "$tmp/backend.err"
-start iperf 1 iperf3 -s -B 127.0.0.1 -p 15201
-start udpecho 1 dotnet "$host_dll" udp-echo 127.0.0.1:15301 127.0.0.1:15302
-start haproxy 0 haproxy -db -f "$tmp/haproxy.cfg"
-start nginx 0 nginx -p "$tmp" -c "$tmp/nginx-lb.conf" -e "$tmp/nginx-lb.err"
-start lvsps 0 dotnet "$host_dll" director --scheduler rr \
+start backend "$gen_cpu" nginx -p "$tmp" -c "$tmp/backend.conf" -e "$tmp/backend.err"
+start iperf "$gen_cpu" iperf3 -s -B 127.0.0.1 -p 15201
+start udpecho "$gen_cpu" dotnet "$host_dll" udp-echo 127.0.0.1:15301 127.0.0.1:15302
+start haproxy "$lb_cpu" haproxy -db -f "$tmp/haproxy.cfg"
+start nginx "$lb_cpu" nginx -p "$tmp" -c "$tmp/nginx-lb.conf" -e "$tmp/nginx-lb.err"
+start lvsps "$lb_cpu" dotnet "$host_dll" director --scheduler rr \
     --tcp 127.0.0.1:19280=127.0.0.1:18081,127.0.0.1:18082 --tcp 127.0.0.1:19281=127.0.0.1:15201 \
     --udp 127.0.0.1:19282=127.0.0.1:15301,127.0.0.1:15302
 for p in 18081 18082 15201 19080 19081 19180 19181 19280 19281; do wait_port 127.0.0.1 $p; done
@@ -104,6 +108,12 @@ declare -A udp_port=([nginx]=19182 [lvsps]=19282)
 results="$tmp/results.tsv" # run balancer figure value
 : >"$results"
 loads=()
+
+echo "==> warm-up (not recorded): JIT, pools and caches of every balancer"
+for b in "${balancers[@]}"; do
+    taskset -c "$gen_cpu" wrk -t1 -c32 -d"${warm}s" -H 'Connection: close' "http://127.0.0.1:${http_port[$b]}/small" >/dev/null
+    taskset -c "$gen_cpu" wrk -t1 -c32 -d"${warm}s" "http://127.0.0.1:${http_port[$b]}/small" >/dev/null
+done
 
 for run in $(seq 1 "$runs"); do
     loads+=("$(cut -d' ' -f1-3 /proc/loadavg)")

@@ -1,5 +1,5 @@
 # bench/run.sh: one measurement each; every figure is appended to $results as "run<TAB>balancer<TAB>figure<TAB>value".
-# Uses: $tmp, $run, $seconds, $host_dll, $results, $pids.
+# Uses: $tmp, $run, $seconds, $host_dll, $results, $pids, $gen_cpu.
 
 record() { printf '%s\t%s\t%s\t%s\n' "$run" "$1" "$2" "$3" >>"$results"; }
 
@@ -24,7 +24,7 @@ measure_wrk() { # balancer pid port short|keepalive|big
     [[ $kind == short ]] && args=(-H 'Connection: close')
     [[ $kind == big ]] && path=/big
     t0=$(cpu_ticks "$pid")
-    out=$(taskset -c 1 wrk -t1 -c32 -d"${seconds}s" --timeout 5s --latency "${args[@]}" "http://127.0.0.1:$port$path")
+    out=$(taskset -c "$gen_cpu" wrk -t1 -c32 -d"${seconds}s" --timeout 5s --latency "${args[@]}" "http://127.0.0.1:$port$path")
     t1=$(cpu_ticks "$pid")
     echo "$out" >>"$tmp/wrk-$b-$kind.log"
     rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
@@ -46,7 +46,7 @@ measure_iperf() { # balancer pid port streams
     local b=$1 pid=$2 port=$3 streams=$4 t0 t1 gbps secs
     secs=${seconds%.*}; [[ $secs -lt 1 ]] && secs=1
     t0=$(cpu_ticks "$pid")
-    taskset -c 1 iperf3 -c 127.0.0.1 -p "$port" -t "$secs" -P "$streams" -J >"$tmp/iperf.json" || true
+    taskset -c "$gen_cpu" iperf3 -c 127.0.0.1 -p "$port" -t "$secs" -P "$streams" -J >"$tmp/iperf.json" || true
     t1=$(cpu_ticks "$pid")
     gbps=$(jq -r '(.end.sum_received.bits_per_second // 0) / 1e9 | . * 1000 | round / 1000' "$tmp/iperf.json")
     record "$b" "bulk${streams}_gbps" "$gbps"
@@ -56,7 +56,7 @@ measure_iperf() { # balancer pid port streams
 measure_udp() { # balancer pid port
     local b=$1 pid=$2 port=$3 t0 t1 out
     t0=$(cpu_ticks "$pid")
-    out=$(taskset -c 1 dotnet "$host_dll" udp-load "127.0.0.1:$port" "$seconds" 8)
+    out=$(taskset -c "$gen_cpu" dotnet "$host_dll" udp-load "127.0.0.1:$port" "$seconds" 8)
     t1=$(cpu_ticks "$pid")
     read -r rps p50 p99 lost <<<"$out"
     record "$b" udp_rps "$rps"
@@ -71,7 +71,7 @@ measure_idle() { # balancer pid port count: RSS delta per idle connection, in by
     rss0=$(rss_kb "$pid")
     rm -f "$tmp/idle.in" "$tmp/idle.out"
     mkfifo "$tmp/idle.in"
-    taskset -c 1 dotnet "$host_dll" idle "127.0.0.1:$port" "$n" <"$tmp/idle.in" >"$tmp/idle.out" &
+    taskset -c "$gen_cpu" dotnet "$host_dll" idle "127.0.0.1:$port" "$n" <"$tmp/idle.in" >"$tmp/idle.out" &
     idle_pid=$!
     pids+=("$idle_pid")
     exec 4>"$tmp/idle.in"
