@@ -133,7 +133,6 @@ internal sealed class SpliceRelay
                     return;
                 }
                 d.Bulk = n >= BulkRead;
-                d.MoreLikely = n == SplicePipe.Capacity;
                 if (d.Pending == 0 && !d.MoreLikely && !hangup) return;
             }
         }
@@ -153,6 +152,7 @@ internal sealed class SpliceRelay
         {
             _owner.SpliceMoved(d.Inbound, n);
             d.Pending = n;
+            d.MoreLikely = true; // a splice stops when the pipe's 16 slots are used, not only when the socket is empty
         }
         return n;
     }
@@ -164,6 +164,7 @@ internal sealed class SpliceRelay
         int n = RawSocket.Receive(d.From.SafeHandle, buffer);
         if (n <= 0) return n;
         _owner.SpliceMoved(d.Inbound, n);
+        d.MoreLikely = n == buffer.Length; // recv(2) takes all there is: a short read left the socket empty
         int sent = Math.Max(0, RawSocket.Send(d.To.SafeHandle, buffer.AsSpan(0, n)));
         if (sent < n)
         {
