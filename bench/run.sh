@@ -109,6 +109,15 @@ results="$tmp/results.tsv" # run balancer figure value
 : >"$results"
 loads=()
 
+# memory per idle connection first, on freshly started balancers: once pools and heaps have grown under load, new
+# connections reuse memory that is already resident and the RSS delta says little
+echo "==> $idle idle connections through each balancer (fresh processes)"
+run=1
+for b in "${balancers[@]}"; do
+    pid_var="pid_$b"
+    measure_idle "$b" "${!pid_var}" "${http_port[$b]}" "$idle"
+done
+
 echo "==> warm-up (not recorded): JIT, pools and caches of every balancer"
 for b in "${balancers[@]}"; do
     taskset -c "$gen_cpu" wrk -t1 -c32 -d"${warm}s" -H 'Connection: close' "http://127.0.0.1:${http_port[$b]}/small" >/dev/null
@@ -120,7 +129,6 @@ for run in $(seq 1 "$runs"); do
     echo "==> run $run/$runs (load average ${loads[-1]})"
     for b in "${balancers[@]}"; do
         pid_var="pid_$b"; pid=${!pid_var}
-        measure_idle "$b" "$pid" "${http_port[$b]}" "$idle"
         measure_wrk "$b" "$pid" "${http_port[$b]}" short
         measure_wrk "$b" "$pid" "${http_port[$b]}" keepalive
         measure_wrk "$b" "$pid" "${http_port[$b]}" big

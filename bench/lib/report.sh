@@ -10,7 +10,7 @@ keepalive_p99|  latency p99, ms|lower|1.0|haproxy
 big_gbps|1 MiB file over keepalive (wrk), Gbit/s|higher|1.0|haproxy
 bulk1_gbps|Bulk, iperf3 1 stream, Gbit/s|higher|1.0|haproxy
 bulk4_gbps|Bulk, iperf3 4 streams, Gbit/s|higher|1.0|haproxy
-idle_bytes|Memory per idle connection (RSS delta / N), bytes|lower|1.0|haproxy
+idle_bytes|Memory per idle connection (RSS delta / N, fresh process, once), bytes|lower|1.0|haproxy
 short_rps_cpu|Balancer CPU during short connections, cores|lower||haproxy
 keepalive_rps_cpu|Balancer CPU during keepalive, cores|lower||haproxy
 bulk4_gbps_cpu|Balancer CPU during bulk 4 streams, cores|lower||haproxy
