@@ -12,6 +12,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 runs=3 seconds=5 idle=9000 doc=1 build=1 keep=0 smoke=0 warm=2
+command_line="bash bench/run.sh${*:+ $*}"
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --smoke) smoke=1 runs=1 seconds=1 idle=200 doc=0 warm=1 ;;
@@ -25,8 +26,6 @@ while [[ $# -gt 0 ]]; do
     esac
     shift
 done
-command_line="bash bench/run.sh $*"
-[[ $smoke -eq 1 ]] && command_line="bash bench/run.sh --smoke"
 
 # tools from Debian's packages, installed when missing
 missing=()
