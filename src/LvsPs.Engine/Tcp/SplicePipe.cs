@@ -82,18 +82,6 @@ internal sealed class SplicePipe : IDisposable
         }
     }
 
-    /// <summary>Reads what is left in the pipe into <paramref name="buffer"/> (when the destination would block).</summary>
-    public int Read(Span<byte> buffer)
-    {
-        while (true)
-        {
-            nint n = Native.read(_read, ref MemoryMarshal.GetReference(buffer), (nuint)buffer.Length);
-            if (n >= 0) return (int)n;
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno != EINTR) throw new IOException($"read from a splice pipe failed (errno {errno}).");
-        }
-    }
-
     private static int Splice(SafeHandle socket, int pipeFd, bool fromSocket, int count)
     {
         bool added = false;
@@ -132,9 +120,6 @@ internal sealed class SplicePipe : IDisposable
 
         [DllImport("libc", SetLastError = true)]
         public static extern int pipe2(ref int fds, int flags);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern nint read(int fd, ref byte buffer, nuint count);
 
         [DllImport("libc", SetLastError = true)]
         public static extern int close(int fd);
