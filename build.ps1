@@ -5,8 +5,9 @@
 .DESCRIPTION
     Tasks:
       build  compiles the solution and stages the module in out/LvsPs (import it from there)
-      test   builds, then runs the xunit tests, the Pester suite (in a child pwsh) and the kernel IPVS suite (in a qemu
-             guest, tests/Kernel; needs root); results go to out/test-results
+      test   builds, then runs the xunit tests, the Pester suite (in a child pwsh), a smoke run of the benchmark harness
+             (bench/run.sh --smoke) and the kernel IPVS suite (in a qemu guest, tests/Kernel; needs root); results go to
+             out/test-results
       demo   builds, then runs a managed director with two real servers on loopback and shows its listing and stats
       clean  removes out/ and every bin/ and obj/ folder
     Run through the repository's local tool: dotnet tool restore && dotnet pwsh ./build.ps1 <task>
@@ -114,6 +115,12 @@ function Invoke-Test {
         -BackendsPath (Join-Path (Get-BinPath 'tests/LvsPs.TestBackends') 'LvsPs.TestBackends.dll') `
         -ResultPath $pesterXml -SummaryPath $pesterSummary
     if ($LASTEXITCODE -ne 0) { $failures += 'Pester' }
+
+    # benchmark harness smoke: about a second per figure so that bench/run.sh cannot rot; it fails the run only when
+    # the harness itself breaks, never on a figure (the figures are in docs/benchmarks.md, from a full bench/run.sh)
+    Write-Host '==> benchmark harness smoke (bench/run.sh --smoke)' -ForegroundColor Cyan
+    bash (Join-Path $root 'bench/run.sh') --smoke
+    if ($LASTEXITCODE -ne 0) { $failures += 'bench smoke' }
 
     # kernel IPVS: the whole kernel suite in one qemu guest (tests/Kernel); needs root, installs qemu etc. from Debian
     Write-Host '==> kernel IPVS suite (qemu guest)' -ForegroundColor Cyan

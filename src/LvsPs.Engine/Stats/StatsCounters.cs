@@ -4,29 +4,30 @@ namespace LvsPs.Engine.Stats;
 
 /// <summary>
 /// One service's or real server's counters (the kernel's struct ip_vs_kstats) plus its rate estimator state
-/// (struct ip_vs_estimator). Counters are updated lock-free; the estimator runs on <see cref="RateEstimator"/>'s tick.
+/// (struct ip_vs_estimator). Counters are updated lock-free and striped per processor (<see cref="StripedCounters"/>),
+/// so relays on different cores do not contend; the estimator runs on <see cref="RateEstimator"/>'s tick.
 /// </summary>
 public sealed class StatsCounters
 {
-    private long _conns, _inPkts, _outPkts, _inBytes, _outBytes;
+    private readonly StripedCounters _counts = new();
 
     // estimator state, touched only by the estimator tick and Zero (under _estGate)
     private readonly object _estGate = new();
     private long _lastConns, _lastInPkts, _lastOutPkts, _lastInBytes, _lastOutBytes;
     private long _cps, _inPps, _outPps, _inBps, _outBps; // scaled: pps/cps by 2^10, bps by 2^5
 
-    public void AddConnection() => Interlocked.Increment(ref _conns);
+    public void AddConnection() => _counts.Add(StripedCounters.Connections, 1);
 
     public void AddIn(long packets, long bytes)
     {
-        if (packets != 0) Interlocked.Add(ref _inPkts, packets);
-        if (bytes != 0) Interlocked.Add(ref _inBytes, bytes);
+        if (packets != 0) _counts.Add(StripedCounters.InPackets, packets);
+        if (bytes != 0) _counts.Add(StripedCounters.InBytes, bytes);
     }
 
     public void AddOut(long packets, long bytes)
     {
-        if (packets != 0) Interlocked.Add(ref _outPkts, packets);
-        if (bytes != 0) Interlocked.Add(ref _outBytes, bytes);
+        if (packets != 0) _counts.Add(StripedCounters.OutPackets, packets);
+        if (bytes != 0) _counts.Add(StripedCounters.OutBytes, bytes);
     }
 
     /// <summary>
@@ -38,11 +39,11 @@ public sealed class StatsCounters
     {
         lock (_estGate)
         {
-            Step(ref _cps, ref _lastConns, Volatile.Read(ref _conns), 9);
-            Step(ref _inPps, ref _lastInPkts, Volatile.Read(ref _inPkts), 9);
-            Step(ref _outPps, ref _lastOutPkts, Volatile.Read(ref _outPkts), 9);
-            Step(ref _inBps, ref _lastInBytes, Volatile.Read(ref _inBytes), 4);
-            Step(ref _outBps, ref _lastOutBytes, Volatile.Read(ref _outBytes), 4);
+            Step(ref _cps, ref _lastConns, _counts.Read(StripedCounters.Connections), 9);
+            Step(ref _inPps, ref _lastInPkts, _counts.Read(StripedCounters.InPackets), 9);
+            Step(ref _outPps, ref _lastOutPkts, _counts.Read(StripedCounters.OutPackets), 9);
+            Step(ref _inBps, ref _lastInBytes, _counts.Read(StripedCounters.InBytes), 4);
+            Step(ref _outBps, ref _lastOutBytes, _counts.Read(StripedCounters.OutBytes), 4);
         }
 
         static void Step(ref long avg, ref long last, long now, int shift)
@@ -58,11 +59,7 @@ public sealed class StatsCounters
     {
         lock (_estGate)
         {
-            Interlocked.Exchange(ref _conns, 0);
-            Interlocked.Exchange(ref _inPkts, 0);
-            Interlocked.Exchange(ref _outPkts, 0);
-            Interlocked.Exchange(ref _inBytes, 0);
-            Interlocked.Exchange(ref _outBytes, 0);
+            _counts.Reset();
             _lastConns = _lastInPkts = _lastOutPkts = _lastInBytes = _lastOutBytes = 0;
             _cps = _inPps = _outPps = _inBps = _outBps = 0;
         }
@@ -78,11 +75,11 @@ public sealed class StatsCounters
         }
         return new LvsStats
         {
-            Connections = (ulong)Volatile.Read(ref _conns),
-            PacketsIn = (ulong)Volatile.Read(ref _inPkts),
-            PacketsOut = (ulong)Volatile.Read(ref _outPkts),
-            BytesIn = (ulong)Volatile.Read(ref _inBytes),
-            BytesOut = (ulong)Volatile.Read(ref _outBytes),
+            Connections = (ulong)_counts.Read(StripedCounters.Connections),
+            PacketsIn = (ulong)_counts.Read(StripedCounters.InPackets),
+            PacketsOut = (ulong)_counts.Read(StripedCounters.OutPackets),
+            BytesIn = (ulong)_counts.Read(StripedCounters.InBytes),
+            BytesOut = (ulong)_counts.Read(StripedCounters.OutBytes),
             ConnectionsPerSecond = Unscale(cps, 0x1FF, 10),
             PacketsInPerSecond = Unscale(inPps, 0x1FF, 10),
             PacketsOutPerSecond = Unscale(outPps, 0x1FF, 10),

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using LvsPs.Engine.Connections;
@@ -13,7 +12,7 @@ namespace LvsPs.Engine.Tcp;
 /// FIN from one side is passed on as a shutdown of the other side's sending half; the connection ends when both
 /// directions have ended. A reset or an error on either side aborts both.
 /// </summary>
-internal sealed class TcpConnection : EngineConnection
+internal sealed partial class TcpConnection : EngineConnection
 {
     /// <summary>IPVS keeps a closed connection in TIME_WAIT for 2 minutes (ip_vs_proto_tcp.c tcp_timeouts); not settable.</summary>
     private static readonly TimeSpan TimeWaitTimeout = TimeSpan.FromMinutes(2);
@@ -24,11 +23,9 @@ internal sealed class TcpConnection : EngineConnection
     /// <summary>After a reset, the entry stays in CLOSE for 10 seconds, as IPVS does.</summary>
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(10);
 
-    private const int BufferSize = 64 * 1024;
-
     private readonly ConnectionTable _table;
-    private readonly Socket _client;
-    private readonly Socket _backend;
+    private Socket? _client; // released when the relay ends: a TIME_WAIT entry holds no sockets
+    private Socket? _backend;
     private readonly IPEndPoint _connectTo;
     private readonly bool _connectClientSide;
     private readonly object _socketGate = new();
@@ -77,10 +74,10 @@ internal sealed class TcpConnection : EngineConnection
     public ITcpStreamFilter? Filter { get; set; }
 
     /// <summary>The director's address on the client's side (the VIP the client reached).</summary>
-    public IPAddress? ClientSideLocalAddress => (_client.LocalEndPoint as IPEndPoint)?.Address;
+    public IPAddress? ClientSideLocalAddress => (_client?.LocalEndPoint as IPEndPoint)?.Address;
 
     /// <summary>The director's address on the real server's side, once connected (what the real server sees as its client).</summary>
-    public IPAddress? BackendSideLocalAddress => (_backend.LocalEndPoint as IPEndPoint)?.Address;
+    public IPAddress? BackendSideLocalAddress => (_backend?.LocalEndPoint as IPEndPoint)?.Address;
 
     public override LvsProtocol Protocol => LvsProtocol.Tcp;
 
@@ -105,57 +102,36 @@ internal sealed class TcpConnection : EngineConnection
     /// <summary>Connects to the real server and relays until both directions end.</summary>
     public async Task RunAsync()
     {
+        Socket client = _client!, backend = _backend!;
+        if (!_connectClientSide && Filter is null && SpliceLoop.Next() is { } loop)
+        {
+            StartSpliced(loop, client, backend); // the loop connects and relays; no task waits for this connection
+            return;
+        }
         try
         {
-            await (_connectClientSide ? _client : _backend).ConnectAsync(_connectTo).ConfigureAwait(false);
+            await (_connectClientSide ? client : backend).ConnectAsync(_connectTo).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
             Finish(TcpState.Close, abort: true);
             return;
         }
+        if (!Establish()) return;
+        await Task.WhenAll(CopyAsync(client, backend, inbound: true), CopyAsync(backend, client, inbound: false)).ConfigureAwait(false);
+    }
+
+    /// <summary>The real server accepted: SYN_RECV -> ESTABLISHED (active); false when the entry expired meanwhile.</summary>
+    private bool Establish()
+    {
         lock (this)
         {
-            if (_state != TcpState.SynRecv) return; // expired while connecting
+            if (_state != TcpState.SynRecv) return false;
             _state = TcpState.Established;
             SetActive(true);
         }
         Touch();
-        var inbound = PumpAsync(_client, _backend, inbound: true);
-        var outbound = PumpAsync(_backend, _client, inbound: false);
-        await Task.WhenAll(inbound, outbound).ConfigureAwait(false);
-    }
-
-    private async Task PumpAsync(Socket from, Socket to, bool inbound)
-    {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        try
-        {
-            while (true)
-            {
-                int n = await from.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).ConfigureAwait(false);
-                if (n == 0)
-                {
-                    // FIN from 'from': pass it on, keep the other direction running (half-close)
-                    if (Filter is { } f && f.Flush(inbound) is { IsEmpty: false } held) await to.SendAsync(held, SocketFlags.None).ConfigureAwait(false);
-                    to.Shutdown(SocketShutdown.Send);
-                    DirectionEnded();
-                    return;
-                }
-                Touch();
-                if (inbound) AddIn(0, n); else AddOut(0, n);
-                var payload = Filter is null ? buffer.AsMemory(0, n) : Filter.Process(buffer.AsMemory(0, n), inbound);
-                if (!payload.IsEmpty) await to.SendAsync(payload, SocketFlags.None).ConfigureAwait(false);
-            }
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
-        {
-            Finish(TcpState.Close, abort: true);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        return true;
     }
 
     private void DirectionEnded()
@@ -201,14 +177,17 @@ internal sealed class TcpConnection : EngineConnection
             SampleLocked();
             _socketsClosed = true;
         }
-        Close(_client, abort);
-        Close(_backend, abort);
+        Close(_client!, abort);
+        Close(_backend!, abort);
+        _client = _backend = null;
+        Volatile.Read(ref _relay)?.Close();
 
         static void Close(Socket s, bool abort)
         {
             try
             {
-                if (abort && s.Connected) s.LingerState = new LingerOption(true, 0); // send RST, as the peer's reset did
+                // send RST, as the peer's reset did (a socket the splice loop connected is not Connected to .NET)
+                if (abort) s.LingerState = new LingerOption(true, 0);
                 s.Dispose();
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
@@ -228,12 +207,12 @@ internal sealed class TcpConnection : EngineConnection
     private void SampleLocked()
     {
         // segments the client sent us are IPVS's "in" packets; segments the real server sent us are its "out" packets
-        if (TcpInfo.TryGetSegmentsIn(_client, out var clientSegs))
+        if (TcpInfo.TryGetSegmentsIn(_client!, out var clientSegs))
         {
             AddIn(clientSegs - _lastClientSegs, 0);
             _lastClientSegs = clientSegs;
         }
-        if (_state != TcpState.SynRecv && TcpInfo.TryGetSegmentsIn(_backend, out var backendSegs))
+        if (_state != TcpState.SynRecv && TcpInfo.TryGetSegmentsIn(_backend!, out var backendSegs))
         {
             AddOut(backendSegs - _lastBackendSegs, 0);
             _lastBackendSegs = backendSegs;

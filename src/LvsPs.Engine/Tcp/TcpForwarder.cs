@@ -40,7 +40,8 @@ internal sealed class TcpForwarder : IForwarder
             _listener.Dispose();
             throw SocketErrors.BindFailed(id, endPoint, e);
         }
-        _ = AcceptLoopAsync();
+        // several accepts outstanding, as many as cores (at least two): connections are taken off the queue in parallel
+        for (int i = 0; i < Math.Max(2, Environment.ProcessorCount); i++) _ = AcceptLoopAsync();
     }
 
     private async Task AcceptLoopAsync()

@@ -86,6 +86,38 @@ public sealed class ManagedDirectorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_reader_that_pauses_gets_everything_when_the_sender_stalled_on_a_full_window()
+    {
+        // the real server fills every buffer on the way and stops; nothing new arrives to announce what is left, so the
+        // relay must resume by itself once the client reads again (a lost wake-up here stalls the transfer for good)
+        using var backendListener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        backendListener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        backendListener.Listen(1);
+        var id = VirtualServiceId.Parse($"tcp/{_vip}:{FreePort()}");
+        _director.AddService(new VirtualServiceSettings { Id = id, Scheduler = "rr" });
+        _director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Loopback, (ushort)((IPEndPoint)backendListener.LocalEndPoint!).Port) });
+
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000 };
+        client.Connect(IPAddress.Parse(_vip), id.Port);
+        using var server = backendListener.Accept();
+        const int total = 16 * 1024 * 1024;
+        var sending = Task.Run(() =>
+        {
+            var chunk = new byte[1 << 20];
+            for (int sent = 0; sent < total; sent += chunk.Length) server.Send(chunk);
+            server.Shutdown(SocketShutdown.Send);
+        });
+        await Task.Delay(500); // the client does not read: the window and the director's buffers fill, the sender blocks
+        var buffer = new byte[1 << 16];
+        long received = 0;
+        int n;
+        while ((n = client.Receive(buffer)) > 0) received += n;
+        Assert.Equal(total, received);
+        await sending.WaitAsync(TimeSpan.FromSeconds(5));
+        WaitFor(() => _director.GetService(id)!.Stats.BytesOut == total, "byte count");
+    }
+
+    [Fact]
     public void Half_close_keeps_the_other_direction_open_and_counts_active_then_inactive()
     {
         using var backendListener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

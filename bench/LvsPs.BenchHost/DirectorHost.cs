@@ -1,0 +1,44 @@
+using LvsPs.Engine;
+using LvsPs.Model;
+
+namespace LvsPs.BenchHost;
+
+/// <summary>Runs a <see cref="ManagedDirector"/> with the given services until stdin closes or SIGTERM.</summary>
+internal static class DirectorHost
+{
+    public static int Run(string[] args)
+    {
+        string scheduler = "rr";
+        bool inline = true;
+        var services = new List<(LvsProtocol, string)>();
+        for (int i = 0; i + 1 < args.Length; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--tcp": services.Add((LvsProtocol.Tcp, args[i + 1])); break;
+                case "--udp": services.Add((LvsProtocol.Udp, args[i + 1])); break;
+                case "--scheduler": scheduler = args[i + 1]; break;
+                case "--inline-completions": inline = args[i + 1] != "off"; break;
+                default: throw new ArgumentException($"unknown option {args[i]}");
+            }
+        }
+        // Socket continuations run on the epoll thread instead of hopping to the thread pool: the relay's continuations
+        // only make non-blocking system calls, and the hop (a futex wake and the pool's spinning) cost half the CPU
+        // per keepalive request (docs/benchmarks.md). Read by System.Net.Sockets once, before the first socket.
+        if (inline) Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+        using var director = new ManagedDirector();
+        foreach (var (protocol, text) in services)
+        {
+            var (vip, reals) = Endpoints.ParseService(text);
+            var id = VirtualServiceId.ForAddress(protocol, vip.Address, (ushort)vip.Port);
+            director.AddService(new VirtualServiceSettings { Id = id, Scheduler = scheduler });
+            foreach (var rs in reals) director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(rs.Address, (ushort)rs.Port) });
+        }
+        using var stop = new ManualResetEventSlim();
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+            System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Set(); });
+        Console.WriteLine($"ready {Environment.ProcessId}");
+        stop.Wait();
+        return 0;
+    }
+}

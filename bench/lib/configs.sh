@@ -1,0 +1,63 @@
+# bench/run.sh: configuration files for the backends and the balancers, generated into the run's temp dir.
+# Ports: backends 18081/18082 (nginx HTTP), 15201 (iperf3), 15301/15302 (UDP echo);
+# balancers HAProxy 19080/19081, nginx stream 19180/19181/19182 (udp), LvsPs 19280/19281/19282 (udp).
+
+write_configs() {
+    local dir=$1
+    mkdir -p "$dir/www" "$dir/logs"
+    head -c 128 /dev/zero | tr '\0' 'x' >"$dir/www/small"
+    head -c 1048576 /dev/zero | tr '\0' 'y' >"$dir/www/big"
+
+    # nginx's shared settings: one process, no master (so the pid we start is the one we measure), temp paths in $dir
+    local common="daemon off; master_process off; worker_processes 1; worker_rlimit_nofile $(ulimit -Hn);
+pid $dir/\$name.pid;"
+
+    cat >"$dir/backend.conf" <<CONF
+${common//\$name/backend}
+error_log $dir/logs/backend.err warn;
+events { worker_connections 19000; }
+http {
+    access_log off;
+    client_body_temp_path $dir/tmp-body; proxy_temp_path $dir/tmp-proxy; fastcgi_temp_path $dir/tmp-fcgi;
+    uwsgi_temp_path $dir/tmp-uwsgi; scgi_temp_path $dir/tmp-scgi;
+    sendfile on; tcp_nopush on; keepalive_requests 1000000; keepalive_timeout 120s;
+    server { listen 127.0.0.1:18081 backlog=4096; root $dir/www; }
+    server { listen 127.0.0.1:18082 backlog=4096; root $dir/www; }
+}
+CONF
+
+    cat >"$dir/nginx-lb.conf" <<CONF
+load_module /usr/lib/nginx/modules/ngx_stream_module.so;
+${common//\$name/nginx-lb}
+error_log $dir/logs/nginx-lb.err warn;
+events { worker_connections 19500; }
+stream {
+    upstream http { server 127.0.0.1:18081; server 127.0.0.1:18082; }
+    upstream bulk { server 127.0.0.1:15201; }
+    upstream dns { server 127.0.0.1:15301; server 127.0.0.1:15302; }
+    server { listen 127.0.0.1:19180 backlog=4096; proxy_pass http; }
+    server { listen 127.0.0.1:19181 backlog=4096; proxy_pass bulk; }
+    server { listen 127.0.0.1:19182 udp; proxy_pass dns; proxy_responses 1; proxy_timeout 5s; }
+}
+CONF
+
+    cat >"$dir/haproxy.cfg" <<CONF
+global
+    maxconn 9800
+    nbthread 1
+    log stderr local0 err
+defaults
+    mode tcp
+    balance roundrobin
+    timeout connect 5s
+    timeout client 120s
+    timeout server 120s
+listen http
+    bind 127.0.0.1:19080
+    server a 127.0.0.1:18081
+    server b 127.0.0.1:18082
+listen bulk
+    bind 127.0.0.1:19081
+    server a 127.0.0.1:15201
+CONF
+}

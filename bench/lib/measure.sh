@@ -1,0 +1,86 @@
+# bench/run.sh: one measurement each; every figure is appended to $results as "run<TAB>balancer<TAB>figure<TAB>value".
+# Uses: $tmp, $run, $seconds, $host_dll, $results, $pids, $gen_cpu.
+
+record() { printf '%s\t%s\t%s\t%s\n' "$run" "$1" "$2" "$3" >>"$results"; }
+
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; } # utime + stime, in clock ticks
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+tck=$(getconf CLK_TCK)
+
+# Records FIGURE_cpu (cores busy) and FIGURE_core (VALUE per core-second of balancer CPU).
+record_cpu() { # balancer figure value ticks elapsed-seconds
+    local cores
+    cores=$(awk -v t="$4" -v h="$tck" -v e="$5" 'BEGIN { printf "%.3f", t / h / e }')
+    record "$1" "${2}_cpu" "$cores"
+    record "$1" "${2}_core" "$(awk -v v="$3" -v c="$cores" 'BEGIN { printf "%.3f", (c > 0 ? v / c : 0) }')"
+}
+
+to_ms() { # wrk latency (e.g. 850.00us, 1.20ms, 1.02s) to milliseconds
+    awk -v x="$1" 'BEGIN { v = x + 0; if (x ~ /us$/) v /= 1000; else if (x ~ /ms$/) v = v; else if (x ~ /s$/) v *= 1000; printf "%.3f", v }'
+}
+
+measure_wrk() { # balancer pid port short|keepalive|big
+    local b=$1 pid=$2 port=$3 kind=$4 args=() path=/small t0 t1 out rps
+    [[ $kind == short ]] && args=(-H 'Connection: close')
+    [[ $kind == big ]] && path=/big
+    t0=$(cpu_ticks "$pid")
+    out=$(taskset -c "$gen_cpu" wrk -t1 -c32 -d"${seconds}s" --timeout 5s --latency "${args[@]}" "http://127.0.0.1:$port$path")
+    t1=$(cpu_ticks "$pid")
+    echo "$out" >>"$tmp/wrk-$b-$kind.log"
+    rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
+    if [[ $kind == big ]]; then
+        local gbps
+        gbps=$(awk -v r="$rps" 'BEGIN { printf "%.3f", r * 1048576 * 8 / 1e9 }')
+        record "$b" big_gbps "$gbps"
+        record_cpu "$b" big_gbps "$gbps" $((t1 - t0)) "$seconds"
+        return
+    fi
+    record "$b" "${kind}_rps" "$rps"
+    record "$b" "${kind}_p50" "$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")"
+    record "$b" "${kind}_p99" "$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")"
+    record "$b" "${kind}_errors" "$(awk 'BEGIN { n = 0 } /Socket errors:/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n }' <<<"$out")"
+    record_cpu "$b" "${kind}_rps" "$rps" $((t1 - t0)) "$seconds"
+}
+
+measure_iperf() { # balancer pid port streams
+    local b=$1 pid=$2 port=$3 streams=$4 t0 t1 gbps secs
+    secs=${seconds%.*}; [[ $secs -lt 1 ]] && secs=1
+    t0=$(cpu_ticks "$pid")
+    taskset -c "$gen_cpu" iperf3 -c 127.0.0.1 -p "$port" -t "$secs" -P "$streams" -J >"$tmp/iperf.json" || true
+    t1=$(cpu_ticks "$pid")
+    gbps=$(jq -r '(.end.sum_received.bits_per_second // 0) / 1e9 | . * 1000 | round / 1000' "$tmp/iperf.json")
+    record "$b" "bulk${streams}_gbps" "$gbps"
+    record_cpu "$b" "bulk${streams}_gbps" "$gbps" $((t1 - t0)) "$secs"
+}
+
+measure_udp() { # balancer pid port
+    local b=$1 pid=$2 port=$3 t0 t1 out
+    t0=$(cpu_ticks "$pid")
+    out=$(taskset -c "$gen_cpu" dotnet "$host_dll" udp-load "127.0.0.1:$port" "$seconds" 8)
+    t1=$(cpu_ticks "$pid")
+    read -r rps p50 p99 lost <<<"$out"
+    record "$b" udp_rps "$rps"
+    record "$b" udp_p50 "$p50"
+    record "$b" udp_p99 "$p99"
+    record "$b" udp_lost "$lost"
+    record_cpu "$b" udp_rps "$rps" $((t1 - t0)) "$seconds"
+}
+
+measure_idle() { # balancer pid port count: RSS delta per idle connection, in bytes
+    local b=$1 pid=$2 port=$3 n=$4 rss0 rss1 idle_pid i
+    rss0=$(rss_kb "$pid")
+    rm -f "$tmp/idle.in" "$tmp/idle.out"
+    mkfifo "$tmp/idle.in"
+    taskset -c "$gen_cpu" dotnet "$host_dll" idle "127.0.0.1:$port" "$n" <"$tmp/idle.in" >"$tmp/idle.out" &
+    idle_pid=$!
+    pids+=("$idle_pid")
+    exec 4>"$tmp/idle.in"
+    for i in $(seq 1 600); do grep -q '^ready' "$tmp/idle.out" 2>/dev/null && break; sleep 0.1; done
+    sleep 1
+    rss1=$(rss_kb "$pid")
+    exec 4>&-
+    wait "$idle_pid" || true
+    record "$b" idle_bytes "$(( (rss1 - rss0) * 1024 / n ))"
+    record "$b" idle_failed "$(awk '{ print $4 }' "$tmp/idle.out")"
+    sleep 1
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Profiles the LvsPs managed director under one bench/run.sh load, on loopback, for a bounded time.
+#   bash bench/profile.sh [short|keepalive|big|bulk] [seconds] [perf|strace]
+# perf: `perf record -g` of the director (JIT symbols via DOTNET_PerfMapEnabled=1), top symbols printed;
+# strace: `strace -c -f`, the system calls per request; cpu: the load's figure and the director's CPU time. Same placement as bench/run.sh (director on CPU 0).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+kind=${1:-keepalive} seconds=${2:-5} tool=${3:-perf}
+host_dll="$root/bench/LvsPs.BenchHost/bin/Release/net10.0/LvsPs.BenchHost.dll"
+ulimit -n "$(ulimit -Hn)"
+tmp="$(mktemp -d /tmp/lvsps-profile.XXXXXX)"
+pids=()
+cleanup() { local p; for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$tmp"; }
+trap cleanup EXIT
+source "$root/bench/lib/configs.sh"
+write_configs "$tmp"
+taskset -c 1 nginx -p "$tmp" -c "$tmp/backend.conf" -e "$tmp/backend.err" </dev/null >/dev/null 2>&1 & pids+=($!)
+taskset -c 1 iperf3 -s -B 127.0.0.1 -p 15201 </dev/null >/dev/null 2>&1 & pids+=($!)
+env ${LVSPS_ENV:-} DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 taskset -c 0 dotnet "$host_dll" director --scheduler rr \
+    --tcp 127.0.0.1:19280=127.0.0.1:18081,127.0.0.1:18082 --tcp 127.0.0.1:19281=127.0.0.1:15201 </dev/null >/dev/null 2>&1 &
+director=$!; pids+=($director)
+sleep 2
+load() {
+    case $kind in
+        short) taskset -c 1 wrk -t1 -c32 -d"${seconds}s" -H 'Connection: close' http://127.0.0.1:19280/small ;;
+        keepalive) taskset -c 1 wrk -t1 -c32 -d"${seconds}s" http://127.0.0.1:19280/small ;;
+        big) taskset -c 1 wrk -t1 -c32 -d"${seconds}s" http://127.0.0.1:19280/big ;;
+        bulk) taskset -c 1 iperf3 -c 127.0.0.1 -p 19281 -t "$seconds" -P 4 | tail -3 ;;
+    esac
+}
+load >/dev/null # warm-up (JIT, pools)
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [[ $tool == cpu ]]; then
+    t0=$(awk '{ print $14 + $15 }' "/proc/$director/stat")
+    load | grep -E 'Requests/sec|receiver'
+    t1=$(awk '{ print $14 + $15 }' "/proc/$director/stat")
+    echo "director CPU: $(( (t1 - t0) * 10 )) ms over ${seconds} s"
+elif [[ $tool == strace ]]; then
+    timeout $((seconds + 5)) strace -c -f -p "$director" -o "$tmp/strace.txt" & tracer=$!
+    sleep 0.5; load; kill -INT $tracer 2>/dev/null || true; wait $tracer 2>/dev/null || true
+    head -25 "$tmp/strace.txt"
+else
+    perf record -F 499 -g -p "$director" -o "$tmp/perf.data" -- sleep "$seconds" 2>/dev/null & tracer=$!
+    load; wait $tracer || true
+    perf report -i "$tmp/perf.data" --no-children --sort dso --stdio -g none 2>/dev/null | grep "%" | head -12
+    perf report -i "$tmp/perf.data" --no-children --sort symbol --stdio -g none 2>/dev/null | grep "%" | head -60
+fi

@@ -1,0 +1,79 @@
+using System.Runtime.InteropServices;
+
+namespace LvsPs.Engine.Tcp;
+
+/// <summary>Non-blocking connect(2), recv(2) and send(2) on a socket's descriptor for the splice loop, which copies small reads through
+/// its one buffer: for a few hundred bytes a copy costs less than splice(2), which moves a linear skb's bytes into a
+/// freshly allocated page.</summary>
+internal static class RawSocket
+{
+    private const int EINTR = 4, EAGAIN = 11, EINPROGRESS = 115;
+    private const int MSG_DONTWAIT = 0x40, MSG_NOSIGNAL = 0x4000;
+
+    /// <summary>Bytes read, 0 at end of stream, -1 when nothing is there; throws <see cref="IOException"/> on an error.</summary>
+    public static int Receive(SafeHandle socket, Span<byte> buffer) => Call(socket, buffer, send: false);
+
+    /// <summary>Bytes sent (possibly fewer than given), -1 when the send buffer is full.</summary>
+    public static int Send(SafeHandle socket, ReadOnlySpan<byte> data) => Call(socket, MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(data), data.Length), send: true);
+
+    /// <summary>A non-blocking connect(2): true when connected at once, false while in progress (EINPROGRESS); throws
+    /// <see cref="IOException"/> on an error. Unlike Socket.Connect it does not throw for "in progress".</summary>
+    public static bool Connect(SafeHandle socket, System.Net.IPEndPoint endPoint)
+    {
+        var address = endPoint.Serialize(); // the native sockaddr (family, port, address) as .NET lays it out
+        bool added = false;
+        try
+        {
+            socket.DangerousAddRef(ref added);
+            while (true)
+            {
+                int r = Native.connect((int)socket.DangerousGetHandle(), ref address.Buffer.Span[0], address.Size);
+                if (r == 0) return true;
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == EINPROGRESS) return false;
+                if (errno != EINTR) throw new IOException($"connect failed (errno {errno}).");
+            }
+        }
+        finally
+        {
+            if (added) socket.DangerousRelease();
+        }
+    }
+
+    private static int Call(SafeHandle socket, Span<byte> buffer, bool send)
+    {
+        bool added = false;
+        try
+        {
+            socket.DangerousAddRef(ref added);
+            int fd = (int)socket.DangerousGetHandle();
+            while (true)
+            {
+                nint n = send
+                    ? Native.send(fd, ref MemoryMarshal.GetReference(buffer), (nuint)buffer.Length, MSG_DONTWAIT | MSG_NOSIGNAL)
+                    : Native.recv(fd, ref MemoryMarshal.GetReference(buffer), (nuint)buffer.Length, MSG_DONTWAIT);
+                if (n >= 0) return (int)n;
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == EINTR) continue;
+                if (errno == EAGAIN) return -1;
+                throw new IOException($"{(send ? "send" : "recv")} failed (errno {errno}).");
+            }
+        }
+        finally
+        {
+            if (added) socket.DangerousRelease();
+        }
+    }
+
+    private static class Native
+    {
+        [DllImport("libc", SetLastError = true)]
+        public static extern nint recv(int fd, ref byte buffer, nuint length, int flags);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern int connect(int fd, ref byte address, int length);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern nint send(int fd, ref byte buffer, nuint length, int flags);
+    }
+}

@@ -1,0 +1,211 @@
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace LvsPs.Engine.Tcp;
+
+/// <summary>
+/// Both directions of one <see cref="TcpConnection"/> moved with splice(2) by a <see cref="SpliceLoop"/>: on a readiness
+/// event the readable side is spliced into a pipe and the pipe into the other side; when that side's send buffer is
+/// full, the bytes wait in the pipe for its next writable event (back-pressure). Everything but <see cref="Close"/>
+/// runs on the loop's thread. Pipes are held only while bytes are in them, so an idle connection holds none.
+/// </summary>
+internal sealed class SpliceRelay
+{
+    /// <summary>A read at least this large makes the next one a splice(2); smaller ones are copied.</summary>
+    private const int BulkRead = 16 * 1024;
+
+    private readonly TcpConnection _owner;
+    private readonly SpliceLoop _loop;
+    private readonly Direction _inbound, _outbound;
+    private volatile bool _closed;
+
+    public SpliceRelay(TcpConnection owner, SpliceLoop loop, Socket client, Socket backend)
+    {
+        _owner = owner;
+        _loop = loop;
+        _inbound = new Direction(client, backend, inbound: true);
+        _outbound = new Direction(backend, client, inbound: false);
+    }
+
+    /// <summary>The loop's slot while registered (-1 when not), its generation, and whether the loop let go of it.</summary>
+    internal int Slot { get; set; } = -1;
+
+    internal uint Generation { get; set; }
+
+    internal bool Released { get; set; }
+
+    /// <summary>Waiting for the real server's side to connect (its first writable event completes it).</summary>
+    private bool _connecting;
+
+    /// <summary>Hands the sockets to the loop (the real server's still <paramref name="connecting"/>); false when it
+    /// cannot.</summary>
+    public bool Start(bool connecting)
+    {
+        _connecting = connecting;
+        if (!connecting && !_owner.SpliceConnected()) return false;
+        SafeHandle client = _inbound.From.SafeHandle, backend = _outbound.From.SafeHandle;
+        bool clientRef = false, backendRef = false;
+        try
+        {
+            client.DangerousAddRef(ref clientRef); // the descriptors stay these sockets' while they are registered
+            backend.DangerousAddRef(ref backendRef);
+            return _loop.Register(this, (int)client.DangerousGetHandle(), (int)backend.DangerousGetHandle());
+        }
+        finally
+        {
+            if (clientRef) client.DangerousRelease();
+            if (backendRef) backend.DangerousRelease();
+        }
+    }
+
+    /// <summary>The connection ended (its sockets are closed or about to be): the loop frees what the relay holds.</summary>
+    public void Close()
+    {
+        _closed = true;
+        _loop.Release(this);
+    }
+
+    /// <summary>A readiness event on the client's (side 0) or the real server's (side 1) socket.</summary>
+    /// <paramref name="hangup"/>: the peer's FIN (or an error) was already there when the event was taken, so the
+    /// socket is read to its end even after a short read (no further edge will announce it).
+    internal void OnEvent(int side, bool readable, bool writable, bool hangup)
+    {
+        if (_connecting)
+        {
+            if (side == 0 || !(writable || hangup)) return; // the client's events are caught up with once connected
+            FinishConnect();
+            return;
+        }
+        var fromThis = side == 0 ? _inbound : _outbound;
+        var intoThis = side == 0 ? _outbound : _inbound;
+        if (readable) Pump(fromThis, hangup);
+        if (writable && intoThis.Pending > 0) Pump(intoThis, hangup: false);
+    }
+
+    private void FinishConnect()
+    {
+        _connecting = false;
+        int error;
+        try
+        {
+            error = (int)_outbound.From.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            error = -1;
+        }
+        if (error != 0)
+        {
+            _owner.SpliceFailed(); // refused or unreachable: reset the client, as a failed connect does
+            return;
+        }
+        if (!_owner.SpliceConnected()) return;
+        Pump(_inbound, hangup: true); // whatever the client sent (or its FIN) while we connected
+        Pump(_outbound, hangup: true);
+    }
+
+    private void Pump(Direction d, bool hangup)
+    {
+        try
+        {
+            while (!d.Ended && !_closed)
+            {
+                if (d.Pending > 0)
+                {
+                    int moved = d.Pipe!.Drain(d.To.SafeHandle, d.Pending);
+                    if (moved < 0)
+                    {
+                        d.MoreLikely = true; // read events seen while we wait are not seen again: try reading after the wait
+                        return;
+                    }
+                    if (moved == 0) throw new IOException("splice moved nothing into the socket.");
+                    d.Pending -= moved;
+                    if (d.Pending > 0) continue;
+                    ReturnPipe(d);
+                    if (!d.MoreLikely && !hangup) return; // the last fill was short: nothing more until the socket's next event
+                }
+                int n = d.Bulk ? SpliceIn(d) : CopyThrough(d);
+                if (n < 0) return;
+                if (n == 0)
+                {
+                    d.Ended = true;
+                    _owner.SpliceEnded(d.To);
+                    return;
+                }
+                d.Bulk = n >= BulkRead;
+                if (d.Pending == 0 && !d.MoreLikely && !hangup) return;
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            _owner.SpliceFailed();
+        }
+    }
+
+    /// <summary>splice(2) from the socket into a pipe; what was moved is then drained by <see cref="Pump"/>.</summary>
+    private int SpliceIn(Direction d)
+    {
+        d.Pipe ??= SplicePipe.Rent() ?? throw new IOException("no pipe for splice (out of file descriptors).");
+        int n = d.Pipe.Fill(d.From.SafeHandle);
+        if (n <= 0) ReturnPipe(d);
+        if (n > 0)
+        {
+            _owner.SpliceMoved(d.Inbound, n);
+            d.Pending = n;
+            d.MoreLikely = true; // a splice stops when the pipe's 16 slots are used, not only when the socket is empty
+        }
+        return n;
+    }
+
+    /// <summary>recv(2) into the loop's buffer and send(2) on at once; what the destination does not take waits in a pipe.</summary>
+    private int CopyThrough(Direction d)
+    {
+        var buffer = _loop.Buffer;
+        int n = RawSocket.Receive(d.From.SafeHandle, buffer);
+        if (n <= 0) return n;
+        _owner.SpliceMoved(d.Inbound, n);
+        d.MoreLikely = n == buffer.Length; // recv(2) takes all there is: a short read left the socket empty
+        int sent = Math.Max(0, RawSocket.Send(d.To.SafeHandle, buffer.AsSpan(0, n)));
+        if (sent < n)
+        {
+            d.Pipe = SplicePipe.Rent() ?? throw new IOException("no pipe for splice (out of file descriptors).");
+            d.Pipe.Write(buffer.AsSpan(sent, n - sent));
+            d.Pending = n - sent;
+        }
+        return n;
+    }
+
+    private static void ReturnPipe(Direction d)
+    {
+        d.Pipe?.Return();
+        d.Pipe = null;
+    }
+
+    /// <summary>On the loop's thread, once the connection ended: empty pipes go back to the pool, others are closed.</summary>
+    internal void ReleasePipes()
+    {
+        Release(_inbound);
+        Release(_outbound);
+
+        static void Release(Direction d)
+        {
+            if (d.Pending > 0) d.Pipe?.Dispose(); else d.Pipe?.Return();
+            d.Pipe = null;
+            d.Pending = 0;
+        }
+    }
+
+    private sealed class Direction(Socket from, Socket to, bool inbound)
+    {
+        public Socket From { get; } = from;
+        public Socket To { get; } = to;
+        public bool Inbound { get; } = inbound;
+        public SplicePipe? Pipe { get; set; }
+        public int Pending { get; set; }
+        public bool MoreLikely { get; set; }
+        public bool Ended { get; set; }
+
+        /// <summary>The last read was large: the next is spliced rather than copied.</summary>
+        public bool Bulk { get; set; }
+    }
+}

@@ -1,0 +1,94 @@
+using System.Buffers;
+using System.Net.Sockets;
+
+namespace LvsPs.Engine.Tcp;
+
+/// <summary>
+/// The two ways a <see cref="TcpConnection"/> is relayed. Without an application helper, bytes move socket -> pipe ->
+/// socket with splice(2) on an epoll thread (<see cref="SpliceRelay"/>) and never enter user space; an idle connection
+/// holds neither a buffer nor a pipe. With a helper (FTP), or where splice is not available, each direction is pumped
+/// through a pooled buffer that the helper inspects and rewrites.
+/// </summary>
+internal sealed partial class TcpConnection
+{
+    private const int BufferSize = 64 * 1024;
+
+    private SpliceRelay? _relay;
+
+    /// <summary>
+    /// Connects to the real server without blocking and hands both sockets to <paramref name="loop"/>, which completes
+    /// the connect (<see cref="SpliceConnected"/>) and relays with splice(2). Sockets that only the loop waits on are
+    /// never registered with .NET's own epoll thread, so each event wakes one thread.
+    /// </summary>
+    private void StartSpliced(SpliceLoop loop, Socket client, Socket backend)
+    {
+        var relay = new SpliceRelay(this, loop, client, backend);
+        Volatile.Write(ref _relay, relay);
+        bool started;
+        try
+        {
+            client.Blocking = false; // splice(2), recv(2) and send(2) on the loop must never block it
+            backend.Blocking = false;
+            started = relay.Start(connecting: !RawSocket.Connect(backend.SafeHandle, _connectTo));
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+        {
+            started = false;
+        }
+        if (!started) Finish(TcpState.Close, abort: true);
+    }
+
+    /// <summary>From the splice loop: the real server accepted (true), or the entry expired while connecting.</summary>
+    internal bool SpliceConnected() => Establish();
+
+    /// <summary>From the splice loop: <paramref name="bytes"/> moved in one direction.</summary>
+    internal void SpliceMoved(bool inbound, int bytes)
+    {
+        Touch();
+        if (inbound) AddIn(0, bytes); else AddOut(0, bytes);
+    }
+
+    /// <summary>From the splice loop: one side sent its FIN.</summary>
+    internal void SpliceEnded(Socket to) => EndOfStream(to);
+
+    /// <summary>From the splice loop: a reset or an error on either side.</summary>
+    internal void SpliceFailed() => Finish(TcpState.Close, abort: true);
+
+    private async Task CopyAsync(Socket from, Socket to, bool inbound)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            while (true)
+            {
+                int n = await from.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    var held = Filter is { } f ? f.Flush(inbound) : default;
+                    if (!held.IsEmpty) await to.SendAsync(held, SocketFlags.None).ConfigureAwait(false);
+                    EndOfStream(to);
+                    return;
+                }
+                Touch();
+                if (inbound) AddIn(0, n); else AddOut(0, n);
+                var payload = Filter is null ? buffer.AsMemory(0, n) : Filter.Process(buffer.AsMemory(0, n), inbound);
+                if (!payload.IsEmpty) await to.SendAsync(payload, SocketFlags.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+        {
+            Finish(TcpState.Close, abort: true);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>A FIN from one side: passed on as a shutdown of the other side's sending half (half-close).</summary>
+    private void EndOfStream(Socket to)
+    {
+        to.Shutdown(SocketShutdown.Send);
+        DirectionEnded();
+    }
+}
