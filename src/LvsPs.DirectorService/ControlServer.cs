@@ -33,25 +33,7 @@ internal sealed class ControlServer : IDisposable
         _listener.Listen(64);
     }
 
-    public void Start() => _ = AcceptLoopAsync();
-
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stopped)
-        {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptAsync().ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
-            {
-                if (_stopped) return;
-                continue;
-            }
-            _ = Task.Run(() => Serve(client));
-        }
-    }
+    public void Start() => _ = AcceptLoop.RunAsync(_listener, () => _stopped, client => _ = Task.Run(() => Serve(client)));
 
     private void Serve(Socket client)
     {

@@ -29,25 +29,7 @@ internal sealed class MetricsEndpoint : IDisposable
 
     public IPEndPoint EndPoint { get; }
 
-    public void Start() => _ = AcceptLoopAsync();
-
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stopped)
-        {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptAsync().ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
-            {
-                if (_stopped) return;
-                continue;
-            }
-            _ = ServeAsync(client);
-        }
-    }
+    public void Start() => _ = AcceptLoop.RunAsync(_listener, () => _stopped, client => _ = ServeAsync(client));
 
     private async Task ServeAsync(Socket client)
     {
