@@ -1,4 +1,5 @@
 using LvsPs.Model;
+using LvsPs.Scheduling.Counters;
 
 namespace LvsPs.Scheduling;
 
@@ -11,11 +12,16 @@ public sealed class Destination
 {
     private int _weight;
     private int _lastWeight;
-    private int _active;
-    private int _inactive;
     private int _persistent;
     private volatile bool _overloaded;
     private volatile bool _available = true;
+    private readonly Lock _flagGate = new();
+
+    /// <summary>
+    /// Where the active/inactive counters and the scan's copy of weight and flags live: a slot of the service's
+    /// <see cref="CounterBlock"/>, or a block of its own outside a set. Replaced (never changed) when the block moves.
+    /// </summary>
+    private CounterSlot _slot;
 
     public Destination(RealServerSettings settings)
     {
@@ -25,6 +31,7 @@ public sealed class Destination
         Settings = settings;
         _weight = settings.Weight;
         _lastWeight = settings.Weight;
+        _slot = CounterBlock.Single(this, settings.Weight, 0);
     }
 
     public RealServerId Id { get; }
@@ -45,9 +52,23 @@ public sealed class Destination
 
     public uint LowerThreshold => Settings.LowerThreshold;
 
-    public int ActiveConnections => Volatile.Read(ref _active);
+    public int ActiveConnections
+    {
+        get
+        {
+            var s = Volatile.Read(ref _slot);
+            return Volatile.Read(ref s.Block.Active[s.Index]);
+        }
+    }
 
-    public int InactiveConnections => Volatile.Read(ref _inactive);
+    public int InactiveConnections
+    {
+        get
+        {
+            var s = Volatile.Read(ref _slot);
+            return Volatile.Read(ref s.Block.Inactive[s.Index]);
+        }
+    }
 
     /// <summary>Persistence templates bound to this destination.</summary>
     public int PersistentConnections => Volatile.Read(ref _persistent);
@@ -61,6 +82,8 @@ public sealed class Destination
     /// <summary>Whatever the engine hangs on a destination (its endpoint, its counters).</summary>
     public object? Tag { get; set; }
 
+    internal CounterSlot Slot => Volatile.Read(ref _slot);
+
     /// <summary>A detached copy with the same settings, weights, counters and flags (for previews).</summary>
     public Destination Clone()
     {
@@ -68,13 +91,15 @@ public sealed class Destination
         {
             _weight = Weight,
             _lastWeight = LastWeight,
-            _active = ActiveConnections,
-            _inactive = InactiveConnections,
             _persistent = PersistentConnections,
             _overloaded = _overloaded,
             _available = _available,
             Tag = Tag,
         };
+        var slot = CounterBlock.Single(copy, copy._weight, _overloaded ? CounterBlock.OverloadedFlag : 0);
+        slot.Block.Active[0] = ActiveConnections;
+        slot.Block.Inactive[0] = InactiveConnections;
+        copy._slot = slot;
         return copy;
     }
 
@@ -84,14 +109,72 @@ public sealed class Destination
         // keep last_weight with the latest non-zero weight (ip_vs_ctl.c __ip_vs_update_dest)
         if (add || settings.Weight != 0) Volatile.Write(ref _lastWeight, settings.Weight);
         Volatile.Write(ref _weight, settings.Weight);
-        if (settings.UpperThreshold == 0 || settings.UpperThreshold > Settings.UpperThreshold) _overloaded = false;
+        var slot = Slot;
+        slot.Block.Weight[slot.Index] = settings.Weight; // the set's lock is held: blocks only move under it
+        if (settings.UpperThreshold == 0 || settings.UpperThreshold > Settings.UpperThreshold) SetOverloaded(false);
         Settings = settings;
         _available = true;
     }
 
     internal void MarkUnavailable() => _available = false;
 
-    private int TotalConnections => Volatile.Read(ref _active) + Volatile.Read(ref _inactive);
+    /// <summary>
+    /// Gives this destination a new slot: appended to <paramref name="block"/>, or a block of its own when it is
+    /// null (a removed destination keeps counting the connections it still has). Called by <see cref="CounterBlock.Migrate"/>
+    /// and <see cref="DestinationSet"/> under the set's lock; the overload flag is copied under its own gate so that a
+    /// concurrent change of it cannot be lost.
+    /// </summary>
+    internal CounterSlot MoveTo(CounterBlock? block, int weight, bool dead)
+    {
+        lock (_flagGate)
+        {
+            int flags = (_overloaded ? CounterBlock.OverloadedFlag : 0) | (dead ? CounterBlock.DeadFlag : 0);
+            var slot = block is null ? CounterBlock.Single(this, weight, flags) : block.Append(this, weight, flags);
+            Volatile.Write(ref _slot, slot);
+            return slot;
+        }
+    }
+
+    /// <summary>Moves this destination, with its counters, into a slot appended to <paramref name="block"/>.</summary>
+    internal CounterSlot Adopt(CounterBlock block)
+    {
+        var old = Slot;
+        var slot = MoveTo(block, Weight, dead: false);
+        old.Block.Retire();
+        old.Block.Carry(old.Index, slot);
+        return slot;
+    }
+
+    /// <summary>Changes the overload flag and its copy in the current slot together (transitions are rare).</summary>
+    private void SetOverloaded(bool value)
+    {
+        if (_overloaded == value) return;
+        lock (_flagGate)
+        {
+            if (_overloaded == value) return;
+            _overloaded = value;
+            var s = Volatile.Read(ref _slot);
+            if (value) Interlocked.Or(ref s.Block.Flags[s.Index], CounterBlock.OverloadedFlag);
+            else Interlocked.And(ref s.Block.Flags[s.Index], ~CounterBlock.OverloadedFlag);
+        }
+    }
+
+    /// <summary>Adds to the active or inactive counter; an update that landed in a retired block is carried forward.</summary>
+    private void AddConnections(bool active, int delta)
+    {
+        var s = Volatile.Read(ref _slot);
+        Interlocked.Add(ref Counter(s, active), delta);
+        while (s.Block.Retired)
+        {
+            var current = Volatile.Read(ref _slot);
+            CounterBlock.Sweep(ref Counter(s, active), ref Counter(current, active));
+            s = current;
+        }
+    }
+
+    private static ref int Counter(CounterSlot s, bool active) => ref (active ? s.Block.Active : s.Block.Inactive)[s.Index];
+
+    private int TotalConnections => ActiveConnections + InactiveConnections;
 
     /// <summary>
     /// Counts a new connection (ip_vs_conn.c ip_vs_bind_dest): a template counts as persistent, others as active or
@@ -103,31 +186,19 @@ public sealed class Destination
         {
             Interlocked.Increment(ref _persistent);
         }
-        else if (active)
-        {
-            Interlocked.Increment(ref _active);
-        }
         else
         {
-            Interlocked.Increment(ref _inactive);
+            AddConnections(active, 1);
         }
         uint upper = Settings.UpperThreshold;
-        if (upper != 0 && TotalConnections >= upper) _overloaded = true;
+        if (upper != 0 && TotalConnections >= upper) SetOverloaded(true);
     }
 
     /// <summary>Moves a connection between active and inactive (the protocol state machine's counter update).</summary>
     public void SetConnectionActive(bool active)
     {
-        if (active)
-        {
-            Interlocked.Decrement(ref _inactive);
-            Interlocked.Increment(ref _active);
-        }
-        else
-        {
-            Interlocked.Decrement(ref _active);
-            Interlocked.Increment(ref _inactive);
-        }
+        AddConnections(!active, -1);
+        AddConnections(active, 1);
     }
 
     /// <summary>
@@ -140,31 +211,27 @@ public sealed class Destination
         {
             Interlocked.Decrement(ref _persistent);
         }
-        else if (active)
-        {
-            Interlocked.Decrement(ref _active);
-        }
         else
         {
-            Interlocked.Decrement(ref _inactive);
+            AddConnections(active, -1);
         }
         var settings = Settings;
         if (settings.LowerThreshold != 0)
         {
-            if (TotalConnections < settings.LowerThreshold) _overloaded = false;
+            if (TotalConnections < settings.LowerThreshold) SetOverloaded(false);
         }
         else if (settings.UpperThreshold != 0)
         {
-            if ((long)TotalConnections * 4 < (long)settings.UpperThreshold * 3) _overloaded = false;
+            if ((long)TotalConnections * 4 < (long)settings.UpperThreshold * 3) SetOverloaded(false);
         }
         else
         {
-            _overloaded = false;
+            SetOverloaded(false);
         }
     }
 
-    /// <summary>ip_vs_dest_conn_overhead: active connections weigh 256 times an inactive one.</summary>
-    public int ConnectionOverhead => (ActiveConnections << 8) + InactiveConnections;
+    /// <summary>ip_vs_dest_conn_overhead: active connections weigh 256 times an inactive one (int arithmetic, as the kernel's).</summary>
+    public int ConnectionOverhead => unchecked((ActiveConnections << 8) + InactiveConnections);
 
     public override string ToString() => Id.ToString();
 }

@@ -1,23 +1,32 @@
 using LvsPs.Model;
+using LvsPs.Scheduling.Counters;
 
 namespace LvsPs.Scheduling;
 
 /// <summary>
 /// One service's destinations in the kernel's order, with its scheduler. New destinations go to the head of the list
 /// (list_add_rcu in ip_vs_ctl.c __ip_vs_update_dest), so iteration and listings run newest first, as ipvsadm -L shows.
-/// Every operation takes the set's lock; <see cref="Items"/> is an immutable snapshot safe to read without it.
+/// Changes are serialised by the set's lock and published under <see cref="SchedLock"/>, which stateful schedulers'
+/// decisions take too; <see cref="Items"/> is an immutable snapshot and <see cref="Counters"/> a block whose slots
+/// never move, both safe to read without either lock.
 /// </summary>
 public sealed class DestinationSet
 {
+    private const int InitialCapacity = 8;
+
     private readonly object _gate = new();
+    private SchedLock _schedLock;
     private Destination[] _items = Array.Empty<Destination>();
+    private CounterBlock _counters = new(InitialCapacity);
     private IScheduler _scheduler;
+    private bool _readOnlyScheduler;
 
     public DestinationSet(string schedulerName, ServiceFlags flags = ServiceFlags.None, SchedulerOptions? options = null)
     {
         Flags = flags;
         Options = options ?? SchedulerOptions.Default;
         _scheduler = SchedulerRegistry.Create(schedulerName, this);
+        _readOnlyScheduler = _scheduler.IsReadOnly;
     }
 
     private DestinationSet(ServiceFlags flags, SchedulerOptions options, IScheduler placeholder)
@@ -38,6 +47,9 @@ public sealed class DestinationSet
     public Destination[] Items => Volatile.Read(ref _items);
 
     public int Count => Items.Length;
+
+    /// <summary>The destinations' counters, weights and flags as compact arrays; the slots from the highest down are list order.</summary>
+    internal CounterBlock Counters => Volatile.Read(ref _counters);
 
     public Destination? Find(RealServerId id)
     {
@@ -62,8 +74,19 @@ public sealed class DestinationSet
             var next = new Destination[_items.Length + 1];
             next[0] = d;
             Array.Copy(_items, 0, next, 1, _items.Length);
-            Volatile.Write(ref _items, next);
-            _scheduler.OnAdded(this, d);
+            _schedLock.Enter();
+            try
+            {
+                var counters = _counters;
+                if (counters.Count == counters.Capacity) counters = Compact(counters, _items.Length + 1);
+                d.Adopt(counters);
+                Volatile.Write(ref _items, next);
+                _scheduler.OnAdded(this, d);
+            }
+            finally
+            {
+                _schedLock.Exit();
+            }
             return d;
         }
     }
@@ -72,8 +95,16 @@ public sealed class DestinationSet
     {
         lock (_gate)
         {
-            destination.Update(settings, add: false);
-            _scheduler.OnUpdated(this, destination);
+            _schedLock.Enter();
+            try
+            {
+                destination.Update(settings, add: false);
+                _scheduler.OnUpdated(this, destination);
+            }
+            finally
+            {
+                _schedLock.Exit();
+            }
         }
     }
 
@@ -86,10 +117,33 @@ public sealed class DestinationSet
             var next = new Destination[_items.Length - 1];
             Array.Copy(_items, 0, next, 0, index);
             Array.Copy(_items, index + 1, next, index, _items.Length - index - 1);
-            Volatile.Write(ref _items, next);
-            destination.MarkUnavailable();
-            _scheduler.OnRemoved(this, destination, index);
+            _schedLock.Enter();
+            try
+            {
+                var slot = destination.Slot;
+                _counters.MarkDead(slot.Index);
+                Volatile.Write(ref _items, next);
+                destination.MarkUnavailable();
+                _scheduler.OnRemoved(this, destination, index);
+                if (_counters.DeadCount > 16 && _counters.DeadCount * 2 > _counters.Count) Compact(_counters, next.Length);
+            }
+            finally
+            {
+                _schedLock.Exit();
+            }
         }
+    }
+
+    /// <summary>
+    /// Moves the live slots to a new block with room for twice <paramref name="live"/> (dead ones to blocks of their own)
+    /// and publishes it. Runs under both locks.
+    /// </summary>
+    private CounterBlock Compact(CounterBlock current, int live)
+    {
+        var next = new CounterBlock(Math.Max(InitialCapacity, live * 2));
+        current.Migrate(next);
+        Volatile.Write(ref _counters, next);
+        return next;
     }
 
     /// <summary>Replaces the scheduler (ipvsadm -E -s), which starts from a fresh state as the kernel's bind does.</summary>
@@ -97,7 +151,11 @@ public sealed class DestinationSet
     {
         lock (_gate)
         {
-            _scheduler = SchedulerRegistry.Create(name, this);
+            var scheduler = SchedulerRegistry.Create(name, this);
+            _schedLock.Enter();
+            _scheduler = scheduler;
+            _readOnlyScheduler = scheduler.IsReadOnly;
+            _schedLock.Exit();
         }
     }
 
@@ -105,8 +163,16 @@ public sealed class DestinationSet
     {
         lock (_gate)
         {
-            Flags = flags;
-            _scheduler.OnFlagsChanged(this);
+            _schedLock.Enter();
+            try
+            {
+                Flags = flags;
+                _scheduler.OnFlagsChanged(this);
+            }
+            finally
+            {
+                _schedLock.Exit();
+            }
         }
     }
 
@@ -128,24 +194,43 @@ public sealed class DestinationSet
                 if (!copies.TryGetValue(d, out var copy)) copies[d] = copy = d.Clone();
                 return copy;
             }
-            var copy = new DestinationSet(Flags, options ?? Options, _scheduler);
-            var items = new Destination[_items.Length];
-            for (int i = 0; i < items.Length; i++) items[i] = Map(_items[i]);
-            copy._items = items;
-            copy._scheduler = _scheduler.Clone(copy, Map);
-            map = Map;
-            return copy;
+            _schedLock.Enter();
+            try
+            {
+                var copy = new DestinationSet(Flags, options ?? Options, _scheduler);
+                var items = new Destination[_items.Length];
+                for (int i = 0; i < items.Length; i++) items[i] = Map(_items[i]);
+                copy._items = items;
+                copy._counters = new CounterBlock(Math.Max(InitialCapacity, items.Length * 2));
+                for (int i = items.Length - 1; i >= 0; i--) items[i].Adopt(copy._counters);
+                copy._scheduler = _scheduler.Clone(copy, Map);
+                copy._readOnlyScheduler = copy._scheduler.IsReadOnly;
+                map = Map;
+                return copy;
+            }
+            finally
+            {
+                _schedLock.Exit();
+            }
         }
     }
 
     /// <summary>Asks the scheduler for a destination for a new connection.</summary>
     public Destination? Schedule(in SchedulingRequest request)
     {
-        var scheduler = Volatile.Read(ref _scheduler);
-        if (scheduler.IsReadOnly) return scheduler.Schedule(this, request);
-        lock (_gate)
+        if (Volatile.Read(ref _readOnlyScheduler))
+        {
+            var scheduler = Volatile.Read(ref _scheduler);
+            if (scheduler.IsReadOnly) return scheduler.Schedule(this, request); // confirmed: the flag and the scheduler change together
+        }
+        _schedLock.Enter();
+        try
         {
             return _scheduler.Schedule(this, request);
+        }
+        finally
+        {
+            _schedLock.Exit();
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace LvsPs.Scheduling.Hashing;
 
@@ -10,6 +11,8 @@ namespace LvsPs.Scheduling.Hashing;
 public static class HalfSipHash
 {
     /// <summary>hsiphash_1u32(value, {key0, key1}) on a 64-bit kernel.</summary>
+    /// <remarks>Inlined so that constant keys (mh's) fold into the initial state.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint Hash(uint value, ulong key0, ulong key1)
     {
         // HPREAMBLE(4) = PREAMBLE(4)
@@ -30,6 +33,7 @@ public static class HalfSipHash
     }
 
     /// <summary>SIPROUND (lib/siphash.c), the SipHash permutation.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Round(ref ulong v0, ref ulong v1, ref ulong v2, ref ulong v3)
     {
         unchecked

@@ -1,3 +1,6 @@
+using System.Numerics;
+using LvsPs.Scheduling.Counters;
+
 namespace LvsPs.Scheduling.Schedulers;
 
 /// <summary>
@@ -9,20 +12,19 @@ internal sealed class LeastConnectionScheduler : ReadOnlyScheduler
 {
     public override string Name => "lc";
 
-    public override Destination? Schedule(DestinationSet set, in SchedulingRequest request)
+    public override Destination? Schedule(DestinationSet set, in SchedulingRequest request) => RatioScan.Least<Formula>(set);
+
+    /// <summary>Skips overloaded and weight-0 destinations; compares the overhead as an unsigned int.</summary>
+    internal readonly struct Formula : IRatio
     {
-        Destination? least = null;
-        uint loh = 0;
-        foreach (var d in set.Items)
-        {
-            if (d.Overloaded || d.Weight == 0) continue;
-            uint doh = (uint)d.ConnectionOverhead;
-            if (least is null || doh < loh)
-            {
-                least = d;
-                loh = doh;
-            }
-        }
-        return least;
+        public static bool IdleWins => false;
+        public static bool UnsignedNumerator => true;
+        public static bool Excluded(int weight, int flags, int active) => flags != 0 || weight == 0;
+        public static long Numerator(int weight, int active, int inactive) => unchecked((uint)((active << 8) + inactive));
+        public static long Denominator(int weight, int active) => 1;
+        public static Vector<int> Excluded(Vector<int> weight, Vector<int> flags, Vector<int> active) =>
+            ~Vector.Equals(flags, Vector<int>.Zero) | Vector.Equals(weight, Vector<int>.Zero);
+        public static Vector<int> Numerator(Vector<int> weight, Vector<int> active, Vector<int> inactive) => Vector.ShiftLeft(active, 8) + inactive;
+        public static Vector<int> Denominator(Vector<int> weight, Vector<int> active) => Vector<int>.One;
     }
 }

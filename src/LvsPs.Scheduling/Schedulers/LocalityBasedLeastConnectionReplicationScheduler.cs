@@ -75,13 +75,13 @@ internal sealed class LocalityBasedLeastConnectionReplicationScheduler : ISchedu
 
             if (dest is not null && !LocalityOverload.IsOverloaded(dest, items)) return dest;
 
-            dest = WeightedLeastConnectionScheduler.Least(items);
+            dest = WeightedLeastConnectionScheduler.Least(set);
             if (dest is null) return null;
             en.Insert(dest, check: true, now);
             return dest;
         }
 
-        dest = WeightedLeastConnectionScheduler.Least(items);
+        dest = WeightedLeastConnectionScheduler.Least(set);
         if (dest is null) return null;
         var created = new Entry { LastUse = now };
         created.Insert(dest, check: false, now);

@@ -45,7 +45,7 @@ internal sealed class LocalityBasedLeastConnectionScheduler : IScheduler
             if (cached.Available && cached.Weight > 0 && !LocalityOverload.IsOverloaded(cached, items)) return cached;
         }
 
-        var dest = WeightedLeastConnectionScheduler.Least(items);
+        var dest = WeightedLeastConnectionScheduler.Least(set);
         if (dest is null) return null;
 
         // ip_vs_lblc_new: a new entry starts with lastuse = now; an existing one only changes its destination

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using LvsPs.Model;
 using LvsPs.Scheduling.Hashing;
 
@@ -47,6 +48,7 @@ internal sealed class MaglevHashingScheduler : IScheduler
     internal IReadOnlyList<Destination?> Lookup => Volatile.Read(ref _lookup);
 
     /// <summary>ip_vs_mh_hashkey: hsiphash of the u32 (offset + ntohs(port) + ntohl(addr_fold)).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static uint HashKey(in NetAddress address, ushort port, ulong key, uint offset) =>
         HalfSipHash.Hash(unchecked(offset + port + address.Fold), key, key);
 

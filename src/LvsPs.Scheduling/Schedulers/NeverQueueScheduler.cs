@@ -1,3 +1,6 @@
+using System.Numerics;
+using LvsPs.Scheduling.Counters;
+
 namespace LvsPs.Scheduling.Schedulers;
 
 /// <summary>
@@ -8,22 +11,19 @@ internal sealed class NeverQueueScheduler : ReadOnlyScheduler
 {
     public override string Name => "nq";
 
-    public override Destination? Schedule(DestinationSet set, in SchedulingRequest request)
+    public override Destination? Schedule(DestinationSet set, in SchedulingRequest request) => RatioScan.Least<Formula>(set);
+
+    /// <summary>Skips overloaded and weight-0 destinations; an idle one wins, else (active + 1) / weight (ip_vs_nq_dest_overhead).</summary>
+    internal readonly struct Formula : IRatio
     {
-        Destination? least = null;
-        long loh = 0;
-        foreach (var d in set.Items)
-        {
-            if (d.Overloaded || d.Weight == 0) continue;
-            int active = d.ActiveConnections;
-            long doh = active + 1L; // ip_vs_nq_dest_overhead
-            if (active == 0) return d; // an idle server takes it at once
-            if (least is null || loh * d.Weight > doh * least.Weight)
-            {
-                least = d;
-                loh = doh;
-            }
-        }
-        return least;
+        public static bool IdleWins => true;
+        public static bool UnsignedNumerator => false;
+        public static bool Excluded(int weight, int flags, int active) => flags != 0 || weight == 0;
+        public static long Numerator(int weight, int active, int inactive) => active + 1L;
+        public static long Denominator(int weight, int active) => weight;
+        public static Vector<int> Excluded(Vector<int> weight, Vector<int> flags, Vector<int> active) =>
+            ~Vector.Equals(flags, Vector<int>.Zero) | Vector.Equals(weight, Vector<int>.Zero);
+        public static Vector<int> Numerator(Vector<int> weight, Vector<int> active, Vector<int> inactive) => active + Vector<int>.One;
+        public static Vector<int> Denominator(Vector<int> weight, Vector<int> active) => weight;
     }
 }

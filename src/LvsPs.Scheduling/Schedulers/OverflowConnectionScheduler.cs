@@ -1,3 +1,6 @@
+using System.Numerics;
+using LvsPs.Scheduling.Counters;
+
 namespace LvsPs.Scheduling.Schedulers;
 
 /// <summary>
@@ -9,20 +12,19 @@ internal sealed class OverflowConnectionScheduler : ReadOnlyScheduler
 {
     public override string Name => "ovf";
 
-    public override Destination? Schedule(DestinationSet set, in SchedulingRequest request)
+    public override Destination? Schedule(DestinationSet set, in SchedulingRequest request) => RatioScan.Least<Formula>(set);
+
+    /// <summary>Skips overloaded, weight-0 and over-full (active &gt; weight) destinations; the highest weight wins, as the least 1 / weight.</summary>
+    internal readonly struct Formula : IRatio
     {
-        Destination? h = null;
-        int hw = 0;
-        foreach (var d in set.Items)
-        {
-            int w = d.Weight;
-            if (d.Overloaded || d.ActiveConnections > w || w == 0) continue;
-            if (h is null || w > hw)
-            {
-                h = d;
-                hw = w;
-            }
-        }
-        return h;
+        public static bool IdleWins => false;
+        public static bool UnsignedNumerator => false;
+        public static bool Excluded(int weight, int flags, int active) => flags != 0 || active > weight || weight == 0;
+        public static long Numerator(int weight, int active, int inactive) => 1;
+        public static long Denominator(int weight, int active) => weight;
+        public static Vector<int> Excluded(Vector<int> weight, Vector<int> flags, Vector<int> active) =>
+            ~Vector.Equals(flags, Vector<int>.Zero) | Vector.GreaterThan(active, weight) | Vector.Equals(weight, Vector<int>.Zero);
+        public static Vector<int> Numerator(Vector<int> weight, Vector<int> active, Vector<int> inactive) => Vector<int>.One;
+        public static Vector<int> Denominator(Vector<int> weight, Vector<int> active) => weight;
     }
 }

@@ -1,3 +1,6 @@
+using System.Numerics;
+using LvsPs.Scheduling.Counters;
+
 namespace LvsPs.Scheduling.Schedulers;
 
 /// <summary>
@@ -9,34 +12,18 @@ internal sealed class ShortestExpectedDelayScheduler : ReadOnlyScheduler
 {
     public override string Name => "sed";
 
-    public override Destination? Schedule(DestinationSet set, in SchedulingRequest request)
+    public override Destination? Schedule(DestinationSet set, in SchedulingRequest request) => RatioScan.Least<Formula>(set);
+
+    /// <summary>Skips overloaded destinations; compares ip_vs_sed_dest_overhead (active + 1) / weight.</summary>
+    internal readonly struct Formula : IRatio
     {
-        var items = set.Items;
-        Destination? least = null;
-        long loh = 0;
-        int i = 0;
-        for (; i < items.Length; i++)
-        {
-            var d = items[i];
-            if (!d.Overloaded && d.Weight > 0)
-            {
-                least = d;
-                loh = d.ActiveConnections + 1L; // ip_vs_sed_dest_overhead
-                break;
-            }
-        }
-        if (least is null) return null;
-        for (i++; i < items.Length; i++)
-        {
-            var d = items[i];
-            if (d.Overloaded) continue;
-            long doh = d.ActiveConnections + 1L;
-            if (loh * d.Weight > doh * least.Weight)
-            {
-                least = d;
-                loh = doh;
-            }
-        }
-        return least;
+        public static bool IdleWins => false;
+        public static bool UnsignedNumerator => false;
+        public static bool Excluded(int weight, int flags, int active) => flags != 0;
+        public static long Numerator(int weight, int active, int inactive) => active + 1L;
+        public static long Denominator(int weight, int active) => weight;
+        public static Vector<int> Excluded(Vector<int> weight, Vector<int> flags, Vector<int> active) => ~Vector.Equals(flags, Vector<int>.Zero);
+        public static Vector<int> Numerator(Vector<int> weight, Vector<int> active, Vector<int> inactive) => active + Vector<int>.One;
+        public static Vector<int> Denominator(Vector<int> weight, Vector<int> active) => weight;
     }
 }

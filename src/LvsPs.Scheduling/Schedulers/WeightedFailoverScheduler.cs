@@ -1,3 +1,6 @@
+using System.Numerics;
+using LvsPs.Scheduling.Counters;
+
 namespace LvsPs.Scheduling.Schedulers;
 
 /// <summary>
@@ -8,19 +11,18 @@ internal sealed class WeightedFailoverScheduler : ReadOnlyScheduler
 {
     public override string Name => "fo";
 
-    public override Destination? Schedule(DestinationSet set, in SchedulingRequest request)
+    public override Destination? Schedule(DestinationSet set, in SchedulingRequest request) => RatioScan.Least<Formula>(set);
+
+    /// <summary>Skips overloaded destinations; the highest weight is the least 1 / weight (1 * dw &gt; 1 * hw is dw &gt; hw).</summary>
+    internal readonly struct Formula : IRatio
     {
-        Destination? best = null;
-        int hw = 0;
-        foreach (var d in set.Items)
-        {
-            int w = d.Weight;
-            if (!d.Overloaded && w > hw)
-            {
-                best = d;
-                hw = w;
-            }
-        }
-        return best;
+        public static bool IdleWins => false;
+        public static bool UnsignedNumerator => false;
+        public static bool Excluded(int weight, int flags, int active) => flags != 0;
+        public static long Numerator(int weight, int active, int inactive) => 1;
+        public static long Denominator(int weight, int active) => weight;
+        public static Vector<int> Excluded(Vector<int> weight, Vector<int> flags, Vector<int> active) => ~Vector.Equals(flags, Vector<int>.Zero);
+        public static Vector<int> Numerator(Vector<int> weight, Vector<int> active, Vector<int> inactive) => Vector<int>.One;
+        public static Vector<int> Denominator(Vector<int> weight, Vector<int> active) => weight;
     }
 }

@@ -1,3 +1,6 @@
+using System.Numerics;
+using LvsPs.Scheduling.Counters;
+
 namespace LvsPs.Scheduling.Schedulers;
 
 /// <summary>
@@ -9,44 +12,24 @@ internal sealed class WeightedLeastConnectionScheduler : ReadOnlyScheduler
 {
     public override string Name => "wlc";
 
-    public override Destination? Schedule(DestinationSet set, in SchedulingRequest request) => Least(set.Items);
+    public override Destination? Schedule(DestinationSet set, in SchedulingRequest request) => Least(set);
 
     /// <summary>
     /// The weighted least-connection pick, shared with lblc and lblcr (__ip_vs_lblc_schedule and __ip_vs_lblcr_schedule
     /// are the same loop): first non-overloaded destination with weight &gt; 0, then strictly smaller overhead/weight.
     /// </summary>
-    internal static Destination? Least(Destination[] items)
+    internal static Destination? Least(DestinationSet set) => RatioScan.Least<Formula>(set);
+
+    /// <summary>Skips overloaded destinations; compares ip_vs_dest_conn_overhead (an int) / weight.</summary>
+    internal readonly struct Formula : IRatio
     {
-        Destination? least = null;
-        long loh = 0;
-        long lw = 0;
-        int i = 0;
-        for (; i < items.Length; i++)
-        {
-            var d = items[i];
-            int w = d.Weight;
-            if (!d.Overloaded && w > 0)
-            {
-                least = d;
-                loh = d.ConnectionOverhead;
-                lw = w;
-                break;
-            }
-        }
-        if (least is null) return null;
-        for (i++; i < items.Length; i++)
-        {
-            var d = items[i];
-            if (d.Overloaded) continue;
-            long doh = d.ConnectionOverhead;
-            int dw = d.Weight;
-            if (loh * dw > doh * lw)
-            {
-                least = d;
-                loh = doh;
-                lw = dw; // the kernel re-reads least->weight; weights do not change within a decision
-            }
-        }
-        return least;
+        public static bool IdleWins => false;
+        public static bool UnsignedNumerator => false;
+        public static bool Excluded(int weight, int flags, int active) => flags != 0;
+        public static long Numerator(int weight, int active, int inactive) => unchecked((active << 8) + inactive);
+        public static long Denominator(int weight, int active) => weight;
+        public static Vector<int> Excluded(Vector<int> weight, Vector<int> flags, Vector<int> active) => ~Vector.Equals(flags, Vector<int>.Zero);
+        public static Vector<int> Numerator(Vector<int> weight, Vector<int> active, Vector<int> inactive) => Vector.ShiftLeft(active, 8) + inactive;
+        public static Vector<int> Denominator(Vector<int> weight, Vector<int> active) => weight;
     }
 }
