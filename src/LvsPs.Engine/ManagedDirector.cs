@@ -97,7 +97,7 @@ public sealed class ManagedDirector : IDirectorBackend
         {
             ThrowIfDisposed();
             if (_services.ContainsKey(settings.Id)) throw LvsException.ServiceExists(settings.Id);
-            var service = new ManagedService(settings, _table, _options.Scheduler, _options.FtpDataTimeout);
+            var service = new ManagedService(settings, _table, _options.Scheduler, _options.FtpDataTimeout, _options.UseEventLoop);
             service.Start(); // binds the VIP; throws with nothing registered when it cannot
             _services.Add(settings.Id, service);
             _estimator.Register(service.Stats);

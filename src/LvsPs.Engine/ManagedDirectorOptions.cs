@@ -16,4 +16,10 @@ public sealed record ManagedDirectorOptions
     /// 2 minutes, as IPVS keeps the data connection's entry in LISTEN (ip_vs_proto_tcp.c).
     /// </summary>
     public TimeSpan FtpDataTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// On Linux, relay TCP connections (splice(2)) and UDP flows on the engine's own epoll threads, one per core
+    /// (default); false uses .NET's asynchronous socket operations, as on other systems.
+    /// </summary>
+    public bool UseEventLoop { get; init; } = true;
 }

@@ -17,15 +17,16 @@ internal sealed class ManagedService : IDisposable
     private readonly ISchedulingClock _clock;
     private volatile VirtualServiceSettings _settings;
 
-    public ManagedService(VirtualServiceSettings settings, ConnectionTable table, SchedulerOptions schedulerOptions, TimeSpan? ftpDataTimeout = null)
+    public ManagedService(VirtualServiceSettings settings, ConnectionTable table, SchedulerOptions schedulerOptions, TimeSpan? ftpDataTimeout = null, bool useEventLoop = true)
     {
         FtpDataTimeout = ftpDataTimeout ?? new ManagedDirectorOptions().FtpDataTimeout;
+        UseEventLoop = useEventLoop;
         _settings = settings;
         _clock = schedulerOptions.Clock;
         _virtualAddress = NetAddress.FromIPAddress(settings.Id.Address!);
         Destinations = new DestinationSet(settings.Scheduler, settings.Flags, schedulerOptions);
         Scheduling = new ServiceScheduler(Destinations, settings);
-        _forwarder = settings.Id.Protocol == LvsProtocol.Tcp ? new TcpForwarder(this, table) : new UdpForwarder(this, table);
+        _forwarder = settings.Id.Protocol == LvsProtocol.Tcp ? new TcpForwarder(this, table) : new UdpForwarder(this, table, useEventLoop);
     }
 
     public VirtualServiceSettings Settings => _settings;
@@ -37,6 +38,9 @@ internal sealed class ManagedService : IDisposable
 
     /// <summary>How long the FTP helper waits for an announced data connection.</summary>
     public TimeSpan FtpDataTimeout { get; }
+
+    /// <summary>Sockets may be driven by the engine's own epoll threads (<see cref="ManagedDirectorOptions.UseEventLoop"/>).</summary>
+    public bool UseEventLoop { get; }
 
     public StatsCounters Stats { get; } = new();
 

@@ -1,17 +1,19 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 
-namespace LvsPs.Engine.Tcp;
+namespace LvsPs.Engine.Loop;
 
 /// <summary>
-/// An epoll(7) thread that drives <see cref="SpliceRelay"/>s: both sockets of a relayed connection are registered
-/// edge-triggered, and each readiness event moves bytes with splice(2) on this thread, without a task, a buffer or a
-/// thread-pool hop per read. One loop per core; connections are spread over them round-robin. Linux only.
+/// An epoll(7) thread that drives <see cref="LoopHandler"/>s: TCP relays (both sockets of a connection) and UDP
+/// services (the virtual address and each flow's socket to its real server), registered edge-triggered; each readiness
+/// event is handled on this thread, without a task, a buffer or a thread-pool hop per read. One loop per core;
+/// handlers are spread over them round-robin. Linux only.
 /// </summary>
-internal sealed class SpliceLoop
+internal sealed class EventLoop
 {
-    private const uint EPOLLIN = 0x001, EPOLLOUT = 0x004, EPOLLERR = 0x008, EPOLLHUP = 0x010, EPOLLRDHUP = 0x2000;
-    private const uint EPOLLET = 1u << 31;
+    /// <summary>epoll event bits (sys/epoll.h).</summary>
+    public const uint In = 0x001, Out = 0x004, Err = 0x008, Hup = 0x010, RdHup = 0x2000, EdgeTriggered = 1u << 31;
+
     private const int EPOLL_CTL_ADD = 1, EPOLL_CLOEXEC = 0x80000, EFD_CLOEXEC = 0x80000, EFD_NONBLOCK = 0x800;
     private const int MaxEvents = 256;
     private const ulong WakeKey = ulong.MaxValue;
@@ -20,51 +22,62 @@ internal sealed class SpliceLoop
     private static readonly int s_eventSize = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 12 : 16;
     private static readonly int s_dataOffset = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 4 : 8;
 
-    private static readonly Lazy<SpliceLoop[]?> s_loops = new(CreateLoops);
+    private static readonly Lazy<EventLoop[]?> s_loops = new(CreateLoops);
     private static int s_next;
 
     private readonly int _epoll, _wake;
     private readonly object _gate = new();
     private readonly Stack<int> _freeSlots = new();
-    private readonly ConcurrentQueue<SpliceRelay> _released = new();
-    private SpliceRelay?[] _slots = new SpliceRelay?[256];
+    private readonly ConcurrentQueue<LoopHandler> _released = new();
+    private LoopHandler?[] _slots = new LoopHandler?[256];
     private int _usedSlots;
     private uint _generation;
 
-    /// <summary>The buffer small reads are copied through; used only on the loop's thread.</summary>
-    internal byte[] Buffer { get; } = new byte[SplicePipe.Capacity];
+    /// <summary>
+    /// The buffer small TCP reads are copied through and UDP datagrams are received into (the largest UDP payload fits);
+    /// used only on the loop's thread.
+    /// </summary>
+    internal byte[] Buffer { get; } = new byte[BufferSize];
 
-    private SpliceLoop(int epoll, int wake)
+    /// <summary>64 KiB: a UDP payload fits, and so does what a TCP read copies into a pipe (a pipe holds 16 pages).</summary>
+    public const int BufferSize = 64 * 1024;
+
+    private EventLoop(int epoll, int wake)
     {
         _epoll = epoll;
         _wake = wake;
-        new Thread(Run) { IsBackground = true, Name = "LvsPs splice" }.Start();
+        new Thread(Run) { IsBackground = true, Name = "LvsPs loop" }.Start();
     }
 
-    /// <summary>The loop for the next connection; null where splice(2) or epoll(7) is not available.</summary>
-    public static SpliceLoop? Next()
+    /// <summary>The loop for the next handler; null where epoll(7) is not available.</summary>
+    public static EventLoop? Next()
     {
-        if (!SplicePipe.Available) return null;
         var loops = s_loops.Value;
         return loops is null ? null : loops[(int)((uint)Interlocked.Increment(ref s_next) % (uint)loops.Length)];
     }
 
-    private static SpliceLoop[]? CreateLoops()
+    private static EventLoop[]? CreateLoops()
     {
         if (!OperatingSystem.IsLinux()) return null;
-        var loops = new SpliceLoop[Math.Max(1, Environment.ProcessorCount)];
+        var loops = new EventLoop[Math.Max(1, Environment.ProcessorCount)];
         for (int i = 0; i < loops.Length; i++)
         {
             int epoll = Native.epoll_create1(EPOLL_CLOEXEC);
             int wake = epoll < 0 ? -1 : Native.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-            if (wake < 0 || Add(epoll, wake, EPOLLIN | EPOLLET, WakeKey) != 0) return null;
-            loops[i] = new SpliceLoop(epoll, wake);
+            if (wake < 0 || Add(epoll, wake, In | EdgeTriggered, WakeKey) != 0) return null;
+            loops[i] = new EventLoop(epoll, wake);
         }
         return loops;
     }
 
-    /// <summary>Registers the relay's two sockets; false when it was released first or epoll refused.</summary>
-    public bool Register(SpliceRelay relay, int clientFd, int backendFd)
+    /// <summary>Events a TCP relay's sockets are registered for.</summary>
+    public const uint StreamEvents = In | Out | RdHup | EdgeTriggered;
+
+    /// <summary>
+    /// Registers a handler's socket (side 0) and optionally a second one (side 1, or -1 for none) for
+    /// <paramref name="events"/>; false when the handler was released first or epoll refused.
+    /// </summary>
+    public bool Register(LoopHandler relay, int fd0, int fd1, uint events)
     {
         ulong key;
         lock (_gate)
@@ -82,12 +95,12 @@ internal sealed class SpliceLoop
             Volatile.Write(ref _slots[slot], relay);
             key = ((ulong)relay.Generation << 32) | ((uint)slot << 1);
         }
-        const uint events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
-        return Add(_epoll, clientFd, events, key) == 0 && Add(_epoll, backendFd, events, key | 1) == 0;
+        return Add(_epoll, fd0, events, key) == 0 && (fd1 < 0 || Add(_epoll, fd1, events, key | 1) == 0);
     }
 
-    /// <summary>Frees the relay's slot and pipes on the loop thread (closing its sockets took them out of epoll).</summary>
-    public void Release(SpliceRelay relay)
+    /// <summary>Frees the handler's slot on the loop thread and calls its <see cref="LoopHandler.OnReleased"/> there
+    /// (closing its sockets takes them out of epoll).</summary>
+    public void Release(LoopHandler relay)
     {
         _released.Enqueue(relay);
         ulong one = 1;
@@ -123,9 +136,7 @@ internal sealed class SpliceLoop
                 var slots = Volatile.Read(ref _slots);
                 var relay = slot < slots.Length ? Volatile.Read(ref slots[slot]) : null;
                 if (relay is null || relay.Generation != (uint)(key >> 32)) continue; // a released connection's event
-                int side = (int)(key & 1);
-                relay.OnEvent(side, readable: (flags & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0,
-                    writable: (flags & (EPOLLOUT | EPOLLHUP | EPOLLERR)) != 0, hangup: (flags & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0);
+                relay.OnEvent((int)(key & 1), flags);
             }
         }
     }
@@ -136,7 +147,7 @@ internal sealed class SpliceLoop
         _ = Native.read(_wake, ref count, sizeof(ulong));
         while (_released.TryDequeue(out var relay))
         {
-            relay.ReleasePipes();
+            relay.OnReleased();
             lock (_gate)
             {
                 relay.Released = true;

@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 
-namespace LvsPs.Engine.Tcp;
+namespace LvsPs.Engine.Loop;
 
-/// <summary>Non-blocking connect(2), recv(2) and send(2) on a socket's descriptor for the splice loop, which copies small reads through
+/// <summary>Non-blocking connect(2), recv(2), send(2), recvfrom(2) and sendto(2) on a socket's descriptor for the event loop, which copies small TCP reads through
 /// its one buffer: for a few hundred bytes a copy costs less than splice(2), which moves a linear skb's bytes into a
 /// freshly allocated page.</summary>
 internal static class RawSocket
@@ -32,6 +32,67 @@ internal static class RawSocket
                 int errno = Marshal.GetLastPInvokeError();
                 if (errno == EINPROGRESS) return false;
                 if (errno != EINTR) throw new IOException($"connect failed (errno {errno}).");
+            }
+        }
+        finally
+        {
+            if (added) socket.DangerousRelease();
+        }
+    }
+
+    /// <summary>
+    /// recvfrom(2) of one datagram: its length (0 is an empty datagram), or -1 when none is queued; the sender's
+    /// sockaddr goes to <paramref name="address"/> and its length to <paramref name="addressLength"/>. Throws
+    /// <see cref="IOException"/> on an error (on a connected UDP socket, an earlier datagram's ICMP error shows up here once).
+    /// </summary>
+    public static int ReceiveFrom(SafeHandle socket, Span<byte> buffer, Span<byte> address, out int addressLength)
+    {
+        bool added = false;
+        try
+        {
+            socket.DangerousAddRef(ref added);
+            int fd = (int)socket.DangerousGetHandle();
+            while (true)
+            {
+                int length = address.Length;
+                nint n = Native.recvfrom(fd, ref MemoryMarshal.GetReference(buffer), (nuint)buffer.Length, MSG_DONTWAIT,
+                    ref MemoryMarshal.GetReference(address), ref length);
+                if (n >= 0)
+                {
+                    addressLength = length;
+                    return (int)n;
+                }
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == EINTR) continue;
+                addressLength = 0;
+                if (errno == EAGAIN) return -1;
+                throw new IOException($"recvfrom failed (errno {errno}).");
+            }
+        }
+        finally
+        {
+            if (added) socket.DangerousRelease();
+        }
+    }
+
+    /// <summary>sendto(2) of one datagram to the sockaddr in <paramref name="address"/>: false when the send buffer is full
+    /// (the datagram is dropped, as a full queue drops it on the wire); throws <see cref="IOException"/> on an error.</summary>
+    public static bool SendTo(SafeHandle socket, ReadOnlySpan<byte> data, ReadOnlySpan<byte> address)
+    {
+        bool added = false;
+        try
+        {
+            socket.DangerousAddRef(ref added);
+            int fd = (int)socket.DangerousGetHandle();
+            while (true)
+            {
+                nint n = Native.sendto(fd, ref MemoryMarshal.GetReference(data), (nuint)data.Length, MSG_DONTWAIT | MSG_NOSIGNAL,
+                    ref MemoryMarshal.GetReference(address), address.Length);
+                if (n >= 0) return true;
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == EINTR) continue;
+                if (errno == EAGAIN) return false;
+                throw new IOException($"sendto failed (errno {errno}).");
             }
         }
         finally
@@ -75,5 +136,11 @@ internal static class RawSocket
 
         [DllImport("libc", SetLastError = true)]
         public static extern nint send(int fd, ref byte buffer, nuint length, int flags);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern nint recvfrom(int fd, ref byte buffer, nuint length, int flags, ref byte address, ref int addressLength);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern nint sendto(int fd, ref byte buffer, nuint length, int flags, ref byte address, int addressLength);
     }
 }

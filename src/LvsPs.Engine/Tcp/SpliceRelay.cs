@@ -1,38 +1,32 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using LvsPs.Engine.Loop;
 
 namespace LvsPs.Engine.Tcp;
 
 /// <summary>
-/// Both directions of one <see cref="TcpConnection"/> moved with splice(2) by a <see cref="SpliceLoop"/>: on a readiness
+/// Both directions of one <see cref="TcpConnection"/> moved with splice(2) by an <see cref="EventLoop"/>: on a readiness
 /// event the readable side is spliced into a pipe and the pipe into the other side; when that side's send buffer is
 /// full, the bytes wait in the pipe for its next writable event (back-pressure). Everything but <see cref="Close"/>
 /// runs on the loop's thread. Pipes are held only while bytes are in them, so an idle connection holds none.
 /// </summary>
-internal sealed class SpliceRelay
+internal sealed class SpliceRelay : LoopHandler
 {
     /// <summary>A read at least this large makes the next one a splice(2); smaller ones are copied.</summary>
     private const int BulkRead = 16 * 1024;
 
     private readonly TcpConnection _owner;
-    private readonly SpliceLoop _loop;
+    private readonly EventLoop _loop;
     private readonly Direction _inbound, _outbound;
     private volatile bool _closed;
 
-    public SpliceRelay(TcpConnection owner, SpliceLoop loop, Socket client, Socket backend)
+    public SpliceRelay(TcpConnection owner, EventLoop loop, Socket client, Socket backend)
     {
         _owner = owner;
         _loop = loop;
         _inbound = new Direction(client, backend, inbound: true);
         _outbound = new Direction(backend, client, inbound: false);
     }
-
-    /// <summary>The loop's slot while registered (-1 when not), its generation, and whether the loop let go of it.</summary>
-    internal int Slot { get; set; } = -1;
-
-    internal uint Generation { get; set; }
-
-    internal bool Released { get; set; }
 
     /// <summary>Waiting for the real server's side to connect (its first writable event completes it).</summary>
     private bool _connecting;
@@ -49,7 +43,7 @@ internal sealed class SpliceRelay
         {
             client.DangerousAddRef(ref clientRef); // the descriptors stay these sockets' while they are registered
             backend.DangerousAddRef(ref backendRef);
-            return _loop.Register(this, (int)client.DangerousGetHandle(), (int)backend.DangerousGetHandle());
+            return _loop.Register(this, (int)client.DangerousGetHandle(), (int)backend.DangerousGetHandle(), EventLoop.StreamEvents);
         }
         finally
         {
@@ -66,10 +60,13 @@ internal sealed class SpliceRelay
     }
 
     /// <summary>A readiness event on the client's (side 0) or the real server's (side 1) socket.</summary>
-    /// <paramref name="hangup"/>: the peer's FIN (or an error) was already there when the event was taken, so the
-    /// socket is read to its end even after a short read (no further edge will announce it).
-    internal void OnEvent(int side, bool readable, bool writable, bool hangup)
+    internal override void OnEvent(int side, uint events)
     {
+        bool readable = (events & (EventLoop.In | EventLoop.RdHup | EventLoop.Hup | EventLoop.Err)) != 0;
+        bool writable = (events & (EventLoop.Out | EventLoop.Hup | EventLoop.Err)) != 0;
+        // the peer's FIN (or an error) was already there when the event was taken, so the socket is read to its end
+        // even after a short read (no further edge will announce it)
+        bool hangup = (events & (EventLoop.RdHup | EventLoop.Hup | EventLoop.Err)) != 0;
         if (_connecting)
         {
             if (side == 0 || !(writable || hangup)) return; // the client's events are caught up with once connected
@@ -182,7 +179,7 @@ internal sealed class SpliceRelay
     }
 
     /// <summary>On the loop's thread, once the connection ended: empty pipes go back to the pool, others are closed.</summary>
-    internal void ReleasePipes()
+    internal override void OnReleased()
     {
         Release(_inbound);
         Release(_outbound);

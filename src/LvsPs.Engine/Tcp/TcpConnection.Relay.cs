@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
+using LvsPs.Engine.Loop;
 
 namespace LvsPs.Engine.Tcp;
 
@@ -20,7 +21,7 @@ internal sealed partial class TcpConnection
     /// the connect (<see cref="SpliceConnected"/>) and relays with splice(2). Sockets that only the loop waits on are
     /// never registered with .NET's own epoll thread, so each event wakes one thread.
     /// </summary>
-    private void StartSpliced(SpliceLoop loop, Socket client, Socket backend)
+    private void StartSpliced(EventLoop loop, Socket client, Socket backend)
     {
         var relay = new SpliceRelay(this, loop, client, backend);
         Volatile.Write(ref _relay, relay);
@@ -38,20 +39,20 @@ internal sealed partial class TcpConnection
         if (!started) Finish(TcpState.Close, abort: true);
     }
 
-    /// <summary>From the splice loop: the real server accepted (true), or the entry expired while connecting.</summary>
+    /// <summary>From the event loop: the real server accepted (true), or the entry expired while connecting.</summary>
     internal bool SpliceConnected() => Establish();
 
-    /// <summary>From the splice loop: <paramref name="bytes"/> moved in one direction.</summary>
+    /// <summary>From the event loop: <paramref name="bytes"/> moved in one direction.</summary>
     internal void SpliceMoved(bool inbound, int bytes)
     {
         Touch();
         if (inbound) AddIn(0, bytes); else AddOut(0, bytes);
     }
 
-    /// <summary>From the splice loop: one side sent its FIN.</summary>
+    /// <summary>From the event loop: one side sent its FIN.</summary>
     internal void SpliceEnded(Socket to) => EndOfStream(to);
 
-    /// <summary>From the splice loop: a reset or an error on either side.</summary>
+    /// <summary>From the event loop: a reset or an error on either side.</summary>
     internal void SpliceFailed() => Finish(TcpState.Close, abort: true);
 
     private async Task CopyAsync(Socket from, Socket to, bool inbound)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using LvsPs.Engine.Connections;
+using LvsPs.Engine.Loop;
 using LvsPs.Model;
 using LvsPs.Scheduling.Persistence;
 
@@ -103,7 +104,7 @@ internal sealed partial class TcpConnection : EngineConnection
     public async Task RunAsync()
     {
         Socket client = _client!, backend = _backend!;
-        if (!_connectClientSide && Filter is null && SpliceLoop.Next() is { } loop)
+        if (!_connectClientSide && Filter is null && Service.UseEventLoop && SplicePipe.Available && EventLoop.Next() is { } loop)
         {
             StartSpliced(loop, client, backend); // the loop connects and relays; no task waits for this connection
             return;
@@ -186,7 +187,7 @@ internal sealed partial class TcpConnection : EngineConnection
         {
             try
             {
-                // send RST, as the peer's reset did (a socket the splice loop connected is not Connected to .NET)
+                // send RST, as the peer's reset did (a socket the event loop connected is not Connected to .NET)
                 if (abort) s.LingerState = new LingerOption(true, 0);
                 s.Dispose();
             }

@@ -2,10 +2,16 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using LvsPs.Engine.Connections;
+using LvsPs.Engine.Loop;
 
 namespace LvsPs.Engine.Udp;
 
-/// <summary>Receives a UDP virtual service's datagrams on VIP:port and relays them through per-client <see cref="UdpFlow"/>s.</summary>
+/// <summary>
+/// Receives a UDP virtual service's datagrams on VIP:port and relays them through per-client <see cref="UdpFlow"/>s.
+/// On Linux the virtual address and every flow's socket are driven by one <see cref="EventLoop"/> thread with
+/// recvfrom(2)/send(2)/sendto(2) in a loop until the socket is empty; elsewhere (or when told not to) by .NET's
+/// asynchronous socket operations.
+/// </summary>
 internal sealed class UdpForwarder : IForwarder
 {
     /// <summary>The largest UDP payload over IPv4 or IPv6 without jumbograms.</summary>
@@ -14,11 +20,13 @@ internal sealed class UdpForwarder : IForwarder
     private readonly ManagedService _service;
     private readonly ConnectionTable _table;
     private readonly Socket _socket;
-    private readonly ConcurrentDictionary<IPEndPoint, UdpFlow> _flows = new();
+    private readonly ConcurrentDictionary<UdpPeer, UdpFlow> _flows = new();
     private readonly IPEndPoint _anyRemote;
+    private readonly EventLoop? _loop;
+    private readonly VipHandler? _vip;
     private volatile bool _stopped;
 
-    public UdpForwarder(ManagedService service, ConnectionTable table)
+    public UdpForwarder(ManagedService service, ConnectionTable table, bool useEventLoop = true)
     {
         _service = service;
         _table = table;
@@ -26,7 +34,12 @@ internal sealed class UdpForwarder : IForwarder
         _socket = new Socket(family, SocketType.Dgram, ProtocolType.Udp);
         if (family == AddressFamily.InterNetworkV6) _socket.DualMode = false;
         _anyRemote = new IPEndPoint(family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        _loop = useEventLoop ? EventLoop.Next() : null;
+        if (_loop is not null) _vip = new VipHandler(this);
     }
+
+    /// <summary>The loop that drives this service's sockets, or null when .NET's asynchronous operations do.</summary>
+    internal EventLoop? Loop => _loop;
 
     public void Start()
     {
@@ -35,13 +48,18 @@ internal sealed class UdpForwarder : IForwarder
         try
         {
             _socket.Bind(endPoint);
+            if (_loop is not null)
+            {
+                _socket.Blocking = false;
+                if (!_vip!.Register()) throw new SocketException((int)SocketError.SocketError);
+            }
         }
         catch (SocketException e)
         {
             _socket.Dispose();
             throw SocketErrors.BindFailed(id, endPoint, e);
         }
-        _ = ReceiveLoopAsync();
+        if (_loop is null) _ = ReceiveLoopAsync();
     }
 
     private async Task ReceiveLoopAsync()
@@ -63,11 +81,17 @@ internal sealed class UdpForwarder : IForwarder
                 return;
             }
             var client = (IPEndPoint)result.RemoteEndPoint;
-            var flow = _service.Settings.OnePacket ? OnePacketFlow(client)
-                : _flows.TryGetValue(client, out var existing) ? existing : OpenFlow(client);
+            var flow = FlowFor(UdpPeer.From(client), client);
             if (flow is null) continue; // no destination available: dropped, as IPVS drops it
             await flow.ForwardAsync(buffer.AsMemory(0, result.ReceivedBytes)).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The client's flow (opened and scheduled when it has none), or null when no destination is available.</summary>
+    private UdpFlow? FlowFor(in UdpPeer peer, IPEndPoint? client)
+    {
+        if (_service.Settings.OnePacket) return OnePacketFlow(peer, client ?? peer.ToEndPoint());
+        return _flows.TryGetValue(peer, out var existing) ? existing : OpenFlow(peer, client ?? peer.ToEndPoint());
     }
 
     /// <summary>
@@ -75,30 +99,30 @@ internal sealed class UdpForwarder : IForwarder
     /// reused when the datagram goes to the same real server (so replies keep flowing back); otherwise a new flow
     /// takes its place and the old one ends at its idle timeout.
     /// </summary>
-    private UdpFlow? OnePacketFlow(IPEndPoint client)
+    private UdpFlow? OnePacketFlow(in UdpPeer peer, IPEndPoint client)
     {
         var scheduled = _service.Schedule(client);
         if (scheduled is null) return null;
-        if (_flows.TryGetValue(client, out var existing) && existing.RealServer == scheduled.RealServer) return existing;
-        return OpenFlow(client, scheduled);
+        if (_flows.TryGetValue(peer, out var existing) && existing.RealServer == scheduled.RealServer) return existing;
+        return OpenFlow(peer, client, scheduled);
     }
 
-    private UdpFlow? OpenFlow(IPEndPoint client, ScheduledServer? scheduled = null)
+    private UdpFlow? OpenFlow(in UdpPeer peer, IPEndPoint client, ScheduledServer? scheduled = null)
     {
         scheduled ??= _service.Schedule(client);
         if (scheduled is null) return null;
         UdpFlow flow;
         try
         {
-            flow = new UdpFlow(_service, scheduled, client, this);
+            flow = new UdpFlow(_service, scheduled, client, peer, this);
         }
         catch (SocketException)
         {
             return null;
         }
-        _flows[client] = flow;
+        _flows[peer] = flow;
         _table.Add(flow);
-        flow.StartReplies();
+        flow.StartReplies(_loop);
         return flow;
     }
 
@@ -113,11 +137,69 @@ internal sealed class UdpForwarder : IForwarder
         }
     }
 
-    internal void Forget(UdpFlow flow) => _flows.TryRemove(new KeyValuePair<IPEndPoint, UdpFlow>(flow.Client, flow));
+    /// <summary>On the loop's thread: a reply goes back to the client from the virtual address.</summary>
+    internal void SendToClient(ReadOnlySpan<byte> datagram, ReadOnlySpan<byte> clientSockAddr)
+    {
+        try
+        {
+            RawSocket.SendTo(_socket.SafeHandle, datagram, clientSockAddr);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // the client is gone or the service stopped: the reply is lost, as it would be on the wire
+        }
+    }
+
+    internal void Forget(UdpFlow flow) => _flows.TryRemove(new KeyValuePair<UdpPeer, UdpFlow>(flow.Peer, flow));
 
     public void Dispose()
     {
         _stopped = true;
+        if (_vip is not null) _loop!.Release(_vip);
         _socket.Dispose();
+    }
+
+    /// <summary>The virtual address's socket on the loop: every queued datagram is read and sent on at each event.</summary>
+    private sealed class VipHandler(UdpForwarder owner) : LoopHandler
+    {
+        /// <summary>At most this many datagrams per event before other sockets get their turn; the socket is registered
+        /// level-triggered, so the loop comes back for whatever is left.</summary>
+        private const int Budget = 64;
+
+        public bool Register()
+        {
+            var handle = owner._socket.SafeHandle;
+            bool added = false;
+            try
+            {
+                handle.DangerousAddRef(ref added);
+                return owner._loop!.Register(this, (int)handle.DangerousGetHandle(), -1, EventLoop.In);
+            }
+            finally
+            {
+                if (added) handle.DangerousRelease();
+            }
+        }
+
+        internal override void OnEvent(int side, uint events)
+        {
+            var buffer = owner._loop!.Buffer;
+            Span<byte> address = stackalloc byte[UdpPeer.MaxSockAddr];
+            for (int i = 0; i < Budget && !owner._stopped; i++)
+            {
+                int n, length;
+                try
+                {
+                    n = RawSocket.ReceiveFrom(owner._socket.SafeHandle, buffer, address, out length);
+                }
+                catch (Exception e) when (e is IOException or ObjectDisposedException)
+                {
+                    return;
+                }
+                if (n < 0) return;
+                if (!UdpPeer.TryRead(address[..length], out var peer)) continue;
+                owner.FlowFor(peer, null)?.Forward(buffer.AsSpan(0, n));
+            }
+        }
     }
 }
