@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Profiles the LvsPs managed director under one bench/run.sh load, on loopback, for a bounded time.
-#   bash bench/profile.sh [short|keepalive|big|bulk] [seconds] [perf|strace]
+#   bash bench/profile.sh [short|keepalive|big|bulk|udp] [seconds] [perf|strace|cpu]
 # perf: `perf record -g` of the director (JIT symbols via DOTNET_PerfMapEnabled=1), top symbols printed;
 # strace: `strace -c -f`, the system calls per request; cpu: the load's figure and the director's CPU time. Same placement as bench/run.sh (director on CPU 0).
 set -euo pipefail
@@ -16,8 +16,10 @@ source "$root/bench/lib/configs.sh"
 write_configs "$tmp"
 taskset -c 1 nginx -p "$tmp" -c "$tmp/backend.conf" -e "$tmp/backend.err" </dev/null >/dev/null 2>&1 & pids+=($!)
 taskset -c 1 iperf3 -s -B 127.0.0.1 -p 15201 </dev/null >/dev/null 2>&1 & pids+=($!)
+taskset -c 1 dotnet "$host_dll" udp-echo 127.0.0.1:15301 127.0.0.1:15302 </dev/null >/dev/null 2>&1 & pids+=($!)
 env ${LVSPS_ENV:-} DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 taskset -c 0 dotnet "$host_dll" director --scheduler rr \
-    --tcp 127.0.0.1:19280=127.0.0.1:18081,127.0.0.1:18082 --tcp 127.0.0.1:19281=127.0.0.1:15201 </dev/null >/dev/null 2>&1 &
+    --tcp 127.0.0.1:19280=127.0.0.1:18081,127.0.0.1:18082 --tcp 127.0.0.1:19281=127.0.0.1:15201 \
+    --udp 127.0.0.1:19282=127.0.0.1:15301,127.0.0.1:15302 </dev/null >/dev/null 2>&1 &
 director=$!; pids+=($director)
 sleep 2
 load() {
@@ -26,6 +28,7 @@ load() {
         keepalive) taskset -c 1 wrk -t1 -c32 -d"${seconds}s" http://127.0.0.1:19280/small ;;
         big) taskset -c 1 wrk -t1 -c32 -d"${seconds}s" http://127.0.0.1:19280/big ;;
         bulk) taskset -c 1 iperf3 -c 127.0.0.1 -p 19281 -t "$seconds" -P 4 | tail -3 ;;
+        udp) taskset -c 1 dotnet "$host_dll" udp-load 127.0.0.1:19282 "$seconds" 8 | awk '{ print "Requests/sec: " $1 "  p50 " $2 " ms  p99 " $3 " ms  lost " $4 }' ;;
     esac
 }
 load >/dev/null # warm-up (JIT, pools)
@@ -38,7 +41,7 @@ if [[ $tool == cpu ]]; then
 elif [[ $tool == strace ]]; then
     timeout $((seconds + 5)) strace -c -f -p "$director" -o "$tmp/strace.txt" & tracer=$!
     sleep 0.5; load; kill -INT $tracer 2>/dev/null || true; wait $tracer 2>/dev/null || true
-    head -25 "$tmp/strace.txt"
+    grep -v "^strace:" "$tmp/strace.txt" | head -25
 else
     perf record -F 499 -g -p "$director" -o "$tmp/perf.data" -- sleep "$seconds" 2>/dev/null & tracer=$!
     load; wait $tracer || true

@@ -14,6 +14,9 @@ internal sealed class EventLoop
     /// <summary>epoll event bits (sys/epoll.h).</summary>
     public const uint In = 0x001, Out = 0x004, Err = 0x008, Hup = 0x010, RdHup = 0x2000, EdgeTriggered = 1u << 31;
 
+    /// <summary>EPOLLEXCLUSIVE (Linux 4.5): of the loops waiting on one listener, a new connection wakes one, not all.</summary>
+    public const uint Exclusive = 1u << 28;
+
     private const int EPOLL_CTL_ADD = 1, EPOLL_CLOEXEC = 0x80000, EFD_CLOEXEC = 0x80000, EFD_NONBLOCK = 0x800;
     private const int MaxEvents = 256;
     private const ulong WakeKey = ulong.MaxValue;
@@ -48,6 +51,9 @@ internal sealed class EventLoop
         _wake = wake;
         new Thread(Run) { IsBackground = true, Name = "LvsPs loop" }.Start();
     }
+
+    /// <summary>Every loop (one per core); empty where epoll(7) is not available.</summary>
+    public static IReadOnlyList<EventLoop> All => s_loops.Value ?? (IReadOnlyList<EventLoop>)Array.Empty<EventLoop>();
 
     /// <summary>The loop for the next handler; null where epoll(7) is not available.</summary>
     public static EventLoop? Next()

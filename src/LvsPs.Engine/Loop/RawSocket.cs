@@ -2,12 +2,13 @@ using System.Runtime.InteropServices;
 
 namespace LvsPs.Engine.Loop;
 
-/// <summary>Non-blocking connect(2), recv(2), send(2), recvfrom(2) and sendto(2) on a socket's descriptor for the event loop, which copies small TCP reads through
+/// <summary>Non-blocking accept4(2), connect(2), recv(2), send(2), recvfrom(2) and sendto(2) on a socket's descriptor for the event loop, which copies small TCP reads through
 /// its one buffer: for a few hundred bytes a copy costs less than splice(2), which moves a linear skb's bytes into a
 /// freshly allocated page.</summary>
 internal static class RawSocket
 {
-    private const int EINTR = 4, EAGAIN = 11, EINPROGRESS = 115;
+    private const int EINTR = 4, EAGAIN = 11, ECONNABORTED = 103, EINPROGRESS = 115;
+    private const int SOCK_NONBLOCK = 0x800, SOCK_CLOEXEC = 0x80000;
     private const int MSG_DONTWAIT = 0x40, MSG_NOSIGNAL = 0x4000;
 
     /// <summary>Bytes read, 0 at end of stream, -1 when nothing is there; throws <see cref="IOException"/> on an error.</summary>
@@ -101,6 +102,40 @@ internal static class RawSocket
         }
     }
 
+    /// <summary>
+    /// accept4(2) of one queued connection, non-blocking and close-on-exec: its descriptor, or -1 when none is queued; the
+    /// peer's sockaddr goes to <paramref name="address"/>. Throws <see cref="IOException"/> on an error other than a
+    /// connection that went away before it was taken (ECONNABORTED: the next one is taken instead).
+    /// </summary>
+    public static int Accept(SafeHandle listener, Span<byte> address, out int addressLength)
+    {
+        bool added = false;
+        try
+        {
+            listener.DangerousAddRef(ref added);
+            int fd = (int)listener.DangerousGetHandle();
+            while (true)
+            {
+                int length = address.Length;
+                int client = Native.accept4(fd, ref MemoryMarshal.GetReference(address), ref length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+                if (client >= 0)
+                {
+                    addressLength = length;
+                    return client;
+                }
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == EINTR || errno == ECONNABORTED) continue;
+                addressLength = 0;
+                if (errno == EAGAIN) return -1;
+                throw new IOException($"accept4 failed (errno {errno}).");
+            }
+        }
+        finally
+        {
+            if (added) listener.DangerousRelease();
+        }
+    }
+
     private static int Call(SafeHandle socket, Span<byte> buffer, bool send)
     {
         bool added = false;
@@ -136,6 +171,9 @@ internal static class RawSocket
 
         [DllImport("libc", SetLastError = true)]
         public static extern nint send(int fd, ref byte buffer, nuint length, int flags);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern int accept4(int fd, ref byte address, ref int addressLength, int flags);
 
         [DllImport("libc", SetLastError = true)]
         public static extern nint recvfrom(int fd, ref byte buffer, nuint length, int flags, ref byte address, ref int addressLength);

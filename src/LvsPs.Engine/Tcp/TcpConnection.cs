@@ -44,8 +44,8 @@ internal sealed partial class TcpConnection : EngineConnection
         Close,
     }
 
-    public TcpConnection(ManagedService service, ScheduledServer scheduled, Socket client, ConnectionTable table)
-        : this(service, scheduled.RealServer, client, (IPEndPoint)client.RemoteEndPoint!, NewSocket(scheduled.RealServer.EndPoint.AddressFamily),
+    public TcpConnection(ManagedService service, ScheduledServer scheduled, Socket client, IPEndPoint remote, ConnectionTable table)
+        : this(service, scheduled.RealServer, client, remote, NewSocket(scheduled.RealServer.EndPoint.AddressFamily),
             scheduled.RealServer.EndPoint, connectClientSide: false, table, scheduled.Template)
     {
     }
@@ -70,6 +70,9 @@ internal sealed partial class TcpConnection : EngineConnection
     }
 
     internal static Socket NewSocket(AddressFamily family) => new(family, SocketType.Stream, ProtocolType.Tcp);
+
+    /// <summary>The event loop to relay on (the one that accepted the connection), or null for the next one.</summary>
+    public EventLoop? Loop { get; init; }
 
     /// <summary>The application helper inspecting this connection, if its service has one; set before <see cref="Start"/>.</summary>
     public ITcpStreamFilter? Filter { get; set; }
@@ -104,7 +107,7 @@ internal sealed partial class TcpConnection : EngineConnection
     public async Task RunAsync()
     {
         Socket client = _client!, backend = _backend!;
-        if (!_connectClientSide && Filter is null && Service.UseEventLoop && SplicePipe.Available && EventLoop.Next() is { } loop)
+        if (!_connectClientSide && Filter is null && Service.UseEventLoop && SplicePipe.Available && (Loop ?? EventLoop.Next()) is { } loop)
         {
             StartSpliced(loop, client, backend); // the loop connects and relays; no task waits for this connection
             return;

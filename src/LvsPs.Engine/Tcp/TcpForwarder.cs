@@ -2,11 +2,17 @@ using System.Net;
 using System.Net.Sockets;
 using LvsPs.Engine.Connections;
 using LvsPs.Engine.Ftp;
+using LvsPs.Engine.Loop;
 using LvsPs.Model;
 
 namespace LvsPs.Engine.Tcp;
 
-/// <summary>Listens on a TCP virtual service's VIP:port and starts a <see cref="TcpConnection"/> for each client.</summary>
+/// <summary>
+/// Listens on a TCP virtual service's VIP:port and starts a <see cref="TcpConnection"/> for each client. Where
+/// connections are relayed on the event loops (Linux), every loop also waits on the listener
+/// (EPOLLEXCLUSIVE, so one loop wakes per connection), accepts with accept4(2) and relays what it accepted itself: a new
+/// connection wakes one thread. Otherwise several asynchronous accepts wait on .NET's socket engine.
+/// </summary>
 internal sealed class TcpForwarder : IForwarder
 {
     /// <summary>A large backlog: a small one drops SYNs under load and shows up as 1 s latency spikes.</summary>
@@ -15,6 +21,7 @@ internal sealed class TcpForwarder : IForwarder
     private readonly ManagedService _service;
     private readonly ConnectionTable _table;
     private readonly Socket _listener;
+    private readonly List<AcceptHandler> _acceptors = new();
     private volatile bool _stopped;
 
     public TcpForwarder(ManagedService service, ConnectionTable table)
@@ -40,8 +47,50 @@ internal sealed class TcpForwarder : IForwarder
             _listener.Dispose();
             throw SocketErrors.BindFailed(id, endPoint, e);
         }
+        if (StartOnLoops()) return;
         // several accepts outstanding, as many as cores (at least two): connections are taken off the queue in parallel
         for (int i = 0; i < Math.Max(2, Environment.ProcessorCount); i++) _ = AcceptLoopAsync();
+    }
+
+    /// <summary>Registers the listener with every event loop; false when connections are not relayed on loops.</summary>
+    private bool StartOnLoops()
+    {
+        if (!_service.UseEventLoop || !SplicePipe.Available) return false;
+        var loops = EventLoop.All;
+        if (loops.Count == 0) return false;
+        _listener.Blocking = false;
+        var handle = _listener.SafeHandle;
+        bool added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            int fd = (int)handle.DangerousGetHandle();
+            foreach (var loop in loops)
+            {
+                var acceptor = new AcceptHandler(this, loop);
+                if (!loop.Register(acceptor, fd, -1, EventLoop.In | EventLoop.Exclusive))
+                {
+                    StopAcceptors();
+                    _listener.Blocking = true;
+                    return false;
+                }
+                lock (_acceptors) _acceptors.Add(acceptor);
+            }
+            return true;
+        }
+        finally
+        {
+            if (added) handle.DangerousRelease();
+        }
+    }
+
+    private void StopAcceptors()
+    {
+        lock (_acceptors)
+        {
+            foreach (var acceptor in _acceptors) acceptor.Loop.Release(acceptor);
+            _acceptors.Clear();
+        }
     }
 
     private async Task AcceptLoopAsync()
@@ -76,6 +125,12 @@ internal sealed class TcpForwarder : IForwarder
             client.Dispose();
             return;
         }
+        Dispatch(client, remote, loop: null);
+    }
+
+    /// <summary>Schedules the accepted connection and starts relaying it (on <paramref name="loop"/> when given).</summary>
+    private void Dispatch(Socket client, IPEndPoint remote, EventLoop? loop)
+    {
         var scheduled = _service.Schedule(remote);
         if (scheduled is null)
         {
@@ -84,7 +139,7 @@ internal sealed class TcpForwarder : IForwarder
             client.Dispose();
             return;
         }
-        var connection = new TcpConnection(_service, scheduled, client, _table);
+        var connection = new TcpConnection(_service, scheduled, client, remote, _table) { Loop = loop };
         if (_service.Settings.Helper == ApplicationHelper.Ftp) connection.Filter = new FtpControlInspector(connection, _table, _service.FtpDataTimeout);
         connection.Start();
     }
@@ -92,6 +147,49 @@ internal sealed class TcpForwarder : IForwarder
     public void Dispose()
     {
         _stopped = true;
+        StopAcceptors();
         _listener.Dispose();
+    }
+
+    /// <summary>The listener on one event loop: each event takes what is queued (up to a budget; the registration is
+    /// level-triggered, so the loop comes back for the rest) and relays it on this loop.</summary>
+    private sealed class AcceptHandler(TcpForwarder owner, EventLoop loop) : LoopHandler
+    {
+        private const int Budget = 32;
+
+        public EventLoop Loop => loop;
+
+        internal override void OnEvent(int side, uint events)
+        {
+            Span<byte> address = stackalloc byte[PeerAddress.MaxSockAddr];
+            for (int i = 0; i < Budget && !owner._stopped; i++)
+            {
+                int fd, length;
+                try
+                {
+                    fd = RawSocket.Accept(owner._listener.SafeHandle, address, out length);
+                }
+                catch (Exception e) when (e is IOException or ObjectDisposedException)
+                {
+                    return; // e.g. out of descriptors: the connection stays queued until one is free
+                }
+                if (fd < 0) return;
+                Socket client;
+                try
+                {
+                    client = new Socket(new SafeSocketHandle(fd, ownsHandle: true));
+                }
+                catch (SocketException)
+                {
+                    continue;
+                }
+                if (!PeerAddress.TryRead(address[..length], out var peer))
+                {
+                    client.Dispose();
+                    continue;
+                }
+                owner.Dispatch(client, peer.ToEndPoint(), loop);
+            }
+        }
     }
 }

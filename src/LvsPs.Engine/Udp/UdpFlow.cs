@@ -15,17 +15,17 @@ internal sealed class UdpFlow : EngineConnection
 {
     private readonly UdpForwarder _forwarder;
     private readonly Socket _backend;
-    private readonly byte[] _clientSockAddr = new byte[UdpPeer.MaxSockAddr];
+    private readonly byte[] _clientSockAddr = new byte[PeerAddress.MaxSockAddr];
     private readonly int _clientSockAddrLength;
     private ReplyHandler? _replies;
     private volatile bool _closed;
 
-    public UdpFlow(ManagedService service, ScheduledServer scheduled, IPEndPoint client, UdpPeer peer, UdpForwarder forwarder)
+    public UdpFlow(ManagedService service, ScheduledServer scheduled, IPEndPoint client, PeerAddress peer, UdpForwarder forwarder)
         : base(service, scheduled.RealServer, client, active: false, scheduled.OnePacket ? null : scheduled.Template)
     {
         _forwarder = forwarder;
         Peer = peer;
-        _clientSockAddrLength = UdpPeer.Write(client, _clientSockAddr);
+        _clientSockAddrLength = PeerAddress.Write(client, _clientSockAddr);
         try
         {
             _backend = new Socket(scheduled.RealServer.EndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
@@ -40,7 +40,7 @@ internal sealed class UdpFlow : EngineConnection
     }
 
     /// <summary>The client's address and port as the flow table's key.</summary>
-    public UdpPeer Peer { get; }
+    public PeerAddress Peer { get; }
 
     public override LvsProtocol Protocol => LvsProtocol.Udp;
 

@@ -20,7 +20,7 @@ internal sealed class UdpForwarder : IForwarder
     private readonly ManagedService _service;
     private readonly ConnectionTable _table;
     private readonly Socket _socket;
-    private readonly ConcurrentDictionary<UdpPeer, UdpFlow> _flows = new();
+    private readonly ConcurrentDictionary<PeerAddress, UdpFlow> _flows = new();
     private readonly IPEndPoint _anyRemote;
     private readonly EventLoop? _loop;
     private readonly VipHandler? _vip;
@@ -81,14 +81,14 @@ internal sealed class UdpForwarder : IForwarder
                 return;
             }
             var client = (IPEndPoint)result.RemoteEndPoint;
-            var flow = FlowFor(UdpPeer.From(client), client);
+            var flow = FlowFor(PeerAddress.From(client), client);
             if (flow is null) continue; // no destination available: dropped, as IPVS drops it
             await flow.ForwardAsync(buffer.AsMemory(0, result.ReceivedBytes)).ConfigureAwait(false);
         }
     }
 
     /// <summary>The client's flow (opened and scheduled when it has none), or null when no destination is available.</summary>
-    private UdpFlow? FlowFor(in UdpPeer peer, IPEndPoint? client)
+    private UdpFlow? FlowFor(in PeerAddress peer, IPEndPoint? client)
     {
         if (_service.Settings.OnePacket) return OnePacketFlow(peer, client ?? peer.ToEndPoint());
         return _flows.TryGetValue(peer, out var existing) ? existing : OpenFlow(peer, client ?? peer.ToEndPoint());
@@ -99,7 +99,7 @@ internal sealed class UdpForwarder : IForwarder
     /// reused when the datagram goes to the same real server (so replies keep flowing back); otherwise a new flow
     /// takes its place and the old one ends at its idle timeout.
     /// </summary>
-    private UdpFlow? OnePacketFlow(in UdpPeer peer, IPEndPoint client)
+    private UdpFlow? OnePacketFlow(in PeerAddress peer, IPEndPoint client)
     {
         var scheduled = _service.Schedule(client);
         if (scheduled is null) return null;
@@ -107,7 +107,7 @@ internal sealed class UdpForwarder : IForwarder
         return OpenFlow(peer, client, scheduled);
     }
 
-    private UdpFlow? OpenFlow(in UdpPeer peer, IPEndPoint client, ScheduledServer? scheduled = null)
+    private UdpFlow? OpenFlow(in PeerAddress peer, IPEndPoint client, ScheduledServer? scheduled = null)
     {
         scheduled ??= _service.Schedule(client);
         if (scheduled is null) return null;
@@ -150,7 +150,7 @@ internal sealed class UdpForwarder : IForwarder
         }
     }
 
-    internal void Forget(UdpFlow flow) => _flows.TryRemove(new KeyValuePair<UdpPeer, UdpFlow>(flow.Peer, flow));
+    internal void Forget(UdpFlow flow) => _flows.TryRemove(new KeyValuePair<PeerAddress, UdpFlow>(flow.Peer, flow));
 
     public void Dispose()
     {
@@ -184,7 +184,7 @@ internal sealed class UdpForwarder : IForwarder
         internal override void OnEvent(int side, uint events)
         {
             var buffer = owner._loop!.Buffer;
-            Span<byte> address = stackalloc byte[UdpPeer.MaxSockAddr];
+            Span<byte> address = stackalloc byte[PeerAddress.MaxSockAddr];
             for (int i = 0; i < Budget && !owner._stopped; i++)
             {
                 int n, length;
@@ -197,7 +197,7 @@ internal sealed class UdpForwarder : IForwarder
                     return;
                 }
                 if (n < 0) return;
-                if (!UdpPeer.TryRead(address[..length], out var peer)) continue;
+                if (!PeerAddress.TryRead(address[..length], out var peer)) continue;
                 owner.FlowFor(peer, null)?.Forward(buffer.AsSpan(0, n));
             }
         }

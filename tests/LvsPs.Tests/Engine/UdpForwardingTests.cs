@@ -45,7 +45,8 @@ public sealed class UdpForwardingTests
         using var _ = director;
         const int clients = 24, requests = 20;
         var failures = new List<string>();
-        Parallel.For(0, clients, c =>
+        // a thread per client, not the pool's: clients blocked in Receive would starve the echo backends' continuations
+        var threads = Enumerable.Range(0, clients).Select(c => new Thread(() =>
         {
             using var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 5000 };
             s.Connect(new IPEndPoint(id.Address!, id.Port));
@@ -60,7 +61,9 @@ public sealed class UdpForwardingTests
                 // one flow per client: every reply comes from the server its first datagram was scheduled to
                 if (reply != $"{server}:{message}") lock (failures) failures.Add(reply);
             }
-        });
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => Assert.True(t.Join(TimeSpan.FromSeconds(60))));
         Assert.Empty(failures);
         var service = director.GetService(id)!;
         Assert.Equal((ulong)clients, service.Stats.Connections);
@@ -129,18 +132,23 @@ public sealed class UdpForwardingTests
         var buffer = new byte[64];
         s.Send("first"u8);
         Assert.Throws<SocketException>(() => s.Receive(buffer)); // nothing listens: the real server's ICMP error ends there
-        s.Send("second"u8); // meets the ICMP error queued on the flow's socket: lost, as on the wire
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (director.GetService(id)!.Stats.PacketsIn < 1 && DateTime.UtcNow < deadline) Thread.Sleep(20);
+        Thread.Sleep(200); // the datagram left for the closed port and its ICMP error is queued on the flow's socket
+        s.Send("second"u8); // meets that error (lost, as on the wire) or goes to the closed port too
         Thread.Sleep(100);
 
         using var late = UdpEchoBackend.Start("late", port: port);
-        s.ReceiveTimeout = 5000;
+        s.ReceiveTimeout = 1000;
         string? reply = null;
-        for (int attempt = 0; attempt < 5 && reply is null; attempt++)
+        for (int attempt = 0; attempt < 10 && reply != "late:third"; attempt++)
         {
             s.Send("third"u8);
             try
             {
-                reply = Encoding.ASCII.GetString(buffer, 0, s.Receive(buffer));
+                // skip an echo of an earlier datagram that was still on its way when the server came up
+                do reply = Encoding.ASCII.GetString(buffer, 0, s.Receive(buffer));
+                while (reply != "late:third");
             }
             catch (SocketException)
             {

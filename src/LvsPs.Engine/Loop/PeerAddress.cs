@@ -2,14 +2,14 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 
-namespace LvsPs.Engine.Udp;
+namespace LvsPs.Engine.Loop;
 
 /// <summary>
-/// A UDP client's address and port as a value, made from the sockaddr recvfrom(2) fills in (sockaddr_in or sockaddr_in6,
-/// netinet/in.h) without allocating: the key of a service's flow table. Turned into an <see cref="IPEndPoint"/> only when
-/// a new flow is scheduled.
+/// A peer's address and port as a value, made from the sockaddr that recvfrom(2) or accept4(2) fills in (sockaddr_in or
+/// sockaddr_in6, netinet/in.h) without allocating: the key of a UDP service's flow table. Turned into an
+/// <see cref="IPEndPoint"/> only when a new flow or connection is scheduled.
 /// </summary>
-internal readonly struct UdpPeer : IEquatable<UdpPeer>
+internal readonly struct PeerAddress : IEquatable<PeerAddress>
 {
     private const int AfInet = 2, AfInet6 = 10; // linux/socket.h
     private const int SockAddrIn = 16, SockAddrIn6 = 28;
@@ -22,7 +22,7 @@ internal readonly struct UdpPeer : IEquatable<UdpPeer>
     private readonly ushort _port;
     private readonly bool _v6;
 
-    private UdpPeer(ulong hi, ulong lo, ushort port, uint scope, bool v6)
+    private PeerAddress(ulong hi, ulong lo, ushort port, uint scope, bool v6)
     {
         _hi = hi;
         _lo = lo;
@@ -32,7 +32,7 @@ internal readonly struct UdpPeer : IEquatable<UdpPeer>
     }
 
     /// <summary>Reads a sockaddr_in or sockaddr_in6 (family in host order, port and address in network order).</summary>
-    public static bool TryRead(ReadOnlySpan<byte> sockaddr, out UdpPeer peer)
+    public static bool TryRead(ReadOnlySpan<byte> sockaddr, out PeerAddress peer)
     {
         peer = default;
         if (sockaddr.Length < SockAddrIn) return false;
@@ -40,19 +40,19 @@ internal readonly struct UdpPeer : IEquatable<UdpPeer>
         ushort port = BinaryPrimitives.ReadUInt16BigEndian(sockaddr[2..]);
         if (family == AfInet)
         {
-            peer = new UdpPeer(BinaryPrimitives.ReadUInt32BigEndian(sockaddr[4..]), 0, port, 0, v6: false);
+            peer = new PeerAddress(BinaryPrimitives.ReadUInt32BigEndian(sockaddr[4..]), 0, port, 0, v6: false);
             return true;
         }
         if (family == AfInet6 && sockaddr.Length >= SockAddrIn6)
         {
-            peer = new UdpPeer(BinaryPrimitives.ReadUInt64BigEndian(sockaddr[8..]), BinaryPrimitives.ReadUInt64BigEndian(sockaddr[16..]),
+            peer = new PeerAddress(BinaryPrimitives.ReadUInt64BigEndian(sockaddr[8..]), BinaryPrimitives.ReadUInt64BigEndian(sockaddr[16..]),
                 port, BitConverter.ToUInt32(sockaddr[24..]), v6: true);
             return true;
         }
         return false;
     }
 
-    public static UdpPeer From(IPEndPoint endPoint)
+    public static PeerAddress From(IPEndPoint endPoint)
     {
         Span<byte> sockaddr = stackalloc byte[MaxSockAddr];
         int length = Write(endPoint, sockaddr);
@@ -91,9 +91,9 @@ internal readonly struct UdpPeer : IEquatable<UdpPeer>
         return new IPEndPoint(new IPAddress(bytes, _scope), _port);
     }
 
-    public bool Equals(UdpPeer other) => _hi == other._hi && _lo == other._lo && _port == other._port && _scope == other._scope && _v6 == other._v6;
+    public bool Equals(PeerAddress other) => _hi == other._hi && _lo == other._lo && _port == other._port && _scope == other._scope && _v6 == other._v6;
 
-    public override bool Equals(object? obj) => obj is UdpPeer other && Equals(other);
+    public override bool Equals(object? obj) => obj is PeerAddress other && Equals(other);
 
     public override int GetHashCode() => HashCode.Combine(_hi, _lo, _port, _scope);
 
