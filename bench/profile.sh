@@ -19,12 +19,12 @@ taskset -c 1 iperf3 -s -B 127.0.0.1 -p 15201 </dev/null >/dev/null 2>&1 & pids+=
 taskset -c 1 dotnet "$host_dll" udp-echo 127.0.0.1:15301 127.0.0.1:15302 </dev/null >/dev/null 2>&1 & pids+=($!)
 env ${LVSPS_ENV:-} DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 taskset -c 0 dotnet "$host_dll" director --scheduler rr \
     --tcp 127.0.0.1:19280=127.0.0.1:18081,127.0.0.1:18082 --tcp 127.0.0.1:19281=127.0.0.1:15201 \
-    --udp 127.0.0.1:19282=127.0.0.1:15301,127.0.0.1:15302 </dev/null >/dev/null 2>&1 &
+    --udp 127.0.0.1:19282=127.0.0.1:15301,127.0.0.1:15302 </dev/null >"$tmp/director.out" 2>&1 &
 director=$!; pids+=($director)
 sleep 2
 load() {
     case $kind in
-        short) taskset -c 1 wrk -t1 -c32 -d"${seconds}s" -H 'Connection: close' http://127.0.0.1:19280/small ;;
+        short) taskset -c 1 wrk --latency -t1 -c32 -d"${seconds}s" -H 'Connection: close' http://127.0.0.1:19280/small ;;
         keepalive) taskset -c 1 wrk -t1 -c32 -d"${seconds}s" http://127.0.0.1:19280/small ;;
         big) taskset -c 1 wrk -t1 -c32 -d"${seconds}s" http://127.0.0.1:19280/big ;;
         bulk) taskset -c 1 iperf3 -c 127.0.0.1 -p 19281 -t "$seconds" -P 4 | tail -3 ;;
@@ -35,9 +35,11 @@ load >/dev/null # warm-up (JIT, pools)
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 if [[ $tool == cpu ]]; then
     t0=$(awk '{ print $14 + $15 }' "/proc/$director/stat")
-    load | grep -E 'Requests/sec|receiver'
+    load | grep -E 'Requests/sec|receiver| 50%| 99%'
     t1=$(awk '{ print $14 + $15 }' "/proc/$director/stat")
     echo "director CPU: $(( (t1 - t0) * 10 )) ms over ${seconds} s"
+    kill -TERM "$director"; wait "$director" 2>/dev/null || true
+    grep '^gc ' "$tmp/director.out" || true
 elif [[ $tool == strace ]]; then
     timeout $((seconds + 5)) strace -c -f -p "$director" -o "$tmp/strace.txt" & tracer=$!
     sleep 0.5; load; kill -INT $tracer 2>/dev/null || true; wait $tracer 2>/dev/null || true

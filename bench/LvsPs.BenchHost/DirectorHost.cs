@@ -39,6 +39,8 @@ internal static class DirectorHost
             System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Set(); });
         Console.WriteLine($"ready {Environment.ProcessId}");
         stop.Wait();
+        // what the garbage collector cost, for bench/profile.sh (stdout of the director)
+        Console.WriteLine($"gc {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)} pause {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms heap {GC.GetTotalMemory(false) >> 20} MiB");
         return 0;
     }
 }

@@ -219,6 +219,7 @@ public sealed class ManagedDirector : IDirectorBackend
             ThrowIfDisposed();
             _timeouts = _timeouts.Merge(timeouts);
         }
+        _table.RescheduleAll();
     }
 
     public IReadOnlyList<LvsConnection> GetConnections()

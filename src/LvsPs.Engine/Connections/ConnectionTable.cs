@@ -5,13 +5,15 @@ namespace LvsPs.Engine.Connections;
 
 /// <summary>
 /// All live entries of the managed engine (its ip_vs_conn table). A sweep once a second expires entries that have been
-/// idle longer than their state's timeout, as IPVS's per-connection timers do.
+/// idle longer than their state's timeout, as IPVS's per-connection timers do; an <see cref="ExpiryWheel{T}"/> hands it
+/// only the entries due for a check.
 /// </summary>
 internal sealed class ConnectionTable : IDisposable
 {
     private readonly ConcurrentDictionary<long, EngineConnection> _entries = new();
     private readonly Func<LvsTimeouts> _timeouts;
     private readonly Timer _sweeper;
+    private readonly ExpiryWheel<EngineConnection> _wheel = new(Environment.TickCount64);
 
     public ConnectionTable(Func<LvsTimeouts> timeouts)
     {
@@ -21,7 +23,22 @@ internal sealed class ConnectionTable : IDisposable
 
     public int Count => _entries.Count;
 
-    public void Add(EngineConnection connection) => _entries[connection.Id] = connection;
+    public void Add(EngineConnection connection)
+    {
+        _entries[connection.Id] = connection;
+        connection.Table = this;
+        Reschedule(connection);
+    }
+
+    /// <summary>Checks the entry for expiry at its deadline under the present timeouts (earlier when its state shortened it).</summary>
+    public void Reschedule(EngineConnection connection) =>
+        _wheel.Schedule(connection, connection.LastActivity + (long)connection.IdleTimeout(_timeouts()).TotalMilliseconds);
+
+    /// <summary>After the timeouts changed: every entry is checked by its new deadline.</summary>
+    public void RescheduleAll()
+    {
+        foreach (var entry in _entries.Values) Reschedule(entry);
+    }
 
     /// <summary>
     /// Expires and removes an entry; false when it was already gone. The entry leaves the table only after it has left
@@ -35,16 +52,16 @@ internal sealed class ConnectionTable : IDisposable
         return _entries.TryRemove(connection.Id, out _);
     }
 
-    /// <summary>Expires every entry idle past its timeout at <paramref name="now"/> (ms ticks).</summary>
+    /// <summary>Expires every entry due for a check that is idle past its timeout at <paramref name="now"/> (ms ticks).</summary>
     public void Sweep(long now)
     {
         var timeouts = _timeouts();
-        foreach (var entry in _entries.Values)
+        foreach (var entry in _wheel.TakeDue(now))
         {
-            if (now - entry.LastActivity >= (long)entry.IdleTimeout(timeouts).TotalMilliseconds)
-            {
-                Remove(entry);
-            }
+            if (!_entries.ContainsKey(entry.Id)) continue;
+            long deadline = entry.LastActivity + (long)entry.IdleTimeout(timeouts).TotalMilliseconds;
+            if (now >= deadline) Remove(entry);
+            else _wheel.Schedule(entry, deadline);
         }
     }
 

@@ -10,7 +10,7 @@ namespace LvsPs.Engine.Connections;
 /// server. It counts itself in its destination's active/inactive counters as IPVS does: a TCP connection is active
 /// while established and inactive once either side has closed; UDP flows are always inactive.
 /// </summary>
-internal abstract class EngineConnection
+internal abstract class EngineConnection : IWheelEntry
 {
     private static long s_nextId;
     private long _lastActivity;
@@ -53,6 +53,15 @@ internal abstract class EngineConnection
     public abstract TimeSpan IdleTimeout(LvsTimeouts timeouts);
 
     public long LastActivity => Volatile.Read(ref _lastActivity);
+
+    /// <summary>The table this entry is in (set when added).</summary>
+    internal ConnectionTable? Table { get; set; }
+
+    /// <summary>The second the table's <see cref="ExpiryWheel{T}"/> checks this entry (0: not on the wheel); guarded by the wheel.</summary>
+    public long WheelSecond { get; set; }
+
+    /// <summary>The entry's state changed: a shorter timeout must be checked sooner.</summary>
+    protected void StateChanged() => Table?.Reschedule(this);
 
     public void Touch() => Volatile.Write(ref _lastActivity, Environment.TickCount64);
 

@@ -135,6 +135,7 @@ internal sealed partial class TcpConnection : EngineConnection
             SetActive(true);
         }
         Touch();
+        StateChanged();
         return true;
     }
 
@@ -152,6 +153,7 @@ internal sealed partial class TcpConnection : EngineConnection
                 }
             }
             Touch();
+            StateChanged();
         }
         else if (left == 0)
         {
@@ -171,6 +173,7 @@ internal sealed partial class TcpConnection : EngineConnection
         CloseSockets(abort);
         Filter?.Closed();
         Touch();
+        StateChanged();
     }
 
     private void CloseSockets(bool abort)
@@ -184,7 +187,7 @@ internal sealed partial class TcpConnection : EngineConnection
         Close(_client!, abort);
         Close(_backend!, abort);
         _client = _backend = null;
-        Volatile.Read(ref _relay)?.Close();
+        Interlocked.Exchange(ref _relay, null)?.Close(); // a TIME_WAIT entry keeps neither the relay nor its sockets
 
         static void Close(Socket s, bool abort)
         {
