@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
+using LvsPs.Engine.Loop;
 using LvsPs.Model;
 
 namespace LvsPs.Engine.Connections;
 
 /// <summary>
 /// All live entries of the managed engine (its ip_vs_conn table). A sweep once a second expires entries that have been
-/// idle longer than their state's timeout, as IPVS's per-connection timers do; an <see cref="ExpiryWheel{T}"/> hands it
+/// idle longer than their state's timeout, as IPVS's per-connection timers do; an <see cref="ExpiryWheel"/> hands it
 /// only the entries due for a check.
 /// </summary>
 internal sealed class ConnectionTable : IDisposable
@@ -13,7 +14,8 @@ internal sealed class ConnectionTable : IDisposable
     private readonly ConcurrentDictionary<long, EngineConnection> _entries = new();
     private readonly Func<LvsTimeouts> _timeouts;
     private readonly Timer _sweeper;
-    private readonly ExpiryWheel<EngineConnection> _wheel = new(Environment.TickCount64);
+    private readonly ExpiryWheel _wheel = new(Environment.TickCount64);
+    private readonly TimeWaitRecords _timeWait = new();
 
     public ConnectionTable(Func<LvsTimeouts> timeouts)
     {
@@ -21,7 +23,24 @@ internal sealed class ConnectionTable : IDisposable
         _sweeper = new Timer(_ => Sweep(Environment.TickCount64), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
-    public int Count => _entries.Count;
+    public int Count => _entries.Count + _timeWait.Count;
+
+    /// <summary>
+    /// A TCP connection closed and entered TIME_WAIT: from now on the table keeps it as a compact record, which leaves
+    /// the destination's counters when TIME_WAIT runs out, and lets go of the connection object.
+    /// </summary>
+    public void EnterTimeWait(EngineConnection connection)
+    {
+        if (!connection.TryHandOver()) return; // already expired and out of the counters
+        if (!_entries.TryRemove(connection.Id, out _))
+        {
+            // removed meanwhile, but its expiry left the counters to us
+            EngineConnection.Release(connection.Service, connection.RealServer, active: false, connection.Template);
+            return;
+        }
+        _timeWait.Add(new TimeWaitRecords.Record(connection.Id, Environment.TickCount64, connection.Service, connection.RealServer,
+            connection.Template, PeerAddress.From(connection.Client)));
+    }
 
     public void Add(EngineConnection connection)
     {
@@ -55,10 +74,11 @@ internal sealed class ConnectionTable : IDisposable
     /// <summary>Expires every entry due for a check that is idle past its timeout at <paramref name="now"/> (ms ticks).</summary>
     public void Sweep(long now)
     {
+        foreach (var record in _timeWait.TakeExpired(now)) record.Release();
         var timeouts = _timeouts();
-        foreach (var entry in _wheel.TakeDue(now))
+        foreach (var (id, second) in _wheel.TakeDue(now))
         {
-            if (!_entries.ContainsKey(entry.Id)) continue;
+            if (!_entries.TryGetValue(id, out var entry) || !_wheel.Claim(entry, second)) continue;
             long deadline = entry.LastActivity + (long)entry.IdleTimeout(timeouts).TotalMilliseconds;
             if (now >= deadline) Remove(entry);
             else _wheel.Schedule(entry, deadline);
@@ -70,18 +90,19 @@ internal sealed class ConnectionTable : IDisposable
         foreach (var entry in _entries.Values) entry.Sample();
     }
 
-    public IEnumerable<EngineConnection> Entries => _entries.Values;
-
     public IReadOnlyList<LvsConnection> Snapshot()
     {
         var timeouts = _timeouts();
         long now = Environment.TickCount64;
-        return _entries.Values.OrderBy(e => e.Id).Select(e => e.ToModel(timeouts, now)).ToList();
+        var live = _entries.Values.Select(e => (e.Id, Model: e.ToModel(timeouts, now)));
+        var closed = _timeWait.ToArray().Select(r => (r.Id, Model: r.ToModel(now)));
+        return live.Concat(closed).OrderBy(e => e.Id).Select(e => e.Model).ToList();
     }
 
     public void Dispose()
     {
         _sweeper.Dispose();
         foreach (var entry in _entries.Values) Remove(entry);
+        foreach (var record in _timeWait.TakeAll()) record.Release();
     }
 }

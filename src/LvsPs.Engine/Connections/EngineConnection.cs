@@ -57,7 +57,7 @@ internal abstract class EngineConnection : IWheelEntry
     /// <summary>The table this entry is in (set when added).</summary>
     internal ConnectionTable? Table { get; set; }
 
-    /// <summary>The second the table's <see cref="ExpiryWheel{T}"/> checks this entry (0: not on the wheel); guarded by the wheel.</summary>
+    /// <summary>The second the table's <see cref="ExpiryWheel"/> checks this entry (0: not on the wheel); guarded by the wheel.</summary>
     public long WheelSecond { get; set; }
 
     /// <summary>The entry's state changed: a shorter timeout must be checked sooner.</summary>
@@ -76,15 +76,33 @@ internal abstract class EngineConnection : IWheelEntry
         }
     }
 
-    /// <summary>Takes the entry out of its destination's counters; idempotent.</summary>
+    /// <summary>Takes the entry out of its destination's counters; idempotent, and nothing once handed over.</summary>
     protected void Unbind()
     {
         lock (this)
         {
             if (Interlocked.Exchange(ref _unbound, 1) != 0) return;
-            RealServer.Destination.UnbindConnection(Active);
-            if (Template is not null) Service.Scheduling.Release(Template);
+            Release(Service, RealServer, Active, Template);
         }
+    }
+
+    /// <summary>
+    /// Hands the job of leaving the destination's counters to whoever keeps the entry from now on (the table's
+    /// TIME_WAIT records); false when the entry has already left them.
+    /// </summary>
+    internal bool TryHandOver()
+    {
+        lock (this)
+        {
+            return Interlocked.CompareExchange(ref _unbound, 2, 0) == 0;
+        }
+    }
+
+    /// <summary>What leaving the counters means (ip_vs_conn.c ip_vs_unbind_dest, and the template's reference).</summary>
+    internal static void Release(ManagedService service, RealServerRuntime realServer, bool active, PersistenceTemplate? template)
+    {
+        realServer.Destination.UnbindConnection(active);
+        if (template is not null) service.Scheduling.Release(template);
     }
 
     public void AddIn(long packets, long bytes)

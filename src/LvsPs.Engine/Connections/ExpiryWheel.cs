@@ -3,16 +3,16 @@ namespace LvsPs.Engine.Connections;
 /// <summary>
 /// When each connection entry is next due for an expiry check, to the second: a timing wheel of 1,024 one-second slots
 /// (the role of the kernel's per-connection timers in ip_vs_conn.c). A sweep takes only the slots that came due, so its
-/// cost follows the entries expiring, not the entries kept (a busy director keeps hundreds of thousands in TIME_WAIT).
-/// Checks are lazy: activity does not move an entry; when its slot comes due the table looks at its real idle time and
-/// schedules it again if it is not expired yet. A change that makes the timeout shorter moves it earlier.
+/// cost follows the entries expiring, not the entries kept. Checks are lazy: activity does not move an entry; when its
+/// slot comes due the table looks at its real idle time and schedules it again if it is not expired yet. A change that
+/// makes the timeout shorter moves it earlier. Slots hold entry ids, not entries, so the wheel keeps nothing alive.
 /// </summary>
-internal sealed class ExpiryWheel<T> where T : class, IWheelEntry
+internal sealed class ExpiryWheel
 {
     /// <summary>Slots (seconds) ahead; a deadline further away is checked at the last one and scheduled on from there.</summary>
     public const int Slots = 1024;
 
-    private readonly List<T>?[] _slots = new List<T>?[Slots];
+    private readonly List<long>?[] _slots = new List<long>?[Slots];
     private readonly object _gate = new();
     private long _swept;
 
@@ -23,7 +23,7 @@ internal sealed class ExpiryWheel<T> where T : class, IWheelEntry
     /// Checks <paramref name="entry"/> no later than <paramref name="deadline"/> (ms ticks): it goes in the deadline's
     /// slot unless it is already due in an earlier one.
     /// </summary>
-    public void Schedule(T entry, long deadline)
+    public void Schedule(IWheelEntry entry, long deadline)
     {
         long second = deadline <= 0 ? 0 : (deadline + 999) / 1000;
         lock (_gate)
@@ -32,14 +32,14 @@ internal sealed class ExpiryWheel<T> where T : class, IWheelEntry
             long current = entry.WheelSecond;
             if (current != 0 && current <= second) return;
             entry.WheelSecond = second; // a reference left in a later slot is now stale and skipped there
-            (_slots[second % Slots] ??= new List<T>()).Add(entry);
+            (_slots[second % Slots] ??= new List<long>()).Add(entry.Id);
         }
     }
 
-    /// <summary>The entries whose slot came due by <paramref name="now"/>, taken off the wheel.</summary>
-    public List<T> TakeDue(long now)
+    /// <summary>The ids in the slots that came due by <paramref name="now"/>, with their second; stale ones included.</summary>
+    public List<(long Id, long Second)> TakeDue(long now)
     {
-        var due = new List<T>();
+        var due = new List<(long, long)>();
         lock (_gate)
         {
             long until = now / 1000;
@@ -50,22 +50,30 @@ internal sealed class ExpiryWheel<T> where T : class, IWheelEntry
                 var list = _slots[index];
                 if (list is null) continue;
                 _slots[index] = null;
-                foreach (var entry in list)
-                {
-                    // within the window each slot holds one second, so a reference to another second is stale
-                    if (entry.WheelSecond != s) continue;
-                    entry.WheelSecond = 0;
-                    due.Add(entry);
-                }
+                // within the window each slot holds one second: s (a stale reference is told apart by Claim)
+                foreach (long id in list) due.Add((id, s));
             }
             if (until > _swept) _swept = until;
         }
         return due;
     }
+
+    /// <summary>Takes <paramref name="entry"/> off the wheel if <paramref name="second"/> is still its check; false for a stale reference.</summary>
+    public bool Claim(IWheelEntry entry, long second)
+    {
+        lock (_gate)
+        {
+            if (entry.WheelSecond != second) return false;
+            entry.WheelSecond = 0;
+            return true;
+        }
+    }
 }
 
-/// <summary>What an <see cref="ExpiryWheel{T}"/> keeps on each entry: the second it is checked at (0: not on the wheel).</summary>
+/// <summary>What an <see cref="ExpiryWheel"/> keeps on each entry: its id, and the second it is checked at (0: not on the wheel).</summary>
 internal interface IWheelEntry
 {
+    long Id { get; }
+
     long WheelSecond { get; set; }
 }

@@ -16,7 +16,7 @@ namespace LvsPs.Engine.Tcp;
 internal sealed partial class TcpConnection : EngineConnection
 {
     /// <summary>IPVS keeps a closed connection in TIME_WAIT for 2 minutes (ip_vs_proto_tcp.c tcp_timeouts); not settable.</summary>
-    private static readonly TimeSpan TimeWaitTimeout = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan TimeWaitTimeout = TimeWaitRecords.Timeout;
 
     /// <summary>A connection not yet established is kept as long as IPVS keeps SYN_RECV (1 minute).</summary>
     private static readonly TimeSpan SynRecvTimeout = TimeSpan.FromMinutes(1);
@@ -173,7 +173,8 @@ internal sealed partial class TcpConnection : EngineConnection
         CloseSockets(abort);
         Filter?.Closed();
         Touch();
-        StateChanged();
+        if (final == TcpState.TimeWait && Table is { } table) table.EnterTimeWait(this); // kept as a compact record
+        else StateChanged();
     }
 
     private void CloseSockets(bool abort)
