@@ -35,6 +35,7 @@ internal sealed class EventLoop
     private LoopHandler?[] _slots = new LoopHandler?[256];
     private int _usedSlots;
     private uint _generation;
+    private int _threadId;
 
     /// <summary>
     /// The buffer small TCP reads are copied through and UDP datagrams are received into (the largest UDP payload fits);
@@ -109,6 +110,7 @@ internal sealed class EventLoop
     public void Release(LoopHandler relay)
     {
         _released.Enqueue(relay);
+        if (Environment.CurrentManagedThreadId == _threadId) return; // freed after the events at hand, without a wake-up
         ulong one = 1;
         _ = Native.write(_wake, ref one, sizeof(ulong));
     }
@@ -123,6 +125,7 @@ internal sealed class EventLoop
 
     private void Run()
     {
+        _threadId = Environment.CurrentManagedThreadId;
         var events = new byte[MaxEvents * s_eventSize];
         while (true)
         {
@@ -135,7 +138,8 @@ internal sealed class EventLoop
                 ulong key = MemoryMarshal.Read<ulong>(ev[s_dataOffset..]);
                 if (key == WakeKey)
                 {
-                    ReleasePending();
+                    ulong count = 0;
+                    _ = Native.read(_wake, ref count, sizeof(ulong));
                     continue;
                 }
                 int slot = (int)((uint)key >> 1);
@@ -144,13 +148,12 @@ internal sealed class EventLoop
                 if (relay is null || relay.Generation != (uint)(key >> 32)) continue; // a released connection's event
                 relay.OnEvent((int)(key & 1), flags);
             }
+            ReleasePending();
         }
     }
 
     private void ReleasePending()
     {
-        ulong count = 0;
-        _ = Native.read(_wake, ref count, sizeof(ulong));
         while (_released.TryDequeue(out var relay))
         {
             relay.OnReleased();

@@ -70,7 +70,7 @@ internal sealed class SpliceRelay : LoopHandler
         if (_connecting)
         {
             if (side == 0 || !(writable || hangup)) return; // the client's events are caught up with once connected
-            FinishConnect();
+            FinishConnect(failed: (events & (EventLoop.Err | EventLoop.Hup)) != 0);
             return;
         }
         var fromThis = side == 0 ? _inbound : _outbound;
@@ -79,18 +79,21 @@ internal sealed class SpliceRelay : LoopHandler
         if (writable && intoThis.Pending > 0) Pump(intoThis, hangup: false);
     }
 
-    private void FinishConnect()
+    /// <summary>The real server's side became writable (connected) or reported an error or hang-up (<paramref name="failed"/>,
+    /// when SO_ERROR tells which).</summary>
+    private void FinishConnect(bool failed)
     {
         _connecting = false;
-        int error;
+        int error = 0;
         try
         {
-            error = (int)_outbound.From.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
+            if (failed) error = (int)_outbound.From.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
             error = -1;
         }
+        if (failed && error == 0) error = -1; // a hang-up without an error code still means no connection
         if (error != 0)
         {
             _owner.SpliceFailed(); // refused or unreachable: reset the client, as a failed connect does

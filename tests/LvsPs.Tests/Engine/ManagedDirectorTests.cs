@@ -178,6 +178,30 @@ public sealed class ManagedDirectorTests : IDisposable
     }
 
     [Fact]
+    public void A_real_server_that_refuses_gets_the_client_reset_and_the_entry_closed()
+    {
+        int closedPort = FreePort(); // nothing listens there
+        var id = VirtualServiceId.Parse($"tcp/{_vip}:{FreePort()}");
+        _director.AddService(new VirtualServiceSettings { Id = id, Scheduler = "rr" });
+        _director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Loopback, (ushort)closedPort) });
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000 };
+        client.Connect(IPAddress.Parse(_vip), id.Port); // the director accepts, then its connect is refused
+        try
+        {
+            Assert.Equal(0, client.Receive(new byte[1]));
+        }
+        catch (SocketException e)
+        {
+            Assert.Equal(SocketError.ConnectionReset, e.SocketErrorCode);
+        }
+        WaitFor(() => _director.GetConnections().SingleOrDefault()?.State == "CLOSE", "the entry to close");
+        var rs = _director.GetService(id)!.RealServers.Single();
+        Assert.Equal(0, rs.ActiveConnections);
+        Assert.Equal(1, rs.InactiveConnections); // CLOSE stays for 10 s, as in IPVS
+        Assert.Equal(1ul, rs.Stats.Connections);
+    }
+
+    [Fact]
     public void Udp_flows_are_relayed_both_ways_and_counted_as_inactive()
     {
         var a = Keep(UdpEchoBackend.Start("a"));
