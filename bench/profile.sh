@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Profiles the LvsPs managed director under one bench/run.sh load, on loopback, for a bounded time.
-#   bash bench/profile.sh [short|keepalive|big|bulk|udp] [seconds] [perf|strace|cpu]
+# Profiles the LvsPs managed director (or, with BALANCER=haproxy|nginx, the reference it is compared with) under one
+# bench/run.sh load, on loopback, for a bounded time.
+#   [BALANCER=lvsps|haproxy|nginx] bash bench/profile.sh [short|keepalive|big|bulk|udp] [seconds] [perf|strace|cpu]
 # perf: `perf record -g` of the director (JIT symbols via DOTNET_PerfMapEnabled=1), top symbols printed;
 # strace: `strace -c -f`, the system calls per request; cpu: the load's figure and the director's CPU time. Same placement as bench/run.sh (director on CPU 0).
 set -euo pipefail
@@ -17,18 +18,26 @@ write_configs "$tmp"
 taskset -c 1 nginx -p "$tmp" -c "$tmp/backend.conf" -e "$tmp/backend.err" </dev/null >/dev/null 2>&1 & pids+=($!)
 taskset -c 1 iperf3 -s -B 127.0.0.1 -p 15201 </dev/null >/dev/null 2>&1 & pids+=($!)
 taskset -c 1 dotnet "$host_dll" udp-echo 127.0.0.1:15301 127.0.0.1:15302 </dev/null >/dev/null 2>&1 & pids+=($!)
-env ${LVSPS_ENV:-} DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 taskset -c 0 dotnet "$host_dll" director --scheduler rr \
-    --tcp 127.0.0.1:19280=127.0.0.1:18081,127.0.0.1:18082 --tcp 127.0.0.1:19281=127.0.0.1:15201 \
-    --udp 127.0.0.1:19282=127.0.0.1:15301,127.0.0.1:15302 </dev/null >"$tmp/director.out" 2>&1 &
+balancer=${BALANCER:-lvsps}
+case $balancer in
+    lvsps)
+        env ${LVSPS_ENV:-} DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 taskset -c 0 dotnet "$host_dll" director --scheduler rr \
+            --tcp 127.0.0.1:19280=127.0.0.1:18081,127.0.0.1:18082 --tcp 127.0.0.1:19281=127.0.0.1:15201 \
+            --udp 127.0.0.1:19282=127.0.0.1:15301,127.0.0.1:15302 </dev/null >"$tmp/director.out" 2>&1 &
+        base=19280 ;;
+    haproxy) taskset -c 0 haproxy -db -f "$tmp/haproxy.cfg" </dev/null >"$tmp/director.out" 2>&1 & base=19080 ;;
+    nginx) taskset -c 0 nginx -p "$tmp" -c "$tmp/nginx-lb.conf" -e "$tmp/nginx-lb.err" </dev/null >"$tmp/director.out" 2>&1 & base=19180 ;;
+    *) echo "BALANCER must be lvsps, haproxy or nginx" >&2; exit 2 ;;
+esac
 director=$!; pids+=($director)
 sleep 2
 load() {
     case $kind in
-        short) taskset -c 1 wrk --latency -t1 -c32 -d"${seconds}s" -H 'Connection: close' http://127.0.0.1:19280/small ;;
-        keepalive) taskset -c 1 wrk -t1 -c32 -d"${seconds}s" http://127.0.0.1:19280/small ;;
-        big) taskset -c 1 wrk -t1 -c32 -d"${seconds}s" http://127.0.0.1:19280/big ;;
-        bulk) taskset -c 1 iperf3 -c 127.0.0.1 -p 19281 -t "$seconds" -P 4 | tail -3 ;;
-        udp) taskset -c 1 dotnet "$host_dll" udp-load 127.0.0.1:19282 "$seconds" 8 | awk '{ print "Requests/sec: " $1 "  p50 " $2 " ms  p99 " $3 " ms  lost " $4 }' ;;
+        short) taskset -c 1 wrk --latency -t1 -c32 -d"${seconds}s" -H 'Connection: close' "http://127.0.0.1:$base/small" ;;
+        keepalive) taskset -c 1 wrk -t1 -c32 -d"${seconds}s" "http://127.0.0.1:$base/small" ;;
+        big) taskset -c 1 wrk -t1 -c32 -d"${seconds}s" "http://127.0.0.1:$base/big" ;;
+        bulk) taskset -c 1 iperf3 -c 127.0.0.1 -p $((base + 1)) -t "$seconds" -P 4 | tail -3 ;;
+        udp) taskset -c 1 dotnet "$host_dll" udp-load "127.0.0.1:$((base + 2))" "$seconds" 8 | awk '{ print "Requests/sec: " $1 "  p50 " $2 " ms  p99 " $3 " ms  lost " $4 }' ;;
     esac
 }
 load >/dev/null # warm-up (JIT, pools)
@@ -38,8 +47,10 @@ if [[ $tool == cpu ]]; then
     load | grep -E 'Requests/sec|receiver| 50%| 99%'
     t1=$(awk '{ print $14 + $15 }' "/proc/$director/stat")
     echo "director CPU: $(( (t1 - t0) * 10 )) ms over ${seconds} s"
-    kill -TERM "$director"; wait "$director" 2>/dev/null || true
-    grep '^gc ' "$tmp/director.out" || true
+    if [[ $balancer == lvsps ]]; then
+        kill -TERM "$director"; wait "$director" 2>/dev/null || true
+        grep '^gc ' "$tmp/director.out" || true
+    fi
 elif [[ $tool == strace ]]; then
     timeout $((seconds + 5)) strace -c -f -p "$director" -o "$tmp/strace.txt" & tracer=$!
     sleep 0.5; load; kill -INT $tracer 2>/dev/null || true; wait $tracer 2>/dev/null || true
