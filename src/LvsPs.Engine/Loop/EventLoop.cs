@@ -105,6 +105,32 @@ internal sealed class EventLoop
         return Add(_epoll, fd0, events, key) == 0 && (fd1 < 0 || Add(_epoll, fd1, events, key | 1) == 0);
     }
 
+    /// <summary>
+    /// Registers a handler's socket (side 0) and optionally a second one (side 1): <see cref="Register(LoopHandler, int, int, uint)"/>
+    /// for sockets held by <see cref="SafeHandle"/>s, each kept open for the duration of the call (closing a socket later
+    /// takes it out of epoll by itself). False when a socket was already closed, the handler was released first, or
+    /// epoll refused.
+    /// </summary>
+    public bool Register(LoopHandler handler, SafeHandle socket0, SafeHandle? socket1, uint events)
+    {
+        bool added0 = false, added1 = false;
+        try
+        {
+            socket0.DangerousAddRef(ref added0);
+            socket1?.DangerousAddRef(ref added1);
+            return Register(handler, (int)socket0.DangerousGetHandle(), socket1 is null ? -1 : (int)socket1.DangerousGetHandle(), events);
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
+        }
+        finally
+        {
+            if (added0) socket0.DangerousRelease();
+            if (added1) socket1!.DangerousRelease();
+        }
+    }
+
     /// <summary>Frees the handler's slot on the loop thread and calls its <see cref="LoopHandler.OnReleased"/> there
     /// (closing its sockets takes them out of epoll).</summary>
     public void Release(LoopHandler relay)

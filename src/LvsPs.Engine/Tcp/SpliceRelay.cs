@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using LvsPs.Engine.Loop;
 
 namespace LvsPs.Engine.Tcp;
@@ -37,19 +36,7 @@ internal sealed class SpliceRelay : LoopHandler
     {
         _connecting = connecting;
         if (!connecting && !_owner.SpliceConnected()) return false;
-        SafeHandle client = _inbound.From.SafeHandle, backend = _outbound.From.SafeHandle;
-        bool clientRef = false, backendRef = false;
-        try
-        {
-            client.DangerousAddRef(ref clientRef); // the descriptors stay these sockets' while they are registered
-            backend.DangerousAddRef(ref backendRef);
-            return _loop.Register(this, (int)client.DangerousGetHandle(), (int)backend.DangerousGetHandle(), EventLoop.StreamEvents);
-        }
-        finally
-        {
-            if (clientRef) client.DangerousRelease();
-            if (backendRef) backend.DangerousRelease();
-        }
+        return _loop.Register(this, _inbound.From.SafeHandle, _outbound.From.SafeHandle, EventLoop.StreamEvents);
     }
 
     /// <summary>The connection ended (its sockets are closed or about to be): the loop frees what the relay holds.</summary>

@@ -59,29 +59,18 @@ internal sealed class TcpForwarder : IForwarder
         var loops = EventLoop.All;
         if (loops.Count == 0) return false;
         _listener.Blocking = false;
-        var handle = _listener.SafeHandle;
-        bool added = false;
-        try
+        foreach (var loop in loops)
         {
-            handle.DangerousAddRef(ref added);
-            int fd = (int)handle.DangerousGetHandle();
-            foreach (var loop in loops)
+            var acceptor = new AcceptHandler(this, loop);
+            if (!loop.Register(acceptor, _listener.SafeHandle, null, EventLoop.In | EventLoop.Exclusive))
             {
-                var acceptor = new AcceptHandler(this, loop);
-                if (!loop.Register(acceptor, fd, -1, EventLoop.In | EventLoop.Exclusive))
-                {
-                    StopAcceptors();
-                    _listener.Blocking = true;
-                    return false;
-                }
-                lock (_acceptors) _acceptors.Add(acceptor);
+                StopAcceptors();
+                _listener.Blocking = true;
+                return false;
             }
-            return true;
+            lock (_acceptors) _acceptors.Add(acceptor);
         }
-        finally
-        {
-            if (added) handle.DangerousRelease();
-        }
+        return true;
     }
 
     private void StopAcceptors()

@@ -136,24 +136,7 @@ internal sealed class UdpFlow : EngineConnection
 
         public EventLoop Loop => loop;
 
-        public bool Register()
-        {
-            var handle = flow._backend.SafeHandle;
-            bool added = false;
-            try
-            {
-                handle.DangerousAddRef(ref added);
-                return loop.Register(this, (int)handle.DangerousGetHandle(), -1, EventLoop.In);
-            }
-            catch (ObjectDisposedException)
-            {
-                return false;
-            }
-            finally
-            {
-                if (added) handle.DangerousRelease();
-            }
-        }
+        public bool Register() => loop.Register(this, flow._backend.SafeHandle, null, EventLoop.In);
 
         internal override void OnEvent(int side, uint events)
         {

@@ -166,20 +166,7 @@ internal sealed class UdpForwarder : IForwarder
         /// level-triggered, so the loop comes back for whatever is left.</summary>
         private const int Budget = 64;
 
-        public bool Register()
-        {
-            var handle = owner._socket.SafeHandle;
-            bool added = false;
-            try
-            {
-                handle.DangerousAddRef(ref added);
-                return owner._loop!.Register(this, (int)handle.DangerousGetHandle(), -1, EventLoop.In);
-            }
-            finally
-            {
-                if (added) handle.DangerousRelease();
-            }
-        }
+        public bool Register() => owner._loop!.Register(this, owner._socket.SafeHandle, null, EventLoop.In);
 
         internal override void OnEvent(int side, uint events)
         {
