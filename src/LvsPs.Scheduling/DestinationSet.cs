@@ -19,6 +19,11 @@ public sealed class DestinationSet
     private Destination[] _items = Array.Empty<Destination>();
     private CounterBlock _counters = new(InitialCapacity);
     private IScheduler _scheduler;
+
+    /// <summary>
+    /// The scheduler's <see cref="IScheduler.IsReadOnly"/>, kept beside it so that a stateful scheduler's decision goes
+    /// straight to the lock without an interface call (2-3 ns of rr's 4.4); a read-only one confirms it on the scheduler.
+    /// </summary>
     private bool _readOnlyScheduler;
 
     public DestinationSet(string schedulerName, ServiceFlags flags = ServiceFlags.None, SchedulerOptions? options = null)
