@@ -20,6 +20,9 @@ public sealed class ManagedDirector : IDirectorBackend
     private readonly object _gate = new();
     private readonly Dictionary<VirtualServiceId, ManagedService> _services = new();
     private readonly ConnectionTable _table;
+
+    /// <summary>The connection table (tests sweep it with a clock of their own).</summary>
+    internal ConnectionTable Connections => _table;
     private readonly RateEstimator _estimator;
     private readonly ManagedDirectorOptions _options;
     private volatile LvsTimeouts _timeouts = new();

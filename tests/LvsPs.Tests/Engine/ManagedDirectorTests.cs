@@ -76,6 +76,29 @@ public sealed class ManagedDirectorTests : IDisposable
     }
 
     [Fact]
+    public void Time_wait_entries_leave_the_counters_when_their_two_minutes_are_up()
+    {
+        var a = Keep(HttpBackend.Start("a"));
+        var b = Keep(HttpBackend.Start("b"));
+        var id = TcpService("rr", a, b);
+        for (int i = 0; i < 4; i++) LoopbackClient.HttpGet(_vip, id.Port);
+        WaitFor(() => _director.GetConnections().Count(c => c.State == "TIME_WAIT") == 4, "four TIME_WAIT entries");
+        Assert.All(_director.GetConnections(), c => Assert.InRange(c.Expires, TimeSpan.FromSeconds(100), TimeSpan.FromMinutes(2)));
+        Assert.Equal(4, _director.GetService(id)!.InactiveConnections);
+        Assert.Equal(4, _director.GetInfo().ConnectionCount);
+
+        _director.Connections.Sweep(Environment.TickCount64 + 60_000); // a minute on: still there
+        Assert.Equal(4, _director.GetService(id)!.InactiveConnections);
+
+        _director.Connections.Sweep(Environment.TickCount64 + 121_000); // past IPVS's 2 minutes
+        Assert.Empty(_director.GetConnections());
+        var service = _director.GetService(id)!;
+        Assert.All(service.RealServers, r => Assert.Equal(0, r.InactiveConnections));
+        Assert.Equal(4ul, service.Stats.Connections);
+        Assert.Equal(0, _director.GetInfo().ConnectionCount);
+    }
+
+    [Fact]
     public void Bulk_bytes_are_counted_exactly()
     {
         var a = Keep(HttpBackend.Start("a"));
