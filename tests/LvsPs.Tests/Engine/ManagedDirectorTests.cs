@@ -61,7 +61,8 @@ public sealed class ManagedDirectorTests : IDisposable
         var answers = Enumerable.Range(0, 6).Select(_ => LoopbackClient.HttpGet(_vip, id.Port)).ToList();
         Assert.Equal(new[] { "b", "a", "b", "a", "b", "a" }, answers.Select(r => r.Backend));
 
-        WaitFor(() => _director.GetService(id)!.RealServers.All(r => r.ActiveConnections == 0), "connections to close");
+        // the client has its answer before the director has seen both FINs: wait for every entry to reach TIME_WAIT
+        WaitFor(() => _director.GetConnections() is { Count: 6 } all && all.All(c => c.State == "TIME_WAIT"), "connections to close");
         _director.TickEstimator(); // samples nothing live; counts were taken at close
         var service = _director.GetService(id)!;
         Assert.Equal(6ul, service.Stats.Connections);
