@@ -123,21 +123,22 @@ internal abstract class EngineConnection : IWheelEntry
     /// <summary>Ends the entry: closes what it holds and leaves the destination's counters. Called once by the table.</summary>
     public abstract void Expire();
 
-    public LvsConnection ToModel(LvsTimeouts timeouts, long now)
+    public LvsConnection ToModel(LvsTimeouts timeouts, long now) =>
+        ToModel(Protocol, Client, Service, RealServer, State, IdleTimeout(timeouts) - TimeSpan.FromMilliseconds(now - LastActivity), Active);
+
+    /// <summary>An entry as the model lists it (ipvsadm -L -c), from a live entry or a TIME_WAIT record.</summary>
+    internal static LvsConnection ToModel(LvsProtocol protocol, IPEndPoint client, ManagedService service, RealServerRuntime realServer,
+        string state, TimeSpan left, bool active) => new()
     {
-        var left = IdleTimeout(timeouts) - TimeSpan.FromMilliseconds(now - LastActivity);
-        return new LvsConnection
-        {
-            Protocol = Protocol,
-            ClientAddress = Client.Address,
-            ClientPort = (ushort)Client.Port,
-            VirtualAddress = Service.Settings.Id.Address!,
-            VirtualPort = Service.Settings.Id.Port,
-            DestinationAddress = RealServer.EndPoint.Address,
-            DestinationPort = (ushort)RealServer.EndPoint.Port,
-            State = State,
-            Expires = left < TimeSpan.Zero ? TimeSpan.Zero : left,
-            Active = Active,
-        };
-    }
+        Protocol = protocol,
+        ClientAddress = client.Address,
+        ClientPort = (ushort)client.Port,
+        VirtualAddress = service.Settings.Id.Address!,
+        VirtualPort = service.Settings.Id.Port,
+        DestinationAddress = realServer.EndPoint.Address,
+        DestinationPort = (ushort)realServer.EndPoint.Port,
+        State = state,
+        Expires = left < TimeSpan.Zero ? TimeSpan.Zero : left,
+        Active = active,
+    };
 }

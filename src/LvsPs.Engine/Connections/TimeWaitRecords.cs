@@ -37,24 +37,8 @@ internal sealed class TimeWaitRecords
     /// <summary>One connection in TIME_WAIT: what its listing and its release need.</summary>
     public readonly record struct Record(long Id, long Since, ManagedService Service, RealServerRuntime RealServer, PersistenceTemplate? Template, PeerAddress Client)
     {
-        public LvsConnection ToModel(long now)
-        {
-            var left = Timeout - TimeSpan.FromMilliseconds(now - Since);
-            var client = Client.ToEndPoint();
-            return new LvsConnection
-            {
-                Protocol = LvsProtocol.Tcp,
-                ClientAddress = client.Address,
-                ClientPort = (ushort)client.Port,
-                VirtualAddress = Service.Settings.Id.Address!,
-                VirtualPort = Service.Settings.Id.Port,
-                DestinationAddress = RealServer.EndPoint.Address,
-                DestinationPort = (ushort)RealServer.EndPoint.Port,
-                State = "TIME_WAIT",
-                Expires = left < TimeSpan.Zero ? TimeSpan.Zero : left,
-                Active = false,
-            };
-        }
+        public LvsConnection ToModel(long now) => EngineConnection.ToModel(LvsProtocol.Tcp, Client.ToEndPoint(), Service, RealServer,
+            "TIME_WAIT", Timeout - TimeSpan.FromMilliseconds(now - Since), active: false);
 
         /// <summary>Leaves the destination's counters, as the connection would have at the end of TIME_WAIT.</summary>
         public void Release() => EngineConnection.Release(Service, RealServer, active: false, Template);
