@@ -79,18 +79,13 @@ public sealed class DestinationSet
             var next = new Destination[_items.Length + 1];
             next[0] = d;
             Array.Copy(_items, 0, next, 1, _items.Length);
-            _schedLock.Enter();
-            try
+            using (SchedLock.Hold(ref _schedLock))
             {
                 var counters = _counters;
                 if (counters.Count == counters.Capacity) counters = Compact(counters, _items.Length + 1);
                 d.Adopt(counters);
                 Volatile.Write(ref _items, next);
                 _scheduler.OnAdded(this, d);
-            }
-            finally
-            {
-                _schedLock.Exit();
             }
             return d;
         }
@@ -100,15 +95,10 @@ public sealed class DestinationSet
     {
         lock (_gate)
         {
-            _schedLock.Enter();
-            try
+            using (SchedLock.Hold(ref _schedLock))
             {
                 destination.Update(settings, add: false);
                 _scheduler.OnUpdated(this, destination);
-            }
-            finally
-            {
-                _schedLock.Exit();
             }
         }
     }
@@ -122,8 +112,7 @@ public sealed class DestinationSet
             var next = new Destination[_items.Length - 1];
             Array.Copy(_items, 0, next, 0, index);
             Array.Copy(_items, index + 1, next, index, _items.Length - index - 1);
-            _schedLock.Enter();
-            try
+            using (SchedLock.Hold(ref _schedLock))
             {
                 var slot = destination.Slot;
                 _counters.MarkDead(slot.Index);
@@ -131,10 +120,6 @@ public sealed class DestinationSet
                 destination.MarkUnavailable();
                 _scheduler.OnRemoved(this, destination, index);
                 if (_counters.DeadCount > 16 && _counters.DeadCount * 2 > _counters.Count) Compact(_counters, next.Length);
-            }
-            finally
-            {
-                _schedLock.Exit();
             }
         }
     }
@@ -157,10 +142,11 @@ public sealed class DestinationSet
         lock (_gate)
         {
             var scheduler = SchedulerRegistry.Create(name, this);
-            _schedLock.Enter();
-            _scheduler = scheduler;
-            _readOnlyScheduler = scheduler.IsReadOnly;
-            _schedLock.Exit();
+            using (SchedLock.Hold(ref _schedLock))
+            {
+                _scheduler = scheduler;
+                _readOnlyScheduler = scheduler.IsReadOnly;
+            }
         }
     }
 
@@ -168,15 +154,10 @@ public sealed class DestinationSet
     {
         lock (_gate)
         {
-            _schedLock.Enter();
-            try
+            using (SchedLock.Hold(ref _schedLock))
             {
                 Flags = flags;
                 _scheduler.OnFlagsChanged(this);
-            }
-            finally
-            {
-                _schedLock.Exit();
             }
         }
     }
@@ -199,8 +180,7 @@ public sealed class DestinationSet
                 if (!copies.TryGetValue(d, out var copy)) copies[d] = copy = d.Clone();
                 return copy;
             }
-            _schedLock.Enter();
-            try
+            using (SchedLock.Hold(ref _schedLock))
             {
                 var copy = new DestinationSet(Flags, options ?? Options, _scheduler);
                 var items = new Destination[_items.Length];
@@ -213,10 +193,6 @@ public sealed class DestinationSet
                 map = Map;
                 return copy;
             }
-            finally
-            {
-                _schedLock.Exit();
-            }
         }
     }
 
@@ -228,14 +204,9 @@ public sealed class DestinationSet
             var scheduler = Volatile.Read(ref _scheduler);
             if (scheduler.IsReadOnly) return scheduler.Schedule(this, request); // confirmed: the flag and the scheduler change together
         }
-        _schedLock.Enter();
-        try
+        using (SchedLock.Hold(ref _schedLock))
         {
             return _scheduler.Schedule(this, request);
-        }
-        finally
-        {
-            _schedLock.Exit();
         }
     }
 }

@@ -26,4 +26,21 @@ internal struct SchedLock
     }
 
     public void Exit() => Volatile.Write(ref _held, 0);
+
+    /// <summary>Enters <paramref name="gate"/> until the returned scope is disposed (<c>using (SchedLock.Hold(ref l))</c>).</summary>
+    public static Held Hold(ref SchedLock gate)
+    {
+        gate.Enter();
+        return new Held(ref gate);
+    }
+
+    /// <summary>The lock held, for a <c>using</c> statement.</summary>
+    public readonly ref struct Held
+    {
+        private readonly ref SchedLock _gate;
+
+        public Held(ref SchedLock gate) => _gate = ref gate;
+
+        public void Dispose() => _gate.Exit();
+    }
 }
