@@ -42,6 +42,24 @@ public sealed class ManagedDirectorTests : IDisposable
         return id;
     }
 
+    /// <summary>An rr service on this test's VIP with one real server, loopback:<paramref name="port"/>.</summary>
+    private VirtualServiceId ServiceTo(int port)
+    {
+        var id = VirtualServiceId.Parse($"tcp/{_vip}:{FreePort()}");
+        _director.AddService(new VirtualServiceSettings { Id = id, Scheduler = "rr" });
+        _director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Loopback, (ushort)port) });
+        return id;
+    }
+
+    /// <summary>A bare listener as the real server (the test drives the socket it accepts by hand), and its service.</summary>
+    private (VirtualServiceId Id, Socket Listener) ServiceToListener()
+    {
+        var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(4);
+        return (ServiceTo(((IPEndPoint)listener.LocalEndPoint!).Port), listener);
+    }
+
     private static void WaitFor(Func<bool> condition, string what)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
@@ -114,12 +132,8 @@ public sealed class ManagedDirectorTests : IDisposable
     {
         // the real server fills every buffer on the way and stops; nothing new arrives to announce what is left, so the
         // relay must resume by itself once the client reads again (a lost wake-up here stalls the transfer for good)
-        using var backendListener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        backendListener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        backendListener.Listen(1);
-        var id = VirtualServiceId.Parse($"tcp/{_vip}:{FreePort()}");
-        _director.AddService(new VirtualServiceSettings { Id = id, Scheduler = "rr" });
-        _director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Loopback, (ushort)((IPEndPoint)backendListener.LocalEndPoint!).Port) });
+        var (id, backendListener) = ServiceToListener();
+        using var _ = backendListener;
 
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000 };
         client.Connect(IPAddress.Parse(_vip), id.Port);
@@ -144,12 +158,8 @@ public sealed class ManagedDirectorTests : IDisposable
     [Fact]
     public void Half_close_keeps_the_other_direction_open_and_counts_active_then_inactive()
     {
-        using var backendListener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        backendListener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        backendListener.Listen(1);
-        var id = VirtualServiceId.Parse($"tcp/{_vip}:{FreePort()}");
-        _director.AddService(new VirtualServiceSettings { Id = id, Scheduler = "rr" });
-        _director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Loopback, (ushort)((IPEndPoint)backendListener.LocalEndPoint!).Port) });
+        var (id, backendListener) = ServiceToListener();
+        using var _ = backendListener;
 
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000 };
         client.Connect(IPAddress.Parse(_vip), id.Port);
@@ -204,10 +214,7 @@ public sealed class ManagedDirectorTests : IDisposable
     [Fact]
     public void A_real_server_that_refuses_gets_the_client_reset_and_the_entry_closed()
     {
-        int closedPort = FreePort(); // nothing listens there
-        var id = VirtualServiceId.Parse($"tcp/{_vip}:{FreePort()}");
-        _director.AddService(new VirtualServiceSettings { Id = id, Scheduler = "rr" });
-        _director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Loopback, (ushort)closedPort) });
+        var id = ServiceTo(FreePort()); // nothing listens there
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000 };
         client.Connect(IPAddress.Parse(_vip), id.Port); // the director accepts, then its connect is refused
         try
@@ -264,12 +271,8 @@ public sealed class ManagedDirectorTests : IDisposable
     [Fact]
     public void Idle_established_tcp_connections_expire_by_the_tcp_timeout()
     {
-        using var backendListener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        backendListener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        backendListener.Listen(1);
-        var id = VirtualServiceId.Parse($"tcp/{_vip}:{FreePort()}");
-        _director.AddService(new VirtualServiceSettings { Id = id, Scheduler = "rr" });
-        _director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Loopback, (ushort)((IPEndPoint)backendListener.LocalEndPoint!).Port) });
+        var (id, backendListener) = ServiceToListener();
+        using var _ = backendListener;
         _director.SetTimeouts(new LvsTimeouts(1, 0, 0));
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 10000 };
         client.Connect(IPAddress.Parse(_vip), id.Port);
