@@ -22,22 +22,15 @@ internal static class RawSocket
     public static bool Connect(SafeHandle socket, System.Net.IPEndPoint endPoint)
     {
         var address = endPoint.Serialize(); // the native sockaddr (family, port, address) as .NET lays it out
-        bool added = false;
-        try
+        using var lease = new DescriptorLease(socket);
+        int fd = lease.Fd;
+        while (true)
         {
-            socket.DangerousAddRef(ref added);
-            while (true)
-            {
-                int r = Native.connect((int)socket.DangerousGetHandle(), ref address.Buffer.Span[0], address.Size);
-                if (r == 0) return true;
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno == EINPROGRESS) return false;
-                if (errno != EINTR) throw new IOException($"connect failed (errno {errno}).");
-            }
-        }
-        finally
-        {
-            if (added) socket.DangerousRelease();
+            int r = Native.connect(fd, ref address.Buffer.Span[0], address.Size);
+            if (r == 0) return true;
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno == EINPROGRESS) return false;
+            if (errno != EINTR) throw new IOException($"connect failed (errno {errno}).");
         }
     }
 
@@ -48,31 +41,23 @@ internal static class RawSocket
     /// </summary>
     public static int ReceiveFrom(SafeHandle socket, Span<byte> buffer, Span<byte> address, out int addressLength)
     {
-        bool added = false;
-        try
+        using var lease = new DescriptorLease(socket);
+        int fd = lease.Fd;
+        while (true)
         {
-            socket.DangerousAddRef(ref added);
-            int fd = (int)socket.DangerousGetHandle();
-            while (true)
+            int length = address.Length;
+            nint n = Native.recvfrom(fd, ref MemoryMarshal.GetReference(buffer), (nuint)buffer.Length, MSG_DONTWAIT,
+                ref MemoryMarshal.GetReference(address), ref length);
+            if (n >= 0)
             {
-                int length = address.Length;
-                nint n = Native.recvfrom(fd, ref MemoryMarshal.GetReference(buffer), (nuint)buffer.Length, MSG_DONTWAIT,
-                    ref MemoryMarshal.GetReference(address), ref length);
-                if (n >= 0)
-                {
-                    addressLength = length;
-                    return (int)n;
-                }
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno == EINTR) continue;
-                addressLength = 0;
-                if (errno == EAGAIN) return -1;
-                throw new IOException($"recvfrom failed (errno {errno}).");
+                addressLength = length;
+                return (int)n;
             }
-        }
-        finally
-        {
-            if (added) socket.DangerousRelease();
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno == EINTR) continue;
+            addressLength = 0;
+            if (errno == EAGAIN) return -1;
+            throw new IOException($"recvfrom failed (errno {errno}).");
         }
     }
 
@@ -80,25 +65,17 @@ internal static class RawSocket
     /// (the datagram is dropped, as a full queue drops it on the wire); throws <see cref="IOException"/> on an error.</summary>
     public static bool SendTo(SafeHandle socket, ReadOnlySpan<byte> data, ReadOnlySpan<byte> address)
     {
-        bool added = false;
-        try
+        using var lease = new DescriptorLease(socket);
+        int fd = lease.Fd;
+        while (true)
         {
-            socket.DangerousAddRef(ref added);
-            int fd = (int)socket.DangerousGetHandle();
-            while (true)
-            {
-                nint n = Native.sendto(fd, ref MemoryMarshal.GetReference(data), (nuint)data.Length, MSG_DONTWAIT | MSG_NOSIGNAL,
-                    ref MemoryMarshal.GetReference(address), address.Length);
-                if (n >= 0) return true;
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno == EINTR) continue;
-                if (errno == EAGAIN) return false;
-                throw new IOException($"sendto failed (errno {errno}).");
-            }
-        }
-        finally
-        {
-            if (added) socket.DangerousRelease();
+            nint n = Native.sendto(fd, ref MemoryMarshal.GetReference(data), (nuint)data.Length, MSG_DONTWAIT | MSG_NOSIGNAL,
+                ref MemoryMarshal.GetReference(address), address.Length);
+            if (n >= 0) return true;
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno == EINTR) continue;
+            if (errno == EAGAIN) return false;
+            throw new IOException($"sendto failed (errno {errno}).");
         }
     }
 
@@ -109,56 +86,58 @@ internal static class RawSocket
     /// </summary>
     public static int Accept(SafeHandle listener, Span<byte> address, out int addressLength)
     {
-        bool added = false;
-        try
+        using var lease = new DescriptorLease(listener);
+        int fd = lease.Fd;
+        while (true)
         {
-            listener.DangerousAddRef(ref added);
-            int fd = (int)listener.DangerousGetHandle();
-            while (true)
+            int length = address.Length;
+            int client = Native.accept4(fd, ref MemoryMarshal.GetReference(address), ref length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+            if (client >= 0)
             {
-                int length = address.Length;
-                int client = Native.accept4(fd, ref MemoryMarshal.GetReference(address), ref length, SOCK_NONBLOCK | SOCK_CLOEXEC);
-                if (client >= 0)
-                {
-                    addressLength = length;
-                    return client;
-                }
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno == EINTR || errno == ECONNABORTED) continue;
-                addressLength = 0;
-                if (errno == EAGAIN) return -1;
-                throw new IOException($"accept4 failed (errno {errno}).");
+                addressLength = length;
+                return client;
             }
-        }
-        finally
-        {
-            if (added) listener.DangerousRelease();
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno == EINTR || errno == ECONNABORTED) continue;
+            addressLength = 0;
+            if (errno == EAGAIN) return -1;
+            throw new IOException($"accept4 failed (errno {errno}).");
         }
     }
 
     private static int Call(SafeHandle socket, Span<byte> buffer, bool send)
     {
-        bool added = false;
-        try
+        using var lease = new DescriptorLease(socket);
+        int fd = lease.Fd;
+        while (true)
         {
-            socket.DangerousAddRef(ref added);
-            int fd = (int)socket.DangerousGetHandle();
-            while (true)
-            {
-                nint n = send
-                    ? Native.send(fd, ref MemoryMarshal.GetReference(buffer), (nuint)buffer.Length, MSG_DONTWAIT | MSG_NOSIGNAL)
-                    : Native.recv(fd, ref MemoryMarshal.GetReference(buffer), (nuint)buffer.Length, MSG_DONTWAIT);
-                if (n >= 0) return (int)n;
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno == EINTR) continue;
-                if (errno == EAGAIN) return -1;
-                throw new IOException($"{(send ? "send" : "recv")} failed (errno {errno}).");
-            }
+            nint n = send
+                ? Native.send(fd, ref MemoryMarshal.GetReference(buffer), (nuint)buffer.Length, MSG_DONTWAIT | MSG_NOSIGNAL)
+                : Native.recv(fd, ref MemoryMarshal.GetReference(buffer), (nuint)buffer.Length, MSG_DONTWAIT);
+            if (n >= 0) return (int)n;
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno == EINTR) continue;
+            if (errno == EAGAIN) return -1;
+            throw new IOException($"{(send ? "send" : "recv")} failed (errno {errno}).");
         }
-        finally
+    }
+
+    /// <summary>A socket's descriptor, kept from being closed and reused until disposed (a SafeHandle add-ref).</summary>
+    private readonly ref struct DescriptorLease
+    {
+        private readonly SafeHandle _handle;
+
+        public DescriptorLease(SafeHandle handle)
         {
-            if (added) socket.DangerousRelease();
+            bool added = false;
+            handle.DangerousAddRef(ref added); // throws ObjectDisposedException once the socket is closed
+            _handle = handle;
+            Fd = (int)handle.DangerousGetHandle();
         }
+
+        public int Fd { get; }
+
+        public void Dispose() => _handle.DangerousRelease();
     }
 
     private static class Native
