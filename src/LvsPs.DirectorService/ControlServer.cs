@@ -5,9 +5,9 @@ using LvsPs.Remote;
 namespace LvsPs.DirectorService;
 
 /// <summary>
-/// Listens on the control socket, open only to the service's own user: the socket file is created owner-only (0600) in
-/// an owner-only folder, and each connection's peer uid is checked (root is let in), so another user gets a clear
-/// permission error and no access. Connections are served asynchronously (no thread waits on a read) within
+/// Listens on the control socket, open only to the service's own user: the socket file is owner-only (0600), its folder
+/// is owner-only when the service creates it (<see cref="ControlSocketPath"/>), and each connection's peer uid is checked
+/// (root is let in), so another user gets a clear permission error and no access. Connections are served asynchronously (no thread waits on a read) within
 /// <see cref="ControlLimits"/>; every request line gets an answer, and nothing a client sends ends the service.
 /// </summary>
 internal sealed class ControlServer : IDisposable
@@ -28,10 +28,7 @@ internal sealed class ControlServer : IDisposable
         _log = log;
         _limits = limits ?? ControlLimits.Default;
         _connections = new ControlConnections(_limits.MaxConnections);
-        var dir = Path.GetDirectoryName(_path)!;
-        Directory.CreateDirectory(dir);
-        File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        if (File.Exists(_path)) File.Delete(_path); // a stale socket from a killed service
+        ControlSocketPath.Prepare(_path, _owner);
         _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         _listener.Bind(new UnixDomainSocketEndPoint(_path));
         File.SetUnixFileMode(_path, UnixFileMode.UserRead | UnixFileMode.UserWrite);

@@ -94,7 +94,17 @@ public static class Program
         // Shutdown replies first, then stops: the stop is delayed a moment so the answer reaches the client
         var dispatcher = new ControlDispatcher(director, _ => store.Save(DirectorConfiguration.Capture(director)),
             () => _ = Task.Delay(100).ContinueWith(_ => stop.Set(), TaskScheduler.Default));
-        using var server = new ControlServer(socketPath, dispatcher, Log);
+        ControlServer server;
+        try
+        {
+            server = new ControlServer(socketPath, dispatcher, Log);
+        }
+        catch (Exception e) when (e is LvsException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+        {
+            Console.Error.WriteLine($"LvsPs.DirectorService: cannot listen on '{socketPath}': {e.Message}");
+            return 4;
+        }
+        using var serverScope = server;
         server.Start();
         Log($"listening on {socketPath} (pid {Environment.ProcessId})");
         using var metricsServer = metricsEndPoint is null ? null : new MetricsEndpoint(metricsEndPoint, director, Log);
