@@ -10,7 +10,7 @@ namespace LvsPs.DirectorService;
 
 /// <summary>
 /// lvsps director service. Runs in the foreground (for systemd) until SIGTERM or SIGINT:
-///   LvsPs.DirectorService [--socket PATH] [--state PATH] [--metrics ADDRESS:PORT|off] [--backend managed|kernel|kernel:NS]
+///   LvsPs.DirectorService [--socket PATH] [--state PATH] [--metrics ADDRESS:PORT|off] [--backend managed|kernel|kernel:NS] [--start-empty]
 /// It restores its configuration from the state file, runs the health checks, serves the control socket, saves the
 /// configuration after every change before it answers, and serves Prometheus metrics (default 127.0.0.1:9469). It
 /// hosts the managed engine, or drives kernel IPVS with --backend kernel.
@@ -18,7 +18,7 @@ namespace LvsPs.DirectorService;
 public static class Program
 {
     private const string DefaultMetrics = "127.0.0.1:9469";
-    private const string Usage = "usage: LvsPs.DirectorService [--socket PATH] [--state PATH] [--metrics ADDRESS:PORT|off] [--backend managed|kernel|kernel:NAMESPACE]";
+    private const string Usage = "usage: LvsPs.DirectorService [--socket PATH] [--state PATH] [--metrics ADDRESS:PORT|off] [--backend managed|kernel|kernel:NAMESPACE] [--start-empty]";
 
     public static int Main(string[] args)
     {
@@ -26,6 +26,7 @@ public static class Program
         string? statePath = null;
         string metrics = DefaultMetrics;
         string backend = "managed";
+        bool startEmpty = false;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -34,6 +35,7 @@ public static class Program
                 case "--state" when i + 1 < args.Length: statePath = args[++i]; break;
                 case "--metrics" when i + 1 < args.Length: metrics = args[++i]; break;
                 case "--backend" when i + 1 < args.Length: backend = args[++i].ToLowerInvariant(); break;
+                case "--start-empty": startEmpty = true; break;
                 case "-h" or "--help":
                     Console.WriteLine(Usage);
                     return 0;
@@ -75,14 +77,34 @@ public static class Program
             return 1;
         }
         using var director = new HealthMonitor(inner, Log);
-        var configuration = store.Load();
+        DirectorConfiguration configuration;
+        try
+        {
+            if (startEmpty && store.MoveAside() is { } aside) Log($"--start-empty: the state file was moved to {aside}; starting with no configuration");
+            configuration = store.Load();
+        }
+        catch (Exception e) when (e is StateFileException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"LvsPs.DirectorService: {e.Message}");
+            return 3;
+        }
         configuration.ApplyTo(director, (what, e) => Log($"could not restore {what}: {e.Message}"));
         Log($"restored {configuration.Services.Count} virtual service(s) from {store.Path}");
 
         // Shutdown replies first, then stops: the stop is delayed a moment so the answer reaches the client
         var dispatcher = new ControlDispatcher(director, _ => store.Save(DirectorConfiguration.Capture(director)),
             () => _ = Task.Delay(100).ContinueWith(_ => stop.Set(), TaskScheduler.Default));
-        using var server = new ControlServer(socketPath, dispatcher, Log);
+        ControlServer server;
+        try
+        {
+            server = new ControlServer(socketPath, dispatcher, Log);
+        }
+        catch (Exception e) when (e is LvsException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+        {
+            Console.Error.WriteLine($"LvsPs.DirectorService: cannot listen on '{socketPath}': {e.Message}");
+            return 4;
+        }
+        using var serverScope = server;
         server.Start();
         Log($"listening on {socketPath} (pid {Environment.ProcessId})");
         using var metricsServer = metricsEndPoint is null ? null : new MetricsEndpoint(metricsEndPoint, director, Log);

@@ -32,7 +32,12 @@ internal sealed class DirectorServiceProcess : IDisposable
         return p;
     }
 
-    public void Start()
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _stderr = new();
+
+    /// <summary>What the service wrote to standard error (its log) so far.</summary>
+    public string StandardError => string.Join("\n", _stderr);
+
+    private Process Launch(string[] extra)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "LvsPs.DirectorService.dll");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
@@ -43,14 +48,34 @@ internal sealed class DirectorServiceProcess : IDisposable
         psi.ArgumentList.Add(StatePath);
         psi.ArgumentList.Add("--metrics");
         psi.ArgumentList.Add("127.0.0.1:" + MetricsPort);
-        _process = Process.Start(psi)!;
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginErrorReadLine();
-        _process.BeginOutputReadLine();
+        foreach (var a in extra) psi.ArgumentList.Add(a);
+        var process = Process.Start(psi)!;
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _stderr.Enqueue(e.Data); };
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        return process;
+    }
+
+    /// <summary>Starts the service and expects it to refuse: its exit code (within 30 s) and what it said.</summary>
+    public (int ExitCode, string Error) StartExpectingExit(params string[] extra)
+    {
+        using var process = Launch(extra);
+        if (!process.WaitForExit(30000))
+        {
+            process.Kill();
+            throw new TimeoutException("The director service did not exit.");
+        }
+        process.WaitForExit(); // the end of its output
+        return (process.ExitCode, StandardError);
+    }
+
+    public void Start(params string[] extra)
+    {
+        _process = Launch(extra);
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!Accepts(SocketPath))
         {
-            if (_process.HasExited) throw new InvalidOperationException($"The director service exited with {_process.ExitCode}.");
+            if (_process.HasExited) throw new InvalidOperationException($"The director service exited with {_process.ExitCode}: {StandardError}");
             if (DateTime.UtcNow > deadline) throw new TimeoutException("The director service did not create its socket.");
             Thread.Sleep(50);
         }
