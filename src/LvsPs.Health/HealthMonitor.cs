@@ -18,16 +18,23 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
     private readonly object _gate = new();
     private readonly Dictionary<VirtualServiceId, ServiceHealth> _services = new();
     private readonly Func<HealthCheckType, IHealthProbe> _probes;
+    private readonly TimeProvider _time;
     private bool _disposed;
 
     /// <param name="inner">The director whose real servers are checked.</param>
     /// <param name="log">Where state changes are reported.</param>
     /// <param name="probes">The probe for each check type (tests substitute their own).</param>
-    public HealthMonitor(IDirectorBackend inner, Action<string>? log = null, Func<HealthCheckType, IHealthProbe>? probes = null)
+    /// <param name="time">
+    /// The clock that schedules rounds and stamps results (default: the system clock). A test passes a manual clock
+    /// (FakeTimeProvider) and drives rounds itself with <see cref="RunRoundAsync"/> or by advancing the clock; the time a
+    /// single probe may take (the check's timeout) is a bound on network I/O and stays on the system clock.
+    /// </param>
+    public HealthMonitor(IDirectorBackend inner, Action<string>? log = null, Func<HealthCheckType, IHealthProbe>? probes = null, TimeProvider? time = null)
     {
         _inner = inner;
         _log = log ?? (_ => { });
         _probes = probes ?? HealthProbes.For;
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>The director this monitor wraps.</summary>
@@ -183,7 +190,7 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
             sh.Timer?.Dispose();
             var interval = TimeSpan.FromSeconds(check.IntervalSeconds);
             var target = sh;
-            sh.Timer = new Timer(_ => _ = RunTimedRoundAsync(target), null, TimeSpan.Zero, interval);
+            sh.Timer = _time.CreateTimer(_ => _ = RunTimedRoundAsync(target), null, TimeSpan.Zero, interval);
             UpdateSorryServer(sh);
             _log($"{service}: {check.Type} health check every {check.IntervalSeconds} s, {check.FailureAction} on failure");
         }
@@ -247,10 +254,15 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
         await RunRoundLockedAsync(sh).ConfigureAwait(false);
     }
 
-    /// <summary>The timer's round: skipped when the previous one is still running.</summary>
+    /// <summary>
+    /// The timer's round: skipped when the previous one is still running. The round is claimed at once (so a
+    /// <see cref="RunRoundAsync"/> called after the timer fired runs after it) and run off the timer's thread (a manual
+    /// clock fires timers on the thread that advances it, which may hold the monitor's lock).
+    /// </summary>
     private async Task RunTimedRoundAsync(ServiceHealth sh)
     {
         if (!sh.Round.Wait(0)) return;
+        await Task.Yield();
         await RunRoundLockedAsync(sh).ConfigureAwait(false);
     }
 
@@ -297,7 +309,7 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
 
     private void Record(ServiceHealth sh, ServerHealth server, ProbeResult result)
     {
-        var now = DateTimeOffset.Now;
+        var now = _time.GetLocalNow();
         server.LastCheck = now;
         server.LastResult = result.Detail;
         if (result.Healthy)

@@ -5,13 +5,19 @@ using LvsPs.Health;
 using LvsPs.Model;
 using LvsPs.Model.Health;
 using LvsPs.TestBackends;
+using Microsoft.Extensions.Time.Testing;
 
 namespace LvsPs.Tests.Health;
 
-/// <summary>Health checks against real servers that are killed and restarted, with real traffic through the managed director.</summary>
+/// <summary>
+/// Health checks against real servers that are killed and restarted, with real traffic through the managed director.
+/// The monitor runs on a manual clock: its timers fire only when a test advances the clock, and the tests step rounds
+/// with RunRoundAsync, so no round races a test's own steps.
+/// </summary>
 public sealed class HealthMonitorTests : IDisposable
 {
     private readonly List<string> _log = new();
+    private readonly FakeTimeProvider _clock = new();
     private readonly HealthMonitor _monitor;
     private readonly List<IDisposable> _backends = new();
     private readonly string _vip = $"127.0.{Random.Shared.Next(100, 250)}.{Random.Shared.Next(2, 250)}";
@@ -19,7 +25,7 @@ public sealed class HealthMonitorTests : IDisposable
 
     public HealthMonitorTests()
     {
-        _monitor = new HealthMonitor(new ManagedDirector(new ManagedDirectorOptions { RunEstimator = false }), m => { lock (_log) _log.Add(m); });
+        _monitor = new HealthMonitor(new ManagedDirector(new ManagedDirectorOptions { RunEstimator = false }), m => { lock (_log) _log.Add(m); }, time: _clock);
         _id = VirtualServiceId.Parse($"tcp/{_vip}:{FreePort()}");
         _monitor.AddService(new VirtualServiceSettings { Id = _id, Scheduler = "rr" });
     }
@@ -98,51 +104,30 @@ public sealed class HealthMonitorTests : IDisposable
         AddRealServer(a);
         AddRealServer(b);
         _monitor.SetHealthCheck(_id, Check() with { IntervalSeconds = 1, TimeoutSeconds = 1, Retries = 1 }, null);
-        var answers = new System.Collections.Concurrent.ConcurrentQueue<(DateTime At, string? Backend)>();
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(40)); // bounded whatever happens
-        var traffic = Task.Run(async () =>
+        // the clock drives the rounds: each advance by the interval fires the timer's round, which the next
+        // RunRoundAsync waits for
+        async Task Tick()
         {
-            while (!stop.IsCancellationRequested)
-            {
-                string? backend;
-                try
-                {
-                    backend = LoopbackClient.HttpGet(_vip, _id.Port, "/", 2000).Backend;
-                }
-                catch (Exception e) when (e is SocketException or InvalidOperationException or IOException)
-                {
-                    backend = null; // the dead server before the check noticed
-                }
-                answers.Enqueue((DateTime.UtcNow, backend));
-                await Task.Delay(20);
-            }
-        });
-        async Task Until(Func<bool> condition)
-        {
-            var deadline = DateTime.UtcNow.AddSeconds(15);
-            while (!condition()) { Assert.True(DateTime.UtcNow < deadline, "timed out"); await Task.Delay(50); }
+            _clock.Advance(TimeSpan.FromSeconds(1));
+            await _monitor.RunRoundAsync(_id);
         }
+        await Tick();
+        Assert.All(_monitor.GetHealth(), h => Assert.Equal(HealthState.Up, h.State));
+        Assert.Contains("a", Requests(4));
 
-        await Until(() => _monitor.GetHealth().All(h => h.State == HealthState.Up));
         int port = a.Port;
         a.Dispose();
-        await Until(() => State(a) == HealthState.Down);
-        var down = DateTime.UtcNow;
-        await Task.Delay(1000);
-        var restarting = DateTime.UtcNow;
-        var again = Backend("a", port);
-        await Until(() => State(again) == HealthState.Up);
-        var up = DateTime.UtcNow;
-        await Task.Delay(1000);
-        stop.Cancel();
-        await traffic;
+        await Tick();
+        Assert.Equal(HealthState.Down, State(a));
+        Assert.Equal(_clock.GetLocalNow(), _monitor.GetHealth().Single(h => h.RealServer.Port == port).Since);
+        Assert.All(Requests(6), r => Assert.Equal("b", r)); // quiesced: every request served by the live one
 
-        var whileDown = answers.Where(x => x.At > down.AddMilliseconds(100) && x.At < restarting).ToList();
-        var afterUp = answers.Where(x => x.At > up.AddMilliseconds(100)).ToList();
-        Assert.NotEmpty(whileDown);
-        Assert.All(whileDown, x => Assert.Equal("b", x.Backend)); // quiesced: every request served by the live one
-        Assert.All(afterUp, x => Assert.NotNull(x.Backend));
-        Assert.Contains(afterUp, x => x.Backend == "a"); // back in rotation
+        var again = Backend("a", port);
+        await Tick();
+        Assert.Equal(HealthState.Up, State(again));
+        var after = Requests(6);
+        Assert.Contains("a", after); // back in rotation
+        Assert.Contains("b", after);
     }
 
     [Fact]
