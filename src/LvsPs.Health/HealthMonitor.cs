@@ -114,15 +114,17 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
                 return;
             }
             settings.Validate();
-            if (!server.Down)
+            var before = server.Desired;
+            server.Desired = settings; // a server the check took out comes back with these settings
+            try
             {
-                _inner.EditRealServer(service, settings);
+                Enforce(sh!, server, strict: true);
             }
-            else if (sh!.Check.FailureAction == HealthFailureAction.Quiesce)
+            catch (LvsException)
             {
-                _inner.EditRealServer(service, settings with { Weight = 0 });
+                server.Desired = before;
+                throw;
             }
-            server.Desired = settings; // a removed server comes back with these settings
         }
     }
 
@@ -136,7 +138,7 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
                 _inner.DeleteRealServer(service, realServer);
                 return;
             }
-            if (!(server.Down && sh!.Check.FailureAction == HealthFailureAction.Remove)) _inner.DeleteRealServer(service, realServer);
+            if (InTable(sh!, realServer) is not null) _inner.DeleteRealServer(service, realServer);
             sh!.Servers.Remove(server);
             UpdateSorryServer(sh);
         }
@@ -160,7 +162,14 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
                     throw LvsException.InvalidArgument("SorryServerNeedsCheck", $"A sorry server for '{service}' needs a health check to tell when every real server is down.", sorryServer.Id);
                 }
                 if (sh is null) return;
-                foreach (var server in sh.Servers.Where(s => s.Down)) Restore(sh, server);
+                // every server the check took out goes back at its configured settings; one the director refuses
+                // keeps the check (and so its place in the configuration) and is an error
+                foreach (var server in sh.Servers.Where(s => s.Down))
+                {
+                    server.State = HealthState.Unknown;
+                    server.Failures = 0;
+                    Enforce(sh, server, strict: true);
+                }
                 SetSorry(sh, false);
                 _services.Remove(service);
                 sh.Dispose();
@@ -185,6 +194,9 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
             {
                 if (sh.SorryActive && sh.SorryServer is not null && sorryServer?.Id != sh.SorryServer.Id) SetSorry(sh, false);
                 sh.Check = check;
+                // a new failure action applies to the servers that are down now (removed ones are quiesced, or the
+                // other way round), so none is left where the old action put it
+                foreach (var server in sh.Servers.Where(s => s.Down)) Enforce(sh, server);
             }
             sh.SorryServer = sorryServer;
             sh.Timer?.Dispose();
@@ -318,8 +330,8 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
             server.Failures = 0;
             if (server.State == HealthState.Down && server.Successes >= sh.Check.Rise)
             {
-                Restore(sh, server);
                 Change(sh, server, HealthState.Up, now);
+                Enforce(sh, server);
             }
             else if (server.State == HealthState.Unknown)
             {
@@ -332,8 +344,8 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
             server.Successes = 0;
             if (server.State != HealthState.Down && server.Failures >= sh.Check.Retries)
             {
-                TakeOut(sh, server);
                 Change(sh, server, HealthState.Down, now);
+                Enforce(sh, server);
             }
         }
     }
@@ -345,17 +357,41 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
         server.Since = now;
     }
 
-    private void TakeOut(ServiceHealth sh, ServerHealth server) => Apply(() =>
-    {
-        if (sh.Check.FailureAction == HealthFailureAction.Quiesce) _inner.EditRealServer(sh.Id, server.Desired with { Weight = 0 });
-        else _inner.DeleteRealServer(sh.Id, server.Desired.Id);
-    }, $"taking {server.Desired.Id} out of {sh.Id}");
+    /// <summary>
+    /// What the director's table should hold for a checked server now: its configured settings while it is up (or not
+    /// checked yet), weight 0 while it is down and the action is Quiesce, nothing while it is down and the action is
+    /// Remove.
+    /// </summary>
+    private static RealServerSettings? Effective(ServiceHealth sh, ServerHealth server) =>
+        !server.Down ? server.Desired
+        : sh.Check.FailureAction == HealthFailureAction.Quiesce ? server.Desired with { Weight = 0 }
+        : null;
 
-    private void Restore(ServiceHealth sh, ServerHealth server) => Apply(() =>
+    private RealServerSettings? InTable(ServiceHealth sh, RealServerId id) =>
+        _inner.GetService(sh.Id)?.RealServers.FirstOrDefault(r => r.Id == id)?.Settings;
+
+    /// <summary>
+    /// Brings the director's entry for <paramref name="server"/> to its effective state (<see cref="Effective"/>),
+    /// from whatever the table holds: an add, an edit or a delete. With <paramref name="strict"/> a refusal is thrown,
+    /// otherwise logged (a round of checks has no caller to tell).
+    /// </summary>
+    private void Enforce(ServiceHealth sh, ServerHealth server, bool strict = false)
     {
-        if (sh.Check.FailureAction == HealthFailureAction.Quiesce) _inner.EditRealServer(sh.Id, server.Desired);
-        else _inner.AddRealServer(sh.Id, server.Desired);
-    }, $"restoring {server.Desired.Id} in {sh.Id}");
+        var want = Effective(sh, server);
+        var have = InTable(sh, server.Desired.Id);
+        if (want == have) return;
+        void Change()
+        {
+            if (want is null) _inner.DeleteRealServer(sh.Id, server.Desired.Id);
+            else if (have is null) _inner.AddRealServer(sh.Id, want);
+            else _inner.EditRealServer(sh.Id, want);
+        }
+        var what = want is null ? $"taking {server.Desired.Id} out of {sh.Id}"
+            : server.Down ? $"quiescing {server.Desired.Id} in {sh.Id}"
+            : $"restoring {server.Desired.Id} in {sh.Id}";
+        if (strict) Change();
+        else Apply(Change, what);
+    }
 
     /// <summary>Puts the sorry server in while every real server is down, and takes it out when one is back.</summary>
     private void UpdateSorryServer(ServiceHealth sh) => SetSorry(sh, sh.SorryServer is not null && sh.AllDown);

@@ -84,6 +84,32 @@ public sealed record HealthCheckSettings
         return this;
     }
 
+    /// <summary>One line for a new check, e.g. "Tcp health check every 5 s (Quiesce after 3 failures)".</summary>
+    public string Describe() => $"{Type} health check every {IntervalSeconds} s ({FailureAction} after {Retries} failures)";
+
+    /// <summary>What differs from <paramref name="before"/> to this check, as "Name: from -> to" (the cmdlet's parameter names).</summary>
+    public IReadOnlyList<string> ChangesFrom(HealthCheckSettings before)
+    {
+        var changes = new List<string>();
+        void Add<T>(string name, T from, T to, Func<T, string>? text = null)
+        {
+            text ??= v => v?.ToString() is { Length: > 0 } t ? t : "(none)";
+            if (text(from) != text(to)) changes.Add($"{name}: {text(from)} -> {text(to)}");
+        }
+        Add(nameof(Type), before.Type, Type);
+        Add(nameof(Port), before.Port, Port, p => p?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(the real server's)");
+        Add(nameof(Path), before.Path, Path, ValueText.Cut);
+        Add(nameof(ExpectedStatus), before.ExpectedStatus, ExpectedStatus, v => string.Join(",", v));
+        Add(nameof(BodyMatch), before.BodyMatch, BodyMatch, v => v is null ? "(none)" : ValueText.Cut(v));
+        Add(nameof(Command), before.Command, Command, v => v is null ? "(none)" : ValueText.Cut(v));
+        Add("Interval", before.IntervalSeconds, IntervalSeconds);
+        Add("Timeout", before.TimeoutSeconds, TimeoutSeconds);
+        Add(nameof(Retries), before.Retries, Retries);
+        Add(nameof(Rise), before.Rise, Rise);
+        Add(nameof(FailureAction), before.FailureAction, FailureAction);
+        return changes;
+    }
+
     /// <summary>Value equality, the expected status codes included (a record compares a list by reference).</summary>
     public bool Equals(HealthCheckSettings? other) =>
         other is not null && Type == other.Type && Port == other.Port && Path == other.Path && ExpectedStatus.SequenceEqual(other.ExpectedStatus) &&

@@ -223,4 +223,119 @@ public sealed class HealthMonitorTests : IDisposable
         Assert.Empty(_monitor.GetHealth());
         Assert.Null(_monitor.CaptureDesired().Services.Single().HealthCheck);
     }
+
+    private RealServerSettings Settings(int port, int weight = 1) => new() { Id = RealServerId.Create(IPAddress.Loopback, (ushort)port), Weight = weight };
+
+    private int[] LivePorts() => _monitor.Inner.GetService(_id)!.RealServers.Select(r => (int)r.Port).Order().ToArray();
+
+    [Fact]
+    public async Task Changing_the_failure_action_while_a_server_is_out_brings_it_back_and_keeps_it_configured()
+    {
+        var a = Backend("a");
+        var b = Backend("b");
+        AddRealServer(a, weight: 4);
+        AddRealServer(b);
+        int port = a.Port;
+        _monitor.SetHealthCheck(_id, Check(action: HealthFailureAction.Remove) with { Retries = 1 }, null);
+        a.Dispose();
+        await _monitor.RunRoundAsync(_id);
+        Assert.Equal(new[] { b.Port }, LivePorts()); // removed
+
+        // the action changes while it is out: it is now quiesced (in the table at weight 0), not lost
+        _monitor.SetHealthCheck(_id, Check(action: HealthFailureAction.Quiesce) with { Retries = 1 }, null);
+        Assert.Equal(0, _monitor.Inner.GetService(_id)!.RealServers.Single(r => r.Port == port).Weight);
+        var again = Backend("a", port);
+        await _monitor.RunRoundAsync(_id);
+        Assert.Equal(HealthState.Up, State(again));
+        Assert.Equal(4, _monitor.Inner.GetService(_id)!.RealServers.Single(r => r.Port == port).Weight);
+        Assert.Contains("a", Requests(4));
+
+        // and back to Remove while down, then the check goes: the server is restored, never dropped
+        again.Dispose();
+        await _monitor.RunRoundAsync(_id);
+        _monitor.SetHealthCheck(_id, Check(action: HealthFailureAction.Remove) with { Retries = 1 }, null);
+        Assert.Equal(new[] { b.Port }, LivePorts());
+        _monitor.SetHealthCheck(_id, null, null);
+        Assert.Equal(new[] { port, b.Port }.Order().ToArray(), LivePorts());
+        Assert.Equal(4, _monitor.Inner.GetService(_id)!.RealServers.Single(r => r.Port == port).Weight);
+        Assert.Contains(_monitor.CaptureDesired().Services.Single().RealServers, r => r.Id.Port == port && r.Weight == 4);
+    }
+
+    [Fact]
+    public async Task Removing_the_check_while_every_server_is_down_restores_them_and_drops_the_sorry_server()
+    {
+        var a = Backend("a");
+        var b = Backend("b");
+        var sorry = Backend("sorry");
+        AddRealServer(a, weight: 2);
+        AddRealServer(b, weight: 3);
+        int portA = a.Port, portB = b.Port;
+        _monitor.SetHealthCheck(_id, Check(action: HealthFailureAction.Remove) with { Retries = 1 }, Settings(sorry.Port));
+        a.Dispose();
+        b.Dispose();
+        await _monitor.RunRoundAsync(_id);
+        Assert.Equal(new[] { sorry.Port }, LivePorts());
+
+        _monitor.SetHealthCheck(_id, null, null);
+        var live = _monitor.Inner.GetService(_id)!.RealServers;
+        Assert.Equal(new[] { portA, portB }.Order().ToArray(), live.Select(r => (int)r.Port).Order().ToArray());
+        Assert.Equal(2, live.Single(r => r.Port == portA).Weight);
+        Assert.Equal(3, live.Single(r => r.Port == portB).Weight);
+        Assert.Empty(_monitor.GetHealth());
+        var configured = _monitor.CaptureDesired().Services.Single();
+        Assert.Null(configured.SorryServer);
+        Assert.Equal(2, configured.RealServers.Count);
+    }
+
+    [Fact]
+    public async Task A_down_server_needs_rise_good_checks_in_a_row_before_it_is_back()
+    {
+        var a = Backend("a");
+        var b = Backend("b");
+        AddRealServer(a, weight: 5);
+        AddRealServer(b);
+        int port = a.Port;
+        _monitor.SetHealthCheck(_id, Check() with { Retries = 1, Rise = 3 }, null);
+        a.Dispose();
+        await _monitor.RunRoundAsync(_id);
+        Assert.Equal(HealthState.Down, State(a));
+        var again = Backend("a", port);
+        for (int good = 1; good < 3; good++)
+        {
+            await _monitor.RunRoundAsync(_id);
+            Assert.Equal(HealthState.Down, State(again));
+            Assert.Equal(good, _monitor.GetHealth().Single(h => h.RealServer.Port == port).ConsecutiveSuccesses);
+            Assert.Equal(0, _monitor.Inner.GetService(_id)!.RealServers.Single(r => r.Port == port).Weight);
+        }
+        // a failure in between starts the count again
+        again.Dispose();
+        await _monitor.RunRoundAsync(_id);
+        Assert.Equal(0, _monitor.GetHealth().Single(h => h.RealServer.Port == port).ConsecutiveSuccesses);
+        again = Backend("a", port);
+        for (int good = 1; good <= 3; good++) await _monitor.RunRoundAsync(_id);
+        Assert.Equal(HealthState.Up, State(again));
+        Assert.Equal(5, _monitor.Inner.GetService(_id)!.RealServers.Single(r => r.Port == port).Weight);
+    }
+
+    [Fact]
+    public async Task Https_checks_speak_tls_to_a_server_with_a_self_signed_certificate()
+    {
+        var tls = HttpsBackend.Start("secure");
+        _backends.Add(tls);
+        var plain = Backend("plain"); // answers HTTP, not TLS: an Https check of it must fail
+        _monitor.AddRealServer(_id, Settings(tls.Port));
+        _monitor.AddRealServer(_id, Settings(plain.Port));
+        _monitor.SetHealthCheck(_id, Check(HealthCheckType.Https) with { BodyMatch = "^secure", Retries = 1, Path = "/healthz" }, null);
+        await _monitor.RunRoundAsync(_id);
+        var health = _monitor.GetHealth();
+        var secure = health.Single(h => h.RealServer.Port == tls.Port);
+        Assert.Equal(HealthState.Up, secure.State);
+        Assert.Equal("HTTP 200, body matches", secure.LastResult);
+        Assert.True(tls.Handshakes >= 1);
+        Assert.Equal(HealthState.Down, health.Single(h => h.RealServer.Port == plain.Port).State);
+
+        tls.Dispose();
+        await _monitor.RunRoundAsync(_id);
+        Assert.Equal(HealthState.Down, _monitor.GetHealth().Single(h => h.RealServer.Port == tls.Port).State);
+    }
 }
