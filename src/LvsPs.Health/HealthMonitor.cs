@@ -8,8 +8,9 @@ namespace LvsPs.Health;
 /// Runs health checks for a director, as keepalived does for kernel IPVS. It wraps any <see cref="IDirectorBackend"/>:
 /// calls pass through, but for services with a check it remembers the settings the user gave each real server, so a
 /// failed real server can be quiesced (weight 0) or removed and later restored at its configured weight, and a sorry
-/// server can stand in while every real server is down. Listings show the director's effective state (a quiesced
-/// server at weight 0); <see cref="CaptureDesired"/> gives the configuration as the user set it.
+/// server can stand in while every real server is down. Listings show the configured real servers (one a check took
+/// out included, the sorry server never) with their effective weight and health; <see cref="CaptureDesired"/> gives the
+/// configuration as the user set it. <see cref="Inner"/> is the table as it is.
 /// </summary>
 public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
 {
@@ -44,9 +45,34 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
 
     public DirectorInfo GetInfo() => _inner.GetInfo();
 
-    public IReadOnlyList<VirtualService> GetServices() => _inner.GetServices();
+    // ---- reads: the configured state, with what the table has now ----
 
-    public VirtualService? GetService(VirtualServiceId id) => _inner.GetService(id);
+    /// <summary>
+    /// The services with their configured real servers (docs/desired-state.md, "Configured and effective state"): a
+    /// real server a check took out is listed at its configured settings with <see cref="RealServer.EffectiveWeight"/>
+    /// 0, and the sorry server is not a real server of the service (Get-LvsHealth shows it).
+    /// </summary>
+    public IReadOnlyList<VirtualService> GetServices()
+    {
+        lock (_gate) return _inner.GetServices().Select(Configured).ToList();
+    }
+
+    public VirtualService? GetService(VirtualServiceId id)
+    {
+        lock (_gate) return _inner.GetService(id) is { } live ? Configured(live) : null;
+    }
+
+    private VirtualService Configured(VirtualService live)
+    {
+        if (!_services.TryGetValue(live.Id, out var sh)) return live;
+        var servers = new List<RealServer>(sh.Servers.Count);
+        for (int i = sh.Servers.Count - 1; i >= 0; i--) // newest first, as the director lists them
+        {
+            var s = sh.Servers[i];
+            servers.Add(RealServer.Configured(live.Id, s.Desired, live.RealServers.FirstOrDefault(r => r.Id == s.Desired.Id), s.State));
+        }
+        return new VirtualService(live.Settings, servers, live.Stats);
+    }
 
     public LvsTimeouts GetTimeouts() => _inner.GetTimeouts();
 
@@ -97,6 +123,7 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
                 return;
             }
             if (sh.Find(settings.Id) is not null) throw LvsException.RealServerExists(service, settings.Id);
+            if (sh.SorryServer?.Id == settings.Id) throw SorryServerIsRealServer(service, settings.Id);
             _inner.AddRealServer(service, settings);
             sh.Servers.Add(new ServerHealth(settings));
             UpdateSorryServer(sh);
@@ -181,7 +208,7 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
                 && (sh?.Find(sorryServer.Id) is not null || (!activeSorry && current.RealServers.Any(r => r.Id == sorryServer.Id)));
             if (sorryInUse)
             {
-                throw LvsException.InvalidArgument("SorryServerIsRealServer", $"The sorry server '{sorryServer!.Id}' is already a real server of '{service}'; give an address the service does not use.", sorryServer.Id);
+                throw SorryServerIsRealServer(service, sorryServer!.Id);
             }
             if (sh is null)
             {
@@ -207,6 +234,9 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
             _log($"{service}: {check.Type} health check every {check.IntervalSeconds} s, {check.FailureAction} on failure");
         }
     }
+
+    private static LvsException SorryServerIsRealServer(VirtualServiceId service, RealServerId id) =>
+        LvsException.InvalidArgument("SorryServerIsRealServer", $"The sorry server '{id}' is also a real server of '{service}'; a sorry server needs an address and port the service's real servers do not use.", id);
 
     public (HealthCheckSettings? Check, RealServerSettings? SorryServer) GetHealthCheck(VirtualServiceId service)
     {

@@ -7,7 +7,7 @@ namespace LvsPs.Model;
 
 /// <summary>
 /// The rule format of <c>ipvsadm -S -n</c> / <c>ipvsadm-save -n</c>, which <c>ipvsadm -R</c> reads back: one
-/// <c>-A</c> line per virtual service followed by one <c>-a</c> line per real server. <see cref="Format"/> writes
+/// <c>-A</c> line per virtual service followed by one <c>-a</c> line per real server. <see cref="Format(IEnumerable{VirtualService})"/> writes
 /// byte for byte what ipvsadm 1.31 writes (its order, its signed firewall marks, no thresholds);
 /// <see cref="Parse"/> reads that and the long option names, into changes for any backend.
 /// </summary>
@@ -15,6 +15,10 @@ public static class IpvsadmRules
 {
     /// <summary>ipvsadm's persistence timeout when -p has no value (seen in ipvsadm 1.31 output: 360 s).</summary>
     public const uint DefaultPersistence = 360;
+
+    /// <summary>The rules of a configuration (what Export-LvsConfiguration -Format Ipvsadm writes: the configured state).</summary>
+    public static string Format(DirectorConfiguration configuration) =>
+        Format(configuration.Services.Select(s => new VirtualService(s.Settings, s.RealServers.Select(r => new RealServer(s.Settings.Id, r)).ToList(), LvsStats.Zero)));
 
     public static string Format(IEnumerable<VirtualService> services)
     {

@@ -79,7 +79,7 @@ public sealed class HealthMonitorTests : IDisposable
         Assert.Equal(HealthState.Up, State(a)); // one failure of the two it takes
         await _monitor.RunRoundAsync(_id);
         Assert.Equal(HealthState.Down, State(a));
-        Assert.Equal(0, Live(a).Weight);
+        Assert.Equal((3, 0), (Live(a).Weight, Live(a).EffectiveWeight)); // configured 3, in the table at 0
         Assert.All(Requests(4), r => Assert.Equal("b", r));
         // the configuration keeps the configured weight
         Assert.Equal(3, _monitor.CaptureDesired().Services.Single().RealServers.Single(r => r.Id.Port == port).Weight);
@@ -87,7 +87,7 @@ public sealed class HealthMonitorTests : IDisposable
         var again = Backend("a", port); // it comes back on the same port
         await _monitor.RunRoundAsync(_id);
         Assert.Equal(HealthState.Up, State(again));
-        Assert.Equal(3, Live(again).Weight);
+        Assert.Equal((3, 3), (Live(again).Weight, Live(again).EffectiveWeight));
         Assert.Contains("a", Requests(4));
         lock (_log)
         {
@@ -145,15 +145,13 @@ public sealed class HealthMonitorTests : IDisposable
         a.Dispose();
         b.Dispose();
         await _monitor.RunRoundAsync(_id);
-        var live = _monitor.GetService(_id)!;
-        Assert.Equal(new[] { sorry.Port }, live.RealServers.Select(r => (int)r.Port));
+        Assert.Equal(new[] { sorry.Port }, LivePorts());
         Assert.All(Requests(3), r => Assert.Equal("sorry", r));
         Assert.True(_monitor.GetHealth().Single(h => h.SorryServer).State == HealthState.Up);
 
         Backend("a", portA);
         await _monitor.RunRoundAsync(_id);
-        live = _monitor.GetService(_id)!;
-        Assert.Equal(new[] { portA }, live.RealServers.Select(r => (int)r.Port));
+        Assert.Equal(new[] { portA }, LivePorts());
         Assert.All(Requests(3), r => Assert.Equal("a", r));
         // removed servers are still part of the configuration
         Assert.Equal(2, _monitor.CaptureDesired().Services.Single().RealServers.Count);
@@ -201,11 +199,12 @@ public sealed class HealthMonitorTests : IDisposable
         await _monitor.RunRoundAsync(_id);
         var rsId = RealServerId.Create(IPAddress.Loopback, (ushort)port);
         _monitor.EditRealServer(_id, new RealServerSettings { Id = rsId, Weight = 7 });
-        Assert.Equal(0, _monitor.GetService(_id)!.RealServers.Single().Weight);
+        Assert.Equal(0, _monitor.Inner.GetService(_id)!.RealServers.Single().Weight);
+        Assert.Equal((7, 0), (_monitor.GetService(_id)!.RealServers.Single().Weight, _monitor.GetService(_id)!.RealServers.Single().EffectiveWeight));
         Assert.Equal(7, _monitor.CaptureDesired().Services.Single().RealServers.Single().Weight);
         Backend("a", port);
         await _monitor.RunRoundAsync(_id);
-        Assert.Equal(7, _monitor.GetService(_id)!.RealServers.Single().Weight);
+        Assert.Equal(7, _monitor.Inner.GetService(_id)!.RealServers.Single().Weight);
     }
 
     [Fact]
@@ -337,5 +336,52 @@ public sealed class HealthMonitorTests : IDisposable
         tls.Dispose();
         await _monitor.RunRoundAsync(_id);
         Assert.Equal(HealthState.Down, _monitor.GetHealth().Single(h => h.RealServer.Port == tls.Port).State);
+    }
+
+    [Fact]
+    public async Task Listings_show_the_configured_real_servers_with_their_effective_weight_and_never_the_sorry_server()
+    {
+        var a = Backend("a");
+        var b = Backend("b");
+        var sorry = Backend("sorry");
+        AddRealServer(a, weight: 2);
+        AddRealServer(b, weight: 3);
+        int portA = a.Port, portB = b.Port;
+        _monitor.SetHealthCheck(_id, Check(action: HealthFailureAction.Remove) with { Retries = 1 }, Settings(sorry.Port));
+        await _monitor.RunRoundAsync(_id);
+        a.Dispose();
+        b.Dispose();
+        await _monitor.RunRoundAsync(_id);
+        Assert.Equal(new[] { sorry.Port }, LivePorts()); // the table: only the sorry server
+
+        // the listing: both configured servers, at their configured settings, out of the table; no sorry server
+        var listed = _monitor.GetService(_id)!.RealServers;
+        Assert.Equal(new[] { portA, portB }.Order().ToArray(), listed.Select(r => (int)r.Port).Order().ToArray());
+        Assert.Equal(2, listed.Single(r => r.Port == portA).Weight);
+        Assert.All(listed, r => Assert.Equal(0, r.EffectiveWeight));
+        Assert.All(listed, r => Assert.Equal(HealthState.Down, r.HealthState));
+        Assert.Equal(listed.Select(r => r.Id), _monitor.GetServices().Single().RealServers.Select(r => r.Id));
+
+        // the real-server calls work on a configured server the check took out: an edit changes what it comes back with
+        _monitor.EditRealServer(_id, Settings(portA, 6));
+        Assert.Equal(6, _monitor.GetService(_id)!.RealServers.Single(r => r.Port == portA).Weight);
+        Assert.Equal(new[] { sorry.Port }, LivePorts());
+        // the sorry server is not a real server of the service: adding it as one is refused
+        Assert.Equal("SorryServerIsRealServer", Assert.Throws<LvsException>(() => _monitor.AddRealServer(_id, Settings(sorry.Port))).ErrorId);
+        _monitor.DeleteRealServer(_id, Settings(portB).Id);
+        Assert.DoesNotContain(_monitor.GetService(_id)!.RealServers, r => r.Port == portB);
+        Assert.DoesNotContain(_monitor.CaptureDesired().Services.Single().RealServers, r => r.Id.Port == portB);
+
+        // ipvsadm rules and the document both write the configured state
+        var rules = IpvsadmRules.Format(_monitor.GetServices());
+        Assert.Contains($"-r 127.0.0.1:{portA} -m -w 6", rules);
+        Assert.DoesNotContain($":{sorry.Port}", rules);
+        Assert.Equal(rules, IpvsadmRules.Format(_monitor.CaptureDesired()));
+
+        Backend("a", portA);
+        await _monitor.RunRoundAsync(_id);
+        var back = _monitor.GetService(_id)!.RealServers.Single();
+        Assert.Equal((6, 6, HealthState.Up), (back.Weight, back.EffectiveWeight, back.HealthState!.Value));
+        Assert.Equal(new[] { portA }, LivePorts());
     }
 }
