@@ -176,7 +176,7 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
     public void SetHealthCheck(VirtualServiceId service, HealthCheckSettings? check, RealServerSettings? sorryServer)
     {
         check?.Validate();
-        sorryServer?.Validate();
+        if (sorryServer is not null) HealthCheckSettings.ValidateSorryServer(service, sorryServer);
         lock (_gate)
         {
             ThrowIfDisposed();
