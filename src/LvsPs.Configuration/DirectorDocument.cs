@@ -283,7 +283,7 @@ public static class DirectorDocument
             {
                 if (!SchedulerRegistry.IsKnown(name))
                 {
-                    Error(sched.Value, "UnknownScheduler", $"Scheduler '{name}' is not known; allowed: {string.Join(", ", SchedulerRegistry.All.Select(d => d.Name))}.");
+                    Error(sched.Value, "UnknownScheduler", $"Scheduler '{ValueText.Cut(name)}' is not known; allowed: {string.Join(", ", SchedulerRegistry.All.Select(d => d.Name))}.");
                 }
                 settings = settings with { Scheduler = name };
             }
@@ -353,7 +353,7 @@ public static class DirectorDocument
                 {
                     if (!EndpointText.TryParse(endpoint, requirePort: false, out var address, out var port, out var error))
                     {
-                        Error(ss.Value, "InvalidSorryServer", $"Sorry server '{endpoint}': {error}; allowed: ADDRESS:PORT or [IPV6]:PORT.");
+                        Error(ss.Value, "InvalidSorryServer", $"Sorry server '{ValueText.Cut(endpoint)}': {error}; allowed: ADDRESS:PORT or [IPV6]:PORT.");
                     }
                     else
                     {
@@ -392,7 +392,7 @@ public static class DirectorDocument
             if (addressText is null) return null;
             if (!IPAddress.TryParse(addressText, out var address) || addressText.Contains('%') || !Validation.IsUnicast(address))
             {
-                Error(a.Value, "InvalidAddress", $"Real server address '{addressText}' is not valid; allowed: a unicast IPv4 or IPv6 address.");
+                Error(a.Value, "InvalidAddress", $"Real server address '{ValueText.Cut(addressText)}' is not valid; allowed: a unicast IPv4 or IPv6 address.");
                 return null;
             }
             ushort port = service.Port;
@@ -467,7 +467,7 @@ public static class DirectorDocument
             {
                 if (!IPAddress.TryParse(gt, out group) || !(group.AddressFamily == AddressFamily.InterNetwork ? group.GetAddressBytes()[0] is >= 224 and <= 239 : group.IsIPv6Multicast))
                 {
-                    Error(g.Value, "InvalidGroup", $"Sync group '{gt}' is not valid; allowed: an IPv4 or IPv6 multicast address.");
+                    Error(g.Value, "InvalidGroup", $"Sync group '{ValueText.Cut(gt)}' is not valid; allowed: an IPv4 or IPv6 multicast address.");
                 }
             }
             var d = new SyncDaemon
@@ -499,12 +499,12 @@ public static class DirectorDocument
                 var known = allowed.FirstOrDefault(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase));
                 if (known is null)
                 {
-                    Error(entry.Key, "UnknownKey", $"Unknown key '{key}' in {what}; allowed: {string.Join(", ", allowed)}.");
+                    Error(entry.Key, "UnknownKey", $"Unknown key '{ValueText.Cut(key)}' in {what}; allowed: {string.Join(", ", allowed)}.");
                     continue;
                 }
                 if (result.TryGetValue(known, out var first))
                 {
-                    Error(entry.Key, "DuplicateKey", $"Key '{known}' appears twice in {what} (first at line {first.Key.Line}).");
+                    Error(entry.Key, "DuplicateKey", $"Key '{ValueText.Cut(known)}' appears twice in {what} (first at line {first.Key.Line}).");
                     continue;
                 }
                 result.Add(known, entry);
@@ -532,7 +532,7 @@ public static class DirectorDocument
                 ulong.TryParse(s.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var v))
             {
                 if (v >= min && v <= max) return (uint)v;
-                Error(node, "ValueOutOfRange", $"'{key}' {s.Value} is out of range; allowed: {min}..{max}.");
+                Error(node, "ValueOutOfRange", $"'{key}' {ValueText.Cut(s.Value)} is out of range; allowed: {min}..{max}.");
                 return null;
             }
             Error(node, "WrongType", $"'{key}' must be a whole number in {min}..{max}, not {Describe(node)}.");
@@ -557,7 +557,7 @@ public static class DirectorDocument
             {
                 var name = allowed.FirstOrDefault(n => string.Equals(n, s.Value, StringComparison.OrdinalIgnoreCase));
                 if (name is not null) return System.Enum.Parse<T>(name);
-                Error(node, "InvalidValue", $"'{key}' '{s.Value}' is not valid; allowed: {string.Join(", ", allowed)}.");
+                Error(node, "InvalidValue", $"'{key}' '{ValueText.Cut(s.Value)}' is not valid; allowed: {string.Join(", ", allowed)}.");
                 return null;
             }
             Error(node, "WrongType", $"'{key}' must be one of {string.Join(", ", allowed)}, not {Describe(node)}.");
@@ -585,8 +585,8 @@ public static class DirectorDocument
             DocMapping => "a mapping",
             DocSequence => "a list",
             DocScalar { Kind: DocScalarKind.Null } => "null",
-            DocScalar { Kind: DocScalarKind.String } s => $"the text '{s.Value}'",
-            DocScalar s => $"'{s.Value}'",
+            DocScalar { Kind: DocScalarKind.String } s => $"the text '{ValueText.Cut(s.Value)}'",
+            DocScalar s => $"'{ValueText.Cut(s.Value)}'",
             _ => "this",
         };
 

@@ -40,7 +40,7 @@ public sealed class ExportLvsConfigurationCommand : DirectorCmdlet
     /// <summary>The director's configuration as text in <paramref name="format"/>.</summary>
     public static string Render(IDirectorBackend director, DocumentFormat format)
     {
-        if (format == DocumentFormat.Ipvsadm) return IpvsadmRules.Format(director.GetServices());
+        if (format == DocumentFormat.Ipvsadm) return IpvsadmRules.Format(DirectorConfiguration.Capture(director));
         var document = DirectorDocument.Write(DirectorConfiguration.Capture(director), director.GetSyncDaemons());
         return format == DocumentFormat.Json
             ? JsonText.Write(document)

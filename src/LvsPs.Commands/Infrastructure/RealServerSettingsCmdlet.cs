@@ -21,7 +21,7 @@ public abstract class RealServerTargetCmdlet : DirectorCmdlet
     [Alias("RealServerAddress", "RIP")]
     public string Address { get; set; } = null!;
 
-    /// <summary>The real server's port; defaults to the virtual service's port.</summary>
+    /// <summary>The real server's port, 0..65535; defaults to the virtual service's port.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public int Port { get; set; } = -1;
 
@@ -29,7 +29,7 @@ public abstract class RealServerTargetCmdlet : DirectorCmdlet
 
     /// <summary>The real server's identity, with the port defaulted to the service's.</summary>
     protected RealServerId ResolveId() =>
-        RealServerId.Create(Arguments.ParseAddress(Address, "real server address"), NewLvsVirtualServiceCommand.CheckedPort(IsBound(nameof(Port)) && Port >= 0 ? Port : VirtualService.Port));
+        RealServerId.Create(Arguments.ParseAddress(Address, "real server address"), IsBound(nameof(Port)) ? NewLvsVirtualServiceCommand.CheckedPort(Port) : VirtualService.Port);
 
     /// <summary>The real server as the director reports it now, or null.</summary>
     protected RealServer? Lookup(RealServerId id) =>
