@@ -476,7 +476,7 @@ public static class DirectorDocument
                 Interface = name ?? "",
                 SyncId = m.TryGetValue("syncId", out var id) ? (byte)(UInt(id.Value, "syncId", 0, 255) ?? 0) : (byte)0,
                 MaxLength = m.TryGetValue("maxLength", out var ml) ? (ushort)(UInt(ml.Value, "maxLength", 0, 65535) ?? 0) : (ushort)0,
-                Group = group,
+                GroupAddress = group,
                 Port = m.TryGetValue("port", out var port) ? (ushort)(UInt(port.Value, "port", 0, 65535) ?? 0) : (ushort)0,
                 Ttl = m.TryGetValue("ttl", out var ttl) ? (byte)(UInt(ttl.Value, "ttl", 0, 255) ?? 0) : (byte)0,
             };

@@ -205,7 +205,7 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
             }
             bool activeSorry = sh is { SorryActive: true } && sh.SorryServer?.Id == sorryServer?.Id;
             bool sorryInUse = sorryServer is not null
-                && (sh?.Find(sorryServer.Id) is not null || (!activeSorry && current.RealServers.Any(r => r.Id == sorryServer.Id)));
+                && (sh?.Find(sorryServer.Id) is not null || (!activeSorry && current.RealServers.Any(r => r.Settings.Id == sorryServer.Id)));
             if (sorryInUse)
             {
                 throw SorryServerIsRealServer(service, sorryServer!.Id);
@@ -256,8 +256,8 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
                 {
                     list.Add(new RealServerHealth
                     {
-                        VirtualService = sh.Id,
-                        RealServer = sorry.Id,
+                        VirtualService = sh.Id.ToString(),
+                        RealServer = sorry.Id.ToString(),
                         State = sh.SorryActive ? HealthState.Up : HealthState.Unknown,
                         CheckType = sh.Check.Type,
                         LastResult = sh.SorryActive ? "in service: every real server is down" : "standing by",
@@ -275,7 +275,7 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
         {
             var services = _inner.GetServices().Select(s =>
             {
-                if (!_services.TryGetValue(s.Id, out var sh))
+                if (!_services.TryGetValue(s.Settings.Id, out var sh))
                 {
                     return new ServiceConfiguration(s.Settings, s.RealServers.Select(r => r.Settings).ToList());
                 }

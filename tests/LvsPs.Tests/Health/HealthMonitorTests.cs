@@ -60,7 +60,7 @@ public sealed class HealthMonitorTests : IDisposable
     private static HealthCheckSettings Check(HealthCheckType type = HealthCheckType.Tcp, HealthFailureAction action = HealthFailureAction.Quiesce) =>
         new() { Type = type, IntervalSeconds = 3600, TimeoutSeconds = 2, Retries = 2, Rise = 1, FailureAction = action };
 
-    private HealthState State(HttpBackend b) => _monitor.GetHealth().Single(h => h.RealServer.Port == b.Port && !h.SorryServer).State;
+    private HealthState State(HttpBackend b) => _monitor.GetHealth().Single(h => h.RealServer.EndsWith(":" + b.Port) && !h.SorryServer).State;
 
     [Fact]
     public async Task A_killed_real_server_is_quiesced_and_restored_at_its_weight_when_it_comes_back()
