@@ -56,17 +56,21 @@
 
   // --- charts: inline SVG polylines over the last five minutes ------------------------------------------------------
   const SVG = 'http://www.w3.org/2000/svg';
+  // the x axis runs from the oldest point (at least a minute, at most five minutes ago) to now
+  function span(points, now) { return points.length ? Math.min(WINDOW_MS, Math.max(60000, now - points[0].t)) : WINDOW_MS; }
+
   function chart(title, points, series, unit, now) {
     const w = 240, h = 56;
     const svg = document.createElementNS(SVG, 'svg');
     svg.setAttribute('viewBox', `0 0 ${w} ${h}`);
     svg.setAttribute('class', 'chart');
     svg.setAttribute('role', 'img');
+    const width = span(points, now);
     let max = 1;
     for (const p of points) for (const s of series) if (p[s.field] > max) max = p[s.field];
     for (const s of series) {
       const coords = points.filter((p) => p[s.field] !== null && p[s.field] !== undefined)
-        .map((p) => `${(w * (1 - (now - p.t) / WINDOW_MS)).toFixed(1)},${(h - 2 - (h - 14) * p[s.field] / max).toFixed(1)}`);
+        .map((p) => `${(w * (1 - (now - p.t) / width)).toFixed(1)},${(h - 2 - (h - 14) * p[s.field] / max).toFixed(1)}`);
       if (coords.length === 0) continue;
       const line = document.createElementNS(SVG, 'polyline');
       line.setAttribute('points', coords.join(' '));
@@ -76,7 +80,7 @@
     const last = points.length ? points[points.length - 1] : null;
     const label = series.map((s) => `${s.name} ${last ? short(last[s.field] || 0, unit) : '–'}`).join('  ');
     const desc = document.createElementNS(SVG, 'title');
-    desc.textContent = `${title} over the last five minutes (peak ${short(max, unit)})`;
+    desc.textContent = `${title} over the last ${Math.round(width / 60000)} minute(s) (peak ${short(max, unit)})`;
     svg.append(desc);
     return el('figure', { class: 'chart-box' }, el('figcaption', {}, el('b', {}, title), ' ', label), svg);
   }
