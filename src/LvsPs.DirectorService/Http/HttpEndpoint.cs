@@ -53,6 +53,7 @@ internal sealed class HttpEndpoint : IDisposable
                 var (request, error) = await ReadAsync(client, timeout.Token).ConfigureAwait(false);
                 var response = request is null ? HttpResponse.Text(error == "too large" ? 413 : 400, "bad request: " + error) : Answer(request);
                 await client.SendAsync(response.Encode(request?.Method != "HEAD"), SocketFlags.None, timeout.Token).ConfigureAwait(false);
+                if (request is null) await LingerAsync(client, timeout.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
             {
@@ -79,6 +80,25 @@ internal sealed class HttpEndpoint : IDisposable
         {
             _log($"http {request.Method} {request.Path}: {e.Message}");
             return HttpResponse.Text(503, e.Message);
+        }
+    }
+
+    /// <summary>
+    /// After refusing a request the client may still be sending: closing with unread data would reset the connection
+    /// and could destroy the answer before the client reads it (RFC 9112 9.6), so the sending side is closed first and
+    /// what still arrives is read and dropped, a bounded amount for a bounded time.
+    /// </summary>
+    private static async Task LingerAsync(Socket client, CancellationToken cancellation)
+    {
+        client.Shutdown(SocketShutdown.Send);
+        using var linger = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        linger.CancelAfter(TimeSpan.FromSeconds(2));
+        var sink = new byte[4096];
+        for (int total = 0; total < 1 << 20;)
+        {
+            int n = await client.ReceiveAsync(sink, SocketFlags.None, linger.Token).ConfigureAwait(false);
+            if (n == 0) return;
+            total += n;
         }
     }
 
