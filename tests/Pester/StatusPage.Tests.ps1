@@ -124,13 +124,20 @@ BeforeAll {
     }
 }
 AfterAll {
-    if ($traffic) { $traffic.Dispose() }
-    Stop-Chromium $browser
-    Stop-LvsDirector -Service -SocketPath $socket
-    Disconnect-LvsDirector
-    $web1.Dispose()
-    $web2.Dispose()
-    Remove-Item $folder -Recurse -Force -ErrorAction SilentlyContinue
+    # each step runs even when one before it fails: no browser or service is left behind
+    try { if ($traffic) { $traffic.Dispose() } }
+    finally {
+        try { Stop-Chromium $browser }
+        finally {
+            try { Stop-LvsDirector -Service -SocketPath $socket }
+            finally {
+                Disconnect-LvsDirector
+                $web1.Dispose()
+                $web2.Dispose()
+                Remove-Item $folder -Recurse -Force -ErrorAction SilentlyContinue
+            }
+        }
+    }
 }
 
 Describe 'Director service status page' {
@@ -180,7 +187,7 @@ Describe 'Director service status page' {
         Set-PageToken (Get-Content $tokenPath -Raw).Trim() | Should -Be 'changes unlocked'
         Invoke-PageAction $rs1 'quiesce' | Should -BeLike "done: Quiesce $rs1 in $id*weight 3 → 0*"
         (Get-LvsRealServer $id -Address 127.0.0.1 -Port $web1.Port).Weight | Should -Be 0
-        Invoke-PageScript $browser "document.querySelector('tr[data-key=""$id $rs1""] [data-field=weight]').textContent" | Should -Be '0'
+        Wait-Until { (Invoke-PageScript $browser "document.querySelector('tr[data-key=""$id $rs1""] [data-field=weight]').textContent") -eq '0' } 'the page to show weight 0' 30
         Invoke-PageAction $rs1 'restore' | Should -BeLike 'done: Restore*'
         (Get-LvsRealServer $id -Address 127.0.0.1 -Port $web1.Port).Weight | Should -Be 3 # the weight it had before
     }
@@ -212,5 +219,14 @@ Describe 'Director service status page' {
         Send-Action @{ 'Content-Type' = 'application/json'; Authorization = "Bearer $token" } $body 'POST' "http://127.0.0.1:$metricsPort/status/action" | Should -Be 403
         (Get-LvsRealServer $id -Address 127.0.0.1 -Port $web2.Port).Weight | Should -Be 1
         (Invoke-WebRequest "http://127.0.0.1:$metricsPort/metrics").Content | Should -Match 'lvsps_real_server_weight'
+    }
+
+    It 'has a Grafana dashboard that queries only metrics the service exports' {
+        $exported = [regex]::Matches((Invoke-WebRequest "http://127.0.0.1:$metricsPort/metrics").Content, '(?m)^# TYPE (\S+)') | ForEach-Object { $_.Groups[1].Value }
+        $dashboard = Get-Content (Join-Path $PSScriptRoot '..' '..' 'examples' 'grafana-lvsps-director.json') -Raw
+        $null = $dashboard | ConvertFrom-Json -Depth 64 # valid JSON
+        $queried = [regex]::Matches($dashboard, 'lvsps_[a-z_]+') | ForEach-Object Value | Sort-Object -Unique
+        $queried.Count | Should -BeGreaterThan 8
+        $queried | Where-Object { $_ -notin $exported } | Should -BeNullOrEmpty
     }
 }

@@ -63,6 +63,7 @@
     const w = 240, h = 56;
     const svg = document.createElementNS(SVG, 'svg');
     svg.setAttribute('viewBox', `0 0 ${w} ${h}`);
+    svg.setAttribute('preserveAspectRatio', 'none'); // stretch to the box; the lines keep their width (CSS)
     svg.setAttribute('class', 'chart');
     svg.setAttribute('role', 'img');
     const width = span(points, now);
@@ -174,11 +175,15 @@
 
   // --- polling --------------------------------------------------------------------------------------------------
   let first = true;
+  let asked = 0, drawn = 0; // an answer that arrives after a newer one is not drawn
   async function refresh() {
+    const mine = ++asked;
     try {
       const response = await fetch('/status/state' + (first ? '?history=1' : ''), { cache: 'no-store' });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const state = await response.json();
+      if (mine < drawn) return state;
+      drawn = mine;
       const t = Date.parse(state.time);
       if (state.history) loadHistory(state.history);
       for (const s of state.services) {
