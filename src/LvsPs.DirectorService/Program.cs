@@ -1,6 +1,7 @@
 using System.Net;
 using System.Runtime.InteropServices;
 using LvsPs.DirectorService.Metrics;
+using LvsPs.DirectorService.Status;
 using LvsPs.Engine;
 using LvsPs.Health;
 using LvsPs.Model;
@@ -11,14 +12,15 @@ namespace LvsPs.DirectorService;
 /// <summary>
 /// lvsps director service. Runs in the foreground (for systemd) until SIGTERM or SIGINT:
 ///   LvsPs.DirectorService [--socket PATH] [--state PATH] [--metrics ADDRESS:PORT|off] [--backend managed|kernel|kernel:NS] [--start-empty]
+///                         [--status-page off|on|ADDRESS:PORT] [--status-actions off|on] [--status-token-file PATH]
 /// It restores its configuration from the state file, runs the health checks, serves the control socket, saves the
 /// configuration after every change before it answers, and serves Prometheus metrics (default 127.0.0.1:9469). It
-/// hosts the managed engine, or drives kernel IPVS with --backend kernel.
+/// hosts the managed engine, or drives kernel IPVS with --backend kernel. The status page (Status/) is off by default.
 /// </summary>
 public static class Program
 {
     private const string DefaultMetrics = "127.0.0.1:9469";
-    private const string Usage = "usage: LvsPs.DirectorService [--socket PATH] [--state PATH] [--metrics ADDRESS:PORT|off] [--backend managed|kernel|kernel:NAMESPACE] [--start-empty]";
+    private const string Usage = "usage: LvsPs.DirectorService [--socket PATH] [--state PATH] [--metrics ADDRESS:PORT|off] [--backend managed|kernel|kernel:NAMESPACE] [--start-empty] " + StatusPageOptions.Usage;
 
     public static int Main(string[] args)
     {
@@ -27,6 +29,7 @@ public static class Program
         string metrics = DefaultMetrics;
         string backend = "managed";
         bool startEmpty = false;
+        var statusArgs = new List<KeyValuePair<string, string>>();
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -36,6 +39,7 @@ public static class Program
                 case "--metrics" when i + 1 < args.Length: metrics = args[++i]; break;
                 case "--backend" when i + 1 < args.Length: backend = args[++i].ToLowerInvariant(); break;
                 case "--start-empty": startEmpty = true; break;
+                case var name when StatusPageOptions.Names.Contains(name) && i + 1 < args.Length: statusArgs.Add(new(name, args[++i])); break;
                 case "-h" or "--help":
                     Console.WriteLine(Usage);
                     return 0;
@@ -110,6 +114,17 @@ public static class Program
         using var metricsServer = metricsEndPoint is null ? null : new MetricsEndpoint(metricsEndPoint, director, Log);
         metricsServer?.Start();
         if (metricsServer is not null) Log($"metrics on http://{metricsServer.EndPoint}/metrics");
+        StatusPage? statusPage;
+        try
+        {
+            statusPage = StatusPage.Start(StatusPageOptions.Parse(statusArgs, socketPath), director, dispatcher, metricsServer, Log);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"LvsPs.DirectorService: {e.Message}");
+            return 2;
+        }
+        using var statusPageScope = statusPage;
 
         stop.Wait();
         Log("stopping");
