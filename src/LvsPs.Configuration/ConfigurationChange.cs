@@ -18,6 +18,7 @@ public enum ChangeTarget
     Timeouts,
     HealthCheck,
     SyncDaemon,
+    Failover,
 }
 
 /// <summary>
@@ -59,6 +60,7 @@ public sealed record ConfigurationChange
                 ChangeTarget.RealServer => $"real server {RealServer} of {VirtualService}",
                 ChangeTarget.HealthCheck => $"health check of {VirtualService}",
                 ChangeTarget.Timeouts => "timeouts",
+                ChangeTarget.Failover => "the failover pair",
                 _ => $"sync daemon {RealServer}",
             };
             return Action switch

@@ -10,7 +10,7 @@ namespace LvsPs.DirectorService;
 
 /// <summary>
 /// lvsps director service. Runs in the foreground (for systemd) until SIGTERM or SIGINT:
-///   LvsPs.DirectorService [--socket PATH] [--state PATH] [--metrics ADDRESS:PORT|off] [--backend managed|kernel|kernel:NS]
+///   LvsPs.DirectorService [--socket PATH] [--state PATH] [--metrics ADDRESS:PORT|off] [--backend managed|kernel|kernel:NS] [--node NAME]
 /// It restores its configuration from the state file, runs the health checks, serves the control socket, saves the
 /// configuration after every change before it answers, and serves Prometheus metrics (default 127.0.0.1:9469). It
 /// hosts the managed engine, or drives kernel IPVS with --backend kernel.
@@ -18,7 +18,7 @@ namespace LvsPs.DirectorService;
 public static class Program
 {
     private const string DefaultMetrics = "127.0.0.1:9469";
-    private const string Usage = "usage: LvsPs.DirectorService [--socket PATH] [--state PATH] [--metrics ADDRESS:PORT|off] [--backend managed|kernel|kernel:NAMESPACE]";
+    private const string Usage = "usage: LvsPs.DirectorService [--socket PATH] [--state PATH] [--metrics ADDRESS:PORT|off] [--backend managed|kernel|kernel:NAMESPACE] [--node NAME]";
 
     public static int Main(string[] args)
     {
@@ -26,6 +26,7 @@ public static class Program
         string? statePath = null;
         string metrics = DefaultMetrics;
         string backend = "managed";
+        string node = Environment.MachineName;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -34,6 +35,7 @@ public static class Program
                 case "--state" when i + 1 < args.Length: statePath = args[++i]; break;
                 case "--metrics" when i + 1 < args.Length: metrics = args[++i]; break;
                 case "--backend" when i + 1 < args.Length: backend = args[++i].ToLowerInvariant(); break;
+                case "--node" when i + 1 < args.Length: node = args[++i]; break;
                 case "-h" or "--help":
                     Console.WriteLine(Usage);
                     return 0;
@@ -63,7 +65,8 @@ public static class Program
         {
             inner = backend switch
             {
-                "managed" => new ManagedDirector(),
+                // a failover backup listens on VIPs it does not hold yet, so it is ready the moment keepalived adds them
+                "managed" => new ManagedDirector(new ManagedDirectorOptions { BindNonLocalAddresses = true }),
                 "kernel" => new LvsPs.Netlink.KernelDirector(),
                 _ when backend.StartsWith("kernel:", StringComparison.Ordinal) => new LvsPs.Netlink.KernelDirector(backend["kernel:".Length..]),
                 _ => throw LvsException.InvalidArgument("InvalidBackend", $"--backend '{backend}' is not managed, kernel or kernel:NAMESPACE", backend),
@@ -78,19 +81,34 @@ public static class Program
         var configuration = store.Load();
         configuration.ApplyTo(director, (what, e) => Log($"could not restore {what}: {e.Message}"));
         Log($"restored {configuration.Services.Count} virtual service(s) from {store.Path}");
+        using var failover = new Failover.FailoverController(Path.Combine(Path.GetDirectoryName(store.Path)!, "failover"), node, director, Log);
+        failover.Restore(configuration.Failover);
 
         // Shutdown replies first, then stops: the stop is delayed a moment so the answer reaches the client
-        var dispatcher = new ControlDispatcher(director, _ => store.Save(DirectorConfiguration.Capture(director)),
-            () => _ = Task.Delay(100).ContinueWith(_ => stop.Set(), TaskScheduler.Default));
+        var dispatcher = new ControlDispatcher(director, _ => store.Save(DirectorConfiguration.Capture(director) with { Failover = failover.GetFailover() }),
+            () => _ = Task.Delay(100).ContinueWith(_ => stop.Set(), TaskScheduler.Default), failover);
         using var server = new ControlServer(socketPath, dispatcher, Log);
         server.Start();
         Log($"listening on {socketPath} (pid {Environment.ProcessId})");
-        using var metricsServer = metricsEndPoint is null ? null : new MetricsEndpoint(metricsEndPoint, director, Log);
+        using var metricsServer = metricsEndPoint is null ? null : new MetricsEndpoint(metricsEndPoint, director, Log,
+            () => Metrics.FailoverMetrics.Render(failover.GetFailoverStatus(), SyncDaemonsOf(director)));
         metricsServer?.Start();
         if (metricsServer is not null) Log($"metrics on http://{metricsServer.EndPoint}/metrics");
 
         stop.Wait();
         Log("stopping");
         return 0;
+    }
+
+    private static IReadOnlyList<SyncDaemon> SyncDaemonsOf(IDirectorBackend director)
+    {
+        try
+        {
+            return director.GetSyncDaemons();
+        }
+        catch (LvsException)
+        {
+            return Array.Empty<SyncDaemon>();
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LvsPs.Model;
+using LvsPs.Model.Failover;
 using LvsPs.Model.Health;
 
 namespace LvsPs.Remote;
@@ -10,13 +11,16 @@ public sealed class ControlDispatcher
     private readonly IDirectorBackend _backend;
     private readonly Action<string>? _afterMutation;
     private readonly Action? _shutdown;
+    private readonly IFailoverControl? _failover;
     private readonly object _mutationGate = new();
 
     /// <param name="backend">The director the service hosts.</param>
     /// <param name="afterMutation">Runs after every successful change, before the reply is sent (the service saves its configuration there).</param>
     /// <param name="shutdown">Stops the service (the Shutdown operation); it should let the reply go out first.</param>
-    public ControlDispatcher(IDirectorBackend backend, Action<string>? afterMutation = null, Action? shutdown = null)
+    /// <param name="failover">The service's failover pair driver, when it has one.</param>
+    public ControlDispatcher(IDirectorBackend backend, Action<string>? afterMutation = null, Action? shutdown = null, IFailoverControl? failover = null)
     {
+        _failover = failover;
         _backend = backend;
         _afterMutation = afterMutation;
         _shutdown = shutdown;
@@ -46,7 +50,7 @@ public sealed class ControlDispatcher
 
     private object? Invoke(ControlRequest r) => r.Op switch
     {
-        ControlOps.GetInfo => _backend.GetInfo(),
+        ControlOps.GetInfo => WithRole(_backend.GetInfo()),
         ControlOps.GetServices => _backend.GetServices(),
         ControlOps.GetService => _backend.GetService(Arg<VirtualServiceId>(r)),
         ControlOps.AddService => Void(() => _backend.AddService(Arg<VirtualServiceSettings>(r))),
@@ -67,9 +71,23 @@ public sealed class ControlDispatcher
         ControlOps.GetHealthCheck => Health.GetHealthCheck(Arg<VirtualServiceId>(r)) is var (check, sorry) ? new HealthCheckReply(check, sorry) : null,
         ControlOps.GetHealth => Health.GetHealth(),
         ControlOps.CaptureDesired => DirectorConfiguration.Capture(_backend),
+        ControlOps.GetFailover => Failover.GetFailover(),
+        ControlOps.SetFailover => Void(() => Failover.SetFailover(r.Arg is null || r.Arg.Value.ValueKind == JsonValueKind.Null ? null : Arg<FailoverSettings>(r))),
+        ControlOps.GetFailoverStatus => Failover.GetFailoverStatus(),
+        ControlOps.Suspend => Void(Failover.Suspend),
+        ControlOps.Resume => Void(Failover.Resume),
         ControlOps.Shutdown => Void(_shutdown ?? throw LvsException.NotSupported("ShutdownNotSupported", "This director cannot be stopped over its control socket.")),
         _ => throw new InvalidOperationException($"unknown operation '{r.Op}'"),
     };
+
+    private IFailoverControl Failover => _failover ?? throw LvsException.NotSupported("FailoverNotAvailable", "This director service runs no failover pair driver.");
+
+    private DirectorInfo WithRole(DirectorInfo info)
+    {
+        if (_failover is null) return info;
+        var status = _failover.GetFailoverStatus();
+        return info with { Role = status.Role, Peer = status.Peers.Count == 0 ? null : string.Join(", ", status.Peers), LastTransition = status.LastTransition?.Time };
+    }
 
     private IHealthMonitoring Health => _backend as IHealthMonitoring ?? throw LvsException.NotSupported("HealthChecksNotAvailable",
         "This director service does not run health checks.");

@@ -15,10 +15,13 @@ internal sealed class MetricsEndpoint : IDisposable
     private readonly Socket _listener;
     private readonly IDirectorBackend _director;
     private readonly Action<string> _log;
+    private readonly Func<string>? _more;
     private volatile bool _stopped;
 
-    public MetricsEndpoint(IPEndPoint endPoint, IDirectorBackend director, Action<string> log)
+    /// <summary>Serves the director's metrics, and <paramref name="more"/>'s text after them (the failover pair's).</summary>
+    public MetricsEndpoint(IPEndPoint endPoint, IDirectorBackend director, Action<string> log, Func<string>? more = null)
     {
+        _more = more;
         _director = director;
         _log = log;
         _listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -55,7 +58,7 @@ internal sealed class MetricsEndpoint : IDisposable
                 {
                     status = "200 OK";
                     var health = _director is IHealthMonitoring h ? h.GetHealth() : Array.Empty<RealServerHealth>();
-                    body = PrometheusText.Render(_director.GetServices(), health);
+                    body = PrometheusText.Render(_director.GetServices(), health) + _more?.Invoke();
                     type = PrometheusText.ContentType;
                 }
                 else
