@@ -167,12 +167,8 @@ public sealed class ManagedDirector : IDirectorBackend
                 throw LvsException.InvalidArgument("RealServerFamilyMismatch",
                     $"Real server '{settings.Id}' is {Family(settings.Id.AddressFamily)} but virtual service '{service}' is {Family(service.AddressFamily)}; the managed engine needs both in one family.", settings.Id);
             }
-            svc.Destinations.Add(settings, d =>
-            {
-                var runtime = new RealServerRuntime(d);
-                d.Tag = runtime;
-                _estimator.Register(runtime.Stats);
-            });
+            // a real server back from the service's trash keeps its counters, as the kernel's does
+            svc.Destinations.Add(settings, d => _estimator.Register(((RealServerRuntime)(d.Tag ??= new RealServerRuntime(d))).Stats));
         }
     }
 
