@@ -19,6 +19,7 @@ public enum ChangeTarget
     HealthCheck,
     SyncDaemon,
     Failover,
+    Bgp,
 }
 
 /// <summary>
@@ -61,6 +62,7 @@ public sealed record ConfigurationChange
                 ChangeTarget.HealthCheck => $"health check of {VirtualService}",
                 ChangeTarget.Timeouts => "timeouts",
                 ChangeTarget.Failover => "the failover pair",
+                ChangeTarget.Bgp => "the BGP announcements",
                 _ => $"sync daemon {RealServer}",
             };
             return Action switch

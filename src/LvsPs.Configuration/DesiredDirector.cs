@@ -46,6 +46,11 @@ public sealed record DesiredDirector
 
     public Model.Failover.FailoverSettings? Failover { get; init; }
 
+    /// <summary>True when the BGP announcements below are wanted as given (null: announce nothing); false leaves them as they are.</summary>
+    public bool ManageBgp { get; init; }
+
+    public Model.Failover.BgpSettings? Bgp { get; init; }
+
     public IReadOnlyList<VirtualServiceId> AbsentServices { get; init; } = Array.Empty<VirtualServiceId>();
 
     public IReadOnlyList<(VirtualServiceId Service, RealServerId RealServer)> AbsentRealServers { get; init; } =

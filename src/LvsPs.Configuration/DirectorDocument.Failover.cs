@@ -31,6 +31,25 @@ public static partial class DirectorDocument
         return m;
     }
 
+    /// <summary>The bgp section of a document.</summary>
+    public static DocMapping WriteBgp(BgpSettings b)
+    {
+        var m = new DocMapping();
+        if (b.As != 0) m.Add("as", DocScalar.Number(b.As));
+        var neighbors = new DocSequence();
+        foreach (var n in b.Neighbors) neighbors.Items.Add(new DocMapping().Add("address", DocScalar.Text(n.Address.ToString())).Add("as", DocScalar.Number(n.As)));
+        m.Add("neighbors", neighbors);
+        var nodes = new DocSequence();
+        foreach (var n in b.Nodes)
+        {
+            var node = new DocMapping().Add("name", DocScalar.Text(n.Name)).Add("routerId", DocScalar.Text(n.RouterId.ToString()));
+            if (n.As != 0) node.Add("as", DocScalar.Number(n.As));
+            nodes.Items.Add(node);
+        }
+        m.Add("nodes", nodes);
+        return m;
+    }
+
     /// <summary>Reads a failover section on its own (Set-LvsFailover -Document, the DSC resource).</summary>
     public static FailoverSettings? ReadFailover(DocNode node, string source)
     {
@@ -42,6 +61,76 @@ public static partial class DirectorDocument
 
     private sealed partial class Reader
     {
+        /// <summary>The bgp section; null for `bgp: null` (announce nothing) or when it has errors (recorded).</summary>
+        public BgpSettings? ReadBgp(DocNode node)
+        {
+            if (node is DocScalar { Kind: DocScalarKind.Null }) return null;
+            var m = Mapping(node, "the bgp section", FailoverKeys.BgpNames);
+            if (m is null) return null;
+            int errorsBefore = Errors.Count;
+            foreach (var required in new[] { "neighbors", "nodes" })
+            {
+                if (!m.ContainsKey(required)) Error(node, "MissingKey", $"The bgp section needs the key '{required}': {FailoverKeys.Bgp.First(k => k.Key == required).Description}");
+            }
+            var b = new BgpSettings();
+            if (m.TryGetValue("as", out var asn)) b = b with { As = UInt(asn.Value, "as", 1, uint.MaxValue) ?? 0 };
+            if (m.TryGetValue("neighbors", out var nl) && Sequence(nl.Value, "neighbors") is { } neighborItems)
+            {
+                var neighbors = new List<BgpNeighbor>();
+                foreach (var item in neighborItems)
+                {
+                    var n = Mapping(item, "a BGP neighbor", FailoverKeys.BgpNeighborNames);
+                    if (n is null) continue;
+                    if (!n.TryGetValue("address", out var a) || !n.TryGetValue("as", out var nas))
+                    {
+                        Error(item, "MissingKey", "A BGP neighbor needs the keys 'address' and 'as'.");
+                        continue;
+                    }
+                    var address = Address(a.Value, "address");
+                    var number = UInt(nas.Value, "as", 1, uint.MaxValue);
+                    if (address is not null && number is not null) neighbors.Add(new BgpNeighbor { Address = address, As = number.Value });
+                }
+                b = b with { Neighbors = neighbors };
+            }
+            if (m.TryGetValue("nodes", out var nd) && Sequence(nd.Value, "nodes") is { } nodeItems)
+            {
+                var nodes = new List<BgpNode>();
+                foreach (var item in nodeItems)
+                {
+                    var n = Mapping(item, "a BGP node", FailoverKeys.BgpNodeNames);
+                    if (n is null) continue;
+                    if (!n.TryGetValue("name", out var name) || !n.TryGetValue("routerId", out var rid))
+                    {
+                        Error(item, "MissingKey", "A BGP node needs the keys 'name' and 'routerId'.");
+                        continue;
+                    }
+                    var nodeName = Text(name.Value, "name");
+                    var routerId = Address(rid.Value, "routerId");
+                    uint nodeAs = n.TryGetValue("as", out var nas) ? UInt(nas.Value, "as", 1, uint.MaxValue) ?? 0 : 0;
+                    if (nodeName is not null && routerId is not null) nodes.Add(new BgpNode { Name = nodeName, RouterId = routerId, As = nodeAs });
+                }
+                b = b with { Nodes = nodes };
+            }
+            if (Errors.Count != errorsBefore) return null;
+            try
+            {
+                return b.Validate();
+            }
+            catch (LvsException e)
+            {
+                Error(node, e.ErrorId, e.Message);
+                return null;
+            }
+        }
+
+        private IPAddress? Address(DocNode node, string key)
+        {
+            if (Text(node, key) is not { } text) return null;
+            if (IPAddress.TryParse(text, out var address) && !text.Contains('%')) return address;
+            Error(node, "InvalidAddress", $"'{key}' '{FailoverAddress.Cut(text)}' is not an IP address; allowed: an IPv4 or IPv6 address.");
+            return null;
+        }
+
         /// <summary>The failover section; null for `failover: null` (run alone) or when it has errors (recorded).</summary>
         public FailoverSettings? ReadFailover(DocNode node)
         {

@@ -23,7 +23,7 @@ public enum DocumentFormat
 /// </summary>
 public static partial class DirectorDocument
 {
-    public static readonly string[] TopKeys = { "virtualServices", "timeouts", "syncDaemons", "failover" };
+    public static readonly string[] TopKeys = { "virtualServices", "timeouts", "syncDaemons", "failover", "bgp" };
     public static readonly string[] ServiceKeys =
     {
         "virtualService", "scheduler", "persistent", "persistenceTimeout", "persistenceNetmask", "onePacket", "schedulerFlags",
@@ -115,7 +115,7 @@ public static partial class DirectorDocument
     }
 
     /// <summary>The document of a director's configuration (what Export-LvsConfiguration writes).</summary>
-    public static DocMapping Write(DirectorConfiguration configuration, IReadOnlyList<SyncDaemon> syncDaemons, FailoverSettings? failover = null)
+    public static DocMapping Write(DirectorConfiguration configuration, IReadOnlyList<SyncDaemon> syncDaemons, FailoverSettings? failover = null, BgpSettings? bgp = null)
     {
         var root = new DocMapping();
         var services = new DocSequence();
@@ -139,6 +139,7 @@ public static partial class DirectorDocument
             root.Add("syncDaemons", daemons);
         }
         if (failover is not null) root.Add("failover", WriteFailover(failover));
+        if (bgp is not null) root.Add("bgp", WriteBgp(bgp));
         return root;
     }
 
@@ -262,7 +263,12 @@ public static partial class DirectorDocument
             }
             bool manageFailover = top.TryGetValue("failover", out var fo);
             var failover = manageFailover ? ReadFailover(fo.Value) : null;
-            return new DesiredDirector { Services = services, Timeouts = timeouts, SyncDaemons = daemons, ManageFailover = manageFailover, Failover = failover };
+            bool manageBgp = top.TryGetValue("bgp", out var bgpEntry);
+            var bgp = manageBgp ? ReadBgp(bgpEntry.Value) : null;
+            return new DesiredDirector
+            {
+                Services = services, Timeouts = timeouts, SyncDaemons = daemons, ManageFailover = manageFailover, Failover = failover, ManageBgp = manageBgp, Bgp = bgp,
+            };
         }
 
         private DesiredService? ReadService(DocNode node)

@@ -36,8 +36,10 @@ public static class ReconcilePlanner
         ArgumentNullException.ThrowIfNull(director);
         var live = DirectorConfiguration.Capture(director);
         var daemons = desired.SyncDaemons is null && !prune ? Array.Empty<SyncDaemon>() : director.GetSyncDaemons();
-        var failover = desired.ManageFailover && director is Model.Failover.IFailoverControl f ? f.GetFailover() : null;
-        return Plan(desired, live, daemons, prune, failover);
+        var ha = director as Model.Failover.IFailoverControl;
+        var failover = desired.ManageFailover ? ha?.GetFailover() : null;
+        var bgp = desired.ManageBgp ? ha?.GetBgp() : null;
+        return Plan(desired, live, daemons, prune, failover, bgp);
     }
 
     /// <summary>
@@ -59,7 +61,7 @@ public static class ReconcilePlanner
     /// only when the desired state has a failover section; pruning never takes a director out of its pair.
     /// </summary>
     public static ReconcilePlan Plan(DesiredDirector desired, DirectorConfiguration live, IReadOnlyList<SyncDaemon> liveDaemons, bool prune,
-        Model.Failover.FailoverSettings? liveFailover = null)
+        Model.Failover.FailoverSettings? liveFailover = null, Model.Failover.BgpSettings? liveBgp = null)
     {
         ArgumentNullException.ThrowIfNull(desired);
         ArgumentNullException.ThrowIfNull(live);
@@ -244,6 +246,7 @@ public static class ReconcilePlanner
         }
 
         if (desired.ManageFailover) PlanFailover(liveFailover, desired.Failover, diffs, sync);
+        if (desired.ManageBgp) PlanBgp(liveBgp, desired.Bgp, diffs, sync);
 
         var changes = timeouts.Concat(addServices).Concat(editServices).Concat(addReal).Concat(editReal).Concat(health)
             .Concat(deleteReal).Concat(deleteServices).Concat(sync).ToList();
@@ -269,6 +272,24 @@ public static class ReconcilePlanner
             foreach (var (key, from, to) in differences)
             {
                 diffs.Add(new() { Action = ChangeAction.Change, Target = ChangeTarget.Failover, Property = char.ToUpperInvariant(key[0]) + key[1..], From = from, To = to, Change = change });
+            }
+        }
+        changes.Add(change);
+    }
+
+    private static void PlanBgp(Model.Failover.BgpSettings? live, Model.Failover.BgpSettings? want, List<ConfigurationChange> diffs, List<DirectorChange> changes)
+    {
+        if (live is null && want is null) return;
+        var change = new DirectorChange.SetBgp(live, want);
+        if (live is null) diffs.Add(new() { Action = ChangeAction.Add, Target = ChangeTarget.Bgp, To = $"as {want!.As} to {string.Join(", ", want.Neighbors.Select(n => n.Address))}", Change = change });
+        else if (want is null) diffs.Add(new() { Action = ChangeAction.Remove, Target = ChangeTarget.Bgp, From = $"as {live.As}", Change = change });
+        else
+        {
+            var differences = live.Differences(want);
+            if (differences.Count == 0) return;
+            foreach (var (key, from, to) in differences)
+            {
+                diffs.Add(new() { Action = ChangeAction.Change, Target = ChangeTarget.Bgp, Property = char.ToUpperInvariant(key[0]) + key[1..], From = from, To = to, Change = change });
             }
         }
         changes.Add(change);

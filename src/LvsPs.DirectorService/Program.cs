@@ -82,10 +82,10 @@ public static class Program
         configuration.ApplyTo(director, (what, e) => Log($"could not restore {what}: {e.Message}"));
         Log($"restored {configuration.Services.Count} virtual service(s) from {store.Path}");
         using var failover = new Failover.FailoverController(Path.Combine(Path.GetDirectoryName(store.Path)!, "failover"), node, director, Log);
-        failover.Restore(configuration.Failover);
+        failover.Restore(configuration.Failover, configuration.Bgp);
 
         // Shutdown replies first, then stops: the stop is delayed a moment so the answer reaches the client
-        var dispatcher = new ControlDispatcher(director, _ => store.Save(DirectorConfiguration.Capture(director) with { Failover = failover.GetFailover() }),
+        var dispatcher = new ControlDispatcher(director, _ => store.Save(DirectorConfiguration.Capture(director) with { Failover = failover.GetFailover(), Bgp = failover.GetBgp() }),
             () => _ = Task.Delay(100).ContinueWith(_ => stop.Set(), TaskScheduler.Default), failover);
         using var server = new ControlServer(socketPath, dispatcher, Log);
         server.Start();

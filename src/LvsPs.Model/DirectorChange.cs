@@ -46,6 +46,9 @@ public abstract record DirectorChange
     /// <summary>Joins, changes or (with null) leaves a failover pair (docs/high-availability.md).</summary>
     public sealed record SetFailover(FailoverSettings? Old, FailoverSettings? New) : DirectorChange;
 
+    /// <summary>Starts, changes or (with null) stops announcing the virtual services over BGP (docs/high-availability.md).</summary>
+    public sealed record SetBgp(BgpSettings? Old, BgpSettings? New) : DirectorChange;
+
     /// <summary>
     /// Applies <paramref name="changes"/> in order on any backend, all or nothing: when one fails, the ones already
     /// applied are undone (newest first) and the failure is rethrown. A backend that implements
@@ -105,6 +108,7 @@ public abstract record DirectorChange
             case StartSyncDaemon s: director.StartSyncDaemon(s.Daemon); break;
             case StopSyncDaemon s: director.StopSyncDaemon(s.Old.Role); break;
             case SetFailover f: FailoverOf(director).SetFailover(f.New); break;
+            case SetBgp b: FailoverOf(director).SetBgp(b.New); break;
             default: throw new ArgumentOutOfRangeException(nameof(change), change, "Unknown director change.");
         }
     }
@@ -131,6 +135,7 @@ public abstract record DirectorChange
             case StartSyncDaemon s: director.StopSyncDaemon(s.Daemon.Role); break;
             case StopSyncDaemon s: director.StartSyncDaemon(s.Old); break;
             case SetFailover f: FailoverOf(director).SetFailover(f.Old); break;
+            case SetBgp b: FailoverOf(director).SetBgp(b.Old); break;
         }
     }
 

@@ -73,6 +73,8 @@ public sealed class ControlDispatcher
         ControlOps.CaptureDesired => DirectorConfiguration.Capture(_backend),
         ControlOps.GetFailover => Failover.GetFailover(),
         ControlOps.SetFailover => Void(() => Failover.SetFailover(r.Arg is null || r.Arg.Value.ValueKind == JsonValueKind.Null ? null : Arg<FailoverSettings>(r))),
+        ControlOps.GetBgp => Failover.GetBgp(),
+        ControlOps.SetBgp => Void(() => Failover.SetBgp(r.Arg is null || r.Arg.Value.ValueKind == JsonValueKind.Null ? null : Arg<BgpSettings>(r))),
         ControlOps.GetFailoverStatus => Failover.GetFailoverStatus(),
         ControlOps.Suspend => Void(Failover.Suspend),
         ControlOps.Resume => Void(Failover.Resume),

@@ -50,6 +50,8 @@ public static class ControlOps
     public const string GetFailover = nameof(Model.Failover.IFailoverControl.GetFailover);
     public const string SetFailover = nameof(Model.Failover.IFailoverControl.SetFailover);
     public const string GetFailoverStatus = nameof(Model.Failover.IFailoverControl.GetFailoverStatus);
+    public const string GetBgp = nameof(Model.Failover.IFailoverControl.GetBgp);
+    public const string SetBgp = nameof(Model.Failover.IFailoverControl.SetBgp);
     public const string Suspend = nameof(Model.Failover.IFailoverControl.Suspend);
     public const string Resume = nameof(Model.Failover.IFailoverControl.Resume);
 
@@ -59,6 +61,6 @@ public static class ControlOps
     /// <summary>The operations that change the director (the service persists its configuration after each).</summary>
     public static readonly IReadOnlySet<string> Mutating = new HashSet<string>(StringComparer.Ordinal)
     {
-        AddService, EditService, DeleteService, Flush, AddRealServer, EditRealServer, DeleteRealServer, SetTimeouts, SetHealthCheck, SetFailover,
+        AddService, EditService, DeleteService, Flush, AddRealServer, EditRealServer, DeleteRealServer, SetTimeouts, SetHealthCheck, SetFailover, SetBgp,
     };
 }

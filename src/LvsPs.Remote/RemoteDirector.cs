@@ -142,6 +142,14 @@ public sealed class RemoteDirector : IDirectorBackend, IHealthMonitoring, IFailo
 
     public FailoverStatus GetFailoverStatus() => Call<FailoverStatus>(ControlOps.GetFailoverStatus);
 
+    public BgpSettings? GetBgp() => Call<BgpSettings?>(ControlOps.GetBgp);
+
+    public void SetBgp(BgpSettings? settings)
+    {
+        settings?.Validate();
+        Call(ControlOps.SetBgp, settings);
+    }
+
     public void Suspend() => Call(ControlOps.Suspend);
 
     public void Resume() => Call(ControlOps.Resume);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LvsPs.Model;
 using LvsPs.Model.Failover;
 
@@ -22,10 +21,11 @@ internal sealed class FailoverController : IFailoverControl, IDisposable
     private readonly AutoResetEvent _wake = new(false);
     private FailoverSettings? _settings;
     private bool _suspended, _configChanged, _disposed, _fifoReady;
-    private Process? _keepalived;
+    private ChildProcess? _keepalived;
     private Thread? _reader;
     private FailoverStatus _status = new();
     private string? _syncProblem;
+    private readonly BirdSpeaker _bgp;
 
     /// <param name="runtimeDirectory">A folder of this service's own (created 0700) for keepalived's configuration, pid files and FIFO.</param>
     /// <param name="node">This director's node name in the pair.</param>
@@ -40,6 +40,7 @@ internal sealed class FailoverController : IFailoverControl, IDisposable
         _config = Path.Combine(_dir, "keepalived.conf");
         _fifo = Path.Combine(_dir, "keepalived.fifo");
         // keepalived is started from this one long-lived thread: its parent-death signal is tied to the thread that forked it
+        _bgp = new BirdSpeaker(runtimeDirectory, node, director, log);
         _supervisor = new Thread(Supervise) { IsBackground = true, Name = "lvsps keepalived supervisor" };
         _supervisor.Start();
     }
@@ -48,8 +49,9 @@ internal sealed class FailoverController : IFailoverControl, IDisposable
     public event Action<FailoverRole>? RoleChanged;
 
     /// <summary>Applies saved settings at start; a setting this node cannot use is reported and kept.</summary>
-    public void Restore(FailoverSettings? settings)
+    public void Restore(FailoverSettings? settings, BgpSettings? bgp)
     {
+        if (bgp is not null) _bgp.Set(bgp, validate: false);
         if (settings is null) return;
         lock (_gate)
         {
@@ -80,16 +82,25 @@ internal sealed class FailoverController : IFailoverControl, IDisposable
         _wake.Set();
     }
 
+    public BgpSettings? GetBgp() => _bgp.Settings;
+
+    public void SetBgp(BgpSettings? settings) => _bgp.Set(settings);
+
     public FailoverStatus GetFailoverStatus()
     {
+        var announced = _bgp.Announced.Select(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? $"{a}/32" : $"{a}/128").ToList();
+        var bgpProblem = _bgp.Problem;
         lock (_gate)
         {
-            if (_settings is null) return _status with { Role = FailoverRole.Standalone, Node = null, Peers = Array.Empty<string>(), Suspended = _suspended };
+            if (_settings is null)
+            {
+                return _status with { Role = FailoverRole.Standalone, Node = _bgp.Settings is null ? null : _node, Peers = Array.Empty<string>(), Suspended = _suspended, Announced = announced, Problem = bgpProblem };
+            }
             var self = _settings.Nodes.FirstOrDefault(n => n.Name == _node);
             var peers = _settings.Nodes.Where(n => n.Name != _node).Select(n => n.Address is null ? n.Name : $"{n.Name} ({n.Address})").ToList();
             string? problem = self is null ? $"This director's node name '{_node}' is not one of the failover nodes ({string.Join(", ", _settings.Nodes.Select(n => n.Name))})." : _status.Problem;
-            if (problem is null && _syncProblem is not null) problem = _syncProblem;
-            return _status with { Node = _node, Peers = peers, Suspended = _suspended, Problem = problem };
+            problem ??= _syncProblem ?? bgpProblem;
+            return _status with { Node = _node, Peers = peers, Suspended = _suspended, Problem = problem, Announced = announced };
         }
     }
 
@@ -100,6 +111,7 @@ internal sealed class FailoverController : IFailoverControl, IDisposable
             RequireFailover();
             _suspended = true;
         }
+        _bgp.Suspended = true;
         _wake.Set();
         _log("suspended: handing mastership to a peer");
     }
@@ -111,13 +123,14 @@ internal sealed class FailoverController : IFailoverControl, IDisposable
             RequireFailover();
             _suspended = false;
         }
+        _bgp.Suspended = false;
         _wake.Set();
         _log("resumed: rejoining the failover pair");
     }
 
     private void RequireFailover()
     {
-        if (_settings is null) throw LvsException.InvalidArgument("NoFailoverPair", "This director is not in a failover pair; give it one with Set-LvsFailover or a document's failover section.", null);
+        if (_settings is null && _bgp.Settings is null) throw LvsException.InvalidArgument("NoFailoverPair", "This director is not in a failover pair; give it one with Set-LvsFailover or a document's failover section.", null);
     }
 
     // --- the supervisor thread ---
@@ -154,7 +167,7 @@ internal sealed class FailoverController : IFailoverControl, IDisposable
                 }
                 if (changed || _keepalived is null) WriteConfig(settings!);
                 if (_keepalived is null) StartKeepalived();
-                else if (changed) Posix.Kill(_keepalived.Id, Posix.SIGHUP); // keepalived reloads its configuration on SIGHUP
+                else if (changed) _keepalived.Signal(Posix.SIGHUP); // keepalived reloads its configuration on SIGHUP
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception or LvsException)
             {
@@ -190,44 +203,18 @@ internal sealed class FailoverController : IFailoverControl, IDisposable
             return;
         }
         StartReader();
-        var args = new List<string>();
-        var setpriv = ExternalTool.Find("setpriv");
-        string file = binary;
-        if (setpriv is not null)
-        {
-            // keepalived dies with the service (kill -9 included): its VRRP child then gives mastership away at once
-            file = setpriv;
-            args.AddRange(new[] { "--pdeathsig", "KILL", "--", binary });
-        }
         // -n foreground, -l log to the console, -D detailed log, -P VRRP only, own pid files
-        args.AddRange(new[] { "-n", "-l", "-D", "-P", "-f", _config, "-p", Path.Combine(_dir, "keepalived.pid"),
-            "-r", Path.Combine(_dir, "vrrp.pid"), "-c", Path.Combine(_dir, "checkers.pid") });
-        var start = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) _log("keepalived: " + line); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) _log("keepalived: " + line); };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        _keepalived = process;
+        _keepalived = ChildProcess.Start(binary, new[] { "-n", "-l", "-D", "-P", "-f", _config, "-p", Path.Combine(_dir, "keepalived.pid"),
+            "-r", Path.Combine(_dir, "vrrp.pid"), "-c", Path.Combine(_dir, "checkers.pid") }, "keepalived", _log);
         lock (_gate) _status = _status with { Problem = null };
-        _log($"started keepalived (pid {process.Id}) for node {_node}");
     }
 
     private void StopKeepalived()
     {
-        var process = _keepalived;
-        if (process is null) return;
+        // SIGTERM: keepalived advertises priority 0 and removes the VIPs, so a peer takes over at once
+        _keepalived?.Stop();
+        _keepalived?.Dispose();
         _keepalived = null;
-        if (!process.HasExited)
-        {
-            // SIGTERM: keepalived advertises priority 0 and removes the VIPs, so a peer takes over at once
-            Posix.Kill(process.Id, Posix.SIGTERM);
-            if (!process.WaitForExit(StopGrace)) process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-        }
-        process.Dispose();
-        _log("stopped keepalived");
     }
 
     private void StartReader()
@@ -327,6 +314,7 @@ internal sealed class FailoverController : IFailoverControl, IDisposable
             _disposed = true;
         }
         _wake.Set();
+        _bgp.Dispose();
         _supervisor.Join(StopGrace + TimeSpan.FromSeconds(2));
         // wake the reader with a line of our own so it sees the flag and ends
         try

@@ -26,9 +26,35 @@ public static class FailoverKeys
         ("address", "The node's own address on the interface: the unicast source, and the target of the other nodes' unicast advertisements."),
     };
 
+    public static readonly IReadOnlyList<(string Key, string Description)> Bgp = new[]
+    {
+        ("as", "The directors' AS number (1..4294967295; private ones are 64512..65534 and 4200000000..4294967294). A node may have its own."),
+        ("neighbors", "The routers each director announces to: address and as. Each director announces the address of every virtual service (a host route, next hop self) while that service has an available real server."),
+        ("nodes", "The directors of the group: each node's name (the director service's --node, default the host name), its BGP router id, and optionally its own AS number."),
+    };
+
+    public static readonly IReadOnlyList<(string Key, string Description)> BgpNeighbor = new[]
+    {
+        ("address", "The router's address, on a network this director reaches directly."),
+        ("as", "The router's AS number."),
+    };
+
+    public static readonly IReadOnlyList<(string Key, string Description)> BgpNode = new[]
+    {
+        ("name", "The node's name: the director service applies the entry whose name is its --node (default: the host name)."),
+        ("routerId", "The node's BGP router id, an IPv4 address unique in the group (usually its own address)."),
+        ("as", "The node's own AS number, when it differs from the group's."),
+    };
+
     public static string[] SectionNames => Section.Select(k => k.Key).ToArray();
 
     public static string[] NodeNames => Node.Select(k => k.Key).ToArray();
+
+    public static string[] BgpNames => Bgp.Select(k => k.Key).ToArray();
+
+    public static string[] BgpNeighborNames => BgpNeighbor.Select(k => k.Key).ToArray();
+
+    public static string[] BgpNodeNames => BgpNode.Select(k => k.Key).ToArray();
 
     public static string Describe(string key) =>
         Section.Concat(Node).First(k => string.Equals(k.Key, key, StringComparison.OrdinalIgnoreCase)).Description;

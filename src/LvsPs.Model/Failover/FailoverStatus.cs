@@ -36,6 +36,9 @@ public sealed record FailoverStatus
     /// <summary>True after Suspend-LvsDirector: the node stays out of the pair (and withdraws its routes) until resumed.</summary>
     public bool Suspended { get; init; }
 
+    /// <summary>The addresses announced over BGP right now (those with an available real server), as ADDRESS/LENGTH.</summary>
+    public IReadOnlyList<string> Announced { get; init; } = Array.Empty<string>();
+
     /// <summary>Why the VRRP speaker is not running, when it is not and should be (for example: keepalived is not installed).</summary>
     public string? Problem { get; init; }
 }
@@ -53,6 +56,12 @@ public interface IFailoverControl
     void SetFailover(FailoverSettings? settings);
 
     FailoverStatus GetFailoverStatus();
+
+    /// <summary>The BGP announcements of a scale-out group, or null when the director announces nothing.</summary>
+    BgpSettings? GetBgp();
+
+    /// <summary>Validates and applies <paramref name="settings"/> (null: stop announcing); on failure nothing changes.</summary>
+    void SetBgp(BgpSettings? settings);
 
     /// <summary>Planned removal: hands mastership to a peer at once and withdraws announced routes; the node stays out until resumed.</summary>
     void Suspend();

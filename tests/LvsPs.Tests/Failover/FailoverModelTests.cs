@@ -158,6 +158,9 @@ public sealed class FailoverModelTests
         }
         Check("failover", FailoverKeys.Section);
         Check("failoverNode", FailoverKeys.Node);
+        Check("bgp", FailoverKeys.Bgp);
+        Check("bgpNeighbor", FailoverKeys.BgpNeighbor);
+        Check("bgpNode", FailoverKeys.BgpNode);
     }
 
     [Fact]
@@ -178,5 +181,47 @@ public sealed class FailoverModelTests
         using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         probe.SetRawSocketOption(0, 15, BitConverter.GetBytes(1));
         Assert.Throws<SocketException>(() => probe.Bind(new IPEndPoint(IPAddress.Parse("192.0.2.200"), 8080)));
+    }
+
+    private static BgpSettings Group() => new()
+    {
+        As = 65001,
+        Neighbors = new[] { new BgpNeighbor { Address = IPAddress.Parse("192.0.2.1"), As = 65000 } },
+        Nodes = new[]
+        {
+            new BgpNode { Name = "lb1", RouterId = IPAddress.Parse("192.0.2.11") },
+            new BgpNode { Name = "lb2", RouterId = IPAddress.Parse("192.0.2.12"), As = 65002 },
+        },
+    };
+
+    [Fact]
+    public void Bgp_settings_are_checked_with_errors_that_name_the_value()
+    {
+        Group().Validate();
+        Assert.Equal("InvalidAs", Assert.Throws<LvsException>(() => (Group() with { As = 23456 }).Validate()).ErrorId);
+        Assert.Equal("MissingBgpNeighbor", Assert.Throws<LvsException>(() => (Group() with { Neighbors = Array.Empty<BgpNeighbor>() }).Validate()).ErrorId);
+        var e = Assert.Throws<LvsException>(() => (Group() with { Nodes = new[] { new BgpNode { Name = "x", RouterId = IPAddress.Parse("2001:db8::1") } } }).Validate());
+        Assert.Equal("InvalidRouterId", e.ErrorId);
+        Assert.Contains("2001:db8::1", e.Message);
+        Assert.Equal("MissingAs", Assert.Throws<LvsException>(() => (Group() with { As = 0 }).Validate()).ErrorId);
+    }
+
+    [Fact]
+    public void Bird_configuration_announces_the_given_addresses_with_next_hop_self_to_each_neighbor()
+    {
+        var g = Group();
+        var text = BirdConfig.Render(g, g.Node("lb2"), new[] { IPAddress.Parse("192.0.2.100"), IPAddress.Parse("2001:db8::100") });
+        Assert.Contains("router id 192.0.2.12;", text);
+        Assert.Contains("    route 192.0.2.100/32 blackhole;\n", text);
+        Assert.Contains("    route 2001:db8::100/128 blackhole;\n", text);
+        Assert.Contains("    local as 65002;\n", text); // the node's own AS
+        Assert.Contains("    neighbor 192.0.2.1 as 65000;\n", text);
+        Assert.Contains("export where proto = \"lvsps_vips4\";", text);
+        Assert.Contains("next hop self;", text);
+        Assert.DoesNotContain("protocol kernel", text); // the blackhole routes never reach the director's own table
+        Assert.Equal(text.Count(c => c == '{'), text.Count(c => c == '}'));
+        var none = BirdConfig.Render(g, g.Node("lb1"), Array.Empty<IPAddress>());
+        Assert.DoesNotContain("route ", none);
+        Assert.Contains("    local as 65001;\n", none);
     }
 }
