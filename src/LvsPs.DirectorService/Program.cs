@@ -81,7 +81,7 @@ public static class Program
         var configuration = store.Load();
         configuration.ApplyTo(director, (what, e) => Log($"could not restore {what}: {e.Message}"));
         Log($"restored {configuration.Services.Count} virtual service(s) from {store.Path}");
-        using var failover = new Failover.FailoverController(Path.Combine(Path.GetDirectoryName(store.Path)!, "failover"), node, director, Log);
+        using var failover = new Failover.FailoverController(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(socketPath))!, "failover"), node, director, Log);
         failover.Restore(configuration.Failover, configuration.Bgp);
 
         // Shutdown replies first, then stops: the stop is delayed a moment so the answer reaches the client
