@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using LvsPs.Model;
+using LvsPs.Model.Failover;
 using LvsPs.Model.Health;
 using LvsPs.Scheduling;
 
@@ -20,9 +21,9 @@ public enum DocumentFormat
 /// file, line and column) and writes a live director as one. Keys are the cmdlets' parameter names in camelCase, and
 /// are matched without regard to case. See docs/desired-state.md and docs/lvsps-director.schema.json.
 /// </summary>
-public static class DirectorDocument
+public static partial class DirectorDocument
 {
-    public static readonly string[] TopKeys = { "virtualServices", "timeouts", "syncDaemons" };
+    public static readonly string[] TopKeys = { "virtualServices", "timeouts", "syncDaemons", "failover", "bgp" };
     public static readonly string[] ServiceKeys =
     {
         "virtualService", "scheduler", "persistent", "persistenceTimeout", "persistenceNetmask", "onePacket", "schedulerFlags",
@@ -114,7 +115,7 @@ public static class DirectorDocument
     }
 
     /// <summary>The document of a director's configuration (what Export-LvsConfiguration writes).</summary>
-    public static DocMapping Write(DirectorConfiguration configuration, IReadOnlyList<SyncDaemon> syncDaemons)
+    public static DocMapping Write(DirectorConfiguration configuration, IReadOnlyList<SyncDaemon> syncDaemons, FailoverSettings? failover = null, BgpSettings? bgp = null)
     {
         var root = new DocMapping();
         var services = new DocSequence();
@@ -137,6 +138,8 @@ public static class DirectorDocument
             }
             root.Add("syncDaemons", daemons);
         }
+        if (failover is not null) root.Add("failover", WriteFailover(failover));
+        if (bgp is not null) root.Add("bgp", WriteBgp(bgp));
         return root;
     }
 
@@ -210,7 +213,7 @@ public static class DirectorDocument
     }
 
     /// <summary>The strict reader: collects every error rather than stopping at the first.</summary>
-    private sealed class Reader(string source)
+    private sealed partial class Reader(string source)
     {
         public List<LvsException> Errors { get; } = new();
 
@@ -258,7 +261,14 @@ public static class DirectorDocument
                     else daemons.Add(d);
                 }
             }
-            return new DesiredDirector { Services = services, Timeouts = timeouts, SyncDaemons = daemons };
+            bool manageFailover = top.TryGetValue("failover", out var fo);
+            var failover = manageFailover ? ReadFailover(fo.Value) : null;
+            bool manageBgp = top.TryGetValue("bgp", out var bgpEntry);
+            var bgp = manageBgp ? ReadBgp(bgpEntry.Value) : null;
+            return new DesiredDirector
+            {
+                Services = services, Timeouts = timeouts, SyncDaemons = daemons, ManageFailover = manageFailover, Failover = failover, ManageBgp = manageBgp, Bgp = bgp,
+            };
         }
 
         private DesiredService? ReadService(DocNode node)
