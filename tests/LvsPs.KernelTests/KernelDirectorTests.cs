@@ -174,9 +174,9 @@ public sealed class KernelDirectorTests : IDisposable
         Assert.Equal(3, all.Count);
         var t = all.Single(s => s.Settings.Id == Id("tcp/10.4.0.1:80"));
         Assert.Equal(("wrr", 120u, 0xFFFF0000u), (t.Scheduler, t.Settings.PersistenceTimeout, t.Settings.Netmask));
-        var r1 = t.RealServers.Single(r => r.Address.Equals(IPAddress.Parse("10.4.1.1")));
+        var r1 = t.RealServers.Single(r => r.Settings.Id.Address.Equals(IPAddress.Parse("10.4.1.1")));
         Assert.Equal((ForwardingMethod.Masquerade, 5, 50u, 5u), (r1.Forwarding, r1.Weight, r1.UpperThreshold, r1.LowerThreshold));
-        var r2 = t.RealServers.Single(r => r.Address.Equals(IPAddress.Parse("10.4.1.2")));
+        var r2 = t.RealServers.Single(r => r.Settings.Id.Address.Equals(IPAddress.Parse("10.4.1.2")));
         Assert.Equal((ForwardingMethod.Tunnel, TunnelType.Gue, (ushort)7000, TunnelFlags.Checksum), (r2.Forwarding, r2.TunnelType, r2.TunnelPort, r2.TunnelFlags));
         var f = all.Single(s => s.Settings.Id == Id("fwm/77"));
         Assert.Equal(("mh", SchedulerFlags.Fallback), (f.Scheduler, f.Settings.SchedulerFlags));
