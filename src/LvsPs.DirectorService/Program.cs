@@ -88,8 +88,21 @@ public static class Program
             Console.Error.WriteLine($"LvsPs.DirectorService: {e.Message}");
             return 3;
         }
-        configuration.ApplyTo(director, (what, e) => Log($"could not restore {what}: {e.Message}"));
-        Log($"restored {configuration.Services.Count} virtual service(s) from {store.Path}");
+        // the metrics endpoint is bound before the control socket exists: a port in use stops the start with a message
+        MetricsEndpoint? metricsServer = null;
+        if (metricsEndPoint is not null)
+        {
+            try
+            {
+                metricsServer = new MetricsEndpoint(metricsEndPoint, director, Log);
+            }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                Console.Error.WriteLine($"LvsPs.DirectorService: cannot serve metrics on {metricsEndPoint}: {e.Message}. Give another --metrics ADDRESS:PORT (Start-LvsDirector -MetricsEndpoint), or off.");
+                return 5;
+            }
+        }
+        using var metricsScope = metricsServer;
 
         // Shutdown replies first, then stops: the stop is delayed a moment so the answer reaches the client
         var dispatcher = new ControlDispatcher(director, _ => store.Save(DirectorConfiguration.Capture(director)),
@@ -105,9 +118,11 @@ public static class Program
             return 4;
         }
         using var serverScope = server;
+
+        configuration.ApplyTo(director, (what, e) => Log($"could not restore {what}: {e.Message}"));
+        Log($"restored {configuration.Services.Count} virtual service(s) from {store.Path}");
         server.Start();
         Log($"listening on {socketPath} (pid {Environment.ProcessId})");
-        using var metricsServer = metricsEndPoint is null ? null : new MetricsEndpoint(metricsEndPoint, director, Log);
         metricsServer?.Start();
         if (metricsServer is not null) Log($"metrics on http://{metricsServer.EndPoint}/metrics");
 
