@@ -76,7 +76,8 @@ public static class Program
             Console.Error.WriteLine($"LvsPs.DirectorService: {e.Message}");
             return 1;
         }
-        using var director = new HealthMonitor(inner, Log);
+        // health checks around the engine, and around both the services kept waiting until they can run
+        using var director = new WaitingServices(new HealthMonitor(inner, Log), Log);
         DirectorConfiguration configuration;
         try
         {
@@ -119,8 +120,8 @@ public static class Program
         }
         using var serverScope = server;
 
-        configuration.ApplyTo(director, (what, e) => Log($"could not restore {what}: {e.Message}"));
-        Log($"restored {configuration.Services.Count} virtual service(s) from {store.Path}");
+        var restored = director.Restore(configuration, (what, e) => Log($"could not restore {what}: {e.Message}"));
+        Log($"{restored} (from {store.Path})");
         server.Start();
         Log($"listening on {socketPath} (pid {Environment.ProcessId})");
         metricsServer?.Start();
