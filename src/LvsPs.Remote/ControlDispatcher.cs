@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LvsPs.Model;
+using LvsPs.Model.Failover;
 using LvsPs.Model.Health;
 
 namespace LvsPs.Remote;
@@ -10,13 +11,16 @@ public sealed class ControlDispatcher
     private readonly IDirectorBackend _backend;
     private readonly Action<string>? _afterMutation;
     private readonly Action? _shutdown;
+    private readonly IFailoverControl? _failover;
     private readonly object _mutationGate = new();
 
     /// <param name="backend">The director the service hosts.</param>
     /// <param name="afterMutation">Runs after every successful change, before the reply is sent (the service saves its configuration there).</param>
     /// <param name="shutdown">Stops the service (the Shutdown operation); it should let the reply go out first.</param>
-    public ControlDispatcher(IDirectorBackend backend, Action<string>? afterMutation = null, Action? shutdown = null)
+    /// <param name="failover">The service's failover pair driver, when it has one.</param>
+    public ControlDispatcher(IDirectorBackend backend, Action<string>? afterMutation = null, Action? shutdown = null, IFailoverControl? failover = null)
     {
+        _failover = failover;
         _backend = backend;
         _afterMutation = afterMutation;
         _shutdown = shutdown;
@@ -78,7 +82,7 @@ public sealed class ControlDispatcher
     {
         switch (r.Op)
         {
-            case ControlOps.GetInfo: return () => _backend.GetInfo();
+            case ControlOps.GetInfo: return () => WithRole(_backend.GetInfo());
             case ControlOps.GetServices: return () => _backend.GetServices();
             case ControlOps.GetService: { var id = Arg<VirtualServiceId>(r); return () => _backend.GetService(id); }
             case ControlOps.AddService: { var s = Arg<VirtualServiceSettings>(r).Validate(); return Void(() => _backend.AddService(s)); }
@@ -109,6 +113,13 @@ public sealed class ControlDispatcher
             }
             case ControlOps.GetHealth: return () => Health.GetHealth();
             case ControlOps.CaptureDesired: return () => DirectorConfiguration.Capture(_backend);
+            case ControlOps.GetFailover: return () => Failover.GetFailover();
+            case ControlOps.SetFailover: { var f = OptionalArg<FailoverSettings>(r)?.Validate(); return Void(() => Failover.SetFailover(f)); }
+            case ControlOps.GetBgp: return () => Failover.GetBgp();
+            case ControlOps.SetBgp: { var b = OptionalArg<BgpSettings>(r)?.Validate(); return Void(() => Failover.SetBgp(b)); }
+            case ControlOps.GetFailoverStatus: return () => Failover.GetFailoverStatus();
+            case ControlOps.Suspend: return Void(() => Failover.Suspend());
+            case ControlOps.Resume: return Void(() => Failover.Resume());
             case ControlOps.Shutdown:
                 return Void(_shutdown ?? throw LvsException.NotSupported("ShutdownNotSupported", "This director cannot be stopped over its control socket."));
             default:
@@ -116,8 +127,21 @@ public sealed class ControlDispatcher
         }
     }
 
+    private IFailoverControl Failover => _failover ?? throw LvsException.NotSupported("FailoverNotAvailable", "This director service runs no failover pair driver.");
+
+    private DirectorInfo WithRole(DirectorInfo info)
+    {
+        if (_failover is null) return info;
+        var status = _failover.GetFailoverStatus();
+        return info with { Role = status.Role, Peer = status.Peers.Count == 0 ? null : string.Join(", ", status.Peers), LastTransition = status.LastTransition?.Time };
+    }
+
     private IHealthMonitoring Health => _backend as IHealthMonitoring ?? throw LvsException.NotSupported("HealthChecksNotAvailable",
         "This director service does not run health checks.");
+
+    /// <summary>The argument, or null when the request has none (a setting being cleared).</summary>
+    private static T? OptionalArg<T>(ControlRequest r) where T : class =>
+        r.Arg is not { } e || e.ValueKind == JsonValueKind.Null ? null : Arg<T>(r);
 
     private static T Arg<T>(ControlRequest r)
     {

@@ -47,6 +47,14 @@ public static class ControlOps
     public const string GetHealth = nameof(Model.Health.IHealthMonitoring.GetHealth);
     public const string CaptureDesired = nameof(Model.Health.IHealthMonitoring.CaptureDesired);
 
+    public const string GetFailover = nameof(Model.Failover.IFailoverControl.GetFailover);
+    public const string SetFailover = nameof(Model.Failover.IFailoverControl.SetFailover);
+    public const string GetFailoverStatus = nameof(Model.Failover.IFailoverControl.GetFailoverStatus);
+    public const string GetBgp = nameof(Model.Failover.IFailoverControl.GetBgp);
+    public const string SetBgp = nameof(Model.Failover.IFailoverControl.SetBgp);
+    public const string Suspend = nameof(Model.Failover.IFailoverControl.Suspend);
+    public const string Resume = nameof(Model.Failover.IFailoverControl.Resume);
+
     /// <summary>Asks the service to stop, as SIGTERM does; it answers first.</summary>
     public const string Shutdown = "Shutdown";
 
@@ -55,12 +63,12 @@ public static class ControlOps
     {
         GetInfo, GetServices, GetService, AddService, EditService, DeleteService, Flush, AddRealServer, EditRealServer, DeleteRealServer,
         ZeroStats, GetTimeouts, SetTimeouts, GetConnections, GetSyncDaemons, StartSyncDaemon, StopSyncDaemon, SetHealthCheck,
-        GetHealthCheck, GetHealth, CaptureDesired, Shutdown,
+        GetHealthCheck, GetHealth, CaptureDesired, GetFailover, SetFailover, GetBgp, SetBgp, GetFailoverStatus, Suspend, Resume, Shutdown,
     };
 
     /// <summary>The operations that change the director (the service persists its configuration after each).</summary>
     public static readonly IReadOnlySet<string> Mutating = new HashSet<string>(StringComparer.Ordinal)
     {
-        AddService, EditService, DeleteService, Flush, AddRealServer, EditRealServer, DeleteRealServer, SetTimeouts, SetHealthCheck,
+        AddService, EditService, DeleteService, Flush, AddRealServer, EditRealServer, DeleteRealServer, SetTimeouts, SetHealthCheck, SetFailover, SetBgp,
     };
 }

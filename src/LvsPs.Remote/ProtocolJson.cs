@@ -49,7 +49,9 @@ public static class ProtocolJson
             var p = info.Properties[i];
             var member = info.Type.GetProperty(p.Name, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
             bool settable = member?.SetMethod is { IsPublic: true };
-            if (!settable && !ctorParams.Contains(p.Name)) info.Properties.RemoveAt(i);
+            // an internal [JsonInclude] member (a settings record behind an output object, docs/output-objects.md) travels
+            bool included = member is null && info.Type.GetProperty(p.Name, BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.IgnoreCase)?.IsDefined(typeof(JsonIncludeAttribute)) == true;
+            if (!settable && !included && !ctorParams.Contains(p.Name)) info.Properties.RemoveAt(i);
         }
     }
 
