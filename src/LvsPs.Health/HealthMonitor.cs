@@ -64,12 +64,12 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
 
     private VirtualService Configured(VirtualService live)
     {
-        if (!_services.TryGetValue(live.Id, out var sh)) return live;
+        if (!_services.TryGetValue(live.Settings.Id, out var sh)) return live;
         var servers = new List<RealServer>(sh.Servers.Count);
         for (int i = sh.Servers.Count - 1; i >= 0; i--) // newest first, as the director lists them
         {
             var s = sh.Servers[i];
-            servers.Add(RealServer.Configured(live.Id, s.Desired, live.RealServers.FirstOrDefault(r => r.Id == s.Desired.Id), s.State));
+            servers.Add(RealServer.Configured(live.Settings.Id, s.Desired, live.RealServers.FirstOrDefault(r => r.Settings.Id == s.Desired.Id), s.State));
         }
         return new VirtualService(live.Settings, servers, live.Stats);
     }
@@ -398,7 +398,7 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
         : null;
 
     private RealServerSettings? InTable(ServiceHealth sh, RealServerId id) =>
-        _inner.GetService(sh.Id)?.RealServers.FirstOrDefault(r => r.Id == id)?.Settings;
+        _inner.GetService(sh.Id)?.RealServers.FirstOrDefault(r => r.Settings.Id == id)?.Settings;
 
     /// <summary>
     /// Brings the director's entry for <paramref name="server"/> to its effective state (<see cref="Effective"/>),

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using LvsPs.Model;
 using LvsPs.Remote;
+using LvsPs.TestBackends;
 
 namespace LvsPs.Tests.Service;
 

@@ -2,6 +2,7 @@ using LvsPs.DirectorService;
 using LvsPs.Model;
 using LvsPs.Model.IO;
 using LvsPs.Remote;
+using LvsPs.TestBackends;
 
 namespace LvsPs.Tests.Service;
 
