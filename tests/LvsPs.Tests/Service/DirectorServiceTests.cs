@@ -189,8 +189,8 @@ public sealed class DirectorServiceWaitingTests
             service.Start();
             using var director = new RemoteDirector(service.SocketPath);
             director.GetInfo(); // answered once the restore is done; its log line is read asynchronously (bounded wait)
-            for (int i = 0; i < 100 && !service.StandardError.Contains("restored", StringComparison.Ordinal); i++) await Task.Delay(100);
-            Assert.Contains("restored 1 of 2 virtual service(s); 1 waiting", service.StandardError);
+            for (int i = 0; i < 100 && !service.Output.Contains("restored", StringComparison.Ordinal); i++) await Task.Delay(100);
+            Assert.Contains("restored 1 of 2 virtual service(s); 1 waiting", service.Output);
 
             var waiting = director.GetService(taken)!;
             Assert.Equal(ServiceState.Waiting, waiting.State);
