@@ -45,7 +45,8 @@ function Enter-TestDirector {
 
 function Exit-TestDirector {
     if ($script:ServiceSocket) {
-        Stop-LvsDirector -Service -SocketPath $script:ServiceSocket
+        Stop-LvsDirector -Service -SocketPath $script:ServiceSocket -WarningAction SilentlyContinue
+        Disconnect-LvsDirector
         Remove-Item (Split-Path $script:ServiceSocket) -Recurse -Force -ErrorAction SilentlyContinue
         $script:ServiceSocket = $null
     }
