@@ -42,6 +42,13 @@ public sealed partial class YamlDotNetCodec : IYamlCodec
             var at = message.Contains("tab", StringComparison.OrdinalIgnoreCase) && IndentationTab(text, (int)e.Start.Line) is { } tab ? tab : e.Start;
             throw Error(source, at, $"YAML syntax error: {message}");
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner throws this (not a YamlException) on some malformed plain scalars: found by fuzzing
+            // (tests/LvsPs.Tests/Fuzz), still a syntax error of the document, at the last place the parser reached
+            var mark = parser.Current?.Start ?? Mark.Empty;
+            throw Error(source, mark, $"YAML syntax error near here: the parser could not read on ({e.Message})");
+        }
     }
 
     /// <summary>The first tab in a line's indentation from line <paramref name="fromLine"/> on (YAML allows no tab there).</summary>

@@ -103,4 +103,14 @@ public sealed class DocumentReaderTests
         Assert.Equal("DocumentTooLarge", e.ErrorId);
         Assert.True(e.Message.Length < 400);
     }
+
+    [Fact]
+    public void A_scalar_that_throws_inside_YamlDotNets_scanner_is_a_syntax_error_found_by_fuzzing()
+    {
+        // the document reader fuzz target's first find: YamlDotNet's Scanner.ScanPlainScalar threw InvalidOperationException
+        const string input = "virtces:\n  - virtualS: tcp/10.0.0.1:80\n    s   scheduler: wrr\n    persistenceTimeout: 300\n    realServers:\n      - address: 10.0.0.2\n        weight: 3\n      - { address: 10.0.0.3, port: 8080, forwarding: DirectRoute }\n    healthCheck: { :,@>:ybyvir\n  - virtualService: tcp/10.0.0.ta|:,@>:ybype: Http, path: /healthz, retries: 2 }\n    sorvirtces:\n  - virtualS: tcp/10.0.0.1:80\n ryServer: 10.0.0.99:80\ntimeouts: { tcp: 900, tcpFin:virtualServices:\n  - virtualService: tcp 120, udp: 300 }\n";
+        var e = Only(DirectorDocument.Load(input, "fuzz.yaml"));
+        Assert.Equal("InvalidDirectorDocument", e.ErrorId);
+        Assert.StartsWith("fuzz.yaml:", e.Message);
+    }
 }
