@@ -50,14 +50,17 @@ public sealed class DirectorServiceProcess : IDisposable
         return p;
     }
 
-    /// <summary>Starts the service and waits (at most 60 s) until its control socket accepts connections.</summary>
+    /// <summary>
+    /// Starts the service and waits (at most 180 s) until its control socket accepts connections: a .NET start takes
+    /// about a minute in the emulated kernel guest when the host is loaded.
+    /// </summary>
     public void Start()
     {
         if (_process is { HasExited: false }) throw new InvalidOperationException("the director service already runs");
         _process?.Dispose();
         var dll = Path.Combine(AppContext.BaseDirectory, "LvsPs.DirectorService.dll");
         _process = ReapedProcess.Start("dotnet", [dll, "--socket", SocketPath, "--state", StatePath, "--metrics", _metrics, "--backend", _backend]);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow.AddSeconds(180);
         while (!Accepts(SocketPath))
         {
             if (_process.HasExited) throw new InvalidOperationException($"The director service exited with {_process.ExitCode}: {_process.Output}");
