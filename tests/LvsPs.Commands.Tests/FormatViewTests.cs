@@ -22,8 +22,9 @@ public sealed class FormatViewTests
             "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn",
             "TCP  127.0.78.1:8080 wrr persistent 60 mask 255.255.255.0",
             // ipvsadm: "  -> %-28s %-7s %-6d %-10u %-10u"
-            string.Format("  -> {0,-28} {1,-7} {2,-6} {3,-10} {4,-10}", "10.0.0.3:8080", "Masq", 1, 0, 0).TrimEnd(),
+            // ipvsadm -L sorts real servers by address (libipvs ipvs_cmp_dests); -NoSort keeps the kernel's newest-first order
             string.Format("  -> {0,-28} {1,-7} {2,-6} {3,-10} {4,-10}", "10.0.0.2:8080", "Masq", 3, 0, 0).TrimEnd(),
+            string.Format("  -> {0,-28} {1,-7} {2,-6} {3,-10} {4,-10}", "10.0.0.3:8080", "Masq", 1, 0, 0).TrimEnd(),
         }, lines);
     }
 

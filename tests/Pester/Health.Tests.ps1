@@ -36,7 +36,7 @@ Describe 'Health checks' {
 
     It 'quiesces a real server that dies, and traffic goes to the other' {
         $a.Dispose()
-        Wait-Until { (Get-LvsHealth $id -State Down).RealServer.Port -eq $portA } 'the dead server to be down'
+        Wait-Until { (Get-LvsHealth $id -State Down).RealServer -eq "127.0.0.1:$portA" } 'the dead server to be down'
         (Get-LvsRealServer $id -Address 127.0.0.1 -Port $portA).Weight | Should -Be 0
         $answers = foreach ($i in 1..4) { [LvsPs.TestBackends.LoopbackClient]::HttpGet($vip, $port, '/', 10000).Backend }
         $answers | Should -Be @('b', 'b', 'b', 'b')
