@@ -47,7 +47,7 @@ public sealed class FormatViewTests
     {
         _ps.Run("Stop-LvsDirector; New-LvsVirtualService tcp/127.0.78.3:8080 | Add-LvsRealServer -Address 10.0.0.2 -Weight 7");
         var rs = Lines("Get-LvsRealServer | Out-String -Width 200");
-        Assert.Matches(@"^VirtualService\s+RemoteAddress:Port\s+Forward\s+Weight\s+ActiveConn\s+InActConn$", rs[0]);
+        Assert.Matches(@"^VirtualService\s+RemoteAddress:Port\s+Forward\s+Weight\s+Active\s+InAct$", rs[0]);
         Assert.Matches(@"^tcp/127\.0\.78\.3:8080\s+10\.0\.0\.2:8080\s+Masq\s+7\s+0\s+0$", rs[2]);
         var t = Lines("Get-LvsTimeout | Out-String -Width 200");
         Assert.Matches(@"^\s*Tcp\s+TcpFin\s+Udp$", t[0]);
