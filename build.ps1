@@ -100,7 +100,12 @@ function Invoke-Package {
         $env:XDG_CACHE_HOME = Join-Path $scratch '.cache'
         Invoke-Native 'Publish-PSResource' {
             $command = "& { $publish } '$($moduleOut -replace "'", "''")' '$($repoOut -replace "'", "''")'"
-            dotnet pwsh -NoProfile -NonInteractive -EncodedCommand ([Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($command)))
+            # this pwsh itself (under `dotnet pwsh`: dotnet running $PSHOME/pwsh.dll), as the tool lookup follows HOME
+            $exe = [Environment]::ProcessPath
+            $arguments = @()
+            if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { $arguments += Join-Path $PSHOME 'pwsh.dll' }
+            $arguments += '-NoProfile', '-NonInteractive', '-EncodedCommand', [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($command))
+            & $exe $arguments
         }
     }
     finally {
