@@ -20,6 +20,8 @@ public enum ChangeTarget : long
     Timeouts,
     HealthCheck,
     SyncDaemon,
+    Failover,
+    Bgp,
 }
 
 /// <summary>
@@ -64,6 +66,8 @@ public sealed record ConfigurationChange
                 ChangeTarget.RealServer => $"real server {RealServer} of {VirtualService}",
                 ChangeTarget.HealthCheck => $"health check of {VirtualService}",
                 ChangeTarget.Timeouts => "timeouts",
+                ChangeTarget.Failover => "the failover pair",
+                ChangeTarget.Bgp => "the BGP announcements",
                 _ => $"sync daemon {RealServer}",
             };
             return Action switch

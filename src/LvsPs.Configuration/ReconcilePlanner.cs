@@ -36,7 +36,10 @@ public static class ReconcilePlanner
         ArgumentNullException.ThrowIfNull(director);
         var live = DirectorConfiguration.Capture(director);
         var daemons = desired.SyncDaemons is null && !prune ? Array.Empty<SyncDaemon>() : director.GetSyncDaemons();
-        return Plan(desired, live, daemons, prune);
+        var ha = director as Model.Failover.IFailoverControl;
+        var failover = desired.ManageFailover ? ha?.GetFailover() : null;
+        var bgp = desired.ManageBgp ? ha?.GetBgp() : null;
+        return Plan(desired, live, daemons, prune, failover, bgp);
     }
 
     /// <summary>
@@ -53,7 +56,12 @@ public static class ReconcilePlanner
         return plan;
     }
 
-    public static ReconcilePlan Plan(DesiredDirector desired, DirectorConfiguration live, IReadOnlyList<SyncDaemon> liveDaemons, bool prune)
+    /// <summary>
+    /// Plans against a captured configuration. <paramref name="liveFailover"/> is the director's failover settings, read
+    /// only when the desired state has a failover section; pruning never takes a director out of its pair.
+    /// </summary>
+    public static ReconcilePlan Plan(DesiredDirector desired, DirectorConfiguration live, IReadOnlyList<SyncDaemon> liveDaemons, bool prune,
+        Model.Failover.FailoverSettings? liveFailover = null, Model.Failover.BgpSettings? liveBgp = null)
     {
         ArgumentNullException.ThrowIfNull(desired);
         ArgumentNullException.ThrowIfNull(live);
@@ -237,9 +245,54 @@ public static class ReconcilePlanner
             }
         }
 
+        if (desired.ManageFailover) PlanFailover(liveFailover, desired.Failover, diffs, sync);
+        if (desired.ManageBgp) PlanBgp(liveBgp, desired.Bgp, diffs, sync);
+
         var changes = timeouts.Concat(addServices).Concat(editServices).Concat(addReal).Concat(editReal).Concat(health)
             .Concat(deleteReal).Concat(deleteServices).Concat(sync).ToList();
         return new ReconcilePlan(diffs, changes);
+    }
+
+    private static void PlanFailover(Model.Failover.FailoverSettings? live, Model.Failover.FailoverSettings? want, List<ConfigurationChange> diffs, List<DirectorChange> changes)
+    {
+        if (live is null && want is null) return;
+        var change = new DirectorChange.SetFailover(live, want);
+        if (live is null)
+        {
+            diffs.Add(new() { Action = ChangeAction.Add, Target = ChangeTarget.Failover, To = $"vrid {want!.VirtualRouterId} on {want.Interface}", Change = change });
+        }
+        else if (want is null)
+        {
+            diffs.Add(new() { Action = ChangeAction.Remove, Target = ChangeTarget.Failover, From = $"vrid {live.VirtualRouterId} on {live.Interface}", Change = change });
+        }
+        else
+        {
+            var differences = live.Differences(want);
+            if (differences.Count == 0) return;
+            foreach (var (key, from, to) in differences)
+            {
+                diffs.Add(new() { Action = ChangeAction.Change, Target = ChangeTarget.Failover, Property = char.ToUpperInvariant(key[0]) + key[1..], From = from, To = to, Change = change });
+            }
+        }
+        changes.Add(change);
+    }
+
+    private static void PlanBgp(Model.Failover.BgpSettings? live, Model.Failover.BgpSettings? want, List<ConfigurationChange> diffs, List<DirectorChange> changes)
+    {
+        if (live is null && want is null) return;
+        var change = new DirectorChange.SetBgp(live, want);
+        if (live is null) diffs.Add(new() { Action = ChangeAction.Add, Target = ChangeTarget.Bgp, To = $"as {want!.As} to {string.Join(", ", want.Neighbors.Select(n => n.Address))}", Change = change });
+        else if (want is null) diffs.Add(new() { Action = ChangeAction.Remove, Target = ChangeTarget.Bgp, From = $"as {live.As}", Change = change });
+        else
+        {
+            var differences = live.Differences(want);
+            if (differences.Count == 0) return;
+            foreach (var (key, from, to) in differences)
+            {
+                diffs.Add(new() { Action = ChangeAction.Change, Target = ChangeTarget.Bgp, Property = char.ToUpperInvariant(key[0]) + key[1..], From = from, To = to, Change = change });
+            }
+        }
+        changes.Add(change);
     }
 
     private static ConfigurationChange RealServerAdded(VirtualServiceId service, RealServerSettings rs, DirectorChange change) => new()

@@ -58,7 +58,7 @@ public static class IpvsadmText
         foreach (var rs in service.RealServers)
         {
             sb.Append('\n').AppendFormat(CultureInfo.InvariantCulture, "  -> {0,-28} {1,-7} {2,-6} {3,-10} {4,-10}",
-                rs.Id.ToString(), rs.Forwarding.ToIpvsadmName(), rs.Weight, rs.ActiveConnections, rs.InactiveConnections);
+                rs.Id.ToString(), rs.Forwarding.ToIpvsadmName(), rs.EffectiveWeight, rs.ActiveConnections, rs.InactiveConnections);
         }
         return sb.ToString();
     }

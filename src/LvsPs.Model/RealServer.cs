@@ -60,6 +60,33 @@ public sealed class RealServer
 
     public LvsStats Stats { get; init; } = LvsStats.Zero;
 
+    private readonly int? _effectiveWeight;
+
+    /// <summary>
+    /// The weight the director schedules with now: <see cref="Weight"/> (the configured one) unless a health check has
+    /// taken the real server out, when it is 0 (quiesced, or removed from the table until it is healthy again).
+    /// </summary>
+    public int EffectiveWeight { get => _effectiveWeight ?? Settings.Weight; init => _effectiveWeight = value; }
+
+    /// <summary>What the service's health check last found (Unknown before the first check); null when the service has no check.</summary>
+    public Health.HealthState? HealthState { get; init; }
+
+    /// <summary>
+    /// This real server as configured (<paramref name="configured"/>), with its live counters and the weight the table
+    /// has now; <paramref name="live"/> is its entry in the director's table, or null when a check removed it.
+    /// </summary>
+    public static RealServer Configured(VirtualServiceId service, RealServerSettings configured, RealServer? live, Health.HealthState state) =>
+        new(service, configured)
+        {
+            ActiveConnections = live?.ActiveConnections ?? 0,
+            InactiveConnections = live?.InactiveConnections ?? 0,
+            PersistentConnections = live?.PersistentConnections ?? 0,
+            Overloaded = live?.Overloaded ?? false,
+            Stats = live?.Stats ?? LvsStats.Zero,
+            EffectiveWeight = live?.Weight ?? 0,
+            HealthState = state,
+        };
+
     /// <summary>The real server's place in the director's own order (ipvsadm --nosort; IPVS lists the most recently added first), from 0.</summary>
     public int Position { get; internal set; }
 

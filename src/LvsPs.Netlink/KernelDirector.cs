@@ -162,7 +162,7 @@ public sealed class KernelDirector : IDirectorBackend, IDirectorBatch
         ArgumentNullException.ThrowIfNull(daemon);
         if (string.IsNullOrEmpty(daemon.Interface) || daemon.Interface.Length >= Protocol.IpvsConstants.NameMaxLength)
         {
-            throw LvsException.InvalidArgument("InvalidInterface", $"Interface name '{daemon.Interface}' is not valid; allowed: 1..15 characters.", daemon.Interface);
+            throw LvsException.InvalidArgument("InvalidInterface", $"Interface name '{ValueText.Cut(daemon.Interface)}' is not valid; allowed: 1..15 characters.", daemon.Interface);
         }
         if (daemon.GroupAddress is { } g && !(g.IsIPv6Multicast || (g.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && g.GetAddressBytes()[0] is >= 224 and <= 239)))
         {

@@ -93,7 +93,7 @@ public sealed class TestLvsSchedulingCommand : DirectorCmdlet
         {
             if (!EndpointText.TryParse(RealServer[i], requirePort: !VirtualService.IsFirewallMark && VirtualService.Port != 0, out var address, out var port, out var error))
             {
-                throw LvsException.InvalidArgument("InvalidRealServer", $"Real server '{RealServer[i]}' is not valid: {error}", RealServer[i]);
+                throw LvsException.InvalidArgument("InvalidRealServer", $"Real server '{ValueText.Cut(RealServer[i])}' is not valid: {error}", RealServer[i]);
             }
             int weight = Weight is null || Weight.Length == 0 ? 1 : Weight.Length == 1 ? Weight[0] : i < Weight.Length ? Weight[i]
                 : throw LvsException.InvalidArgument("WeightCount", $"Give one weight for all real servers or one per real server ({RealServer.Length}), not {Weight.Length}.", Weight);

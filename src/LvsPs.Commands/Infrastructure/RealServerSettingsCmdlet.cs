@@ -21,7 +21,7 @@ public abstract class RealServerTargetCmdlet : DirectorCmdlet
     [Alias("RealServerAddress", "RIP")]
     public string Address { get; set; } = null!;
 
-    /// <summary>The real server's port; defaults to the port in -Address, else to the virtual service's port.</summary>
+    /// <summary>The real server's port, 0..65535; defaults to the port in -Address, else to the virtual service's port.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(PortCompleter))]
     public int Port { get; set; } = -1;
@@ -41,13 +41,13 @@ public abstract class RealServerTargetCmdlet : DirectorCmdlet
     protected RealServerId ResolveId()
     {
         var (address, port) = Arguments.ParseEndpoint(Address, "real server address");
-        bool portGiven = IsBound(nameof(Port)) && Port >= 0;
+        bool portGiven = IsBound(nameof(Port)); // a given -Port is checked (-1 is refused, not taken as "the service's")
         if (port is { } inAddress && portGiven && _portOnCommandLine && Port != inAddress)
         {
             throw LvsException.InvalidArgument("ConflictingPort",
                 $"The real server '{Address}' names port {inAddress} but -Port is {Port}; give the port once (in -Address as ipvsadm -r does, or with -Port).", Port);
         }
-        return RealServerId.Create(address, NewLvsVirtualServiceCommand.CheckedPort(port ?? (portGiven ? Port : VirtualService.Port)));
+        return RealServerId.Create(address, port ?? (portGiven ? NewLvsVirtualServiceCommand.CheckedPort(Port) : VirtualService.Port));
     }
 
     /// <summary>The real server as the director reports it now, or null.</summary>

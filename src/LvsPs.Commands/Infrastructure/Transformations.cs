@@ -49,7 +49,7 @@ public static class Arguments
         if (!looksValid || !IPAddress.TryParse(s, out var address))
         {
             throw LvsException.InvalidArgument("InvalidAddress",
-                $"The {what} '{text}' is not a valid IP address; allowed: a dotted-quad IPv4 address (such as 10.0.0.2) or an IPv6 address (such as 2001:db8::2).", text);
+                $"The {what} '{ValueText.Cut(text)}' is not a valid IP address; allowed: a dotted-quad IPv4 address (such as 10.0.0.2) or an IPv6 address (such as 2001:db8::2).", text);
         }
         return address;
     }
