@@ -83,7 +83,8 @@ function Invoke-Package {
     # folder there, so the user's PSResourceGet configuration is never touched
     $scratch = Join-Path $out 'package-home'
     if (Test-Path $scratch) { Remove-Item $scratch -Recurse -Force }
-    $null = New-Item -ItemType Directory -Path $scratch
+    # the XDG folders must exist: .NET gives an empty LocalApplicationData for a missing one (PSResourceGet's store)
+    $null = New-Item -ItemType Directory -Path $scratch, (Join-Path $scratch '.local/share'), (Join-Path $scratch '.config'), (Join-Path $scratch '.cache')
     $publish = {
         param($Module, $Repository)
         $ErrorActionPreference = 'Stop'

@@ -83,7 +83,7 @@ Describe "Objects for scripts: JSON, CSV and Format-List * ($Director)" {
         foreach ($o in $objects) {
             $json = $o | ConvertTo-Json -Depth 5 -WarningAction SilentlyContinue
             $json | Should -Not -Match '"(Settings|ServiceId|Check|Change|ScopeId|IsIPv6Multicast)"' -Because "$($o.GetType().Name) should show text, not records"
-            $json | Should -Not -Match '"(Protocol|Forwarding|State|Type|Scope|Kind|FailureAction|Action|Target|CheckType)":\s*\d' -Because "$($o.GetType().Name) enums should be names"
+            $json | Should -Not -Match '"(Protocol|Forwarding|State|Type|Scope|Kind|Role|FailureAction|Action|Target|CheckType|HealthState)":\s*\d' -Because "$($o.GetType().Name) enums should be names"
         }
         Remove-LvsHealthCheck $id
     }
@@ -177,7 +177,10 @@ Describe "Views at 80 columns ($Director)" {
     It 'the health check view says what each check type checks (Target)' {
         (Get-LvsHealthCheck $id | Format-Table | Out-String -Width 80) | Should -Match 'Tcp\s+port 8081'
         Set-LvsHealthCheck $id -Type Http -Path /status -ExpectedStatus 200, 204 -Interval 60 | Out-Null
-        (Get-LvsHealthCheck $id | Out-String -Width 80) | Should -Match 'Http\s+/status -> 200,204'
+        (Get-LvsHealthCheck $id | Out-String -Width 80) | Should -Match 'Http\s+port 8081 /status -> 200,204\s'
+        Remove-LvsHealthCheck $id
+        Set-LvsHealthCheck $id -Type Http -Path /status -ExpectedStatus 200, 204 -Interval 60 | Out-Null
+        (Get-LvsHealthCheck $id | Out-String -Width 80) | Should -Match 'Http\s+/status -> 200,204\s'
         Set-LvsHealthCheck $id -Type Command -Command 'true' -Interval 60 | Out-Null
         (Get-LvsHealthCheck $id | Out-String -Width 80) | Should -Match 'Command\s+true\s'
         (Get-LvsHealthCheck $id).Target | Should -Be 'true'

@@ -50,7 +50,8 @@ Describe 'Install-PSResource from a local repository' {
         if (-not $package) { throw "No LvsPs package in '$repository': run dotnet pwsh ./build.ps1 package (build.ps1 test does)." }
         # a HOME of its own: the repository registration and the CurrentUser module path are scratch folders
         $scratch = Join-Path $TestDrive 'home'
-        $null = New-Item -ItemType Directory -Path $scratch
+        # the XDG folders must exist: .NET gives an empty LocalApplicationData for a missing one (PSResourceGet's store)
+        $null = New-Item -ItemType Directory -Path $scratch, (Join-Path $scratch '.local/share'), (Join-Path $scratch '.config'), (Join-Path $scratch '.cache')
         $env = @{
             HOME = $scratch
             XDG_DATA_HOME = Join-Path $scratch '.local/share'
