@@ -207,6 +207,14 @@ Describe 'Director service status page' {
         ([IO.File]::GetUnixFileMode($tokenPath)) | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite')
     }
 
+    It 'drains a real server from the page: weight 0, then removed once it has no active connections' {
+        Set-PageToken (Get-Content $tokenPath -Raw).Trim() | Should -Be 'changes unlocked'
+        Invoke-PageAction $rs2 'drain' | Should -BeLike "done: Drain $rs2 in $id*weight 1 → 0*"
+        Wait-Until { -not (Get-LvsRealServer $id | Where-Object { $_.Id.ToString() -eq $rs2 }) } 'the drained real server to be removed' 30
+        Wait-Until { -not (Invoke-PageScript $browser "document.querySelector('tr[data-key=""$id $rs2""]') !== null") } 'the page to drop the drained real server' 30
+        Add-LvsRealServer $id -Address 127.0.0.1 -Port $web2.Port -Weight 1 # back for the next test
+    }
+
     It 'is read-only, on the metrics endpoint, when changes are not turned on' {
         $token = (Get-Content $tokenPath -Raw).Trim()
         Stop-LvsDirector -Service -SocketPath $socket

@@ -91,8 +91,16 @@ internal sealed record Counters(ulong Conns, ulong InPkts, ulong OutPkts, ulong 
         s.ConnectionsPerSecond, s.PacketsInPerSecond, s.PacketsOutPerSecond, s.BytesInPerSecond, s.BytesOutPerSecond);
 }
 
-/// <summary>Get-LvsHealth for one real server.</summary>
+/// <summary>Get-LvsHealth for one real server, without what only the control socket's user may read.</summary>
 internal sealed record HealthStatus(string State, string CheckType, string? LastResult, DateTimeOffset? LastCheck, DateTimeOffset? Since)
 {
-    public static HealthStatus From(RealServerHealth h) => new(h.State.ToString(), h.CheckType.ToString(), h.LastResult, h.LastCheck, h.Since);
+    public static HealthStatus From(RealServerHealth h) => new(h.State.ToString(), h.CheckType.ToString(), PublicResult(h), h.LastCheck, h.Since);
+
+    /// <summary>
+    /// A command check's result carries the last line of the command's output, which may say more than whoever reaches
+    /// the page should read; the page says only whether it passed (Get-LvsHealth, over the control socket, has the rest).
+    /// </summary>
+    private static string? PublicResult(RealServerHealth h) => h.CheckType != HealthCheckType.Command || h.LastCheck is null
+        ? h.LastResult
+        : h.ConsecutiveFailures > 0 ? "the command failed" : "the command succeeded";
 }

@@ -4,6 +4,8 @@ using System.Text;
 using CsCheck;
 using LvsPs.DirectorService.Http;
 using LvsPs.DirectorService.Status;
+using LvsPs.Model;
+using LvsPs.Model.Health;
 using Xunit.Abstractions;
 
 namespace LvsPs.Tests.Service;
@@ -194,6 +196,19 @@ public sealed class StatusPageTests : IDisposable
         File.CreateSymbolicLink(link, path);
         Assert.Contains("symbolic link", Assert.Throws<InvalidOperationException>(() => StatusToken.Load(link, readExisting: true)).Message);
         Assert.Contains("symbolic link", Assert.Throws<InvalidOperationException>(() => StatusToken.Load(link, readExisting: false)).Message);
+    }
+
+    [Fact]
+    public void The_page_shows_whether_a_command_check_passed_but_not_what_the_command_said()
+    {
+        RealServerHealth Health(HealthCheckType type, string result, int failures) => new()
+        {
+            VirtualService = VirtualServiceId.Parse("tcp/127.0.0.1:80"), RealServer = RealServerId.Create(IPAddress.Loopback, 8080),
+            State = HealthState.Up, CheckType = type, LastResult = result, LastCheck = DateTimeOffset.UnixEpoch, ConsecutiveFailures = failures,
+        };
+        Assert.Equal("the command failed", HealthStatus.From(Health(HealthCheckType.Command, "exit code 1: password=hunter2", 1)).LastResult);
+        Assert.Equal("the command succeeded", HealthStatus.From(Health(HealthCheckType.Command, "exit code 0: token abc", 0)).LastResult);
+        Assert.Equal("HTTP 503", HealthStatus.From(Health(HealthCheckType.Http, "HTTP 503", 1)).LastResult);
     }
 
     [Theory]
