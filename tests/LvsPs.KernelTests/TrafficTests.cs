@@ -101,8 +101,8 @@ public sealed class TrafficTests : IClassFixture<TrafficLab>
         var rs = before.RealServers[0];
         Assert.Equal(Requests / 2, rs.ActiveConnections + rs.InactiveConnections); // TIME_WAIT entries still point at it
 
-        _lab.Kernel.DeleteRealServer(id, rs.Id);
-        _lab.Kernel.AddRealServer(id, new RealServerSettings { Id = rs.Id, Forwarding = ForwardingMethod.Masquerade, Weight = 3 });
+        _lab.Kernel.DeleteRealServer(id, rs.Settings.Id);
+        _lab.Kernel.AddRealServer(id, new RealServerSettings { Id = rs.Settings.Id, Forwarding = ForwardingMethod.Masquerade, Weight = 3 });
         var back = _lab.Kernel.GetService(id)!.RealServers.Single(r => r.Id == rs.Id);
         Assert.Equal(3, back.Weight);
         Assert.Equal(rs.Stats.Connections, back.Stats.Connections);

@@ -55,7 +55,8 @@ internal static class DirectorServiceLauncher
             throw new LvsException(LvsErrorKind.Unavailable, "DirectorServiceMissing", $"The director service is not installed with the module: '{dll}' does not exist.", dll);
         }
         var folder = Path.GetDirectoryName(Path.GetFullPath(socketPath))!;
-        Directory.CreateDirectory(folder);
+        // created owner-only when LvsPs creates it; an existing folder keeps its mode
+        if (!Directory.Exists(folder) && !OperatingSystem.IsWindows()) Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var log = Path.Combine(folder, "director.log");
         var args = new List<string> { DotnetHost, dll, "--socket", socketPath };
         if (statePath is not null) args.AddRange(new[] { "--state", statePath });

@@ -13,9 +13,12 @@ namespace LvsPs.DirectorService.Metrics;
 internal sealed class MetricsEndpoint : IDisposable
 {
     private readonly IDirectorBackend _director;
+    private readonly Func<string>? _more;
 
-    public MetricsEndpoint(IPEndPoint endPoint, IDirectorBackend director, Action<string> log)
+    /// <summary>Serves the director's metrics, and <paramref name="more"/>'s text after them (the failover pair's).</summary>
+    public MetricsEndpoint(IPEndPoint endPoint, IDirectorBackend director, Action<string> log, Func<string>? more = null)
     {
+        _more = more;
         _director = director;
         Http = new HttpEndpoint(endPoint, log);
         Http.Map(Answer);
@@ -33,7 +36,7 @@ internal sealed class MetricsEndpoint : IDisposable
         if (request.Path is not ("/metrics" or "/")) return null;
         if (request.Method is not ("GET" or "HEAD")) return HttpResponse.Text(405, "only GET") with { Headers = [new("Allow", "GET, HEAD")] };
         var health = _director is IHealthMonitoring h ? h.GetHealth() : Array.Empty<RealServerHealth>();
-        return new HttpResponse(200, PrometheusText.ContentType, Encoding.UTF8.GetBytes(PrometheusText.Render(_director.GetServices(), health)));
+        return new HttpResponse(200, PrometheusText.ContentType, Encoding.UTF8.GetBytes(PrometheusText.Render(_director.GetServices(), health) + _more?.Invoke()));
     }
 
     public void Dispose() => Http.Dispose();

@@ -62,10 +62,10 @@ internal sealed class RateHistory : IDisposable
             var rates = new Dictionary<string, LvsStats>(StringComparer.Ordinal);
             foreach (var service in _services())
             {
-                if (rates.Count < MaxSeries) rates[Key(service.Id)] = service.Stats;
+                if (rates.Count < MaxSeries) rates[Key(service.Settings.Id)] = service.Stats;
                 foreach (var rs in service.RealServers)
                 {
-                    if (rates.Count < MaxSeries) rates[Key(service.Id, rs.Id)] = rs.Stats;
+                    if (rates.Count < MaxSeries) rates[Key(service.Settings.Id, rs.Settings.Id)] = rs.Stats;
                 }
             }
             lock (_samples)

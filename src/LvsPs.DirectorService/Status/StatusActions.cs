@@ -93,7 +93,7 @@ internal sealed class StatusActions : IDisposable
         var service = _director.GetService(serviceId) ?? throw LvsException.ServiceNotFound(serviceId);
         var rs = service.RealServers.FirstOrDefault(r => r.Id.ToString() == a.RealServer)
             ?? throw new LvsException(LvsErrorKind.NotFound, "RealServerNotFound", $"Real server '{Cut(a.RealServer!)}' does not exist in virtual service '{serviceId}'.", a.RealServer);
-        var key = (serviceId, rs.Id);
+        var key = (serviceId, rs.Settings.Id);
         switch (a.Action)
         {
             case "quiesce":
@@ -103,10 +103,10 @@ internal sealed class StatusActions : IDisposable
                 int timeout = a.DrainTimeout ?? DefaultDrainTimeout;
                 if (timeout is < 0 or > 86400) throw LvsException.InvalidArgument("InvalidDrainTimeout", $"Drain timeout {timeout} is not valid; allowed: 0..86400 seconds.", timeout);
                 Quiesce(serviceId, rs);
-                StartDrain(serviceId, rs.Id, TimeSpan.FromSeconds(timeout));
+                StartDrain(serviceId, rs.Settings.Id, TimeSpan.FromSeconds(timeout));
                 return $"draining {rs.Id} in {serviceId}: weight {rs.Weight} -> 0, removed when its active connections end (at most {timeout} s)";
             case "restore":
-                int weight = a.Weight ?? RestoreWeight(serviceId, rs.Id) ?? 1;
+                int weight = a.Weight ?? RestoreWeight(serviceId, rs.Settings.Id) ?? 1;
                 if (weight <= 0) throw LvsException.InvalidArgument("InvalidRestoreWeight", $"Weight {weight} does not restore a real server; allowed: 1..{int.MaxValue}.", weight);
                 if (_drains.TryRemove(key, out var drain)) drain.Cancel();
                 Dispatch(ControlOps.EditRealServer, new RealServerArg(serviceId, rs.Settings with { Weight = weight }));
@@ -121,7 +121,7 @@ internal sealed class StatusActions : IDisposable
     {
         if (rs.Weight == 0) return;
         Dispatch(ControlOps.EditRealServer, new RealServerArg(service, rs.Settings with { Weight = 0 }));
-        _weightsBefore[(service, rs.Id)] = rs.Weight;
+        _weightsBefore[(service, rs.Settings.Id)] = rs.Weight;
     }
 
     private void StartDrain(VirtualServiceId service, RealServerId rs, TimeSpan timeout)
@@ -138,7 +138,7 @@ internal sealed class StatusActions : IDisposable
             {
                 var deadline = DateTime.UtcNow + timeout;
                 int active;
-                while ((active = _director.GetService(service)?.RealServers.FirstOrDefault(r => r.Id == rs)?.ActiveConnections ?? 0) > 0 && DateTime.UtcNow < deadline)
+                while ((active = _director.GetService(service)?.RealServers.FirstOrDefault(r => r.Settings.Id == rs)?.ActiveConnections ?? 0) > 0 && DateTime.UtcNow < deadline)
                 {
                     await Task.Delay(DrainPoll, cancel.Token).ConfigureAwait(false);
                 }

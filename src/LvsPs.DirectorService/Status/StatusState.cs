@@ -31,7 +31,7 @@ internal sealed record StatusState(
             new ActionsStatus(actions.Enabled),
             services.Select(s => new ServiceStatus(
                 s.Id.ToString(),
-                IpvsadmText.ServiceName(s.Id),
+                IpvsadmText.ServiceName(s.Settings.Id),
                 s.Scheduler,
                 IpvsadmText.FlagText(s.Settings),
                 s.ActiveConnections,
@@ -49,8 +49,8 @@ internal sealed record StatusState(
                     r.Overloaded,
                     Counters.From(r.Stats),
                     byServer.TryGetValue((s.Id, r.Id), out var h) ? HealthStatus.From(h) : null,
-                    actions.RestoreWeight(s.Id, r.Id),
-                    actions.IsDraining(s.Id, r.Id))).ToList())).ToList(),
+                    actions.RestoreWeight(s.Settings.Id, r.Settings.Id),
+                    actions.IsDraining(s.Settings.Id, r.Settings.Id))).ToList())).ToList(),
             history);
     }
 }
