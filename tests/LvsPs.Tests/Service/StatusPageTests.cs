@@ -4,7 +4,6 @@ using System.Text;
 using CsCheck;
 using LvsPs.DirectorService.Http;
 using LvsPs.DirectorService.Status;
-using LvsPs.Model;
 using LvsPs.Model.Health;
 using Xunit.Abstractions;
 
@@ -203,7 +202,7 @@ public sealed class StatusPageTests : IDisposable
     {
         RealServerHealth Health(HealthCheckType type, string result, int failures) => new()
         {
-            VirtualService = VirtualServiceId.Parse("tcp/127.0.0.1:80"), RealServer = RealServerId.Create(IPAddress.Loopback, 8080),
+            VirtualService = "tcp/127.0.0.1:80", RealServer = "127.0.0.1:8080",
             State = HealthState.Up, CheckType = type, LastResult = result, LastCheck = DateTimeOffset.UnixEpoch, ConsecutiveFailures = failures,
         };
         Assert.Equal("the command failed", HealthStatus.From(Health(HealthCheckType.Command, "exit code 1: password=hunter2", 1)).LastResult);
