@@ -4,6 +4,7 @@ using System.Text;
 using CsCheck;
 using LvsPs.DirectorService.Http;
 using LvsPs.DirectorService.Status;
+using LvsPs.Model.Failover;
 using LvsPs.Model.Health;
 using Xunit.Abstractions;
 
@@ -208,6 +209,21 @@ public sealed class StatusPageTests : IDisposable
         Assert.Equal("the command failed", HealthStatus.From(Health(HealthCheckType.Command, "exit code 1: password=hunter2", 1)).LastResult);
         Assert.Equal("the command succeeded", HealthStatus.From(Health(HealthCheckType.Command, "exit code 0: token abc", 0)).LastResult);
         Assert.Equal("HTTP 503", HealthStatus.From(Health(HealthCheckType.Http, "HTTP 503", 1)).LastResult);
+    }
+
+    [Fact]
+    public void The_role_is_shown_only_when_the_director_is_in_a_pair_or_group()
+    {
+        Assert.Null(RoleStatus.From(null));
+        Assert.Null(RoleStatus.From(new FailoverStatus()));
+        var since = DateTimeOffset.UnixEpoch.AddDays(1);
+        var master = RoleStatus.From(new FailoverStatus
+        {
+            Role = FailoverRole.Master, Node = "lb1", Peers = ["lb2 (10.0.0.12)"],
+            LastTransition = new FailoverTransition(since, FailoverRole.Backup, FailoverRole.Master),
+        })!;
+        Assert.Equal(("Master", "lb1", "lb2 (10.0.0.12)", since), (master.Role, master.Node, master.Peers.Single(), master.Since));
+        Assert.Equal("keepalived is not installed", RoleStatus.From(new FailoverStatus { Role = FailoverRole.Fault, Problem = "keepalived is not installed" })!.Problem);
     }
 
     [Theory]
