@@ -198,6 +198,16 @@ public sealed class StatusPageTests : IDisposable
         Assert.Contains("symbolic link", Assert.Throws<InvalidOperationException>(() => StatusToken.Load(link, readExisting: false)).Message);
     }
 
+    [RootFact]
+    public void An_operators_secret_in_a_file_of_another_user_is_refused()
+    {
+        var path = Path.Combine(_folder, "secret");
+        File.WriteAllText(path, "correct horse battery staple\n");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        using (var chown = System.Diagnostics.Process.Start("chown", ["65534", path])) chown.WaitForExit();
+        Assert.Contains("belongs to uid 65534", Assert.Throws<InvalidOperationException>(() => StatusToken.Load(path, readExisting: true)).Message);
+    }
+
     [Fact]
     public void The_page_shows_whether_a_command_check_passed_but_not_what_the_command_said()
     {
