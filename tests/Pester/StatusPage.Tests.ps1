@@ -229,12 +229,15 @@ Describe 'Director service status page' {
         (Invoke-WebRequest "http://127.0.0.1:$metricsPort/metrics").Content | Should -Match 'lvsps_real_server_weight'
     }
 
-    It 'has a Grafana dashboard that queries only metrics the service exports' {
+    It 'has a Grafana dashboard that queries only metrics the service exports, and the docs name each of them' {
         $exported = [regex]::Matches((Invoke-WebRequest "http://127.0.0.1:$metricsPort/metrics").Content, '(?m)^# TYPE (\S+)') | ForEach-Object { $_.Groups[1].Value }
         $dashboard = Get-Content (Join-Path $PSScriptRoot '..' '..' 'examples' 'grafana-lvsps-director.json') -Raw
         $null = $dashboard | ConvertFrom-Json -Depth 64 # valid JSON
         $queried = [regex]::Matches($dashboard, 'lvsps_[a-z_]+') | ForEach-Object Value | Sort-Object -Unique
         $queried.Count | Should -BeGreaterThan 8
         $queried | Where-Object { $_ -notin $exported } | Should -BeNullOrEmpty
+        # docs/director-service.md names each family in full, or as `_suffix` after the first of its group
+        $docs = Get-Content (Join-Path $PSScriptRoot '..' '..' 'docs' 'director-service.md') -Raw
+        $exported | Where-Object { $docs -notmatch [regex]::Escape($_) -and $docs -notmatch ('`' + [regex]::Escape(($_ -replace '^lvsps_(virtual_service|real_server)', '')) + '`') } | Should -BeNullOrEmpty
     }
 }
