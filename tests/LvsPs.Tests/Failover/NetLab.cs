@@ -133,6 +133,25 @@ internal sealed class NetLab : IDisposable
         return Failover.Tools.Find(tool) is null ? $"{tool} is still missing after installing {package}" : null;
     }
 
+    /// <summary>keepalived processes the services started, found by their pid files (they die with the service; this is the safety net).</summary>
+    public static void KillLeftovers(string folder)
+    {
+        foreach (var pidFile in Directory.EnumerateFiles(folder, "*.pid", SearchOption.AllDirectories))
+        {
+            if (int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid))
+            {
+                try
+                {
+                    using var p = Process.GetProcessById(pid);
+                    p.Kill();
+                }
+                catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+                {
+                }
+            }
+        }
+    }
+
     public void Dispose()
     {
         lock (_processes)

@@ -132,7 +132,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
         finally
         {
             lab.Dispose();
-            FailoverPairTests.KillLeftovers(folder);
+            NetLab.KillLeftovers(folder);
             Directory.Delete(folder, recursive: true);
         }
     }
