@@ -38,7 +38,11 @@ public sealed class KernelFailoverTests(ITestOutputHelper output)
             var rs = lab.AddHost("s", 21);
             // direct routing: the real server holds the VIP on lo and never answers ARP for it; replies go straight to the client
             lab.In(rs, "ip", "addr", "add", vip + "/32", "dev", "lo");
-            lab.In(rs, "sysctl", "-q", "-w", "net.ipv4.conf.all.arp_ignore=1", "net.ipv4.conf.all.arp_announce=2", "net.ipv4.conf.eth0.arp_ignore=1", "net.ipv4.conf.eth0.arp_announce=2");
+            foreach (var dev in new[] { "all", "eth0" })
+            {
+                NetLab.Sysctl(rs, $"net.ipv4.conf.{dev}.arp_ignore", "1");
+                NetLab.Sysctl(rs, $"net.ipv4.conf.{dev}.arp_announce", "2");
+            }
             using var echo = NetworkNamespace.Run(rs, () => new TcpEchoBackend(new IPEndPoint(IPAddress.Any, 7000)));
 
             var settings = new FailoverSettings
@@ -55,11 +59,15 @@ public sealed class KernelFailoverTests(ITestOutputHelper output)
             }.Validate();
             var id = VirtualServiceId.Parse($"tcp/{vip}:7000");
             var services = new Dictionary<string, Process>();
+            // both services start at once: a .NET start-up is the slowest step in the emulated guest
             foreach (var (ns, node) in new[] { (d1, "da"), (d2, "db") })
             {
                 services[node] = lab.Start(ns, line => log.Enqueue($"{node}: {line}"), "dotnet", Path.Combine(AppContext.BaseDirectory, "LvsPs.DirectorService.dll"),
                     "--socket", Path.Combine(folder, node, "director.sock"), "--state", Path.Combine(folder, node, "director.json"),
                     "--metrics", "off", "--backend", "kernel", "--node", node);
+            }
+            foreach (var node in new[] { "da", "db" })
+            {
                 using var director = Wait(() => Connect(folder, node), $"the service of {node}");
                 director.AddService(new VirtualServiceSettings { Id = id, Scheduler = "rr" });
                 director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Parse(prefix + ".21"), 7000), Forwarding = ForwardingMethod.DirectRoute });
@@ -114,7 +122,11 @@ public sealed class KernelFailoverTests(ITestOutputHelper output)
             for (int i = 0; i < servers.Length; i++)
             {
                 lab.In(servers[i], "ip", "addr", "add", vip + "/32", "dev", "lo");
-                lab.In(servers[i], "sysctl", "-q", "-w", "net.ipv4.conf.all.arp_ignore=1", "net.ipv4.conf.all.arp_announce=2", "net.ipv4.conf.eth0.arp_ignore=1", "net.ipv4.conf.eth0.arp_announce=2");
+                foreach (var dev in new[] { "all", "eth0" })
+                {
+                    NetLab.Sysctl(servers[i], $"net.ipv4.conf.{dev}.arp_ignore", "1");
+                    NetLab.Sysctl(servers[i], $"net.ipv4.conf.{dev}.arp_announce", "2");
+                }
                 var name = "rs" + i;
                 backends.Add(NetworkNamespace.Run(servers[i], () => new HttpBackend(name, new IPEndPoint(IPAddress.Parse(vip), 80))));
             }
