@@ -22,4 +22,14 @@ public sealed record ManagedDirectorOptions
     /// (default); false uses .NET's asynchronous socket operations, as on other systems.
     /// </summary>
     public bool UseEventLoop { get; init; } = true;
+
+    /// <summary>
+    /// How long a new connection of a service with content rules or accept-proxy may take to send its PROXY header and
+    /// its first HTTP request head or TLS ClientHello (10 s); then it is answered 408 (HTTP) or reset.
+    /// </summary>
+    public TimeSpan PrefaceTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The largest first HTTP request head or TLS ClientHello read for content rules (16 KiB); a larger one is
+    /// answered 431 (HTTP) or reset.</summary>
+    public int MaxRequestHeadBytes { get; init; } = 16 * 1024;
 }
