@@ -43,6 +43,10 @@
         'Export-LvsConfiguration'
         'Import-LvsConfiguration'
         'Compare-LvsConfiguration'
+        'New-LvsContentRule'
+        'Get-LvsContentRule'
+        'Set-LvsContentRule'
+        'Remove-LvsContentRule'
     )
     DscResourcesToExport   = @('LvsVirtualService', 'LvsRealServer', 'LvsConfiguration')
     VariablesToExport      = @()
