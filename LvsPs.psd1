@@ -47,6 +47,10 @@
         'Get-LvsContentRule'
         'Set-LvsContentRule'
         'Remove-LvsContentRule'
+        'Get-LvsFailover'
+        'Set-LvsFailover'
+        'Suspend-LvsDirector'
+        'Resume-LvsDirector'
     )
     DscResourcesToExport   = @('LvsVirtualService', 'LvsRealServer', 'LvsConfiguration')
     VariablesToExport      = @()

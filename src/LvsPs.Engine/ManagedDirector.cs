@@ -66,7 +66,7 @@ public sealed class ManagedDirector : IDirectorBackend
         lock (_gate)
         {
             ThrowIfDisposed();
-            return _services.Values.Select(s => s.ToModel()).OrderBy(s => s.Id, VirtualServiceOrder.Instance).ToList();
+            return _services.Values.Select(s => s.ToModel()).ToList();
         }
     }
 

@@ -32,4 +32,11 @@ public sealed record ManagedDirectorOptions
     /// <summary>The largest first HTTP request head or TLS ClientHello read for content rules (16 KiB); a larger one is
     /// answered 431 (HTTP) or reset.</summary>
     public int MaxRequestHeadBytes { get; init; } = 16 * 1024;
+
+    /// <summary>
+    /// Listen on virtual addresses this host does not hold yet (IP_FREEBIND / IPV6_FREEBIND): a failover backup keeps
+    /// its services bound and ready, and takes connections the moment keepalived adds the VIP. The director service
+    /// turns it on; in a session a VIP that is not local stays an error (it is more often a typo than a standby).
+    /// </summary>
+    public bool BindNonLocalAddresses { get; init; }
 }

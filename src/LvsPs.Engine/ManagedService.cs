@@ -32,6 +32,7 @@ internal sealed class ManagedService : IDisposable
         _schedulerOptions = options.Scheduler;
         FtpDataTimeout = options.FtpDataTimeout;
         UseEventLoop = options.UseEventLoop;
+        BindNonLocalAddresses = options.BindNonLocalAddresses;
         _settings = settings;
         _clock = _schedulerOptions.Clock;
         _virtualAddress = NetAddress.FromIPAddress(settings.Id.Address!);
@@ -65,6 +66,9 @@ internal sealed class ManagedService : IDisposable
 
     /// <summary>How long the FTP helper waits for an announced data connection.</summary>
     public TimeSpan FtpDataTimeout { get; }
+
+    /// <summary>Binds the VIP even when the host does not hold it yet (<see cref="ManagedDirectorOptions.BindNonLocalAddresses"/>).</summary>
+    public bool BindNonLocalAddresses { get; }
 
     /// <summary>Sockets may be driven by the engine's own epoll threads (<see cref="ManagedDirectorOptions.UseEventLoop"/>).</summary>
     public bool UseEventLoop { get; }
@@ -103,8 +107,8 @@ internal sealed class ManagedService : IDisposable
         }
         var d = group.Destinations.Add(settings, d =>
         {
-            var runtime = new RealServerRuntime(d, group);
-            d.Tag = runtime;
+            // a real server back from the group's trash keeps its counters, as the kernel's does
+            var runtime = (RealServerRuntime)(d.Tag ??= new RealServerRuntime(d, group));
             initialize(runtime);
         });
         _groups = groups;

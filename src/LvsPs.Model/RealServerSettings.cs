@@ -31,6 +31,8 @@ public sealed record RealServerSettings
 
     public RealServerSettings Validate()
     {
+        // here, not only in RealServerId.Create: a deserialized identity (control socket, state file) skips Create
+        Validation.RequireUnicastAddress(Id.Address, "real server address");
         if (SendProxy is { } proxy) ClientAddressing.RequireKnown(proxy, "SendProxy");
         if (Group is not null) RealServerGroups.Require(Group, "Real server group");
         Validation.RequireWeight(Weight);

@@ -108,14 +108,14 @@ Describe "Content rules ($Director)" {
         $p = Test-LvsScheduling $id -ClientAddress 203.0.113.7 -HttpHost api.example.com -Path /v1
         $p.Group | Should -Be 'api'
         $p.Rule | Should -Be 1
-        $p.RealServer.Port | Should -BeIn $script:Backends[0].Port, $script:Backends[1].Port
+        $p.RealServer | Should -BeIn "127.0.0.1:$($script:Backends[0].Port)", "127.0.0.1:$($script:Backends[1].Port)"
         $q = Test-LvsScheduling $id -ClientAddress 203.0.113.7 -HttpHost www.example.com
         $q.Group | Should -BeNullOrEmpty
-        $q.RealServer.Port | Should -Be $script:Backends[2].Port
+        $q.RealServer | Should -Be "127.0.0.1:$($script:Backends[2].Port)"
         (Test-LvsScheduling $id -ClientAddress 203.0.113.7 -Sni shop.tls.example).Rule | Should -Be 2
         $shares = Test-LvsScheduling $id -HttpHost api.example.com -Count 10
         ($shares | Measure-Object Requests -Sum).Sum | Should -Be 10
-        $shares.RealServer.Port | Should -Not -Contain $script:Backends[2].Port
+        $shares.RealServer | Should -Not -Contain "127.0.0.1:$($script:Backends[2].Port)"
     }
 
     It 'round-trips rules, groups and PROXY settings through a document, and reconciles a changed rule in place' {
@@ -133,7 +133,8 @@ Describe "Content rules ($Director)" {
         $changes = @(Compare-LvsConfiguration $path)
         $changes | Should -HaveCount 1
         $changes[0].Property | Should -Be 'ContentRules'
-        $changes[0].Change.GetType().Name | Should -Be 'EditService'
+        $changes[0].Action | Should -Be 'Change' # an edit in place of the service, never a delete and re-add
+        $changes[0].Target | Should -Be 'VirtualService'
         Import-LvsConfiguration $path
         (Get-LvsContentRule $id).Pattern | Should -Be 'blue'
         (Get-LvsRealServer $id 127.0.0.1 -Port $script:Backends[0].Port).SendProxy | Should -Be 'None'

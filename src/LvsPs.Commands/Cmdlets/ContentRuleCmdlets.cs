@@ -104,7 +104,7 @@ public sealed class GetLvsContentRuleCommand : DirectorCmdlet
             {
                 for (int i = 0; i < s.ContentRules.Count; i++)
                 {
-                    if (Group is null || string.Equals(s.ContentRules[i].Group, Group, StringComparison.Ordinal)) WriteObject(new LvsContentRule(s.Id, i + 1, s.ContentRules[i]));
+                    if (Group is null || string.Equals(s.ContentRules[i].Group, Group, StringComparison.Ordinal)) WriteObject(new LvsContentRule(s.Settings.Id, i + 1, s.ContentRules[i]));
                 }
             }
         });

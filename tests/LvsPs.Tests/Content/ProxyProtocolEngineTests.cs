@@ -90,7 +90,7 @@ public sealed class ProxyProtocolEngineTests : IDisposable
         client.Send(front);
         var response = Exchange(client, Get("a"));
         Assert.Equal("pp=203.0.113.9:5555 peer=127.0.0.1\n", Body(response));
-        Assert.Contains(_director.GetConnections(), c => c.ClientAddress.Equals(IPAddress.Parse("203.0.113.9")) && c.ClientPort == 5555);
+        Assert.Contains(_director.GetConnections(), c => c.ClientAddress == "203.0.113.9" && c.ClientPort == 5555);
     }
 
     private static byte[] V2(IPEndPoint source, IPEndPoint destination)

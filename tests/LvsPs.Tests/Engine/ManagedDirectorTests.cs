@@ -7,13 +7,12 @@ using LvsPs.TestBackends;
 
 namespace LvsPs.Tests.Engine;
 
-/// <summary>Real traffic through the managed director on loopback: each test uses its own VIP in 127.0.0.0/8.</summary>
+/// <summary>Real traffic through the managed director on loopback: each test uses its own VIP (<see cref="TestAddresses"/>).</summary>
 public sealed class ManagedDirectorTests : IDisposable
 {
-    private static int s_nextVip = 20;
     private readonly ManagedDirector _director = new(new ManagedDirectorOptions { RunEstimator = false });
     private readonly List<IDisposable> _backends = new();
-    private readonly string _vip = $"127.0.{Interlocked.Increment(ref s_nextVip)}.1";
+    private readonly string _vip = TestAddresses.NewVip();
 
     public void Dispose()
     {
@@ -27,12 +26,7 @@ public sealed class ManagedDirectorTests : IDisposable
         return backend;
     }
 
-    private static int FreePort()
-    {
-        using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)s.LocalEndPoint!).Port;
-    }
+    private static int FreePort() => TestAddresses.NewPort();
 
     private VirtualServiceId TcpService(string scheduler, params HttpBackend[] backends)
     {
@@ -102,7 +96,7 @@ public sealed class ManagedDirectorTests : IDisposable
         var id = TcpService("rr", a, b);
         for (int i = 0; i < 4; i++) LoopbackClient.HttpGet(_vip, id.Port);
         WaitFor(() => _director.GetConnections().Count(c => c.State == "TIME_WAIT") == 4, "four TIME_WAIT entries");
-        Assert.All(_director.GetConnections(), c => Assert.InRange(c.Expires, TimeSpan.FromSeconds(100), TimeSpan.FromMinutes(2)));
+        Assert.All(_director.GetConnections(), c => Assert.InRange(c.ExpiresSeconds, 100u, 120u));
         Assert.Equal(4, _director.GetService(id)!.InactiveConnections);
         Assert.Equal(4, _director.GetInfo().ConnectionCount);
 
@@ -209,6 +203,34 @@ public sealed class ManagedDirectorTests : IDisposable
         Assert.Equal("still here", Encoding.ASCII.GetString(buf, 0, server.Receive(buf)));
         server.Send(Encoding.ASCII.GetBytes("ok"));
         Assert.Equal("ok", Encoding.ASCII.GetString(buf, 0, client.Receive(buf)));
+    }
+
+    [Fact]
+    public void A_real_server_removed_and_added_again_keeps_its_counters_and_open_connections_as_the_kernel_does()
+    {
+        var (id, listener) = ServiceToListener();
+        using var _ = listener;
+        var rsId = RealServerId.Create(IPAddress.Loopback, (ushort)((IPEndPoint)listener.LocalEndPoint!).Port);
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000, SendTimeout = 5000 };
+        client.Connect(IPAddress.Parse(_vip), id.Port);
+        using var server = listener.Accept();
+        server.ReceiveTimeout = 5000;
+        client.Send(Encoding.ASCII.GetBytes("hello"));
+        var buf = new byte[100];
+        Assert.Equal("hello", Encoding.ASCII.GetString(buf, 0, server.Receive(buf)));
+        WaitFor(() => _director.GetService(id)!.RealServers[0].Stats.BytesIn == 5, "the first bytes to be counted");
+
+        _director.DeleteRealServer(id, rsId);
+        _director.AddRealServer(id, new RealServerSettings { Id = rsId, Weight = 2 }); // ip_vs_trash_get_dest: the same one
+        var back = _director.GetService(id)!.RealServers.Single();
+        Assert.Equal(2, back.Weight);
+        Assert.Equal(1, back.ActiveConnections); // the open connection still counts against it
+        Assert.Equal(1ul, back.Stats.Connections);
+        Assert.Equal(5ul, back.Stats.BytesIn);
+
+        client.Send(Encoding.ASCII.GetBytes("again")); // and its bytes still land on it
+        Assert.Equal("again", Encoding.ASCII.GetString(buf, 0, server.Receive(buf)));
+        WaitFor(() => _director.GetService(id)!.RealServers[0].Stats.BytesIn == 10, "the later bytes to be counted on the same real server");
     }
 
     [Fact]

@@ -13,16 +13,9 @@ namespace LvsPs.Tests.Engine;
 /// </summary>
 public sealed class UdpForwardingTests
 {
-    private static int s_nextVip = 20;
+    private static string NextVip() => TestAddresses.NewVip();
 
-    private static string NextVip() => $"127.1.{Interlocked.Increment(ref s_nextVip)}.1";
-
-    private static int FreeUdpPort(string address = "127.0.0.1")
-    {
-        using var s = new Socket(IPAddress.Parse(address).AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        s.Bind(new IPEndPoint(IPAddress.Parse(address), 0));
-        return ((IPEndPoint)s.LocalEndPoint!).Port;
-    }
+    private static int FreeUdpPort(string address = "127.0.0.1") => TestAddresses.NewPort();
 
     private static (ManagedDirector Director, VirtualServiceId Id) Director(bool useEventLoop, string vip, string scheduler, params int[] realServerPorts)
     {

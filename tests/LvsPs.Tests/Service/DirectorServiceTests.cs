@@ -11,17 +11,13 @@ namespace LvsPs.Tests.Service;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class DirectorServiceTests : IDisposable
 {
-    private readonly DirectorServiceProcess _service = DirectorServiceProcess.StartNew();
-    private readonly string _vip = $"127.0.{Random.Shared.Next(100, 250)}.{Random.Shared.Next(2, 250)}";
+    private static readonly int s_metricsPort = TestAddresses.NewPort();
+    private readonly DirectorServiceProcess _service = DirectorServiceProcess.StartNew(metrics: "127.0.0.1:" + s_metricsPort);
+    private readonly string _vip = TestAddresses.NewVip();
 
     public void Dispose() => _service.Dispose();
 
-    private static int FreePort()
-    {
-        using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)s.LocalEndPoint!).Port;
-    }
+    private static int FreePort() => TestAddresses.NewPort();
 
     [Fact]
     public void Forwards_real_traffic_configured_over_the_socket()
@@ -54,7 +50,7 @@ public sealed class DirectorServiceTests : IDisposable
         await WaitForAsync(() => director.GetHealth().Single().State == LvsPs.Model.Health.HealthState.Up);
 
         web.Dispose(); // the real server dies: the service quiesces it
-        await WaitForAsync(() => director.GetService(id)!.RealServers.Single().Weight == 0);
+        await WaitForAsync(() => director.GetService(id)!.RealServers.Single().EffectiveWeight == 0);
         Assert.Equal(LvsPs.Model.Health.HealthState.Down, director.GetHealth().Single().State);
 
         _service.Kill();
@@ -76,14 +72,14 @@ public sealed class DirectorServiceTests : IDisposable
         LoopbackClient.HttpGet(_vip, id.Port);
 
         using var http = new HttpClient();
-        var response = await http.GetAsync($"http://127.0.0.1:{_service.MetricsPort}/metrics");
+        var response = await http.GetAsync($"http://127.0.0.1:{s_metricsPort}/metrics");
         Assert.Equal("text/plain", response.Content.Headers.ContentType!.MediaType);
         var text = await response.Content.ReadAsStringAsync();
         Assert.Contains("# TYPE lvsps_virtual_service_connections_total counter", text);
         Assert.Contains($"lvsps_virtual_service_connections_total{{virtual_service=\"{id}\"}} 2\n", text);
         Assert.Contains($"lvsps_real_server_connections_total{{virtual_service=\"{id}\",real_server=\"127.0.0.1:{web.Port}\"}} 2\n", text);
         Assert.Contains("# TYPE lvsps_real_server_active_connections gauge", text);
-        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync($"http://127.0.0.1:{_service.MetricsPort}/nope")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync($"http://127.0.0.1:{s_metricsPort}/nope")).StatusCode);
     }
 
     private static async Task WaitForAsync(Func<bool> condition)
