@@ -77,4 +77,35 @@ public sealed class ContentRouterTests
         Assert.Equal("ContentRulesWithHelper", Assert.Throws<LvsException>(() => ftp.Validate()).ErrorId);
         Assert.Throws<LvsException>(() => new RealServerSettings { Id = RealServerId.Create(System.Net.IPAddress.Loopback, 80), Group = "" }.Validate());
     }
+
+    [Fact]
+    public void Settings_with_rules_travel_over_the_control_socket_and_into_the_state_file_unchanged()
+    {
+        var settings = new VirtualServiceSettings
+        {
+            Id = VirtualServiceId.Parse("tcp/127.0.0.1:80"),
+            SendProxy = ProxyProtocol.V2,
+            AcceptProxy = true,
+            Transparent = true,
+            ContentRules = [Rule(ContentMatch.Host, "*.example.com", "web"), Rule(ContentMatch.Cookie, "b", "beta", "track")],
+            DefaultGroup = "web",
+        }.Validate();
+        var json = System.Text.Json.JsonSerializer.Serialize(settings, LvsPs.Remote.ProtocolJson.Options);
+        var back = System.Text.Json.JsonSerializer.Deserialize<VirtualServiceSettings>(json, LvsPs.Remote.ProtocolJson.Options)!;
+        Assert.Equal(settings.ContentRules, back.ContentRules);
+        Assert.Equal((settings.SendProxy, settings.AcceptProxy, settings.Transparent, settings.DefaultGroup), (back.SendProxy, back.AcceptProxy, back.Transparent, back.DefaultGroup));
+        var rs = new RealServerSettings { Id = RealServerId.Create(System.Net.IPAddress.Loopback, 8080), Group = "web", SendProxy = ProxyProtocol.None };
+        var rsBack = System.Text.Json.JsonSerializer.Deserialize<RealServerSettings>(System.Text.Json.JsonSerializer.Serialize(rs, LvsPs.Remote.ProtocolJson.Options), LvsPs.Remote.ProtocolJson.Options)!;
+        Assert.Equal(rs, rsBack);
+    }
+
+    [Fact]
+    public void The_kernel_backend_refuses_what_only_the_managed_engine_can_do()
+    {
+        var id = VirtualServiceId.Parse("tcp/127.0.0.1:80");
+        ConnectionFeatures.RequireManaged(new VirtualServiceSettings { Id = id }); // plain: fine
+        var e = Assert.Throws<LvsException>(() => ConnectionFeatures.RequireManaged(new VirtualServiceSettings { Id = id, Transparent = true }));
+        Assert.Equal("ConnectionFeaturesNeedManaged", e.ErrorId);
+        Assert.Throws<LvsException>(() => ConnectionFeatures.RequireManaged(new RealServerSettings { Id = RealServerId.Create(System.Net.IPAddress.Loopback, 80), Group = "g" }));
+    }
 }

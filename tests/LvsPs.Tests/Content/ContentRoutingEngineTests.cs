@@ -93,6 +93,24 @@ public sealed class ContentRoutingEngineTests : IDisposable
     }
 
     [Fact]
+    public void Behind_a_front_that_sends_the_proxy_protocol_the_rules_read_the_request_after_the_header()
+    {
+        var a = Keep(HttpBackend.Start("a"));
+        var b = Keep(HttpBackend.Start("b"));
+        var id = VirtualServiceId.Parse($"tcp/{_vip}:{FreePort()}");
+        _director.AddService(new VirtualServiceSettings { Id = id, Scheduler = "sh", AcceptProxy = true, ContentRules = [Rule(ContentMatch.Host, "b.example", "b")] });
+        _director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Loopback, (ushort)a.Port) });
+        _director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Loopback, (ushort)b.Port), Group = "b" });
+        using var client = Connect(_vip, id.Port);
+        client.Send(Encoding.ASCII.GetBytes($"PROXY TCP4 198.51.100.20 {_vip} 40000 {id.Port}\r\n" + Get("b.example")));
+        Assert.StartsWith("b", Body(ReadToEnd(client)));
+        Assert.Contains(_director.GetConnections(), c => c.ClientAddress == "198.51.100.20");
+        using var plain = Connect(_vip, id.Port);
+        Assert.DoesNotContain("HTTP/1.1", Exchange(plain, Get("b.example"))); // no header: refused before any rule
+        Assert.Equal(1, b.Requests);
+    }
+
+    [Fact]
     public void Keep_alive_requests_stay_on_the_real_server_the_first_request_chose()
     {
         int portA = FreePort(), portB = FreePort();
