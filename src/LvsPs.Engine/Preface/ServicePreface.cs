@@ -42,18 +42,19 @@ internal sealed class ServicePreface : ITcpPreface
 
     private static long s_refused;
 
-    public ValueTask<TcpAdmission?> AdmitAsync(Socket client, IPEndPoint peer)
+    public ValueTask<TcpAdmission?> AdmitAsync(Socket client, IPEndPoint peer, CancellationToken stopping)
     {
         var local = (IPEndPoint)client.LocalEndPoint!;
         if (!ReadsClient) return ValueTask.FromResult<TcpAdmission?>(new TcpAdmission(peer, local, null, default, Http: false));
-        return ReadAsync(client, peer, local);
+        return ReadAsync(client, peer, local, stopping);
     }
 
-    private async ValueTask<TcpAdmission?> ReadAsync(Socket client, IPEndPoint peer, IPEndPoint local)
+    private async ValueTask<TcpAdmission?> ReadAsync(Socket client, IPEndPoint peer, IPEndPoint local, CancellationToken stopping)
     {
         int capacity = (_settings.AcceptProxy ? ProxyHeader.MaxReadLength : 0) + (_router is null ? 0 : _maxHead);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(capacity);
-        using var deadline = new CancellationTokenSource(_timeout);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        deadline.CancelAfter(_timeout);
         int filled = 0, start = 0;
         bool http = false;
         try
@@ -121,6 +122,10 @@ internal sealed class ServicePreface : ITcpPreface
             }
             var buffered = filled > start ? buffer.AsSpan(start, filled - start).ToArray() : default(ReadOnlyMemory<byte>);
             return new TcpAdmission(source, destination, group, buffered, http);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            return Reset(client); // the service stopped: Stop-LvsDirector releases every socket
         }
         catch (OperationCanceledException)
         {

@@ -20,7 +20,10 @@ internal interface ITcpPreface
     /// the client's endpoint and the group of real servers; null when the connection was refused (answered with an
     /// HTTP error or reset, and closed).
     /// </summary>
-    ValueTask<TcpAdmission?> AdmitAsync(Socket client, IPEndPoint peer);
+    /// <param name="client">The accepted connection.</param>
+    /// <param name="peer">Its peer (the client, or a load balancer in front).</param>
+    /// <param name="stopping">Cancelled when the service stops: the connection is reset at once.</param>
+    ValueTask<TcpAdmission?> AdmitAsync(Socket client, IPEndPoint peer, CancellationToken stopping);
 
     /// <summary>No real server could take the admitted connection: answers the client (503 for HTTP) or resets it, and closes it.</summary>
     void Refuse(Socket client, TcpAdmission admission);

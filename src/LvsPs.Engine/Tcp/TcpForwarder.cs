@@ -23,6 +23,7 @@ internal sealed class TcpForwarder : IForwarder
     private readonly Socket _listener;
     private readonly List<AcceptHandler> _acceptors = new();
     private volatile bool _stopped;
+    private readonly CancellationTokenSource _stopping = new(); // ends the prefaces still reading when the service stops
 
     public TcpForwarder(ManagedService service, ConnectionTable table)
     {
@@ -149,7 +150,7 @@ internal sealed class TcpForwarder : IForwarder
         TcpAdmission? admission;
         try
         {
-            admission = await preface.AdmitAsync(client, remote).ConfigureAwait(false);
+            admission = await preface.AdmitAsync(client, remote, _stopping.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or InvalidOperationException)
         {
@@ -181,6 +182,7 @@ internal sealed class TcpForwarder : IForwarder
     public void Dispose()
     {
         _stopped = true;
+        _stopping.Cancel();
         StopAcceptors();
         _listener.Dispose();
     }

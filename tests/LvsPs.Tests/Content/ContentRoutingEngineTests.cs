@@ -111,6 +111,31 @@ public sealed class ContentRoutingEngineTests : IDisposable
     }
 
     [Fact]
+    public void A_real_server_moved_to_another_group_takes_that_groups_connections()
+    {
+        var a = Keep(HttpBackend.Start("a"));
+        var id = Service([Rule(ContentMatch.Host, "x.example", "x")], null, (a.Port, null));
+        Assert.Contains("503", Ask(id, Get("x.example"))); // nobody in group x yet
+        _director.EditRealServer(id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Loopback, (ushort)a.Port), Group = "x" });
+        Assert.StartsWith("a", Body(Ask(id, Get("x.example"))));
+        Assert.Equal("x", Assert.Single(_director.GetService(id)!.RealServers).Group);
+    }
+
+    [Fact]
+    public void Stopping_the_director_closes_connections_still_sending_their_first_request()
+    {
+        var a = Keep(HttpBackend.Start("a"));
+        var director = new ManagedDirector(new ManagedDirectorOptions { RunEstimator = false, PrefaceTimeout = TimeSpan.FromMinutes(5) });
+        var id = VirtualServiceId.Parse($"tcp/{_vip}:{FreePort()}");
+        director.AddService(new VirtualServiceSettings { Id = id, Scheduler = "rr", ContentRules = [Rule(ContentMatch.Host, "a.example", "a")] });
+        director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Loopback, (ushort)a.Port), Group = "a" });
+        using var slow = Connect(_vip, id.Port);
+        slow.Send("GET / HTTP/1.1\r\n"u8.ToArray());
+        director.Dispose();
+        Assert.Equal("<reset>", ReadToEnd(slow)); // at once, not after the 5-minute deadline (the receive timeout is 10 s)
+    }
+
+    [Fact]
     public void Keep_alive_requests_stay_on_the_real_server_the_first_request_chose()
     {
         int portA = FreePort(), portB = FreePort();
