@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using LvsPs.Model;
+using LvsPs.Model.Failover;
 using LvsPs.Model.Health;
 using LvsPs.Scheduling;
 
@@ -20,9 +21,9 @@ public enum DocumentFormat
 /// file, line and column) and writes a live director as one. Keys are the cmdlets' parameter names in camelCase, and
 /// are matched without regard to case. See docs/desired-state.md and docs/lvsps-director.schema.json.
 /// </summary>
-public static class DirectorDocument
+public static partial class DirectorDocument
 {
-    public static readonly string[] TopKeys = { "virtualServices", "timeouts", "syncDaemons" };
+    public static readonly string[] TopKeys = { "virtualServices", "timeouts", "syncDaemons", "failover", "bgp" };
     public static readonly string[] ServiceKeys =
     {
         "virtualService", "scheduler", "persistent", "persistenceTimeout", "persistenceNetmask", "onePacket", "schedulerFlags",
@@ -126,7 +127,7 @@ public static class DirectorDocument
         $"{ValueText.Cut(source)}: the document is empty (or null): it describes no director. To remove every virtual service on purpose, import a document that says so: 'virtualServices: []' with -Prune.", source);
 
     /// <summary>The document of a director's configuration (what Export-LvsConfiguration writes).</summary>
-    public static DocMapping Write(DirectorConfiguration configuration, IReadOnlyList<SyncDaemon> syncDaemons)
+    public static DocMapping Write(DirectorConfiguration configuration, IReadOnlyList<SyncDaemon> syncDaemons, FailoverSettings? failover = null, BgpSettings? bgp = null)
     {
         var root = new DocMapping();
         var services = new DocSequence();
@@ -149,6 +150,8 @@ public static class DirectorDocument
             }
             root.Add("syncDaemons", daemons);
         }
+        if (failover is not null) root.Add("failover", WriteFailover(failover));
+        if (bgp is not null) root.Add("bgp", WriteBgp(bgp));
         return root;
     }
 
@@ -222,7 +225,7 @@ public static class DirectorDocument
     }
 
     /// <summary>The strict reader: collects every error rather than stopping at the first.</summary>
-    private sealed class Reader(string source)
+    private sealed partial class Reader(string source)
     {
         public List<LvsException> Errors { get; } = new();
 
@@ -270,7 +273,14 @@ public static class DirectorDocument
                     else daemons.Add(d);
                 }
             }
-            return new DesiredDirector { Services = services, Timeouts = timeouts, SyncDaemons = daemons, ListsServices = list.Value is DocSequence };
+            bool manageFailover = top.TryGetValue("failover", out var fo);
+            var failover = manageFailover ? ReadFailover(fo.Value) : null;
+            bool manageBgp = top.TryGetValue("bgp", out var bgpEntry);
+            var bgp = manageBgp ? ReadBgp(bgpEntry.Value) : null;
+            return new DesiredDirector
+            {
+                Services = services, Timeouts = timeouts, SyncDaemons = daemons, ListsServices = list.Value is DocSequence, ManageFailover = manageFailover, Failover = failover, ManageBgp = manageBgp, Bgp = bgp,
+            };
         }
 
         private DesiredService? ReadService(DocNode node)
@@ -488,7 +498,7 @@ public static class DirectorDocument
                 Interface = name ?? "",
                 SyncId = m.TryGetValue("syncId", out var id) ? (byte)(UInt(id.Value, "syncId", 0, 255) ?? 0) : (byte)0,
                 MaxLength = m.TryGetValue("maxLength", out var ml) ? (ushort)(UInt(ml.Value, "maxLength", 0, 65535) ?? 0) : (ushort)0,
-                Group = group,
+                GroupAddress = group,
                 Port = m.TryGetValue("port", out var port) ? (ushort)(UInt(port.Value, "port", 0, 65535) ?? 0) : (ushort)0,
                 Ttl = m.TryGetValue("ttl", out var ttl) ? (byte)(UInt(ttl.Value, "ttl", 0, 255) ?? 0) : (byte)0,
             };

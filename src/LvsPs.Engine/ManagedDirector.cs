@@ -66,7 +66,7 @@ public sealed class ManagedDirector : IDirectorBackend
         lock (_gate)
         {
             ThrowIfDisposed();
-            return _services.Values.Select(s => s.ToModel()).OrderBy(s => s.Id, VirtualServiceOrder.Instance).ToList();
+            return _services.Values.Select(s => s.ToModel()).ToList();
         }
     }
 
@@ -100,7 +100,10 @@ public sealed class ManagedDirector : IDirectorBackend
         {
             ThrowIfDisposed();
             if (_services.ContainsKey(settings.Id)) throw LvsException.ServiceExists(settings.Id);
-            var service = new ManagedService(settings, _table, _options.Scheduler, _options.FtpDataTimeout, _options.UseEventLoop);
+            var service = new ManagedService(settings, _table, _options.Scheduler, _options.FtpDataTimeout, _options.UseEventLoop)
+            {
+                BindNonLocalAddresses = _options.BindNonLocalAddresses,
+            };
             service.Start(); // binds the VIP; throws with nothing registered when it cannot
             _services.Add(settings.Id, service);
             _estimator.Register(service.Stats);

@@ -64,12 +64,12 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
 
     private VirtualService Configured(VirtualService live)
     {
-        if (!_services.TryGetValue(live.Id, out var sh)) return live;
+        if (!_services.TryGetValue(live.Settings.Id, out var sh)) return live;
         var servers = new List<RealServer>(sh.Servers.Count);
         for (int i = sh.Servers.Count - 1; i >= 0; i--) // newest first, as the director lists them
         {
             var s = sh.Servers[i];
-            servers.Add(RealServer.Configured(live.Id, s.Desired, live.RealServers.FirstOrDefault(r => r.Id == s.Desired.Id), s.State));
+            servers.Add(RealServer.Configured(live.Settings.Id, s.Desired, live.RealServers.FirstOrDefault(r => r.Settings.Id == s.Desired.Id), s.State));
         }
         return new VirtualService(live.Settings, servers, live.Stats);
     }
@@ -205,7 +205,7 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
             }
             bool activeSorry = sh is { SorryActive: true } && sh.SorryServer?.Id == sorryServer?.Id;
             bool sorryInUse = sorryServer is not null
-                && (sh?.Find(sorryServer.Id) is not null || (!activeSorry && current.RealServers.Any(r => r.Id == sorryServer.Id)));
+                && (sh?.Find(sorryServer.Id) is not null || (!activeSorry && current.RealServers.Any(r => r.Settings.Id == sorryServer.Id)));
             if (sorryInUse)
             {
                 throw SorryServerIsRealServer(service, sorryServer!.Id);
@@ -256,8 +256,8 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
                 {
                     list.Add(new RealServerHealth
                     {
-                        VirtualService = sh.Id,
-                        RealServer = sorry.Id,
+                        VirtualService = sh.Id.ToString(),
+                        RealServer = sorry.Id.ToString(),
                         State = sh.SorryActive ? HealthState.Up : HealthState.Unknown,
                         CheckType = sh.Check.Type,
                         LastResult = sh.SorryActive ? "in service: every real server is down" : "standing by",
@@ -275,7 +275,7 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
         {
             var services = _inner.GetServices().Select(s =>
             {
-                if (!_services.TryGetValue(s.Id, out var sh))
+                if (!_services.TryGetValue(s.Settings.Id, out var sh))
                 {
                     return new ServiceConfiguration(s.Settings, s.RealServers.Select(r => r.Settings).ToList());
                 }
@@ -398,7 +398,7 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
         : null;
 
     private RealServerSettings? InTable(ServiceHealth sh, RealServerId id) =>
-        _inner.GetService(sh.Id)?.RealServers.FirstOrDefault(r => r.Id == id)?.Settings;
+        _inner.GetService(sh.Id)?.RealServers.FirstOrDefault(r => r.Settings.Id == id)?.Settings;
 
     /// <summary>
     /// Brings the director's entry for <paramref name="server"/> to its effective state (<see cref="Effective"/>),

@@ -12,6 +12,10 @@ public static class EndpointText
             ? "[" + address + "]:" + port.ToString(CultureInfo.InvariantCulture)
             : address + ":" + port.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>As <see cref="Format(IPAddress, ushort)"/> for an address given as text (as output objects hold it).</summary>
+    public static string Format(string address, ushort port) =>
+        address.Contains(':') ? "[" + address + "]:" + port.ToString(CultureInfo.InvariantCulture) : address + ":" + port.ToString(CultureInfo.InvariantCulture);
+
     /// <summary>Parses ADDRESS, ADDRESS:PORT, [IPV6] or [IPV6]:PORT. A bare IPv6 address without brackets has no port.</summary>
     public static bool TryParse(string text, bool requirePort, out IPAddress? address, out ushort? port, out string? error)
     {

@@ -20,28 +20,34 @@ public static class IpvsadmRules
     public static string Format(DirectorConfiguration configuration) =>
         Format(configuration.Services.Select(s => new VirtualService(s.Settings, s.RealServers.Select(r => new RealServer(s.Settings.Id, r)).ToList(), LvsStats.Zero)));
 
+    /// <summary>The order ipvsadm -L and -S list services in (libipvs ipvs_cmp_services).</summary>
+    public static IComparer<VirtualServiceId> ServiceOrder => ServiceComparer.Instance;
+
+    /// <summary>The order ipvsadm -L and -S list a service's real servers in (libipvs ipvs_cmp_dests).</summary>
+    public static IComparer<RealServerId> RealServerOrder => DestinationComparer.Instance;
+
     public static string Format(IEnumerable<VirtualService> services)
     {
         var sb = new StringBuilder();
-        foreach (var s in services.OrderBy(s => s.Id, ServiceComparer.Instance))
+        foreach (var s in services.OrderBy(s => s.Settings.Id, ServiceComparer.Instance))
         {
             var set = s.Settings;
-            string name = ServiceName(s.Id);
+            string name = ServiceName(s.Settings.Id);
             sb.Append("-A ").Append(name).Append(" -s ").Append(set.Scheduler);
             if (set.IsPersistent)
             {
                 sb.Append(" -p ").Append(set.PersistenceTimeout.ToString(CultureInfo.InvariantCulture));
-                bool v6 = s.AddressFamily == AddressFamily.InterNetworkV6;
+                bool v6 = s.Settings.Id.AddressFamily == AddressFamily.InterNetworkV6;
                 if (v6 ? set.EffectiveNetmask != 128 : set.Netmask != uint.MaxValue)
                 {
-                    sb.Append(" -M ").Append(NetmaskText.Format(set.EffectiveNetmask, s.AddressFamily));
+                    sb.Append(" -M ").Append(NetmaskText.Format(set.EffectiveNetmask, s.Settings.Id.AddressFamily));
                 }
             }
             if (!string.IsNullOrEmpty(set.PersistenceEngine)) sb.Append(" --pe ").Append(set.PersistenceEngine);
             if (set.OnePacket) sb.Append(" -o");
             if (set.SchedulerFlags != SchedulerFlags.None) sb.Append(" -b ").Append(IpvsadmText.SchedulerFlagText(set.Scheduler, set.SchedulerFlags));
             sb.Append('\n');
-            foreach (var rs in s.RealServers.OrderBy(r => r.Id, DestinationComparer.Instance))
+            foreach (var rs in s.RealServers.OrderBy(r => r.Settings.Id, DestinationComparer.Instance))
             {
                 sb.Append("-a ").Append(name).Append(" -r ").Append(rs.Id.ToString()).Append(' ').Append(rs.Forwarding switch
                 {

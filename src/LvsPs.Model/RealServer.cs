@@ -1,25 +1,36 @@
-using System.Net;
+using System.Text.Json.Serialization;
 
 namespace LvsPs.Model;
 
-/// <summary>A real server as a director reports it: its settings, connection counters and stats.</summary>
+/// <summary>
+/// A real server as a director reports it: its settings, connection counters and stats. As with
+/// <see cref="VirtualService"/>, the public surface is text and names; the settings record is internal.
+/// </summary>
 public sealed class RealServer
 {
-    public RealServer(VirtualServiceId virtualService, RealServerSettings settings)
+    public RealServer(VirtualServiceId serviceId, RealServerSettings settings)
     {
-        VirtualService = virtualService;
+        ServiceId = serviceId;
         Settings = settings;
     }
 
-    public VirtualServiceId VirtualService { get; }
+    /// <summary>The identity of the virtual service this real server belongs to.</summary>
+    [JsonInclude]
+    internal VirtualServiceId ServiceId { get; }
 
-    public RealServerSettings Settings { get; }
+    [JsonInclude]
+    internal RealServerSettings Settings { get; }
 
-    public IPAddress Address => Settings.Id.Address;
+    /// <summary>The virtual service's identity string, e.g. <c>tcp/192.168.0.1:80</c> (binds to -VirtualService by name).</summary>
+    public string VirtualService => ServiceId.ToString();
+
+    /// <summary>The real server's endpoint as ipvsadm prints it, e.g. <c>10.0.0.2:80</c> or <c>[2001:db8::2]:80</c>.</summary>
+    public string Id => Settings.Id.ToString();
+
+    /// <summary>The real server's address (RIP) as text.</summary>
+    public string Address => Settings.Id.Address.ToString();
 
     public ushort Port => Settings.Id.Port;
-
-    public RealServerId Id => Settings.Id;
 
     public ForwardingMethod Forwarding => Settings.Forwarding;
 
@@ -75,6 +86,9 @@ public sealed class RealServer
             EffectiveWeight = live?.Weight ?? 0,
             HealthState = state,
         };
+
+    /// <summary>The real server's place in the director's own order (ipvsadm --nosort; IPVS lists the most recently added first), from 0.</summary>
+    public int Position { get; internal set; }
 
     /// <summary>The ipvsadm-style endpoint, e.g. <c>10.0.0.2:80</c>.</summary>
     public override string ToString() => Settings.Id.ToString();

@@ -46,7 +46,7 @@ public sealed class HealthCheckCmdletTests
         Assert.Equal(5, check.Retries);
         Assert.Equal(2, check.Rise);
         Assert.Equal(HealthFailureAction.Remove, check.FailureAction);
-        Assert.Equal("127.0.0.1:2", check.SorryServer?.Id.ToString());
+        Assert.Equal("127.0.0.1:2", check.SorryServer);
 
         // an empty -SorryServer removes it, -Port 0 checks each real server's own port again
         _ps.Run("Set-LvsHealthCheck $id -SorryServer '' -Port 0");

@@ -1,7 +1,8 @@
 namespace LvsPs.Model.Health;
 
 /// <summary>How a real server is checked, after keepalived's TCP_CHECK, HTTP_GET, SSL_GET and MISC_CHECK.</summary>
-public enum HealthCheckType
+/// <remarks>Based on long so that ConvertTo-Json and Export-Csv write the name (docs/output-objects.md).</remarks>
+public enum HealthCheckType : long
 {
     /// <summary>A TCP connection to the real server (or to the check port) opens in time.</summary>
     Tcp,
@@ -14,7 +15,8 @@ public enum HealthCheckType
 }
 
 /// <summary>What happens to a real server that fails its check.</summary>
-public enum HealthFailureAction
+/// <remarks>Based on long so that ConvertTo-Json and Export-Csv write the name (docs/output-objects.md).</remarks>
+public enum HealthFailureAction : long
 {
     /// <summary>Weight 0: no new connections, established ones continue (keepalived's inhibit_on_failure).</summary>
     Quiesce,

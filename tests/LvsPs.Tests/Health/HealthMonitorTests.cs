@@ -60,7 +60,7 @@ public sealed class HealthMonitorTests : IDisposable
     private static HealthCheckSettings Check(HealthCheckType type = HealthCheckType.Tcp, HealthFailureAction action = HealthFailureAction.Quiesce) =>
         new() { Type = type, IntervalSeconds = 3600, TimeoutSeconds = 2, Retries = 2, Rise = 1, FailureAction = action };
 
-    private HealthState State(HttpBackend b) => _monitor.GetHealth().Single(h => h.RealServer.Port == b.Port && !h.SorryServer).State;
+    private HealthState State(HttpBackend b) => _monitor.GetHealth().Single(h => h.RealServer.EndsWith(":" + b.Port) && !h.SorryServer).State;
 
     [Fact]
     public async Task A_killed_real_server_is_quiesced_and_restored_at_its_weight_when_it_comes_back()
@@ -119,7 +119,7 @@ public sealed class HealthMonitorTests : IDisposable
         a.Dispose();
         await Tick();
         Assert.Equal(HealthState.Down, State(a));
-        Assert.Equal(_clock.GetLocalNow(), _monitor.GetHealth().Single(h => h.RealServer.Port == port).Since);
+        Assert.Equal(_clock.GetLocalNow(), _monitor.GetHealth().Single(h => h.RealServer.EndsWith(":" + port)).Since);
         Assert.All(Requests(6), r => Assert.Equal("b", r)); // quiesced: every request served by the live one
 
         var again = Backend("a", port);
@@ -303,13 +303,13 @@ public sealed class HealthMonitorTests : IDisposable
         {
             await _monitor.RunRoundAsync(_id);
             Assert.Equal(HealthState.Down, State(again));
-            Assert.Equal(good, _monitor.GetHealth().Single(h => h.RealServer.Port == port).ConsecutiveSuccesses);
+            Assert.Equal(good, _monitor.GetHealth().Single(h => h.RealServer.EndsWith(":" + port)).ConsecutiveSuccesses);
             Assert.Equal(0, _monitor.Inner.GetService(_id)!.RealServers.Single(r => r.Port == port).Weight);
         }
         // a failure in between starts the count again
         again.Dispose();
         await _monitor.RunRoundAsync(_id);
-        Assert.Equal(0, _monitor.GetHealth().Single(h => h.RealServer.Port == port).ConsecutiveSuccesses);
+        Assert.Equal(0, _monitor.GetHealth().Single(h => h.RealServer.EndsWith(":" + port)).ConsecutiveSuccesses);
         again = Backend("a", port);
         for (int good = 1; good <= 3; good++) await _monitor.RunRoundAsync(_id);
         Assert.Equal(HealthState.Up, State(again));
@@ -327,15 +327,15 @@ public sealed class HealthMonitorTests : IDisposable
         _monitor.SetHealthCheck(_id, Check(HealthCheckType.Https) with { BodyMatch = "^secure", Retries = 1, Path = "/healthz" }, null);
         await _monitor.RunRoundAsync(_id);
         var health = _monitor.GetHealth();
-        var secure = health.Single(h => h.RealServer.Port == tls.Port);
+        var secure = health.Single(h => h.RealServer.EndsWith(":" + tls.Port));
         Assert.Equal(HealthState.Up, secure.State);
         Assert.Equal("HTTP 200, body matches", secure.LastResult);
         Assert.True(tls.Handshakes >= 1);
-        Assert.Equal(HealthState.Down, health.Single(h => h.RealServer.Port == plain.Port).State);
+        Assert.Equal(HealthState.Down, health.Single(h => h.RealServer.EndsWith(":" + plain.Port)).State);
 
         tls.Dispose();
         await _monitor.RunRoundAsync(_id);
-        Assert.Equal(HealthState.Down, _monitor.GetHealth().Single(h => h.RealServer.Port == tls.Port).State);
+        Assert.Equal(HealthState.Down, _monitor.GetHealth().Single(h => h.RealServer.EndsWith(":" + tls.Port)).State);
     }
 
     [Fact]
