@@ -55,6 +55,12 @@ public static class IpvsadmText
         sb.Append(ServiceName(service.Settings.Id)).Append(' ').Append(service.Scheduler);
         var flags = FlagText(service.Settings);
         if (flags.Length > 0) sb.Append(' ').Append(flags);
+        if (service.State == ServiceState.Waiting)
+        {
+            // not in ipvsadm: a configured service that does not run yet says so, and why (the whole text is in Reason)
+            var why = service.Reason ?? "not running";
+            sb.Append("\n  waiting: ").Append(why.Length <= 68 ? why : string.Concat(why.AsSpan(0, 65), "..."));
+        }
         // what only the managed engine has follows the service line; a plain service lists exactly as ipvsadm does
         if (service.RealServersSee != ClientAddressView.Director) sb.Append("\n  real servers see: ").Append(SeesText(service.RealServersSee));
         if (service.AcceptProxy) sb.Append("\n  clients via: PROXY protocol from a load balancer in front");
