@@ -111,7 +111,8 @@
     const h = rs.health;
     const label = h.state === 'Unknown' ? 'not checked yet' : h.state.toLowerCase();
     return el('td', { class: 'health', 'data-field': 'health', title: h.lastCheck ? `${h.checkType} check at ${new Date(h.lastCheck).toLocaleTimeString()}` : '' },
-      el('span', { class: 'chip ' + h.state.toLowerCase() }, label), h.lastResult ? el('div', { class: 'result' }, h.lastResult) : null);
+      el('span', { class: 'chip ' + h.state.toLowerCase() }, label), h.lastResult ? el('div', { class: 'result' }, h.lastResult) : null,
+      rs.effectiveWeight !== rs.weight ? el('div', { class: 'result' }, `the check holds it at weight ${rs.effectiveWeight}`) : null);
   }
 
   function actionButtons(service, rs) {
