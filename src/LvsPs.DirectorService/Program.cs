@@ -64,6 +64,16 @@ public static class Program
             Console.Error.WriteLine($"LvsPs.DirectorService: --metrics '{metrics}' is not ADDRESS:PORT or off");
             return 2;
         }
+        StatusPageOptions statusOptions;
+        try
+        {
+            statusOptions = StatusPageOptions.Parse(statusArgs, socketPath, metricsOn: metricsEndPoint is not null);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"LvsPs.DirectorService: {e.Message}");
+            return 2;
+        }
 
         var store = new ConfigurationStore(statePath);
         IDirectorBackend inner;
@@ -123,7 +133,7 @@ public static class Program
         StatusPage? statusPage;
         try
         {
-            statusPage = StatusPage.Start(StatusPageOptions.Parse(statusArgs, socketPath), director, dispatcher, metricsServer, Log, failover);
+            statusPage = StatusPage.Start(statusOptions, director, dispatcher, metricsServer, Log, failover);
         }
         catch (ArgumentException e)
         {
