@@ -26,14 +26,23 @@ public abstract class RealServerTargetCmdlet : DirectorCmdlet
     [ArgumentCompleter(typeof(PortCompleter))]
     public int Port { get; set; } = -1;
 
+    private bool _portOnCommandLine;
+
     protected bool IsBound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
+
+    protected override void BeginProcessing()
+    {
+        // before the pipeline binds anything: a piped virtual service binds its own Port, which a port in -Address overrides
+        _portOnCommandLine = IsBound(nameof(Port));
+        base.BeginProcessing();
+    }
 
     /// <summary>The real server's identity, with the port defaulted to the service's.</summary>
     protected RealServerId ResolveId()
     {
         var (address, port) = Arguments.ParseEndpoint(Address, "real server address");
         bool portGiven = IsBound(nameof(Port)); // a given -Port is checked (-1 is refused, not taken as "the service's")
-        if (port is { } inAddress && portGiven && Port != inAddress)
+        if (port is { } inAddress && portGiven && _portOnCommandLine && Port != inAddress)
         {
             throw LvsException.InvalidArgument("ConflictingPort",
                 $"The real server '{Address}' names port {inAddress} but -Port is {Port}; give the port once (in -Address as ipvsadm -r does, or with -Port).", Port);
