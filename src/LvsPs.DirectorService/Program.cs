@@ -143,10 +143,7 @@ public static class Program
         var restored = director.Restore(configuration, (what, e) => Log($"could not restore {what}: {e.Message}"));
         Log($"{restored} (from {store.Path})");
         failover.Restore(configuration.Failover, configuration.Bgp);
-        server.Start();
-        Log($"listening on {socketPath} (pid {Environment.ProcessId})");
-        metricsServer?.Start();
-        if (metricsServer is not null) Log($"metrics on http://{metricsServer.EndPoint}/metrics");
+        // the status page is in place before the control socket accepts: a client that saw the service start finds it
         StatusPage? statusPage;
         try
         {
@@ -158,6 +155,10 @@ public static class Program
             return 2;
         }
         using var statusPageScope = statusPage;
+        server.Start();
+        Log($"listening on {socketPath} (pid {Environment.ProcessId})");
+        metricsServer?.Start();
+        if (metricsServer is not null) Log($"metrics on http://{metricsServer.EndPoint}/metrics");
 
         stop.Wait();
         Log("stopping");

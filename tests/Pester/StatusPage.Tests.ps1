@@ -13,6 +13,10 @@ BeforeAll {
     $socket = Join-Path $folder 'director.sock'
     $tokenPath = Join-Path $folder 'status.token'
     $metricsPort = Get-FreeTcpPort
+    # the restarted service (read-only test) gets a socket and a metrics port of its own, with the same state file:
+    # the stopped one may still be releasing its own for a moment after Stop-LvsDirector returns
+    $socket2 = Join-Path $folder 'again' 'director.sock'
+    $metricsPort2 = Get-FreeTcpPort
     $statusPort = Get-FreeTcpPort
     $base = "http://127.0.0.1:$statusPort"
     $results = Join-Path (Split-Path (Split-Path $env:LVSPS_MODULE)) 'test-results'
@@ -135,9 +139,11 @@ AfterAll {
     finally {
         try { Stop-Chromium $browser }
         finally {
-            try { Stop-LvsDirector -Service -SocketPath $socket }
-            finally {
+            try {
                 Disconnect-LvsDirector
+                foreach ($s in $socket, $socket2) { Stop-LvsDirector -Service -SocketPath $s -ErrorAction SilentlyContinue }
+            }
+            finally {
                 $web1.Dispose()
                 $web2.Dispose()
                 Remove-Item $folder -Recurse -Force -ErrorAction SilentlyContinue
@@ -234,19 +240,19 @@ Describe 'Director service status page' {
     It 'is read-only, on the metrics endpoint, when changes are not turned on' {
         $token = (Get-Content $tokenPath -Raw).Trim()
         Stop-LvsDirector -Service -SocketPath $socket
-        Start-LvsDirector -Service -SocketPath $socket -MetricsEndpoint "127.0.0.1:$metricsPort" -StatusPage On
-        Open-Page $browser "http://127.0.0.1:$metricsPort/status"
+        Start-LvsDirector -Service -SocketPath $socket2 -StatePath (Join-Path $folder 'director.json') -MetricsEndpoint "127.0.0.1:$metricsPort2" -StatusPage On
+        Open-Page $browser "http://127.0.0.1:$metricsPort2/status"
         Wait-Until { (Invoke-PageScript $browser "document.querySelectorAll('tr[data-key]').length") -eq 5 } 'the page on the metrics endpoint' 30
         Invoke-PageScript $browser "document.getElementById('mode').textContent" | Should -Be 'read-only'
         Invoke-PageScript $browser "document.querySelectorAll('button[data-action]').length" | Should -Be 0
         $body = @{ action = 'quiesce'; virtualService = $id; realServer = $rs2 } | ConvertTo-Json
-        Send-Action @{ 'Content-Type' = 'application/json'; Authorization = "Bearer $token" } $body 'POST' "http://127.0.0.1:$metricsPort/status/action" | Should -Be 403
+        Send-Action @{ 'Content-Type' = 'application/json'; Authorization = "Bearer $token" } $body 'POST' "http://127.0.0.1:$metricsPort2/status/action" | Should -Be 403
         (Get-LvsRealServer $id -Address 127.0.0.1 -Port $web2.Port).Weight | Should -Be 1
-        (Invoke-WebRequest "http://127.0.0.1:$metricsPort/metrics").Content | Should -Match 'lvsps_real_server_weight'
+        (Invoke-WebRequest "http://127.0.0.1:$metricsPort2/metrics").Content | Should -Match 'lvsps_real_server_weight'
     }
 
     It 'has a Grafana dashboard that queries only metrics the service exports, and the docs name each of them' {
-        $exported = [regex]::Matches((Invoke-WebRequest "http://127.0.0.1:$metricsPort/metrics").Content, '(?m)^# TYPE (\S+)') | ForEach-Object { $_.Groups[1].Value }
+        $exported = [regex]::Matches((Invoke-WebRequest "http://127.0.0.1:$metricsPort2/metrics").Content, '(?m)^# TYPE (\S+)') | ForEach-Object { $_.Groups[1].Value }
         $dashboard = Get-Content (Join-Path $PSScriptRoot '..' '..' 'examples' 'grafana-lvsps-director.json') -Raw
         $null = $dashboard | ConvertFrom-Json -Depth 64 # valid JSON
         $queried = [regex]::Matches($dashboard, 'lvsps_[a-z_]+') | ForEach-Object Value | Sort-Object -Unique
