@@ -149,7 +149,10 @@
     return el('section', { class: 'service', 'data-service': service.id },
       el('h2', {}, service.name, ' ', el('span', { class: 'badge sched', title: 'scheduler' }, service.scheduler),
         service.flags ? el('span', { class: 'flags' }, service.flags) : null,
-        service.relayPath ? el('span', { class: 'badge', title: 'the path that relays this service\'s bytes' }, service.relayPath) : null),
+        service.relayPath ? el('span', { class: 'badge', title: 'the path that relays this service\'s bytes' }, service.relayPath) : null,
+        service.state !== 'Running' ? el('span', { class: 'chip down', title: 'configured and kept; retried until it can run' }, service.state.toLowerCase()) : null),
+      service.reason ? el('p', { class: 'waiting' }, 'Not running yet: ' + service.reason) : null,
+      service.contentRules ? el('ol', { class: 'rules' }, service.contentRules.map((r) => el('li', {}, r))) : null,
       charts(history.get(keyOf(service)) || [], now),
       el('div', { class: 'table' }, el('table', {}, el('thead', {}, head), el('tbody', {}, rows, empty, total))));
   }
