@@ -43,6 +43,10 @@
         'Export-LvsConfiguration'
         'Import-LvsConfiguration'
         'Compare-LvsConfiguration'
+        'Get-LvsFailover'
+        'Set-LvsFailover'
+        'Suspend-LvsDirector'
+        'Resume-LvsDirector'
     )
     DscResourcesToExport   = @('LvsVirtualService', 'LvsRealServer', 'LvsConfiguration')
     VariablesToExport      = @()

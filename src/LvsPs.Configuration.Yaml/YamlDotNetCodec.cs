@@ -36,8 +36,32 @@ public sealed partial class YamlDotNetCodec : IYamlCodec
         catch (YamlException e)
         {
             var message = Regex.Replace(e.Message, @"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ", "");
-            throw Error(source, e.Start, $"YAML syntax error: {message}");
+            // YamlDotNet marks a tab in the indentation at the start of the token it was scanning (often line 1);
+            // the user needs the tab itself
+            var at = message.Contains("tab", StringComparison.OrdinalIgnoreCase) && IndentationTab(text, (int)e.Start.Line) is { } tab ? tab : e.Start;
+            throw Error(source, at, $"YAML syntax error: {message}");
         }
+    }
+
+    /// <summary>The first tab in a line's indentation from line <paramref name="fromLine"/> on (YAML allows no tab there).</summary>
+    private static Mark? IndentationTab(string text, int fromLine)
+    {
+        int line = 1, index = 0;
+        while (index <= text.Length)
+        {
+            int end = text.IndexOf('\n', index);
+            if (end < 0) end = text.Length;
+            if (line >= fromLine)
+            {
+                for (int i = index; i < end && text[i] is ' ' or '\t'; i++)
+                {
+                    if (text[i] == '\t') return new Mark(i, line, i - index + 1);
+                }
+            }
+            index = end + 1;
+            line++;
+        }
+        return null;
     }
 
     private static DocNode ReadNode(IParser parser, string source)

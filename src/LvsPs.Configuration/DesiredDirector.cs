@@ -41,6 +41,16 @@ public sealed record DesiredDirector
     /// <summary>The sync daemons to run; null leaves them as they are.</summary>
     public IReadOnlyList<SyncDaemon>? SyncDaemons { get; init; }
 
+    /// <summary>True when the failover pair below is wanted as given (null: the director runs alone); false leaves it as it is.</summary>
+    public bool ManageFailover { get; init; }
+
+    public Model.Failover.FailoverSettings? Failover { get; init; }
+
+    /// <summary>True when the BGP announcements below are wanted as given (null: announce nothing); false leaves them as they are.</summary>
+    public bool ManageBgp { get; init; }
+
+    public Model.Failover.BgpSettings? Bgp { get; init; }
+
     public IReadOnlyList<VirtualServiceId> AbsentServices { get; init; } = Array.Empty<VirtualServiceId>();
 
     public IReadOnlyList<(VirtualServiceId Service, RealServerId RealServer)> AbsentRealServers { get; init; } =

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using LvsPs.Model;
+using LvsPs.Model.Failover;
 using LvsPs.Model.Health;
 using LvsPs.Scheduling;
 
@@ -20,9 +21,9 @@ public enum DocumentFormat
 /// file, line and column) and writes a live director as one. Keys are the cmdlets' parameter names in camelCase, and
 /// are matched without regard to case. See docs/desired-state.md and docs/lvsps-director.schema.json.
 /// </summary>
-public static class DirectorDocument
+public static partial class DirectorDocument
 {
-    public static readonly string[] TopKeys = { "virtualServices", "timeouts", "syncDaemons" };
+    public static readonly string[] TopKeys = { "virtualServices", "timeouts", "syncDaemons", "failover", "bgp" };
     public static readonly string[] ServiceKeys =
     {
         "virtualService", "scheduler", "persistent", "persistenceTimeout", "persistenceNetmask", "onePacket", "schedulerFlags",
@@ -114,7 +115,7 @@ public static class DirectorDocument
     }
 
     /// <summary>The document of a director's configuration (what Export-LvsConfiguration writes).</summary>
-    public static DocMapping Write(DirectorConfiguration configuration, IReadOnlyList<SyncDaemon> syncDaemons)
+    public static DocMapping Write(DirectorConfiguration configuration, IReadOnlyList<SyncDaemon> syncDaemons, FailoverSettings? failover = null, BgpSettings? bgp = null)
     {
         var root = new DocMapping();
         var services = new DocSequence();
@@ -137,6 +138,8 @@ public static class DirectorDocument
             }
             root.Add("syncDaemons", daemons);
         }
+        if (failover is not null) root.Add("failover", WriteFailover(failover));
+        if (bgp is not null) root.Add("bgp", WriteBgp(bgp));
         return root;
     }
 
@@ -210,7 +213,7 @@ public static class DirectorDocument
     }
 
     /// <summary>The strict reader: collects every error rather than stopping at the first.</summary>
-    private sealed class Reader(string source)
+    private sealed partial class Reader(string source)
     {
         public List<LvsException> Errors { get; } = new();
 
@@ -258,7 +261,14 @@ public static class DirectorDocument
                     else daemons.Add(d);
                 }
             }
-            return new DesiredDirector { Services = services, Timeouts = timeouts, SyncDaemons = daemons };
+            bool manageFailover = top.TryGetValue("failover", out var fo);
+            var failover = manageFailover ? ReadFailover(fo.Value) : null;
+            bool manageBgp = top.TryGetValue("bgp", out var bgpEntry);
+            var bgp = manageBgp ? ReadBgp(bgpEntry.Value) : null;
+            return new DesiredDirector
+            {
+                Services = services, Timeouts = timeouts, SyncDaemons = daemons, ManageFailover = manageFailover, Failover = failover, ManageBgp = manageBgp, Bgp = bgp,
+            };
         }
 
         private DesiredService? ReadService(DocNode node)
@@ -283,7 +293,7 @@ public static class DirectorDocument
             {
                 if (!SchedulerRegistry.IsKnown(name))
                 {
-                    Error(sched.Value, "UnknownScheduler", $"Scheduler '{name}' is not known; allowed: {string.Join(", ", SchedulerRegistry.All.Select(d => d.Name))}.");
+                    Error(sched.Value, "UnknownScheduler", $"Scheduler '{ValueText.Cut(name)}' is not known; allowed: {string.Join(", ", SchedulerRegistry.All.Select(d => d.Name))}.");
                 }
                 settings = settings with { Scheduler = name };
             }
@@ -353,7 +363,7 @@ public static class DirectorDocument
                 {
                     if (!EndpointText.TryParse(endpoint, requirePort: false, out var address, out var port, out var error))
                     {
-                        Error(ss.Value, "InvalidSorryServer", $"Sorry server '{endpoint}': {error}; allowed: ADDRESS:PORT or [IPV6]:PORT.");
+                        Error(ss.Value, "InvalidSorryServer", $"Sorry server '{ValueText.Cut(endpoint)}': {error}; allowed: ADDRESS:PORT or [IPV6]:PORT.");
                     }
                     else
                     {
@@ -392,7 +402,7 @@ public static class DirectorDocument
             if (addressText is null) return null;
             if (!IPAddress.TryParse(addressText, out var address) || addressText.Contains('%') || !Validation.IsUnicast(address))
             {
-                Error(a.Value, "InvalidAddress", $"Real server address '{addressText}' is not valid; allowed: a unicast IPv4 or IPv6 address.");
+                Error(a.Value, "InvalidAddress", $"Real server address '{ValueText.Cut(addressText)}' is not valid; allowed: a unicast IPv4 or IPv6 address.");
                 return null;
             }
             ushort port = service.Port;
@@ -467,7 +477,7 @@ public static class DirectorDocument
             {
                 if (!IPAddress.TryParse(gt, out group) || !(group.AddressFamily == AddressFamily.InterNetwork ? group.GetAddressBytes()[0] is >= 224 and <= 239 : group.IsIPv6Multicast))
                 {
-                    Error(g.Value, "InvalidGroup", $"Sync group '{gt}' is not valid; allowed: an IPv4 or IPv6 multicast address.");
+                    Error(g.Value, "InvalidGroup", $"Sync group '{ValueText.Cut(gt)}' is not valid; allowed: an IPv4 or IPv6 multicast address.");
                 }
             }
             var d = new SyncDaemon
@@ -476,7 +486,7 @@ public static class DirectorDocument
                 Interface = name ?? "",
                 SyncId = m.TryGetValue("syncId", out var id) ? (byte)(UInt(id.Value, "syncId", 0, 255) ?? 0) : (byte)0,
                 MaxLength = m.TryGetValue("maxLength", out var ml) ? (ushort)(UInt(ml.Value, "maxLength", 0, 65535) ?? 0) : (ushort)0,
-                Group = group,
+                GroupAddress = group,
                 Port = m.TryGetValue("port", out var port) ? (ushort)(UInt(port.Value, "port", 0, 65535) ?? 0) : (ushort)0,
                 Ttl = m.TryGetValue("ttl", out var ttl) ? (byte)(UInt(ttl.Value, "ttl", 0, 255) ?? 0) : (byte)0,
             };
@@ -499,12 +509,12 @@ public static class DirectorDocument
                 var known = allowed.FirstOrDefault(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase));
                 if (known is null)
                 {
-                    Error(entry.Key, "UnknownKey", $"Unknown key '{key}' in {what}; allowed: {string.Join(", ", allowed)}.");
+                    Error(entry.Key, "UnknownKey", $"Unknown key '{ValueText.Cut(key)}' in {what}; allowed: {string.Join(", ", allowed)}.");
                     continue;
                 }
                 if (result.TryGetValue(known, out var first))
                 {
-                    Error(entry.Key, "DuplicateKey", $"Key '{known}' appears twice in {what} (first at line {first.Key.Line}).");
+                    Error(entry.Key, "DuplicateKey", $"Key '{ValueText.Cut(known)}' appears twice in {what} (first at line {first.Key.Line}).");
                     continue;
                 }
                 result.Add(known, entry);
@@ -532,7 +542,7 @@ public static class DirectorDocument
                 ulong.TryParse(s.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var v))
             {
                 if (v >= min && v <= max) return (uint)v;
-                Error(node, "ValueOutOfRange", $"'{key}' {s.Value} is out of range; allowed: {min}..{max}.");
+                Error(node, "ValueOutOfRange", $"'{key}' {ValueText.Cut(s.Value)} is out of range; allowed: {min}..{max}.");
                 return null;
             }
             Error(node, "WrongType", $"'{key}' must be a whole number in {min}..{max}, not {Describe(node)}.");
@@ -557,7 +567,7 @@ public static class DirectorDocument
             {
                 var name = allowed.FirstOrDefault(n => string.Equals(n, s.Value, StringComparison.OrdinalIgnoreCase));
                 if (name is not null) return System.Enum.Parse<T>(name);
-                Error(node, "InvalidValue", $"'{key}' '{s.Value}' is not valid; allowed: {string.Join(", ", allowed)}.");
+                Error(node, "InvalidValue", $"'{key}' '{ValueText.Cut(s.Value)}' is not valid; allowed: {string.Join(", ", allowed)}.");
                 return null;
             }
             Error(node, "WrongType", $"'{key}' must be one of {string.Join(", ", allowed)}, not {Describe(node)}.");
@@ -585,8 +595,8 @@ public static class DirectorDocument
             DocMapping => "a mapping",
             DocSequence => "a list",
             DocScalar { Kind: DocScalarKind.Null } => "null",
-            DocScalar { Kind: DocScalarKind.String } s => $"the text '{s.Value}'",
-            DocScalar s => $"'{s.Value}'",
+            DocScalar { Kind: DocScalarKind.String } s => $"the text '{ValueText.Cut(s.Value)}'",
+            DocScalar s => $"'{ValueText.Cut(s.Value)}'",
             _ => "this",
         };
 

@@ -36,7 +36,10 @@ public static class ReconcilePlanner
         ArgumentNullException.ThrowIfNull(director);
         var live = DirectorConfiguration.Capture(director);
         var daemons = desired.SyncDaemons is null && !prune ? Array.Empty<SyncDaemon>() : director.GetSyncDaemons();
-        return Plan(desired, live, daemons, prune);
+        var ha = director as Model.Failover.IFailoverControl;
+        var failover = desired.ManageFailover ? ha?.GetFailover() : null;
+        var bgp = desired.ManageBgp ? ha?.GetBgp() : null;
+        return Plan(desired, live, daemons, prune, failover, bgp);
     }
 
     /// <summary>
@@ -53,7 +56,12 @@ public static class ReconcilePlanner
         return plan;
     }
 
-    public static ReconcilePlan Plan(DesiredDirector desired, DirectorConfiguration live, IReadOnlyList<SyncDaemon> liveDaemons, bool prune)
+    /// <summary>
+    /// Plans against a captured configuration. <paramref name="liveFailover"/> is the director's failover settings, read
+    /// only when the desired state has a failover section; pruning never takes a director out of its pair.
+    /// </summary>
+    public static ReconcilePlan Plan(DesiredDirector desired, DirectorConfiguration live, IReadOnlyList<SyncDaemon> liveDaemons, bool prune,
+        Model.Failover.FailoverSettings? liveFailover = null, Model.Failover.BgpSettings? liveBgp = null)
     {
         ArgumentNullException.ThrowIfNull(desired);
         ArgumentNullException.ThrowIfNull(live);
@@ -96,7 +104,7 @@ public static class ReconcilePlanner
                 if (ds.Settings is null) throw LvsException.ServiceNotFound(ds.Id);
                 var add = new DirectorChange.AddService(ds.Settings);
                 addServices.Add(add);
-                diffs.Add(new() { Action = ChangeAction.Add, Target = ChangeTarget.VirtualService, VirtualService = ds.Id, To = ds.Settings.Scheduler, Change = add });
+                diffs.Add(new() { Action = ChangeAction.Add, Target = ChangeTarget.VirtualService, ServiceId = ds.Id, To = ds.Settings.Scheduler, Change = add });
                 // oldest first, so the director lists them in the document's order (new real servers go to the head)
                 foreach (var rs in ds.RealServers.Reverse())
                 {
@@ -108,7 +116,7 @@ public static class ReconcilePlanner
                 {
                     var set = new DirectorChange.SetHealthCheck(ds.Id, null, null, ds.HealthCheck, ds.SorryServer);
                     addServices.Add(set);
-                    diffs.Add(new() { Action = ChangeAction.Add, Target = ChangeTarget.HealthCheck, VirtualService = ds.Id, To = ds.HealthCheck?.Type.ToString() ?? "sorry server", Change = set });
+                    diffs.Add(new() { Action = ChangeAction.Add, Target = ChangeTarget.HealthCheck, ServiceId = ds.Id, To = ds.HealthCheck?.Type.ToString() ?? "sorry server", Change = set });
                 }
                 continue;
             }
@@ -122,7 +130,7 @@ public static class ReconcilePlanner
                     editServices.Add(edit);
                     foreach (var (name, from, to) in serviceDiffs)
                     {
-                        diffs.Add(new() { Action = ChangeAction.Change, Target = ChangeTarget.VirtualService, VirtualService = ds.Id, Property = name, From = from, To = to, Change = edit });
+                        diffs.Add(new() { Action = ChangeAction.Change, Target = ChangeTarget.VirtualService, ServiceId = ds.Id, Property = name, From = from, To = to, Change = edit });
                     }
                 }
             }
@@ -145,7 +153,7 @@ public static class ReconcilePlanner
                 editReal.Add(edit);
                 foreach (var (name, from, to) in rsDiffs)
                 {
-                    diffs.Add(new() { Action = ChangeAction.Change, Target = ChangeTarget.RealServer, VirtualService = ds.Id, RealServer = rs.Id.ToString(), Property = name, From = from, To = to, Change = edit });
+                    diffs.Add(new() { Action = ChangeAction.Change, Target = ChangeTarget.RealServer, ServiceId = ds.Id, RealServer = rs.Id.ToString(), Property = name, From = from, To = to, Change = edit });
                 }
             }
             if (prune)
@@ -169,18 +177,18 @@ public static class ReconcilePlanner
                 {
                     if (!Equals(ls.HealthCheck, ds.HealthCheck))
                     {
-                        diffs.Add(new() { Action = action, Target = ChangeTarget.HealthCheck, VirtualService = ds.Id, Property = "HealthCheck", From = Show(ls.HealthCheck), To = Show(ds.HealthCheck), Change = set });
+                        diffs.Add(new() { Action = action, Target = ChangeTarget.HealthCheck, ServiceId = ds.Id, Property = "HealthCheck", From = Show(ls.HealthCheck), To = Show(ds.HealthCheck), Change = set });
                     }
                     if (!SameSorry(ls.SorryServer, ds.SorryServer))
                     {
-                        diffs.Add(new() { Action = action, Target = ChangeTarget.HealthCheck, VirtualService = ds.Id, Property = "SorryServer", From = ls.SorryServer?.Id.ToString(), To = ds.SorryServer?.Id.ToString(), Change = set });
+                        diffs.Add(new() { Action = action, Target = ChangeTarget.HealthCheck, ServiceId = ds.Id, Property = "SorryServer", From = ls.SorryServer?.Id.ToString(), To = ds.SorryServer?.Id.ToString(), Change = set });
                     }
                 }
                 else
                 {
                     diffs.Add(new()
                     {
-                        Action = action, Target = ChangeTarget.HealthCheck, VirtualService = ds.Id,
+                        Action = action, Target = ChangeTarget.HealthCheck, ServiceId = ds.Id,
                         From = action == ChangeAction.Remove ? Show(ls.HealthCheck) : null, To = action == ChangeAction.Add ? Show(ds.HealthCheck) : null, Change = set,
                     });
                 }
@@ -205,7 +213,7 @@ public static class ReconcilePlanner
             {
                 var del = new DirectorChange.DeleteService(ls);
                 deleteServices.Add(del);
-                diffs.Add(new() { Action = ChangeAction.Remove, Target = ChangeTarget.VirtualService, VirtualService = id, From = ls.Settings.Scheduler, Change = del });
+                diffs.Add(new() { Action = ChangeAction.Remove, Target = ChangeTarget.VirtualService, ServiceId = id, From = ls.Settings.Scheduler, Change = del });
             }
         }
 
@@ -237,20 +245,65 @@ public static class ReconcilePlanner
             }
         }
 
+        if (desired.ManageFailover) PlanFailover(liveFailover, desired.Failover, diffs, sync);
+        if (desired.ManageBgp) PlanBgp(liveBgp, desired.Bgp, diffs, sync);
+
         var changes = timeouts.Concat(addServices).Concat(editServices).Concat(addReal).Concat(editReal).Concat(health)
             .Concat(deleteReal).Concat(deleteServices).Concat(sync).ToList();
         return new ReconcilePlan(diffs, changes);
     }
 
+    private static void PlanFailover(Model.Failover.FailoverSettings? live, Model.Failover.FailoverSettings? want, List<ConfigurationChange> diffs, List<DirectorChange> changes)
+    {
+        if (live is null && want is null) return;
+        var change = new DirectorChange.SetFailover(live, want);
+        if (live is null)
+        {
+            diffs.Add(new() { Action = ChangeAction.Add, Target = ChangeTarget.Failover, To = $"vrid {want!.VirtualRouterId} on {want.Interface}", Change = change });
+        }
+        else if (want is null)
+        {
+            diffs.Add(new() { Action = ChangeAction.Remove, Target = ChangeTarget.Failover, From = $"vrid {live.VirtualRouterId} on {live.Interface}", Change = change });
+        }
+        else
+        {
+            var differences = live.Differences(want);
+            if (differences.Count == 0) return;
+            foreach (var (key, from, to) in differences)
+            {
+                diffs.Add(new() { Action = ChangeAction.Change, Target = ChangeTarget.Failover, Property = char.ToUpperInvariant(key[0]) + key[1..], From = from, To = to, Change = change });
+            }
+        }
+        changes.Add(change);
+    }
+
+    private static void PlanBgp(Model.Failover.BgpSettings? live, Model.Failover.BgpSettings? want, List<ConfigurationChange> diffs, List<DirectorChange> changes)
+    {
+        if (live is null && want is null) return;
+        var change = new DirectorChange.SetBgp(live, want);
+        if (live is null) diffs.Add(new() { Action = ChangeAction.Add, Target = ChangeTarget.Bgp, To = $"as {want!.As} to {string.Join(", ", want.Neighbors.Select(n => n.Address))}", Change = change });
+        else if (want is null) diffs.Add(new() { Action = ChangeAction.Remove, Target = ChangeTarget.Bgp, From = $"as {live.As}", Change = change });
+        else
+        {
+            var differences = live.Differences(want);
+            if (differences.Count == 0) return;
+            foreach (var (key, from, to) in differences)
+            {
+                diffs.Add(new() { Action = ChangeAction.Change, Target = ChangeTarget.Bgp, Property = char.ToUpperInvariant(key[0]) + key[1..], From = from, To = to, Change = change });
+            }
+        }
+        changes.Add(change);
+    }
+
     private static ConfigurationChange RealServerAdded(VirtualServiceId service, RealServerSettings rs, DirectorChange change) => new()
     {
-        Action = ChangeAction.Add, Target = ChangeTarget.RealServer, VirtualService = service, RealServer = rs.Id.ToString(),
+        Action = ChangeAction.Add, Target = ChangeTarget.RealServer, ServiceId = service, RealServer = rs.Id.ToString(),
         To = $"{rs.Forwarding} weight {rs.Weight}", Change = change,
     };
 
     private static ConfigurationChange RealServerRemoved(VirtualServiceId service, RealServerSettings rs, DirectorChange change) => new()
     {
-        Action = ChangeAction.Remove, Target = ChangeTarget.RealServer, VirtualService = service, RealServer = rs.Id.ToString(),
+        Action = ChangeAction.Remove, Target = ChangeTarget.RealServer, ServiceId = service, RealServer = rs.Id.ToString(),
         From = $"{rs.Forwarding} weight {rs.Weight}", Change = change,
     };
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Runtime.InteropServices;
 using LvsPs.DirectorService.Metrics;
+using LvsPs.DirectorService.Status;
 using LvsPs.Engine;
 using LvsPs.Health;
 using LvsPs.Model;
@@ -10,15 +11,16 @@ namespace LvsPs.DirectorService;
 
 /// <summary>
 /// lvsps director service. Runs in the foreground (for systemd) until SIGTERM or SIGINT:
-///   LvsPs.DirectorService [--socket PATH] [--state PATH] [--metrics ADDRESS:PORT|off] [--backend managed|kernel|kernel:NS]
+///   LvsPs.DirectorService [--socket PATH] [--state PATH] [--metrics ADDRESS:PORT|off] [--backend managed|kernel|kernel:NS] [--start-empty] [--node NAME]
+///                         [--status-page off|on|ADDRESS:PORT] [--status-actions off|on] [--status-token-file PATH]
 /// It restores its configuration from the state file, runs the health checks, serves the control socket, saves the
 /// configuration after every change before it answers, and serves Prometheus metrics (default 127.0.0.1:9469). It
-/// hosts the managed engine, or drives kernel IPVS with --backend kernel.
+/// hosts the managed engine, or drives kernel IPVS with --backend kernel. The status page (Status/) is off by default.
 /// </summary>
 public static class Program
 {
     private const string DefaultMetrics = "127.0.0.1:9469";
-    private const string Usage = "usage: LvsPs.DirectorService [--socket PATH] [--state PATH] [--metrics ADDRESS:PORT|off] [--backend managed|kernel|kernel:NAMESPACE]";
+    private const string Usage = "usage: LvsPs.DirectorService [--socket PATH] [--state PATH] [--metrics ADDRESS:PORT|off] [--backend managed|kernel|kernel:NAMESPACE] [--start-empty] [--node NAME] " + StatusPageOptions.Usage;
 
     public static int Main(string[] args)
     {
@@ -26,6 +28,9 @@ public static class Program
         string? statePath = null;
         string metrics = DefaultMetrics;
         string backend = "managed";
+        bool startEmpty = false;
+        var statusArgs = new List<KeyValuePair<string, string>>();
+        string node = Environment.MachineName;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -34,6 +39,9 @@ public static class Program
                 case "--state" when i + 1 < args.Length: statePath = args[++i]; break;
                 case "--metrics" when i + 1 < args.Length: metrics = args[++i]; break;
                 case "--backend" when i + 1 < args.Length: backend = args[++i].ToLowerInvariant(); break;
+                case "--start-empty": startEmpty = true; break;
+                case var name when StatusPageOptions.Names.Contains(name) && i + 1 < args.Length: statusArgs.Add(new(name, args[++i])); break;
+                case "--node" when i + 1 < args.Length: node = args[++i]; break;
                 case "-h" or "--help":
                     Console.WriteLine(Usage);
                     return 0;
@@ -63,7 +71,8 @@ public static class Program
         {
             inner = backend switch
             {
-                "managed" => new ManagedDirector(),
+                // a failover backup listens on VIPs it does not hold yet, so it is ready the moment keepalived adds them
+                "managed" => new ManagedDirector(new ManagedDirectorOptions { BindNonLocalAddresses = true }),
                 "kernel" => new LvsPs.Netlink.KernelDirector(),
                 _ when backend.StartsWith("kernel:", StringComparison.Ordinal) => new LvsPs.Netlink.KernelDirector(backend["kernel:".Length..]),
                 _ => throw LvsException.InvalidArgument("InvalidBackend", $"--backend '{backend}' is not managed, kernel or kernel:NAMESPACE", backend),
@@ -75,22 +84,68 @@ public static class Program
             return 1;
         }
         using var director = new HealthMonitor(inner, Log);
-        var configuration = store.Load();
+        DirectorConfiguration configuration;
+        try
+        {
+            if (startEmpty && store.MoveAside() is { } aside) Log($"--start-empty: the state file was moved to {aside}; starting with no configuration");
+            configuration = store.Load();
+        }
+        catch (Exception e) when (e is StateFileException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"LvsPs.DirectorService: {e.Message}");
+            return 3;
+        }
         configuration.ApplyTo(director, (what, e) => Log($"could not restore {what}: {e.Message}"));
         Log($"restored {configuration.Services.Count} virtual service(s) from {store.Path}");
+        using var failover = new Failover.FailoverController(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(socketPath))!, "failover"), node, director, Log);
+        failover.Restore(configuration.Failover, configuration.Bgp);
 
         // Shutdown replies first, then stops: the stop is delayed a moment so the answer reaches the client
-        var dispatcher = new ControlDispatcher(director, _ => store.Save(DirectorConfiguration.Capture(director)),
-            () => _ = Task.Delay(100).ContinueWith(_ => stop.Set(), TaskScheduler.Default));
-        using var server = new ControlServer(socketPath, dispatcher, Log);
+        var dispatcher = new ControlDispatcher(director, _ => store.Save(DirectorConfiguration.Capture(director) with { Failover = failover.GetFailover(), Bgp = failover.GetBgp() }),
+            () => _ = Task.Delay(100).ContinueWith(_ => stop.Set(), TaskScheduler.Default), failover);
+        ControlServer server;
+        try
+        {
+            server = new ControlServer(socketPath, dispatcher, Log);
+        }
+        catch (Exception e) when (e is LvsException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+        {
+            Console.Error.WriteLine($"LvsPs.DirectorService: cannot listen on '{socketPath}': {e.Message}");
+            return 4;
+        }
+        using var serverScope = server;
         server.Start();
         Log($"listening on {socketPath} (pid {Environment.ProcessId})");
-        using var metricsServer = metricsEndPoint is null ? null : new MetricsEndpoint(metricsEndPoint, director, Log);
+        using var metricsServer = metricsEndPoint is null ? null : new MetricsEndpoint(metricsEndPoint, director, Log,
+            () => Metrics.FailoverMetrics.Render(failover.GetFailoverStatus(), SyncDaemonsOf(director)));
         metricsServer?.Start();
         if (metricsServer is not null) Log($"metrics on http://{metricsServer.EndPoint}/metrics");
+        StatusPage? statusPage;
+        try
+        {
+            statusPage = StatusPage.Start(StatusPageOptions.Parse(statusArgs, socketPath), director, dispatcher, metricsServer, Log);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"LvsPs.DirectorService: {e.Message}");
+            return 2;
+        }
+        using var statusPageScope = statusPage;
 
         stop.Wait();
         Log("stopping");
         return 0;
+    }
+
+    private static IReadOnlyList<SyncDaemon> SyncDaemonsOf(IDirectorBackend director)
+    {
+        try
+        {
+            return director.GetSyncDaemons();
+        }
+        catch (LvsException)
+        {
+            return Array.Empty<SyncDaemon>();
+        }
     }
 }

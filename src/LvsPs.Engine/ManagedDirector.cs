@@ -66,7 +66,7 @@ public sealed class ManagedDirector : IDirectorBackend
         lock (_gate)
         {
             ThrowIfDisposed();
-            return _services.Values.Select(s => s.ToModel()).OrderBy(s => s.Id, VirtualServiceOrder.Instance).ToList();
+            return _services.Values.Select(s => s.ToModel()).ToList();
         }
     }
 
@@ -100,7 +100,10 @@ public sealed class ManagedDirector : IDirectorBackend
         {
             ThrowIfDisposed();
             if (_services.ContainsKey(settings.Id)) throw LvsException.ServiceExists(settings.Id);
-            var service = new ManagedService(settings, _table, _options.Scheduler, _options.FtpDataTimeout, _options.UseEventLoop);
+            var service = new ManagedService(settings, _table, _options.Scheduler, _options.FtpDataTimeout, _options.UseEventLoop)
+            {
+                BindNonLocalAddresses = _options.BindNonLocalAddresses,
+            };
             service.Start(); // binds the VIP; throws with nothing registered when it cannot
             _services.Add(settings.Id, service);
             _estimator.Register(service.Stats);
@@ -164,12 +167,8 @@ public sealed class ManagedDirector : IDirectorBackend
                 throw LvsException.InvalidArgument("RealServerFamilyMismatch",
                     $"Real server '{settings.Id}' is {Family(settings.Id.AddressFamily)} but virtual service '{service}' is {Family(service.AddressFamily)}; the managed engine needs both in one family.", settings.Id);
             }
-            svc.Destinations.Add(settings, d =>
-            {
-                var runtime = new RealServerRuntime(d);
-                d.Tag = runtime;
-                _estimator.Register(runtime.Stats);
-            });
+            // a real server back from the service's trash keeps its counters, as the kernel's does
+            svc.Destinations.Add(settings, d => _estimator.Register(((RealServerRuntime)(d.Tag ??= new RealServerRuntime(d))).Stats));
         }
     }
 

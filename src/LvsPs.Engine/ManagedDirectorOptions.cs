@@ -22,4 +22,11 @@ public sealed record ManagedDirectorOptions
     /// (default); false uses .NET's asynchronous socket operations, as on other systems.
     /// </summary>
     public bool UseEventLoop { get; init; } = true;
+
+    /// <summary>
+    /// Listen on virtual addresses this host does not hold yet (IP_FREEBIND / IPV6_FREEBIND): a failover backup keeps
+    /// its services bound and ready, and takes connections the moment keepalived adds the VIP. The director service
+    /// turns it on; in a session a VIP that is not local stays an error (it is more often a typo than a standby).
+    /// </summary>
+    public bool BindNonLocalAddresses { get; init; }
 }

@@ -39,6 +39,9 @@ internal sealed class ManagedService : IDisposable
     /// <summary>How long the FTP helper waits for an announced data connection.</summary>
     public TimeSpan FtpDataTimeout { get; }
 
+    /// <summary>Binds the VIP even when the host does not hold it yet (<see cref="ManagedDirectorOptions.BindNonLocalAddresses"/>).</summary>
+    public bool BindNonLocalAddresses { get; init; }
+
     /// <summary>Sockets may be driven by the engine's own epoll threads (<see cref="ManagedDirectorOptions.UseEventLoop"/>).</summary>
     public bool UseEventLoop { get; }
 

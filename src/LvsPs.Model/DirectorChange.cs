@@ -1,3 +1,4 @@
+using LvsPs.Model.Failover;
 using LvsPs.Model.Health;
 
 namespace LvsPs.Model;
@@ -41,6 +42,12 @@ public abstract record DirectorChange
 
     /// <summary>Stops a sync daemon (ipvsadm --stop-daemon).</summary>
     public sealed record StopSyncDaemon(SyncDaemon Old) : DirectorChange;
+
+    /// <summary>Joins, changes or (with null) leaves a failover pair (docs/high-availability.md).</summary>
+    public sealed record SetFailover(FailoverSettings? Old, FailoverSettings? New) : DirectorChange;
+
+    /// <summary>Starts, changes or (with null) stops announcing the virtual services over BGP (docs/high-availability.md).</summary>
+    public sealed record SetBgp(BgpSettings? Old, BgpSettings? New) : DirectorChange;
 
     /// <summary>
     /// Applies <paramref name="changes"/> in order on any backend, all or nothing: when one fails, the ones already
@@ -100,6 +107,8 @@ public abstract record DirectorChange
             case SetHealthCheck h: Monitoring(director).SetHealthCheck(h.Service, h.NewCheck, h.NewSorryServer); break;
             case StartSyncDaemon s: director.StartSyncDaemon(s.Daemon); break;
             case StopSyncDaemon s: director.StopSyncDaemon(s.Old.Role); break;
+            case SetFailover f: FailoverOf(director).SetFailover(f.New); break;
+            case SetBgp b: FailoverOf(director).SetBgp(b.New); break;
             default: throw new ArgumentOutOfRangeException(nameof(change), change, "Unknown director change.");
         }
     }
@@ -125,8 +134,15 @@ public abstract record DirectorChange
             case SetHealthCheck h: Monitoring(director).SetHealthCheck(h.Service, h.OldCheck, h.OldSorryServer); break;
             case StartSyncDaemon s: director.StopSyncDaemon(s.Daemon.Role); break;
             case StopSyncDaemon s: director.StartSyncDaemon(s.Old); break;
+            case SetFailover f: FailoverOf(director).SetFailover(f.Old); break;
+            case SetBgp b: FailoverOf(director).SetBgp(b.Old); break;
         }
     }
+
+    /// <summary>The director's failover capability, or the error that says where failover runs.</summary>
+    public static IFailoverControl FailoverOf(IDirectorBackend director) => director as IFailoverControl ?? throw LvsException.NotSupported(
+        "FailoverNotAvailable",
+        "This director cannot join a failover pair: failover runs in a director service (Start-LvsDirector -Service, or the systemd unit), which drives keepalived.");
 
     private static IHealthMonitoring Monitoring(IDirectorBackend director) => director as IHealthMonitoring ?? throw LvsException.NotSupported(
         "HealthChecksNotAvailable",

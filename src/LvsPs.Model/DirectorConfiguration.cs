@@ -18,6 +18,12 @@ public sealed record DirectorConfiguration(IReadOnlyList<ServiceConfiguration> S
 {
     public static readonly DirectorConfiguration Empty = new(Array.Empty<ServiceConfiguration>(), new LvsTimeouts());
 
+    /// <summary>The failover pair the director is in (the director service keeps it in its state file), or null.</summary>
+    public Failover.FailoverSettings? Failover { get; init; }
+
+    /// <summary>The BGP announcements of a scale-out group (kept in the service's state file), or null.</summary>
+    public Failover.BgpSettings? Bgp { get; init; }
+
     /// <summary>
     /// What <paramref name="director"/> is configured to do; for a director that runs health checks, the configuration
     /// as the user set it rather than as the checks have adjusted it.

@@ -1,7 +1,8 @@
 namespace LvsPs.Model;
 
 /// <summary>Which kind of director a backend drives.</summary>
-public enum DirectorKind
+/// <remarks>Based on long so that ConvertTo-Json and Export-Csv write the name (docs/output-objects.md).</remarks>
+public enum DirectorKind : long
 {
     /// <summary>The managed .NET forwarding engine in this process.</summary>
     Managed,
@@ -26,6 +27,12 @@ public sealed record DirectorInfo
     public int VirtualServiceCount { get; init; }
     public int RealServerCount { get; init; }
     public int ConnectionCount { get; init; }
+    /// <summary>Its part in a failover pair: Master, Backup, Fault, or Standalone when it has none.</summary>
+    public Failover.FailoverRole Role { get; init; }
+    /// <summary>The other node(s) of its failover pair, or null.</summary>
+    public string? Peer { get; init; }
+    /// <summary>When its failover role last changed, or null.</summary>
+    public DateTimeOffset? LastTransition { get; init; }
     /// <summary>Scheduler names this director can use.</summary>
     public IReadOnlyList<string> Schedulers { get; init; } = Array.Empty<string>();
 }

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text.Json;
 using LvsPs.Model;
+using LvsPs.Model.Failover;
 using LvsPs.Model.Health;
 
 namespace LvsPs.Remote;
@@ -10,7 +11,7 @@ namespace LvsPs.Remote;
 /// one response on a connection that is kept open and made again when it breaks. Errors arrive as the same
 /// <see cref="LvsException"/> the service's backend threw.
 /// </summary>
-public sealed class RemoteDirector : IDirectorBackend, IHealthMonitoring
+public sealed class RemoteDirector : IDirectorBackend, IHealthMonitoring, IFailoverControl
 {
     private readonly object _gate = new();
     private ControlChannel? _channel;
@@ -59,6 +60,11 @@ public sealed class RemoteDirector : IDirectorBackend, IHealthMonitoring
             {
                 try
                 {
+                    if (_channel is { PeerClosed: true })
+                    {
+                        _channel.Dispose(); // the service let an idle connection go
+                        _channel = null;
+                    }
                     if (_channel is null) Connect();
                     _channel!.Write(request);
                     response = _channel.Read<ControlResponse>();
@@ -130,6 +136,28 @@ public sealed class RemoteDirector : IDirectorBackend, IHealthMonitoring
     public IReadOnlyList<RealServerHealth> GetHealth() => Call<List<RealServerHealth>>(ControlOps.GetHealth);
 
     public DirectorConfiguration CaptureDesired() => Call<DirectorConfiguration>(ControlOps.CaptureDesired);
+
+    public FailoverSettings? GetFailover() => Call<FailoverSettings?>(ControlOps.GetFailover);
+
+    public void SetFailover(FailoverSettings? settings)
+    {
+        settings?.Validate();
+        Call(ControlOps.SetFailover, settings);
+    }
+
+    public FailoverStatus GetFailoverStatus() => Call<FailoverStatus>(ControlOps.GetFailoverStatus);
+
+    public BgpSettings? GetBgp() => Call<BgpSettings?>(ControlOps.GetBgp);
+
+    public void SetBgp(BgpSettings? settings)
+    {
+        settings?.Validate();
+        Call(ControlOps.SetBgp, settings);
+    }
+
+    public void Suspend() => Call(ControlOps.Suspend);
+
+    public void Resume() => Call(ControlOps.Resume);
 
     /// <summary>Asks the service to stop (it saves nothing more: its configuration is already on disk).</summary>
     public void Shutdown() => Call(ControlOps.Shutdown);

@@ -17,6 +17,11 @@ public sealed class Destination
     private volatile bool _available = true;
     private readonly Lock _flagGate = new();
 
+    /// <summary>The clock of the set that removed this destination (null while it is in a set): see <see cref="IdleSince"/>.</summary>
+    private ISchedulingClock? _trashClock;
+    private long _idleSince = NotIdle;
+    private const long NotIdle = long.MinValue;
+
     /// <summary>
     /// Where the active/inactive counters and the scan's copy of weight and flags live: a slot of the service's
     /// <see cref="CounterBlock"/>, or a block of its own outside a set. Replaced (never changed) when the block moves.
@@ -79,6 +84,19 @@ public sealed class Destination
     /// <summary>IP_VS_DEST_F_AVAILABLE: false once the destination is removed from its service.</summary>
     public bool Available => _available;
 
+    /// <summary>
+    /// For a removed destination, when its last connection or persistence template let go of it (in the removing
+    /// set's clock ticks); null while it is in a set or still referred to. The trash frees it a period after this.
+    /// </summary>
+    public long? IdleSince
+    {
+        get
+        {
+            long idle = Volatile.Read(ref _idleSince);
+            return idle == NotIdle ? null : idle;
+        }
+    }
+
     /// <summary>Whatever the engine hangs on a destination (its endpoint, its counters).</summary>
     public object? Tag { get; set; }
 
@@ -113,10 +131,26 @@ public sealed class Destination
         slot.Block.Weight[slot.Index] = settings.Weight; // the set's lock is held: blocks only move under it
         if (settings.UpperThreshold == 0 || settings.UpperThreshold > Settings.UpperThreshold) SetOverloaded(false);
         Settings = settings;
+        _trashClock = null;
+        Volatile.Write(ref _idleSince, NotIdle);
         _available = true;
     }
 
-    internal void MarkUnavailable() => _available = false;
+    /// <summary>Marks the destination removed from its set (IP_VS_DEST_F_AVAILABLE cleared) and starts its idle time if nothing refers to it.</summary>
+    internal void MarkUnavailable(ISchedulingClock clock)
+    {
+        _trashClock = clock;
+        _available = false;
+        NoteIdle();
+    }
+
+    /// <summary>A removed destination that nothing refers to any more starts its trash idle time (once).</summary>
+    private void NoteIdle()
+    {
+        var clock = _trashClock;
+        if (clock is null || TotalConnections != 0 || PersistentConnections != 0) return;
+        Interlocked.CompareExchange(ref _idleSince, clock.Now, NotIdle);
+    }
 
     /// <summary>
     /// Gives this destination a new slot: appended to <paramref name="block"/>, or a block of its own when it is
@@ -228,6 +262,7 @@ public sealed class Destination
         {
             SetOverloaded(false);
         }
+        if (!_available) NoteIdle();
     }
 
     /// <summary>ip_vs_dest_conn_overhead: active connections weigh 256 times an inactive one (int arithmetic, as the kernel's).</summary>

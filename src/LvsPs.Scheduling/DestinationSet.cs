@@ -19,6 +19,7 @@ public sealed class DestinationSet
     private Destination[] _items = Array.Empty<Destination>();
     private CounterBlock _counters = new(InitialCapacity);
     private IScheduler _scheduler;
+    private readonly DestinationTrash _trash;
 
     /// <summary>
     /// The scheduler's <see cref="IScheduler.IsReadOnly"/>, kept beside it so that a stateful scheduler's decision goes
@@ -30,6 +31,7 @@ public sealed class DestinationSet
     {
         Flags = flags;
         Options = options ?? SchedulerOptions.Default;
+        _trash = new DestinationTrash(Options.Clock);
         _scheduler = SchedulerRegistry.Create(schedulerName, this);
         _readOnlyScheduler = _scheduler.IsReadOnly;
     }
@@ -38,6 +40,7 @@ public sealed class DestinationSet
     {
         Flags = flags;
         Options = options;
+        _trash = new DestinationTrash(options.Clock);
         _scheduler = placeholder;
     }
 
@@ -65,16 +68,29 @@ public sealed class DestinationSet
         return null;
     }
 
-    /// <summary>Inserts a destination at the head of the list.</summary>
+    /// <summary>Removed destinations that can still be taken back (the kernel's dest_trash).</summary>
+    public int TrashCount
+    {
+        get
+        {
+            lock (_gate) return _trash.Count;
+        }
+    }
+
+    /// <summary>
+    /// Inserts a destination at the head of the list: the one removed earlier with the same id, with its counters and
+    /// <see cref="Destination.Tag"/>, while it is still in the trash (ip_vs_add_dest takes it from ip_vs_trash_get_dest),
+    /// otherwise a new one.
+    /// </summary>
     /// <param name="settings">The real server's settings.</param>
-    /// <param name="initialize">Runs before the destination becomes visible to scheduling (to set <see cref="Destination.Tag"/>).</param>
+    /// <param name="initialize">Runs before the destination becomes visible to scheduling (to set or renew <see cref="Destination.Tag"/>).</param>
     public Destination Add(RealServerSettings settings, Action<Destination>? initialize = null)
     {
         lock (_gate)
         {
             if (Find(settings.Id) is not null) throw new InvalidOperationException($"Destination {settings.Id} is already in the set.");
-            var d = new Destination(settings);
-            d.Update(settings, add: true);
+            var d = _trash.Take(settings.Id) ?? new Destination(settings);
+            d.Update(settings, add: true); // IP_VS_DEST_F_AVAILABLE before the list insertion, as __ip_vs_update_dest
             initialize?.Invoke(d);
             var next = new Destination[_items.Length + 1];
             next[0] = d;
@@ -82,7 +98,9 @@ public sealed class DestinationSet
             using (SchedLock.Hold(ref _schedLock))
             {
                 var counters = _counters;
-                if (counters.Count == counters.Capacity) counters = Compact(counters, _items.Length + 1);
+                // a destination back from the trash may still own a dead slot of the current block: a compaction moves
+                // it to a block of its own first, so that adopting it below retires that block and not this one
+                if (counters.Count == counters.Capacity || d.Slot.Block == counters) counters = Compact(counters, _items.Length + 1);
                 d.Adopt(counters);
                 Volatile.Write(ref _items, next);
                 _scheduler.OnAdded(this, d);
@@ -117,7 +135,8 @@ public sealed class DestinationSet
                 var slot = destination.Slot;
                 _counters.MarkDead(slot.Index);
                 Volatile.Write(ref _items, next);
-                destination.MarkUnavailable();
+                destination.MarkUnavailable(Options.Clock);
+                _trash.Put(destination);
                 _scheduler.OnRemoved(this, destination, index);
                 if (_counters.DeadCount > 16 && _counters.DeadCount * 2 > _counters.Count) Compact(_counters, next.Length);
             }

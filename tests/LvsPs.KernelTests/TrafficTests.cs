@@ -92,6 +92,27 @@ public sealed class TrafficTests : IDisposable
         AssertConnectionsEqualIpvsadm(id, Requests);
     }
 
+    [Fact]
+    public void A_real_server_removed_and_added_again_comes_back_from_the_trash_with_its_counters()
+    {
+        // the fact LvsPs's managed engine copies (Scheduling/DestinationTrash): ip_vs_add_dest takes a removed
+        // destination back from ipvs->dest_trash with its counters and the connections that still point at it
+        _lab.Forwarding(true);
+        var id = AddRoundRobin(LvsProtocol.Tcp, TrafficLab.DirectorAddress, 82, ForwardingMethod.Masquerade, TrafficLab.HttpPort);
+        for (int i = 0; i < Requests; i++) Assert.Equal(200, _lab.HttpGet(TrafficLab.DirectorAddress, 82).Status);
+        var before = AssertCountersEqualIpvsadm(id, Requests);
+        var rs = before.RealServers[0];
+        Assert.Equal(Requests / 2, rs.ActiveConnections + rs.InactiveConnections); // TIME_WAIT entries still point at it
+
+        _lab.Kernel.DeleteRealServer(id, rs.Settings.Id);
+        _lab.Kernel.AddRealServer(id, new RealServerSettings { Id = rs.Settings.Id, Forwarding = ForwardingMethod.Masquerade, Weight = 3 });
+        var back = _lab.Kernel.GetService(id)!.RealServers.Single(r => r.Id == rs.Id);
+        Assert.Equal(3, back.Weight);
+        Assert.Equal(rs.Stats.Connections, back.Stats.Connections);
+        Assert.Equal(rs.Stats.BytesIn, back.Stats.BytesIn);
+        Assert.Equal(rs.ActiveConnections + rs.InactiveConnections, back.ActiveConnections + back.InactiveConnections);
+    }
+
     private VirtualServiceId AddRoundRobin(LvsProtocol protocol, string vip, ushort port, ForwardingMethod forwarding, int realPort)
     {
         var id = VirtualServiceId.ForAddress(protocol, IPAddress.Parse(vip), port);

@@ -81,6 +81,14 @@ public sealed partial class ReapedProcess : IDisposable
     /// <summary>The program's exit status once it ended (128 + the signal's number when a signal ended it).</summary>
     public int ExitCode => _reaper.ExitCode;
 
+    /// <summary>Waits up to <paramref name="waitMs"/> for the program to end by itself; true when it ended.</summary>
+    public bool WaitForExit(int waitMs)
+    {
+        if (!_reaper.WaitForExit(waitMs)) return false;
+        _reaper.WaitForExit(); // and for the end of its output, which the timed wait does not wait for
+        return true;
+    }
+
     /// <summary>Sends <paramref name="signal"/> (e.g. "KILL", "TERM") to the program itself and waits up to <paramref name="waitMs"/> for it to end; true when it ended.</summary>
     public bool Signal(string signal, int waitMs = 15_000)
     {

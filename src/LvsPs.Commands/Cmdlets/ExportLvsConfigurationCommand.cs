@@ -40,8 +40,9 @@ public sealed class ExportLvsConfigurationCommand : DirectorCmdlet
     /// <summary>The director's configuration as text in <paramref name="format"/>.</summary>
     public static string Render(IDirectorBackend director, DocumentFormat format)
     {
-        if (format == DocumentFormat.Ipvsadm) return IpvsadmRules.Format(director.GetServices());
-        var document = DirectorDocument.Write(DirectorConfiguration.Capture(director), director.GetSyncDaemons());
+        if (format == DocumentFormat.Ipvsadm) return IpvsadmRules.Format(DirectorConfiguration.Capture(director));
+        var ha = director as LvsPs.Model.Failover.IFailoverControl;
+        var document = DirectorDocument.Write(DirectorConfiguration.Capture(director), director.GetSyncDaemons(), ha?.GetFailover(), ha?.GetBgp());
         return format == DocumentFormat.Json
             ? JsonText.Write(document)
             : YamlCodec.Current.Emit(document, $"LvsPs director document, exported from a {director.GetInfo().Kind} director.\nImport-LvsConfiguration -Path <this file> converges a director to it (see docs/desired-state.md).");

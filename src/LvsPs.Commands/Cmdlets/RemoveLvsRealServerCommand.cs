@@ -30,7 +30,7 @@ public sealed class RemoveLvsRealServerCommand : RealServerTargetCmdlet
         {
             var id = ResolveId();
             var service = Backend.GetService(VirtualService) ?? throw LvsException.ServiceNotFound(VirtualService);
-            var rs = service.RealServers.FirstOrDefault(r => r.Id == id) ?? throw LvsException.RealServerNotFound(VirtualService, id);
+            var rs = service.RealServers.FirstOrDefault(r => r.Settings.Id == id) ?? throw LvsException.RealServerNotFound(VirtualService, id);
             if (!ShouldProcess($"{id} in {VirtualService}", Drain ? $"Drain (weight 0, up to {DrainTimeout} s) and remove real server" : "Remove real server")) return;
             if (Drain && !DrainRealServer(rs)) return;
             Backend.DeleteRealServer(VirtualService, id);

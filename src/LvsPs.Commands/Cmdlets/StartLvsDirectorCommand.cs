@@ -41,6 +41,20 @@ public sealed class StartLvsDirectorCommand : LvsCmdlet
     [ValidatePattern("^(?i)(managed|kernel(:.+)?)$")]
     public string Backend { get; set; } = "managed";
 
+    /// <summary>The service's status page: Off (the default), On (under /status on the metrics endpoint) or ADDRESS:PORT of its own.</summary>
+    [Parameter(ParameterSetName = ServiceSet)]
+    [ValidateNotNullOrEmpty]
+    public string? StatusPage { get; set; }
+
+    /// <summary>Lets the status page quiesce, drain and restore real servers, for whoever has the status token.</summary>
+    [Parameter(ParameterSetName = ServiceSet)]
+    public SwitchParameter StatusPageActions { get; set; }
+
+    /// <summary>The file with the secret that unlocks the status page's changes: read when it exists, else a random token is written there.</summary>
+    [Parameter(ParameterSetName = ServiceSet)]
+    [ValidateNotNullOrEmpty]
+    public string? StatusTokenPath { get; set; }
+
     /// <summary>Writes the director's information.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -76,11 +90,21 @@ public sealed class StartLvsDirectorCommand : LvsCmdlet
             {
                 if (!ShouldProcess(socket, "Start director service")) return;
                 var state = StatePath is null ? null : GetUnresolvedProviderPathFromPSPath(StatePath);
-                var log = DirectorServiceLauncher.Start(socket, state, MetricsEndpoint, Backend.ToLowerInvariant(), TimeSpan.FromSeconds(60));
+                var log = DirectorServiceLauncher.Start(socket, state, MetricsEndpoint, Backend.ToLowerInvariant(), TimeSpan.FromSeconds(60), StatusPageArgs());
                 WriteVerbose($"Director service started; it logs to {log}.");
             }
             LvsSession.Connect(new RemoteDirector(socket));
             if (PassThru) WriteObject(LvsSession.Current.GetInfo());
         });
+    }
+
+    /// <summary>The status page's options on the service's command line (the service validates them).</summary>
+    private List<string> StatusPageArgs()
+    {
+        var args = new List<string>();
+        if (StatusPage is not null) args.AddRange(["--status-page", StatusPage.ToLowerInvariant() is "on" or "off" ? StatusPage.ToLowerInvariant() : StatusPage]);
+        if (StatusPageActions) args.AddRange(["--status-actions", "on"]);
+        if (StatusTokenPath is not null) args.AddRange(["--status-token-file", GetUnresolvedProviderPathFromPSPath(StatusTokenPath)]);
+        return args;
     }
 }

@@ -43,8 +43,11 @@ internal static class DirectorServiceLauncher
         }
     }
 
-    /// <summary>Starts the service and waits until its socket accepts; returns the log file's path.</summary>
-    public static string Start(string socketPath, string? statePath, string? metrics, string? backend, TimeSpan wait)
+    /// <summary>
+    /// Starts the service and waits until its socket accepts; returns the log file's path. <c>moreArgs</c> are further
+    /// service options as they are written on its command line (the status page's).
+    /// </summary>
+    public static string Start(string socketPath, string? statePath, string? metrics, string? backend, TimeSpan wait, IEnumerable<string>? moreArgs = null)
     {
         var dll = ServiceAssembly;
         if (!File.Exists(dll))
@@ -52,12 +55,14 @@ internal static class DirectorServiceLauncher
             throw new LvsException(LvsErrorKind.Unavailable, "DirectorServiceMissing", $"The director service is not installed with the module: '{dll}' does not exist.", dll);
         }
         var folder = Path.GetDirectoryName(Path.GetFullPath(socketPath))!;
-        Directory.CreateDirectory(folder);
+        // created owner-only when LvsPs creates it; an existing folder keeps its mode
+        if (!Directory.Exists(folder) && !OperatingSystem.IsWindows()) Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var log = Path.Combine(folder, "director.log");
         var args = new List<string> { DotnetHost, dll, "--socket", socketPath };
         if (statePath is not null) args.AddRange(new[] { "--state", statePath });
         if (metrics is not null) args.AddRange(new[] { "--metrics", metrics });
         if (backend is not null) args.AddRange(new[] { "--backend", backend });
+        if (moreArgs is not null) args.AddRange(moreArgs);
         var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
         psi.ArgumentList.Add("-c");
         // a new session, no terminal, output to the log: it survives this shell's exit and hang-up

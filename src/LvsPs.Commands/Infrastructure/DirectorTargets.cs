@@ -40,7 +40,7 @@ public static class DirectorTargets
                 return new RemoteDirector(string.IsNullOrEmpty(rest) ? DirectorSocket.DefaultPath : rest);
         }
         if (a.Contains('/')) return new RemoteDirector(a);
-        throw LvsException.InvalidArgument("InvalidDirector", $"Director '{address}' is not a director address; {Allowed}.", address);
+        throw LvsException.InvalidArgument("InvalidDirector", $"Director '{ValueText.Cut(address)}' is not a director address; {Allowed}.", address);
     }
 }
 

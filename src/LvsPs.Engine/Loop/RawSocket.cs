@@ -11,6 +11,16 @@ internal static class RawSocket
     private const int SOCK_NONBLOCK = 0x800, SOCK_CLOEXEC = 0x80000;
     private const int MSG_DONTWAIT = 0x40, MSG_NOSIGNAL = 0x4000;
 
+    // linux/in.h IP_FREEBIND 15 at SOL_IP 0; linux/in6.h IPV6_FREEBIND 78 at SOL_IPV6 41 (since Linux 4.15)
+    private const int SOL_IP = 0, IP_FREEBIND = 15, SOL_IPV6 = 41, IPV6_FREEBIND = 78;
+
+    /// <summary>Lets <paramref name="socket"/> bind an address the host does not hold (yet): setsockopt IP_FREEBIND / IPV6_FREEBIND.</summary>
+    public static void SetFreeBind(System.Net.Sockets.Socket socket)
+    {
+        bool v6 = socket.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+        socket.SetRawSocketOption(v6 ? SOL_IPV6 : SOL_IP, v6 ? IPV6_FREEBIND : IP_FREEBIND, BitConverter.GetBytes(1));
+    }
+
     /// <summary>Bytes read, 0 at end of stream, -1 when nothing is there; throws <see cref="IOException"/> on an error.</summary>
     public static int Receive(SafeHandle socket, Span<byte> buffer) => Call(socket, buffer, send: false);
 

@@ -39,6 +39,7 @@ internal sealed class TcpForwarder : IForwarder
         var endPoint = new IPEndPoint(id.Address!, id.Port);
         try
         {
+            if (_service.BindNonLocalAddresses) RawSocket.SetFreeBind(_listener);
             _listener.Bind(endPoint);
             _listener.Listen(Backlog);
         }

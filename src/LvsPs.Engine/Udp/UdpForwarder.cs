@@ -47,6 +47,7 @@ internal sealed class UdpForwarder : IForwarder
         var endPoint = new IPEndPoint(id.Address!, id.Port);
         try
         {
+            if (_service.BindNonLocalAddresses) RawSocket.SetFreeBind(_socket);
             _socket.Bind(endPoint);
             if (_loop is not null)
             {

@@ -33,14 +33,14 @@ public static class ProcConnectionTable
             list.Add(new LvsConnection
             {
                 Protocol = protocol,
-                ClientAddress = Address(f[1]),
+                ClientAddress = Address(f[1]).ToString(),
                 ClientPort = Port(f[2]),
-                VirtualAddress = Address(f[3]),
+                VirtualAddress = Address(f[3]).ToString(),
                 VirtualPort = Port(f[4]),
-                DestinationAddress = Address(f[5]),
+                DestinationAddress = Address(f[5]).ToString(),
                 DestinationPort = Port(f[6]),
                 State = state,
-                Expires = TimeSpan.FromSeconds(long.Parse(f[8], NumberStyles.None, CultureInfo.InvariantCulture)),
+                ExpiresSeconds = uint.Parse(f[8], NumberStyles.None, CultureInfo.InvariantCulture),
                 Active = state == "ESTABLISHED",
                 Template = state is "NONE" or "ASSURED",
             });

@@ -96,7 +96,7 @@ public sealed class ManagedDirectorTests : IDisposable
         var id = TcpService("rr", a, b);
         for (int i = 0; i < 4; i++) LoopbackClient.HttpGet(_vip, id.Port);
         WaitFor(() => _director.GetConnections().Count(c => c.State == "TIME_WAIT") == 4, "four TIME_WAIT entries");
-        Assert.All(_director.GetConnections(), c => Assert.InRange(c.Expires, TimeSpan.FromSeconds(100), TimeSpan.FromMinutes(2)));
+        Assert.All(_director.GetConnections(), c => Assert.InRange(c.ExpiresSeconds, 100u, 120u));
         Assert.Equal(4, _director.GetService(id)!.InactiveConnections);
         Assert.Equal(4, _director.GetInfo().ConnectionCount);
 
@@ -203,6 +203,34 @@ public sealed class ManagedDirectorTests : IDisposable
         Assert.Equal("still here", Encoding.ASCII.GetString(buf, 0, server.Receive(buf)));
         server.Send(Encoding.ASCII.GetBytes("ok"));
         Assert.Equal("ok", Encoding.ASCII.GetString(buf, 0, client.Receive(buf)));
+    }
+
+    [Fact]
+    public void A_real_server_removed_and_added_again_keeps_its_counters_and_open_connections_as_the_kernel_does()
+    {
+        var (id, listener) = ServiceToListener();
+        using var _ = listener;
+        var rsId = RealServerId.Create(IPAddress.Loopback, (ushort)((IPEndPoint)listener.LocalEndPoint!).Port);
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000, SendTimeout = 5000 };
+        client.Connect(IPAddress.Parse(_vip), id.Port);
+        using var server = listener.Accept();
+        server.ReceiveTimeout = 5000;
+        client.Send(Encoding.ASCII.GetBytes("hello"));
+        var buf = new byte[100];
+        Assert.Equal("hello", Encoding.ASCII.GetString(buf, 0, server.Receive(buf)));
+        WaitFor(() => _director.GetService(id)!.RealServers[0].Stats.BytesIn == 5, "the first bytes to be counted");
+
+        _director.DeleteRealServer(id, rsId);
+        _director.AddRealServer(id, new RealServerSettings { Id = rsId, Weight = 2 }); // ip_vs_trash_get_dest: the same one
+        var back = _director.GetService(id)!.RealServers.Single();
+        Assert.Equal(2, back.Weight);
+        Assert.Equal(1, back.ActiveConnections); // the open connection still counts against it
+        Assert.Equal(1ul, back.Stats.Connections);
+        Assert.Equal(5ul, back.Stats.BytesIn);
+
+        client.Send(Encoding.ASCII.GetBytes("again")); // and its bytes still land on it
+        Assert.Equal("again", Encoding.ASCII.GetString(buf, 0, server.Receive(buf)));
+        WaitFor(() => _director.GetService(id)!.RealServers[0].Stats.BytesIn == 10, "the later bytes to be counted on the same real server");
     }
 
     [Fact]

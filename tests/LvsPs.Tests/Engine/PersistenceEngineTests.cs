@@ -36,8 +36,8 @@ public sealed class PersistenceEngineTests : IDisposable
         var answers = Enumerable.Range(0, 4).Select(_ => LoopbackClient.HttpGet(_vip, id.Port).Backend).ToList();
         Assert.Equal(new[] { "b", "b", "b", "b" }, answers); // rr alone would alternate b, a
         var service = _director.GetService(id)!;
-        Assert.Equal(1, service.RealServers.Single(r => r.Id.Port == b.Port).PersistentConnections);
-        Assert.Equal(0, service.RealServers.Single(r => r.Id.Port == a.Port).PersistentConnections);
+        Assert.Equal(1, service.RealServers.Single(r => r.Port == b.Port).PersistentConnections);
+        Assert.Equal(0, service.RealServers.Single(r => r.Port == a.Port).PersistentConnections);
     }
 
     [Fact]

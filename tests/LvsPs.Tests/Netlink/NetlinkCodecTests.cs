@@ -129,7 +129,7 @@ public class NetlinkCodecTests
     [Fact]
     public void Sync_daemon_attributes_round_trip()
     {
-        var daemon = new SyncDaemon { Role = SyncDaemonRole.Backup, Interface = "eth1", SyncId = 9, MaxLength = 1400, Group = IPAddress.Parse("224.0.0.99"), Port = 9000, Ttl = 3 };
+        var daemon = new SyncDaemon { Role = SyncDaemonRole.Backup, Interface = "eth1", SyncId = 9, MaxLength = 1400, GroupAddress = IPAddress.Parse("224.0.0.99"), Port = 9000, Ttl = 3 };
         var w = new MessageWriter();
         IpvsCodec.WriteDaemon(w, daemon);
         Assert.Equal(daemon, IpvsCodec.ReadDaemon(AttributeSet.Parse(w.WrittenMemory).Nested((ushort)IpvsCommandAttribute.Daemon)!));
@@ -151,10 +151,10 @@ public class NetlinkCodecTests
         Assert.True(c[3].Template);
         Assert.False(c[3].Active);
         Assert.False(c[0].Template);
-        Assert.Equal((IPAddress.Parse("10.0.0.100"), (ushort)54004, IPAddress.Parse("10.0.1.2"), (ushort)8080), (c[0].ClientAddress, c[0].ClientPort, c[0].DestinationAddress, c[0].DestinationPort));
+        Assert.Equal(("10.0.0.100", (ushort)54004, "10.0.1.2", (ushort)8080), (c[0].ClientAddress, c[0].ClientPort, c[0].DestinationAddress, c[0].DestinationPort));
         Assert.True(c[0].Active);
-        Assert.Equal(TimeSpan.FromSeconds(899), c[0].Expires);
-        Assert.Equal(IPAddress.Parse("2001:db8::1"), c[1].VirtualAddress);
+        Assert.Equal(899u, c[0].ExpiresSeconds);
+        Assert.Equal("2001:db8::1", c[1].VirtualAddress);
         Assert.Equal(LvsProtocol.Udp, c[1].Protocol);
         Assert.True(c[2].Template);
     }

@@ -50,7 +50,7 @@ public sealed class DirectorServiceTests : IDisposable
         await WaitForAsync(() => director.GetHealth().Single().State == LvsPs.Model.Health.HealthState.Up);
 
         web.Dispose(); // the real server dies: the service quiesces it
-        await WaitForAsync(() => director.GetService(id)!.RealServers.Single().Weight == 0);
+        await WaitForAsync(() => director.GetService(id)!.RealServers.Single().EffectiveWeight == 0);
         Assert.Equal(LvsPs.Model.Health.HealthState.Down, director.GetHealth().Single().State);
 
         _service.Kill();

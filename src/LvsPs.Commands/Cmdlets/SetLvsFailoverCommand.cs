@@ -1,0 +1,105 @@
+using System.Management.Automation;
+using LvsPs.Model;
+using LvsPs.Model.Failover;
+
+namespace LvsPs.Commands;
+
+/// <summary>
+/// Set-LvsFailover: puts the director in a failover pair, changes the pair's settings (the ones given; the others stay),
+/// or with -Remove takes the director out of it. The director service then drives keepalived.
+/// </summary>
+[Cmdlet(VerbsCommon.Set, "LvsFailover", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = "Settings")]
+[OutputType(typeof(FailoverSettings))]
+public sealed class SetLvsFailoverCommand : DirectorCmdlet
+{
+    /// <summary>VRRP virtual router id, 1..255, the same on every node of the pair (failover.virtualRouterId).</summary>
+    [Parameter(ParameterSetName = "Settings", ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(1, 255)]
+    public int VirtualRouterId { get; set; }
+
+    /// <summary>Seconds between VRRP advertisements, 1..255 (failover.advertisementInterval).</summary>
+    [Parameter(ParameterSetName = "Settings", ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(1, 255)]
+    public int AdvertisementInterval { get; set; }
+
+    /// <summary>The interface VRRP runs on and the virtual addresses go to (failover.interface).</summary>
+    [Parameter(ParameterSetName = "Settings", ValueFromPipelineByPropertyName = true)]
+    public string? Interface { get; set; }
+
+    /// <summary>The addresses the master holds, ADDRESS or ADDRESS/PREFIX (failover.virtualAddresses).</summary>
+    [Parameter(ParameterSetName = "Settings", ValueFromPipelineByPropertyName = true)]
+    public string[]? VirtualAddresses { get; set; }
+
+    /// <summary>Advertise to the other nodes' addresses instead of multicast (failover.unicast).</summary>
+    [Parameter(ParameterSetName = "Settings", ValueFromPipelineByPropertyName = true)]
+    public bool Unicast { get; set; }
+
+    /// <summary>VRRP password, 1..8 characters (failover.password); an empty string removes it.</summary>
+    [Parameter(ParameterSetName = "Settings", ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString]
+    public string? Password { get; set; }
+
+    /// <summary>Whether a higher-priority node takes mastership back when it returns (failover.preempt).</summary>
+    [Parameter(ParameterSetName = "Settings", ValueFromPipelineByPropertyName = true)]
+    public bool Preempt { get; set; }
+
+    /// <summary>Run the kernel's connection sync daemon in the node's role (failover.connectionSync; kernel backend).</summary>
+    [Parameter(ParameterSetName = "Settings", ValueFromPipelineByPropertyName = true)]
+    public bool ConnectionSync { get; set; }
+
+    /// <summary>The nodes: objects or hashtables with Name, Priority (1..254) and Address (failover.nodes).</summary>
+    [Parameter(ParameterSetName = "Settings", ValueFromPipelineByPropertyName = true)]
+    public FailoverNode[]? Nodes { get; set; }
+
+    /// <summary>Takes the director out of its failover pair: keepalived stops and a peer takes over the addresses.</summary>
+    [Parameter(ParameterSetName = "Remove", Mandatory = true)]
+    public SwitchParameter Remove { get; set; }
+
+    /// <summary>Writes the resulting settings.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        Try(() =>
+        {
+            var failover = DirectorChange.FailoverOf(Backend);
+            var current = failover.GetFailover();
+            if (Remove)
+            {
+                if (current is null) return;
+                if (ShouldProcess($"failover pair vrid {current.VirtualRouterId} on {current.Interface}", "Leave the failover pair")) failover.SetFailover(null);
+                return;
+            }
+            var want = current ?? new FailoverSettings();
+            var bound = MyInvocation.BoundParameters;
+            if (bound.ContainsKey(nameof(VirtualRouterId))) want = want with { VirtualRouterId = VirtualRouterId };
+            if (bound.ContainsKey(nameof(AdvertisementInterval))) want = want with { AdvertisementInterval = AdvertisementInterval };
+            if (bound.ContainsKey(nameof(Interface))) want = want with { Interface = Interface ?? "" };
+            if (bound.ContainsKey(nameof(VirtualAddresses))) want = want with { VirtualAddresses = (VirtualAddresses ?? Array.Empty<string>()).Select(FailoverAddress.Parse).ToList() };
+            if (bound.ContainsKey(nameof(Unicast))) want = want with { Unicast = Unicast };
+            if (bound.ContainsKey(nameof(Password))) want = want with { Password = string.IsNullOrEmpty(Password) ? null : Password };
+            if (bound.ContainsKey(nameof(Preempt))) want = want with { Preempt = Preempt };
+            if (bound.ContainsKey(nameof(ConnectionSync))) want = want with { ConnectionSync = ConnectionSync };
+            if (bound.ContainsKey(nameof(Nodes))) want = want with { Nodes = (Nodes ?? Array.Empty<FailoverNode>()).ToList() };
+            want.Validate();
+            if (current is null)
+            {
+                if (ShouldProcess($"failover pair vrid {want.VirtualRouterId} on {want.Interface}: {string.Join(", ", want.VirtualAddresses)}", "Join the failover pair")) failover.SetFailover(want);
+            }
+            else
+            {
+                var differences = current.Differences(want);
+                if (differences.Count > 0 && ShouldProcess(
+                        $"failover pair vrid {current.VirtualRouterId}: " + string.Join("; ", differences.Select(d => $"{d.Key} from {d.From ?? "(none)"} to {d.To ?? "(none)"}")),
+                        "Change the failover pair"))
+                {
+                    failover.SetFailover(want);
+                }
+            }
+            var status = failover.GetFailoverStatus();
+            if (status.Problem is { } problem) WriteWarning(problem);
+            if (PassThru) WriteObject(failover.GetFailover());
+        });
+    }
+}

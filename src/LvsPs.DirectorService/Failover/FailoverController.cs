@@ -1,0 +1,328 @@
+using LvsPs.Model;
+using LvsPs.Model.Failover;
+
+namespace LvsPs.DirectorService.Failover;
+
+/// <summary>
+/// Drives keepalived as this director's VRRP speaker: writes its configuration, runs it as a child, learns every role
+/// change from its notify FIFO, and with connectionSync runs the kernel's connection sync daemon in the matching role.
+/// The settings are kept (and saved by the service) even when keepalived cannot run; a supervisor thread starts it as
+/// soon as it can and restarts it when it ends.
+/// </summary>
+internal sealed class FailoverController : IFailoverControl, IDisposable
+{
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
+    private readonly object _gate = new();
+    private readonly string _node;
+    private readonly IDirectorBackend _director;
+    private readonly Action<string> _log;
+    private readonly string _dir, _config, _fifo;
+    private readonly Thread _supervisor;
+    private readonly AutoResetEvent _wake = new(false);
+    private FailoverSettings? _settings;
+    private bool _suspended, _configChanged, _disposed, _fifoReady;
+    private ChildProcess? _keepalived;
+    private Thread? _reader;
+    private FailoverStatus _status = new();
+    private string? _syncProblem;
+    private readonly BirdSpeaker _bgp;
+
+    /// <param name="runtimeDirectory">A folder of this service's own (created 0700) for keepalived's configuration, pid files and FIFO.</param>
+    /// <param name="node">This director's node name in the pair.</param>
+    /// <param name="director">The director the service hosts (for the connection sync daemon).</param>
+    /// <param name="log">The service's log.</param>
+    public FailoverController(string runtimeDirectory, string node, IDirectorBackend director, Action<string> log)
+    {
+        _node = node;
+        _director = director;
+        _log = log;
+        _dir = runtimeDirectory;
+        _config = Path.Combine(_dir, "keepalived.conf");
+        _fifo = Path.Combine(_dir, "keepalived.fifo");
+        // keepalived is started from this one long-lived thread: its parent-death signal is tied to the thread that forked it
+        _bgp = new BirdSpeaker(runtimeDirectory, node, director, log);
+        _supervisor = new Thread(Supervise) { IsBackground = true, Name = "lvsps keepalived supervisor" };
+        _supervisor.Start();
+    }
+
+    /// <summary>Raised after each role change keepalived reports (the BGP speaker follows it).</summary>
+    public event Action<FailoverRole>? RoleChanged;
+
+    /// <summary>Applies saved settings at start; a setting this node cannot use is reported and kept.</summary>
+    public void Restore(FailoverSettings? settings, BgpSettings? bgp)
+    {
+        if (bgp is not null) _bgp.Set(bgp, validate: false);
+        if (settings is null) return;
+        lock (_gate)
+        {
+            _settings = settings;
+            _configChanged = true;
+        }
+        _wake.Set();
+    }
+
+    public FailoverSettings? GetFailover()
+    {
+        lock (_gate) return _settings;
+    }
+
+    public void SetFailover(FailoverSettings? settings)
+    {
+        if (settings is not null)
+        {
+            settings.Validate();
+            settings.Node(_node); // this node must be one of them
+        }
+        lock (_gate)
+        {
+            _settings = settings;
+            _configChanged = true;
+            if (settings is null) _status = new FailoverStatus { LastTransition = _status.LastTransition, Transitions = _status.Transitions };
+        }
+        _wake.Set();
+    }
+
+    public BgpSettings? GetBgp() => _bgp.Settings;
+
+    public void SetBgp(BgpSettings? settings) => _bgp.Set(settings);
+
+    public FailoverStatus GetFailoverStatus()
+    {
+        var announced = _bgp.Announced.Select(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? $"{a}/32" : $"{a}/128").ToList();
+        var bgpProblem = _bgp.Problem;
+        lock (_gate)
+        {
+            if (_settings is null)
+            {
+                return _status with { Role = FailoverRole.Standalone, Node = _bgp.Settings is null ? null : _node, Peers = Array.Empty<string>(), Suspended = _suspended, Announced = announced, Problem = bgpProblem };
+            }
+            var self = _settings.Nodes.FirstOrDefault(n => n.Name == _node);
+            var peers = _settings.Nodes.Where(n => n.Name != _node).Select(n => n.Address is null ? n.Name : $"{n.Name} ({n.Address})").ToList();
+            string? problem = self is null ? $"This director's node name '{_node}' is not one of the failover nodes ({string.Join(", ", _settings.Nodes.Select(n => n.Name))})." : _status.Problem;
+            problem ??= _syncProblem ?? bgpProblem;
+            return _status with { Node = _node, Peers = peers, Suspended = _suspended, Problem = problem, Announced = announced };
+        }
+    }
+
+    public void Suspend()
+    {
+        lock (_gate)
+        {
+            RequireFailover();
+            _suspended = true;
+        }
+        _bgp.Suspended = true;
+        _wake.Set();
+        _log("suspended: handing mastership to a peer");
+    }
+
+    public void Resume()
+    {
+        lock (_gate)
+        {
+            RequireFailover();
+            _suspended = false;
+        }
+        _bgp.Suspended = false;
+        _wake.Set();
+        _log("resumed: rejoining the failover pair");
+    }
+
+    private void RequireFailover()
+    {
+        if (_settings is null && _bgp.Settings is null) throw LvsException.InvalidArgument("NoFailoverPair", "This director is not in a failover pair; give it one with Set-LvsFailover or a document's failover section.", null);
+    }
+
+    // --- the supervisor thread ---
+
+    private void Supervise()
+    {
+        while (true)
+        {
+            _wake.WaitOne(TimeSpan.FromSeconds(1));
+            FailoverSettings? settings;
+            bool run, changed;
+            lock (_gate)
+            {
+                if (_disposed) break;
+                settings = _settings;
+                run = settings is not null && !_suspended && settings.Nodes.Any(n => n.Name == _node);
+                changed = _configChanged;
+                _configChanged = false;
+            }
+            try
+            {
+                if (_keepalived is { HasExited: true } ended)
+                {
+                    var code = ended.ExitCode;
+                    ended.Dispose();
+                    _keepalived = null;
+                    if (run) SetProblem($"keepalived ended with exit code {code}; restarting it", FailoverRole.Fault);
+                }
+                if (!run)
+                {
+                    StopKeepalived();
+                    if (settings is not null && _suspended) Transition(FailoverRole.Backup);
+                    continue;
+                }
+                if (changed || _keepalived is null) WriteConfig(settings!);
+                if (_keepalived is null) StartKeepalived();
+                else if (changed) _keepalived.Signal(Posix.SIGHUP); // keepalived reloads its configuration on SIGHUP
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception or LvsException)
+            {
+                SetProblem(e.Message, FailoverRole.Fault);
+            }
+        }
+        StopKeepalived();
+    }
+
+    private void WriteConfig(FailoverSettings settings)
+    {
+        ExternalTool.PrivateDirectory(_dir);
+        EnsureFifo();
+        var self = settings.Node(_node);
+        ExternalTool.WriteAtomically(_config, KeepalivedConfig.Render(settings, self, _fifo));
+    }
+
+    /// <summary>Creates the FIFO once per service run, in the service's private folder (a leftover of an earlier run is replaced).</summary>
+    private void EnsureFifo()
+    {
+        if (_fifoReady) return;
+        File.Delete(_fifo);
+        if (Posix.MakeFifo(_fifo, 0x180 /* 0600 */) != 0) throw new IOException($"mkfifo '{_fifo}' failed (errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()})");
+        _fifoReady = true;
+    }
+
+    private void StartKeepalived()
+    {
+        var binary = ExternalTool.Find("keepalived");
+        if (binary is null)
+        {
+            SetProblem("keepalived is not installed, so this director cannot take part in its failover pair (the settings are kept). Install it with 'apt-get install keepalived'; the service starts it within a second.", FailoverRole.Fault);
+            return;
+        }
+        StartReader();
+        // -n foreground, -l log to the console, -D detailed log, -P VRRP only, own pid files
+        _keepalived = ChildProcess.Start(binary, new[] { "-n", "-l", "-D", "-P", "-f", _config, "-p", Path.Combine(_dir, "keepalived.pid"),
+            "-r", Path.Combine(_dir, "vrrp.pid"), "-c", Path.Combine(_dir, "checkers.pid") }, "keepalived", _log);
+        lock (_gate) _status = _status with { Problem = null };
+    }
+
+    private void StopKeepalived()
+    {
+        // SIGTERM: keepalived advertises priority 0 and removes the VIPs, so a peer takes over at once
+        _keepalived?.Stop();
+        _keepalived?.Dispose();
+        _keepalived = null;
+    }
+
+    private void StartReader()
+    {
+        if (_reader is not null) return;
+        _reader = new Thread(ReadNotifications) { IsBackground = true, Name = "lvsps keepalived notify" };
+        _reader.Start();
+    }
+
+    /// <summary>Reads keepalived's notify FIFO; opened read-write, so it never sees end of file when keepalived restarts.</summary>
+    private void ReadNotifications()
+    {
+        try
+        {
+            using var stream = new FileStream(_fifo, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite, 1);
+            using var reader = new StreamReader(stream);
+            while (reader.ReadLine() is { } line)
+            {
+                FailoverSettings? settings;
+                lock (_gate)
+                {
+                    if (_disposed) return;
+                    settings = _settings;
+                }
+                if (settings is null) continue;
+                var state = KeepalivedConfig.ParseNotifyLine(line, KeepalivedConfig.InstanceName(settings));
+                if (state is not null && KeepalivedConfig.RoleOf(state) is { } role) Transition(role);
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            _log($"keepalived notify FIFO closed: {e.Message}");
+        }
+    }
+
+    private void SetProblem(string problem, FailoverRole role)
+    {
+        bool changed;
+        lock (_gate)
+        {
+            changed = _status.Problem != problem;
+            _status = _status with { Problem = problem };
+        }
+        if (changed) _log(problem);
+        Transition(role);
+    }
+
+    private void Transition(FailoverRole role)
+    {
+        FailoverRole from;
+        FailoverSettings? settings;
+        lock (_gate)
+        {
+            from = _status.Role;
+            settings = _settings;
+            if (from == role) return;
+            _status = _status with
+            {
+                Role = role,
+                LastTransition = new FailoverTransition(DateTimeOffset.UtcNow, from, role),
+                Transitions = _status.Transitions + 1,
+            };
+        }
+        _log($"failover role {from} -> {role}");
+        if (settings is { ConnectionSync: true }) FollowWithSyncDaemon(settings, role);
+        RoleChanged?.Invoke(role);
+    }
+
+    /// <summary>The master sends connection state, every other node receives it (same sync id: the virtual router id).</summary>
+    private void FollowWithSyncDaemon(FailoverSettings settings, FailoverRole role)
+    {
+        var want = role == FailoverRole.Master ? SyncDaemonRole.Master : SyncDaemonRole.Backup;
+        var other = want == SyncDaemonRole.Master ? SyncDaemonRole.Backup : SyncDaemonRole.Master;
+        try
+        {
+            var running = _director.GetSyncDaemons();
+            if (running.Any(d => d.Role == other)) _director.StopSyncDaemon(other);
+            if (!running.Any(d => d.Role == want))
+            {
+                _director.StartSyncDaemon(new SyncDaemon { Role = want, Interface = settings.Interface, SyncId = (byte)settings.VirtualRouterId });
+            }
+            _log($"connection sync daemon now runs as {want}");
+            lock (_gate) _syncProblem = null;
+        }
+        catch (LvsException e)
+        {
+            lock (_gate) _syncProblem = $"connectionSync: {e.Message}";
+            _log($"connectionSync: could not run the sync daemon as {want}: {e.Message}");
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+        }
+        _wake.Set();
+        _bgp.Dispose();
+        _supervisor.Join(StopGrace + TimeSpan.FromSeconds(2));
+        // wake the reader with a line of our own so it sees the flag and ends
+        try
+        {
+            if (_reader is not null) File.AppendAllText(_fifo, "LVSPS STOP\n");
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
