@@ -46,6 +46,8 @@ command -v depmod >/dev/null || [[ -x /usr/sbin/depmod ]] || need_pkgs+=(kmod)
 command -v cpio >/dev/null || need_pkgs+=(cpio)
 command -v xz >/dev/null || need_pkgs+=(xz-utils)
 command -v file >/dev/null || need_pkgs+=(file)
+# the failover tests run keepalived from the host's root inside the guest (tests/LvsPs.KernelTests/KernelFailoverTests.cs)
+[[ -x /usr/sbin/keepalived ]] || need_pkgs+=(keepalived)
 if [[ ${#need_pkgs[@]} -gt 0 ]]; then
     [[ $(id -u) -eq 0 ]] || die "missing ${need_pkgs[*]}; run as root (or install them: apt-get install ${need_pkgs[*]})"
     echo "vm.sh: installing ${need_pkgs[*]}" >&2

@@ -58,11 +58,11 @@ public sealed class DirectorServiceProcess : IDisposable
         return _process = ReapedProcess.Start("dotnet", [dll, "--socket", SocketPath, "--state", StatePath, "--metrics", _metrics, "--backend", _backend, .. extra]);
     }
 
-    /// <summary>Starts the service and expects it to refuse: its exit code (within 60 s) and what it said.</summary>
+    /// <summary>Starts the service and expects it to refuse: its exit code (within 180 s) and what it said.</summary>
     public (int ExitCode, string Error) StartExpectingExit(params string[] extra)
     {
         var process = Launch(extra);
-        if (!process.WaitForExit(60_000)) throw new TimeoutException("The director service did not exit: " + process.Output);
+        if (!process.WaitForExit(180_000)) throw new TimeoutException("The director service did not exit: " + process.Output);
         return (process.ExitCode, process.Output);
     }
 

@@ -104,7 +104,7 @@ timeouts:
         ($changes | Where-Object Property -eq 'Weight').From | Should -Be 7
         ($changes | Where-Object Property -eq 'Weight').To | Should -Be 3
         ($changes | Where-Object Property -eq 'UpperThreshold').To | Should -Be 100
-        $changes.Target | Sort-Object -Unique | Should -Be 'RealServer' # an edit of the real server in place: no Add or Remove
+        $changes.Code | Sort-Object | Should -Be @('LvsPs:RealServer:Change:UpperThreshold', 'LvsPs:RealServer:Change:Weight')
     }
 
     It 'leaves unnamed services and real servers alone, and removes them with -Prune' {

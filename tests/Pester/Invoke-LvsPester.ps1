@@ -10,6 +10,8 @@ param(
     [Parameter(Mandatory)] [string] $BackendsPath,
     [Parameter(Mandatory)] [string] $ResultPath,
     [Parameter(Mandatory)] [string] $SummaryPath,
+    # the folder build.ps1 package published LvsPs.<version>.nupkg to (tests/Pester/Package.Tests.ps1 installs it)
+    [string] $RepositoryPath = (Join-Path $PSScriptRoot '../../out/repo'),
     [string[]] $Path = @($PSScriptRoot)
 )
 $ErrorActionPreference = 'Stop'
@@ -18,6 +20,7 @@ Import-Module $PesterPath -RequiredVersion 5.7.1
 # the test files read these to find what they test
 $env:LVSPS_MODULE = $ModulePath
 $env:LVSPS_TESTBACKENDS = $BackendsPath
+$env:LVSPS_REPOSITORY = $RepositoryPath
 
 # files that take a -Director parameter run once per director: in-session and a director service
 $containers = foreach ($file in Get-ChildItem -Path $Path -Filter '*.Tests.ps1' -File) {

@@ -45,8 +45,9 @@ function Enter-TestDirector {
 
 function Exit-TestDirector {
     if ($script:ServiceSocket) {
-        Stop-LvsDirector -Service -SocketPath $script:ServiceSocket
+        Stop-LvsDirector -Service -SocketPath $script:ServiceSocket -WarningAction SilentlyContinue
         if ($script:ServiceWatch) { $script:ServiceWatch.Dispose(); $script:ServiceWatch = $null }
+        Disconnect-LvsDirector
         Remove-Item (Split-Path $script:ServiceSocket) -Recurse -Force -ErrorAction SilentlyContinue
         $script:ServiceSocket = $null
     }

@@ -35,8 +35,8 @@ Describe "The LVS example: HTTP, two real servers, rr, masquerading ($Director)"
         $web2.Requests | Should -Be 3
     }
 
-    It 'lists the service with its real servers, newest first, as ipvsadm does' {
-        $svc = Get-LvsVirtualService $id
+    It 'lists the service with its real servers, newest first, as ipvsadm --nosort does' {
+        $svc = Get-LvsVirtualService $id -NoSort
         $svc.Scheduler | Should -Be 'rr'
         $svc.RealServers.Port | Should -Be @($web2.Port, $web1.Port)
         $svc.RealServers.Forwarding | Should -Be @('Masquerade', 'Masquerade')
@@ -56,8 +56,8 @@ Describe "The LVS example: HTTP, two real servers, rr, masquerading ($Director)"
         (Get-LvsVirtualService $id).Stats.Connections | Should -Be 6
     }
 
-    It 'shows the listing like ipvsadm -L -n' {
-        $text = (Get-LvsVirtualService $id | Out-String -Width 200) -split "`n" | ForEach-Object TrimEnd | Where-Object { $_ }
+    It 'shows the listing like ipvsadm -L -n --nosort' {
+        $text = (Get-LvsVirtualService $id -NoSort | Out-String -Width 200) -split "`n" | ForEach-Object TrimEnd | Where-Object { $_ }
         $text[0] | Should -Be 'Prot LocalAddress:Port Scheduler Flags'
         $text[1] | Should -Be '  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn'
         $text[2] | Should -Be "TCP  ${vip}:$port rr"
