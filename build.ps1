@@ -129,7 +129,7 @@ function Get-PesterModulePath {
 }
 
 # the kernel suite's classes whose every test pushes real traffic through kernel IPVS (tests/LvsPs.KernelTests)
-$kernelTrafficClasses = 'TrafficTests', 'FeatureTrafficTests', 'SchedulingDifferentialTests', 'KernelFtpTests', 'DirectorServiceKernelTests'
+$kernelTrafficClasses = 'TrafficTests', 'FeatureTrafficTests', 'SchedulingDifferentialTests', 'KernelFtpTests', 'DirectorServiceKernelTests', 'KernelFailoverTests'
 
 function Read-JUnitCounts([string] $Path, [string[]] $Class) {
     [xml] $xml = Get-Content -LiteralPath $Path -Raw

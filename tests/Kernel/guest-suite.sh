@@ -16,8 +16,8 @@ xunit_rc=$?
 pester_rc=0
 if [[ "$pester" != "-" ]]; then
     echo "==> Pester against kernel IPVS (tests/Pester/Kernel)"
-    # bounded, so that a stuck Pester cannot cost the xunit results (the whole guest has vm.sh's timeout)
-    timeout -k 10 600 dotnet pwsh -NoProfile -NonInteractive -File "$repo/tests/Pester/Invoke-LvsPester.ps1" \
+    # bounded (15 minutes), so that a stuck Pester cannot cost the xunit results (the whole guest has vm.sh's timeout)
+    timeout -k 10 900 dotnet pwsh -NoProfile -NonInteractive -File "$repo/tests/Pester/Invoke-LvsPester.ps1" \
         -PesterPath "$pester" -ModulePath "$module" -BackendsPath "$backends" \
         -ResultPath "$LVS_VM_RESULTS/kernel-pester.xml" -SummaryPath "$LVS_VM_RESULTS/kernel-pester-summary.json" \
         -Path "$repo/tests/Pester/Kernel"

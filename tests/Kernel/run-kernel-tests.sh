@@ -39,5 +39,5 @@ if [[ $pester_wanted -eq 1 ]]; then
     [[ -f "$pester" ]] || dotnet restore "$repo/tests/Pester/Pester.Restore.csproj" --nologo -v:q >&2
     [[ -f "$pester" ]] || { echo "run-kernel-tests.sh: Pester 5.7.1 is not at $pester after restore" >&2; exit 125; }
 fi
-exec "$repo/tests/Kernel/vm.sh" --timeout 1500 --results "$results" -- \
+exec "$repo/tests/Kernel/vm.sh" --timeout 1800 --results "$results" -- \
     "$repo/tests/Kernel/guest-suite.sh" "$configuration" "$pester" "$module" "$backends" "$@"

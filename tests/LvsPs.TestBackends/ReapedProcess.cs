@@ -115,6 +115,65 @@ public sealed partial class ReapedProcess : IDisposable
         _reaper.Dispose();
     }
 
+    /// <summary>
+    /// Kills process <paramref name="pid"/> (SIGKILL) when this test process ends, however it ends, or when the
+    /// returned watch is disposed, unless it has ended by then: for processes a test has started by other means (a
+    /// director service started by Start-LvsDirector -Service). A /bin/sh watcher reads a pipe from this process; when
+    /// the pipe closes it kills the process if /proc still shows the same process (its start time), never a new one
+    /// that reused the pid.
+    /// </summary>
+    public static IDisposable KillWithThisProcess(int pid)
+    {
+        string start = StartTime(pid) ?? throw new ArgumentException($"no process {pid}", nameof(pid));
+        var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, RedirectStandardInput = true };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add("read _ignored; s=$(sed 's/.*) //' /proc/$1/stat 2>/dev/null | cut -d' ' -f20); [ \"$s\" = \"$2\" ] && kill -9 $1; exit 0");
+        psi.ArgumentList.Add("lvsps-watch");
+        psi.ArgumentList.Add(pid.ToString());
+        psi.ArgumentList.Add(start);
+        return new Watch(Process.Start(psi) ?? throw new InvalidOperationException("could not start /bin/sh"));
+    }
+
+    /// <summary>The process at the other end of a Unix socket (SO_PEERCRED): the server listening at <paramref name="socketPath"/>.</summary>
+    public static int SocketOwner(string socketPath)
+    {
+        using var s = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        s.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(socketPath));
+        var credentials = new byte[12]; // struct ucred { pid_t pid; uid_t uid; gid_t gid; }
+        s.GetRawSocketOption(1 /* SOL_SOCKET */, 17 /* SO_PEERCRED */, credentials);
+        return BitConverter.ToInt32(credentials, 0);
+    }
+
+    /// <summary>Field 22 of /proc/PID/stat (the start time in clock ticks), read after the command name's closing parenthesis.</summary>
+    private static string? StartTime(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19];
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private sealed class Watch(Process watcher) : IDisposable
+    {
+        public void Dispose()
+        {
+            try
+            {
+                watcher.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+            }
+            if (!watcher.WaitForExit(10_000)) watcher.Kill();
+            watcher.Dispose();
+        }
+    }
+
     [GeneratedRegex(@"^lvsps-reaper-pid (\d+)$")]
     private static partial Regex PidLine();
 }

@@ -23,31 +23,37 @@ Describe 'Connect-LvsDirector' {
 }
 
 Describe 'ipvsadm rules on the managed director' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'LvsPs.TestHelpers.psm1') -Force
+    }
     BeforeEach {
         Connect-LvsDirector -Managed
         Clear-LvsVirtualService -Confirm:$false
+        # the managed director listens on each service's VIP:port: a VIP and a port of the test's own (TestAddresses)
+        $vip = New-TestVip
+        $port = Get-FreeTcpPort
     }
 
     It 'imports rules and exports them as ipvsadm -S writes them' {
-        $rules = "-A -t 127.0.0.1:47311 -s rr`n-a -t 127.0.0.1:47311 -r 127.0.0.1:47312 -m -w 2`n-a -t 127.0.0.1:47311 -r 127.0.0.1:47313 -m -w 1`n"
+        $rules = "-A -t ${vip}:$port -s rr`n-a -t ${vip}:$port -r 127.0.0.1:47312 -m -w 2`n-a -t ${vip}:$port -r 127.0.0.1:47313 -m -w 1`n"
         $rules | Import-LvsConfiguration
-        (Get-LvsRealServer -VirtualService tcp/127.0.0.1:47311).Count | Should -Be 2
+        (Get-LvsRealServer -VirtualService "tcp/${vip}:$port").Count | Should -Be 2
         Export-LvsConfiguration -Format Ipvsadm | Should -BeExactly $rules
     }
 
     It 'applies nothing when one rule fails' {
-        "-A -t 127.0.0.1:47321 -s rr`n-A -t 127.0.0.1:47322 -s nosuch`n" | Import-LvsConfiguration -ErrorVariable err -ErrorAction SilentlyContinue
+        "-A -t ${vip}:$port -s rr`n-A -t ${vip}:$($port + 1) -s nosuch`n" | Import-LvsConfiguration -ErrorVariable err -ErrorAction SilentlyContinue
         $err.Count | Should -Be 1
         Get-LvsVirtualService | Should -BeNullOrEmpty
     }
 
     It 'names the bad line' {
-        "-A -t 127.0.0.1:47331 --bogus" | Import-LvsConfiguration -ErrorVariable err -ErrorAction SilentlyContinue
+        "-A -t ${vip}:$port --bogus" | Import-LvsConfiguration -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidIpvsadmRule*'
     }
 
     It 'changes nothing with -WhatIf' {
-        "-A -t 127.0.0.1:47341 -s rr" | Import-LvsConfiguration -WhatIf
+        "-A -t ${vip}:$port -s rr" | Import-LvsConfiguration -WhatIf
         Get-LvsVirtualService | Should -BeNullOrEmpty
     }
 }

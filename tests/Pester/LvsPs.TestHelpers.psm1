@@ -34,6 +34,9 @@ function Enter-TestDirector {
     if ($Director -eq 'Service') {
         $script:ServiceSocket = Join-Path ([IO.Path]::GetTempPath()) "lvsps-pester-$([guid]::NewGuid().ToString('N').Substring(0, 8))" 'director.sock'
         Start-LvsDirector -Service -SocketPath $script:ServiceSocket -MetricsEndpoint off
+        # the service ends with this test process even when the runner is killed
+        Import-TestBackends
+        $script:ServiceWatch = [LvsPs.TestBackends.ReapedProcess]::KillWithThisProcess([LvsPs.TestBackends.ReapedProcess]::SocketOwner($script:ServiceSocket))
     }
     else {
         Disconnect-LvsDirector
@@ -43,6 +46,7 @@ function Enter-TestDirector {
 function Exit-TestDirector {
     if ($script:ServiceSocket) {
         Stop-LvsDirector -Service -SocketPath $script:ServiceSocket -WarningAction SilentlyContinue
+        if ($script:ServiceWatch) { $script:ServiceWatch.Dispose(); $script:ServiceWatch = $null }
         Disconnect-LvsDirector
         Remove-Item (Split-Path $script:ServiceSocket) -Recurse -Force -ErrorAction SilentlyContinue
         $script:ServiceSocket = $null

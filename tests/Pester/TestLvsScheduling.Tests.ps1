@@ -1,9 +1,13 @@
-BeforeAll { Import-Module $env:LVSPS_MODULE -Force }
+BeforeAll {
+    Import-Module $env:LVSPS_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot 'LvsPs.TestHelpers.psm1') -Force
+}
 
 Describe 'Test-LvsScheduling' {
     BeforeAll {
         Start-LvsDirector
-        $vs = 'tcp/127.3.0.1:18081'
+        # the managed director listens on the service's VIP:port: both the test's own (TestAddresses)
+        $vs = "tcp/$(New-TestVip):$(Get-FreeTcpPort)"
         New-LvsVirtualService -VirtualService $vs -Scheduler rr
         # added .1 then .2: the kernel lists (and rr walks) .2 first
         Add-LvsRealServer -VirtualService $vs -Address 127.0.0.1 -Port 9001

@@ -25,8 +25,12 @@ public sealed class GetLvsConnectionCommand : DirectorCmdlet
         {
             if (c.Template && !IncludeTemplate) continue;
             if (VirtualService is { IsFirewallMark: false } id &&
-                (c.Protocol != id.Protocol || !c.VirtualAddress.Equals(id.Address) || c.VirtualPort != id.Port)) continue;
+                (c.Protocol != id.Protocol || !SameAddress(c.VirtualAddress, id.Address) || c.VirtualPort != id.Port)) continue;
             WriteObject(c);
         }
     }
+
+    /// <summary>The connection's address (text) is the service's address (compared as addresses, not as text).</summary>
+    private static bool SameAddress(string text, System.Net.IPAddress? address) =>
+        address is not null && System.Net.IPAddress.TryParse(text, out var parsed) && parsed.Equals(address);
 }

@@ -20,7 +20,7 @@ public sealed class HealthMonitorTests : IDisposable
     private readonly FakeTimeProvider _clock = new();
     private readonly HealthMonitor _monitor;
     private readonly List<IDisposable> _backends = new();
-    private readonly string _vip = $"127.0.{Random.Shared.Next(100, 250)}.{Random.Shared.Next(2, 250)}";
+    private readonly string _vip = TestAddresses.NewVip();
     private readonly VirtualServiceId _id;
 
     public HealthMonitorTests()
@@ -36,12 +36,7 @@ public sealed class HealthMonitorTests : IDisposable
         foreach (var b in _backends) b.Dispose();
     }
 
-    private static int FreePort()
-    {
-        using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)s.LocalEndPoint!).Port;
-    }
+    private static int FreePort() => TestAddresses.NewPort();
 
     private HttpBackend Backend(string name, int port = 0)
     {

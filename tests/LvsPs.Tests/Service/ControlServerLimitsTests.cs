@@ -80,12 +80,7 @@ public sealed class ControlServerLimitsTests : IDisposable
         Assert.Equal(0, raw.Receive(new byte[16]));
     }
 
-    private static int FreePort()
-    {
-        using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        s.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
-        return ((System.Net.IPEndPoint)s.LocalEndPoint!).Port;
-    }
+    private static int FreePort() => LvsPs.TestBackends.TestAddresses.NewPort();
 
     private static string ReadLine(Socket s)
     {
