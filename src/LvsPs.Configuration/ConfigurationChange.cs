@@ -3,7 +3,8 @@ using LvsPs.Model;
 namespace LvsPs.Configuration;
 
 /// <summary>Whether a difference adds, changes or removes something.</summary>
-public enum ChangeAction
+/// <remarks>Based on long so that ConvertTo-Json and Export-Csv write the name (docs/output-objects.md).</remarks>
+public enum ChangeAction : long
 {
     Add,
     Change,
@@ -11,7 +12,8 @@ public enum ChangeAction
 }
 
 /// <summary>What a difference is about.</summary>
-public enum ChangeTarget
+/// <remarks>Based on long so that ConvertTo-Json and Export-Csv write the name (docs/output-objects.md).</remarks>
+public enum ChangeTarget : long
 {
     VirtualService,
     RealServer,
@@ -32,8 +34,11 @@ public sealed record ConfigurationChange
     public required ChangeAction Action { get; init; }
     public required ChangeTarget Target { get; init; }
 
-    /// <summary>The virtual service, or null for timeouts and sync daemons.</summary>
-    public VirtualServiceId? VirtualService { get; init; }
+    /// <summary>The virtual service's identity, or null for timeouts and sync daemons.</summary>
+    internal VirtualServiceId? ServiceId { get; init; }
+
+    /// <summary>The virtual service's identity string (tcp/192.168.0.1:80), or null for timeouts and sync daemons.</summary>
+    public string? VirtualService => ServiceId?.ToString();
 
     /// <summary>The real server (address:port), or null.</summary>
     public string? RealServer { get; init; }
@@ -44,8 +49,8 @@ public sealed record ConfigurationChange
     public object? From { get; init; }
     public object? To { get; init; }
 
-    /// <summary>The director change that makes this difference go away.</summary>
-    public required DirectorChange Change { get; init; }
+    /// <summary>The director change that makes this difference go away (internal: a record of settings records).</summary>
+    internal DirectorChange Change { get; init; } = null!;
 
     /// <summary>A stable code for DSC reasons, e.g. LvsPs:RealServer:Change:Weight.</summary>
     public string Code => $"LvsPs:{Target}:{Action}" + (Property is null ? "" : ":" + Property);

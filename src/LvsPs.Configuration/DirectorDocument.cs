@@ -55,6 +55,7 @@ public static partial class DirectorDocument
     /// <summary>Reads a desired state in any of the formats: a YAML or JSON document, or ipvsadm rules.</summary>
     public static DirectorDocumentResult Load(string text, string source, DocumentFormat format)
     {
+        if (text.Length > DocumentLimits.MaxLength) return new DirectorDocumentResult(null, new[] { DocumentLimits.TooLarge(source, text.Length) });
         if (format != DocumentFormat.Ipvsadm) return Load(text, source);
         IReadOnlyList<DirectorChange> rules;
         try
@@ -65,6 +66,7 @@ public static partial class DirectorDocument
         {
             return new DirectorDocumentResult(null, new[] { e });
         }
+        if (rules.Count == 0) return new DirectorDocumentResult(null, new[] { EmptyDocument(source) });
         var services = new List<DesiredService>();
         var byId = new Dictionary<VirtualServiceId, int>();
         foreach (var rule in rules)
@@ -94,12 +96,14 @@ public static partial class DirectorDocument
     /// <summary>Parses and checks a YAML or JSON director document.</summary>
     public static DirectorDocumentResult Load(string text, string source)
     {
+        if (text.Length > DocumentLimits.MaxLength) return new DirectorDocumentResult(null, new[] { DocumentLimits.TooLarge(source, text.Length) });
+        if (string.IsNullOrWhiteSpace(text)) return new DirectorDocumentResult(null, new[] { EmptyDocument(source) });
         DocNode? root;
         try
         {
             root = YamlCodec.Current.Parse(text, source);
         }
-        catch (LvsException e) when (e.ErrorId == "InvalidDirectorDocument")
+        catch (LvsException e) when (e.ErrorId is "InvalidDirectorDocument" or "DocumentTooDeep" or "DocumentTooLarge")
         {
             return new DirectorDocumentResult(null, new[] { e });
         }
@@ -109,10 +113,18 @@ public static partial class DirectorDocument
     /// <summary>Checks a parsed document and turns it into a desired state.</summary>
     public static DirectorDocumentResult Read(DocNode? root, string source)
     {
+        if (root is null or DocScalar { Kind: DocScalarKind.Null }) return new DirectorDocumentResult(null, new[] { EmptyDocument(source) });
         var reader = new Reader(source);
-        var director = root is null ? DesiredDirector.Empty : reader.ReadDirector(root);
+        var director = reader.ReadDirector(root);
         return reader.Errors.Count == 0 ? new DirectorDocumentResult(director, reader.Errors) : new DirectorDocumentResult(null, reader.Errors);
     }
+
+    /// <summary>
+    /// An empty, blank or null document (or no ipvsadm rules): an error, never "the desired state is nothing", which
+    /// with -Prune would remove every service. A document says "no services" on purpose with <c>virtualServices: []</c>.
+    /// </summary>
+    private static LvsException EmptyDocument(string source) => LvsException.InvalidArgument("EmptyDirectorDocument",
+        $"{ValueText.Cut(source)}: the document is empty (or null): it describes no director. To remove every virtual service on purpose, import a document that says so: 'virtualServices: []' with -Prune.", source);
 
     /// <summary>The document of a director's configuration (what Export-LvsConfiguration writes).</summary>
     public static DocMapping Write(DirectorConfiguration configuration, IReadOnlyList<SyncDaemon> syncDaemons, FailoverSettings? failover = null, BgpSettings? bgp = null)
@@ -267,7 +279,7 @@ public static partial class DirectorDocument
             var bgp = manageBgp ? ReadBgp(bgpEntry.Value) : null;
             return new DesiredDirector
             {
-                Services = services, Timeouts = timeouts, SyncDaemons = daemons, ManageFailover = manageFailover, Failover = failover, ManageBgp = manageBgp, Bgp = bgp,
+                Services = services, Timeouts = timeouts, SyncDaemons = daemons, ListsServices = list.Value is DocSequence, ManageFailover = manageFailover, Failover = failover, ManageBgp = manageBgp, Bgp = bgp,
             };
         }
 
@@ -293,7 +305,7 @@ public static partial class DirectorDocument
             {
                 if (!SchedulerRegistry.IsKnown(name))
                 {
-                    Error(sched.Value, "UnknownScheduler", $"Scheduler '{name}' is not known; allowed: {string.Join(", ", SchedulerRegistry.All.Select(d => d.Name))}.");
+                    Error(sched.Value, "UnknownScheduler", $"Scheduler '{ValueText.Cut(name)}' is not known; allowed: {string.Join(", ", SchedulerRegistry.All.Select(d => d.Name))}.");
                 }
                 settings = settings with { Scheduler = name };
             }
@@ -363,7 +375,7 @@ public static partial class DirectorDocument
                 {
                     if (!EndpointText.TryParse(endpoint, requirePort: false, out var address, out var port, out var error))
                     {
-                        Error(ss.Value, "InvalidSorryServer", $"Sorry server '{endpoint}': {error}; allowed: ADDRESS:PORT or [IPV6]:PORT.");
+                        Error(ss.Value, "InvalidSorryServer", $"Sorry server '{ValueText.Cut(endpoint)}': {error}; allowed: ADDRESS:PORT or [IPV6]:PORT.");
                     }
                     else
                     {
@@ -402,7 +414,7 @@ public static partial class DirectorDocument
             if (addressText is null) return null;
             if (!IPAddress.TryParse(addressText, out var address) || addressText.Contains('%') || !Validation.IsUnicast(address))
             {
-                Error(a.Value, "InvalidAddress", $"Real server address '{addressText}' is not valid; allowed: a unicast IPv4 or IPv6 address.");
+                Error(a.Value, "InvalidAddress", $"Real server address '{ValueText.Cut(addressText)}' is not valid; allowed: a unicast IPv4 or IPv6 address.");
                 return null;
             }
             ushort port = service.Port;
@@ -477,7 +489,7 @@ public static partial class DirectorDocument
             {
                 if (!IPAddress.TryParse(gt, out group) || !(group.AddressFamily == AddressFamily.InterNetwork ? group.GetAddressBytes()[0] is >= 224 and <= 239 : group.IsIPv6Multicast))
                 {
-                    Error(g.Value, "InvalidGroup", $"Sync group '{gt}' is not valid; allowed: an IPv4 or IPv6 multicast address.");
+                    Error(g.Value, "InvalidGroup", $"Sync group '{ValueText.Cut(gt)}' is not valid; allowed: an IPv4 or IPv6 multicast address.");
                 }
             }
             var d = new SyncDaemon
@@ -486,7 +498,7 @@ public static partial class DirectorDocument
                 Interface = name ?? "",
                 SyncId = m.TryGetValue("syncId", out var id) ? (byte)(UInt(id.Value, "syncId", 0, 255) ?? 0) : (byte)0,
                 MaxLength = m.TryGetValue("maxLength", out var ml) ? (ushort)(UInt(ml.Value, "maxLength", 0, 65535) ?? 0) : (ushort)0,
-                Group = group,
+                GroupAddress = group,
                 Port = m.TryGetValue("port", out var port) ? (ushort)(UInt(port.Value, "port", 0, 65535) ?? 0) : (ushort)0,
                 Ttl = m.TryGetValue("ttl", out var ttl) ? (byte)(UInt(ttl.Value, "ttl", 0, 255) ?? 0) : (byte)0,
             };
@@ -509,12 +521,12 @@ public static partial class DirectorDocument
                 var known = allowed.FirstOrDefault(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase));
                 if (known is null)
                 {
-                    Error(entry.Key, "UnknownKey", $"Unknown key '{key}' in {what}; allowed: {string.Join(", ", allowed)}.");
+                    Error(entry.Key, "UnknownKey", $"Unknown key '{ValueText.Cut(key)}' in {what}; allowed: {string.Join(", ", allowed)}.");
                     continue;
                 }
                 if (result.TryGetValue(known, out var first))
                 {
-                    Error(entry.Key, "DuplicateKey", $"Key '{known}' appears twice in {what} (first at line {first.Key.Line}).");
+                    Error(entry.Key, "DuplicateKey", $"Key '{ValueText.Cut(known)}' appears twice in {what} (first at line {first.Key.Line}).");
                     continue;
                 }
                 result.Add(known, entry);
@@ -542,7 +554,7 @@ public static partial class DirectorDocument
                 ulong.TryParse(s.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var v))
             {
                 if (v >= min && v <= max) return (uint)v;
-                Error(node, "ValueOutOfRange", $"'{key}' {s.Value} is out of range; allowed: {min}..{max}.");
+                Error(node, "ValueOutOfRange", $"'{key}' {ValueText.Cut(s.Value)} is out of range; allowed: {min}..{max}.");
                 return null;
             }
             Error(node, "WrongType", $"'{key}' must be a whole number in {min}..{max}, not {Describe(node)}.");
@@ -567,7 +579,7 @@ public static partial class DirectorDocument
             {
                 var name = allowed.FirstOrDefault(n => string.Equals(n, s.Value, StringComparison.OrdinalIgnoreCase));
                 if (name is not null) return System.Enum.Parse<T>(name);
-                Error(node, "InvalidValue", $"'{key}' '{s.Value}' is not valid; allowed: {string.Join(", ", allowed)}.");
+                Error(node, "InvalidValue", $"'{key}' '{ValueText.Cut(s.Value)}' is not valid; allowed: {string.Join(", ", allowed)}.");
                 return null;
             }
             Error(node, "WrongType", $"'{key}' must be one of {string.Join(", ", allowed)}, not {Describe(node)}.");
@@ -595,8 +607,8 @@ public static partial class DirectorDocument
             DocMapping => "a mapping",
             DocSequence => "a list",
             DocScalar { Kind: DocScalarKind.Null } => "null",
-            DocScalar { Kind: DocScalarKind.String } s => $"the text '{s.Value}'",
-            DocScalar s => $"'{s.Value}'",
+            DocScalar { Kind: DocScalarKind.String } s => $"the text '{ValueText.Cut(s.Value)}'",
+            DocScalar s => $"'{ValueText.Cut(s.Value)}'",
             _ => "this",
         };
 

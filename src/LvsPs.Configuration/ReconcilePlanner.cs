@@ -65,6 +65,11 @@ public static class ReconcilePlanner
     {
         ArgumentNullException.ThrowIfNull(desired);
         ArgumentNullException.ThrowIfNull(live);
+        if (prune && !desired.ListsServices)
+        {
+            throw LvsException.InvalidArgument("PruneNeedsServiceList",
+                "Pruning needs a document with a 'virtualServices' list: this one has none, and pruning with it would remove every virtual service. List the services to keep, or write 'virtualServices: []' to remove them all.", desired);
+        }
         var diffs = new List<ConfigurationChange>();
         var timeouts = new List<DirectorChange>();
         var addServices = new List<DirectorChange>();
@@ -104,7 +109,7 @@ public static class ReconcilePlanner
                 if (ds.Settings is null) throw LvsException.ServiceNotFound(ds.Id);
                 var add = new DirectorChange.AddService(ds.Settings);
                 addServices.Add(add);
-                diffs.Add(new() { Action = ChangeAction.Add, Target = ChangeTarget.VirtualService, VirtualService = ds.Id, To = ds.Settings.Scheduler, Change = add });
+                diffs.Add(new() { Action = ChangeAction.Add, Target = ChangeTarget.VirtualService, ServiceId = ds.Id, To = ds.Settings.Scheduler, Change = add });
                 // oldest first, so the director lists them in the document's order (new real servers go to the head)
                 foreach (var rs in ds.RealServers.Reverse())
                 {
@@ -116,7 +121,7 @@ public static class ReconcilePlanner
                 {
                     var set = new DirectorChange.SetHealthCheck(ds.Id, null, null, ds.HealthCheck, ds.SorryServer);
                     addServices.Add(set);
-                    diffs.Add(new() { Action = ChangeAction.Add, Target = ChangeTarget.HealthCheck, VirtualService = ds.Id, To = ds.HealthCheck?.Type.ToString() ?? "sorry server", Change = set });
+                    diffs.Add(new() { Action = ChangeAction.Add, Target = ChangeTarget.HealthCheck, ServiceId = ds.Id, To = ds.HealthCheck?.Type.ToString() ?? "sorry server", Change = set });
                 }
                 continue;
             }
@@ -130,7 +135,7 @@ public static class ReconcilePlanner
                     editServices.Add(edit);
                     foreach (var (name, from, to) in serviceDiffs)
                     {
-                        diffs.Add(new() { Action = ChangeAction.Change, Target = ChangeTarget.VirtualService, VirtualService = ds.Id, Property = name, From = from, To = to, Change = edit });
+                        diffs.Add(new() { Action = ChangeAction.Change, Target = ChangeTarget.VirtualService, ServiceId = ds.Id, Property = name, From = from, To = to, Change = edit });
                     }
                 }
             }
@@ -153,7 +158,7 @@ public static class ReconcilePlanner
                 editReal.Add(edit);
                 foreach (var (name, from, to) in rsDiffs)
                 {
-                    diffs.Add(new() { Action = ChangeAction.Change, Target = ChangeTarget.RealServer, VirtualService = ds.Id, RealServer = rs.Id.ToString(), Property = name, From = from, To = to, Change = edit });
+                    diffs.Add(new() { Action = ChangeAction.Change, Target = ChangeTarget.RealServer, ServiceId = ds.Id, RealServer = rs.Id.ToString(), Property = name, From = from, To = to, Change = edit });
                 }
             }
             if (prune)
@@ -177,18 +182,18 @@ public static class ReconcilePlanner
                 {
                     if (!Equals(ls.HealthCheck, ds.HealthCheck))
                     {
-                        diffs.Add(new() { Action = action, Target = ChangeTarget.HealthCheck, VirtualService = ds.Id, Property = "HealthCheck", From = Show(ls.HealthCheck), To = Show(ds.HealthCheck), Change = set });
+                        diffs.Add(new() { Action = action, Target = ChangeTarget.HealthCheck, ServiceId = ds.Id, Property = "HealthCheck", From = Show(ls.HealthCheck), To = Show(ds.HealthCheck), Change = set });
                     }
                     if (!SameSorry(ls.SorryServer, ds.SorryServer))
                     {
-                        diffs.Add(new() { Action = action, Target = ChangeTarget.HealthCheck, VirtualService = ds.Id, Property = "SorryServer", From = ls.SorryServer?.Id.ToString(), To = ds.SorryServer?.Id.ToString(), Change = set });
+                        diffs.Add(new() { Action = action, Target = ChangeTarget.HealthCheck, ServiceId = ds.Id, Property = "SorryServer", From = ls.SorryServer?.Id.ToString(), To = ds.SorryServer?.Id.ToString(), Change = set });
                     }
                 }
                 else
                 {
                     diffs.Add(new()
                     {
-                        Action = action, Target = ChangeTarget.HealthCheck, VirtualService = ds.Id,
+                        Action = action, Target = ChangeTarget.HealthCheck, ServiceId = ds.Id,
                         From = action == ChangeAction.Remove ? Show(ls.HealthCheck) : null, To = action == ChangeAction.Add ? Show(ds.HealthCheck) : null, Change = set,
                     });
                 }
@@ -213,7 +218,7 @@ public static class ReconcilePlanner
             {
                 var del = new DirectorChange.DeleteService(ls);
                 deleteServices.Add(del);
-                diffs.Add(new() { Action = ChangeAction.Remove, Target = ChangeTarget.VirtualService, VirtualService = id, From = ls.Settings.Scheduler, Change = del });
+                diffs.Add(new() { Action = ChangeAction.Remove, Target = ChangeTarget.VirtualService, ServiceId = id, From = ls.Settings.Scheduler, Change = del });
             }
         }
 
@@ -297,13 +302,13 @@ public static class ReconcilePlanner
 
     private static ConfigurationChange RealServerAdded(VirtualServiceId service, RealServerSettings rs, DirectorChange change) => new()
     {
-        Action = ChangeAction.Add, Target = ChangeTarget.RealServer, VirtualService = service, RealServer = rs.Id.ToString(),
+        Action = ChangeAction.Add, Target = ChangeTarget.RealServer, ServiceId = service, RealServer = rs.Id.ToString(),
         To = $"{rs.Forwarding} weight {rs.Weight}", Change = change,
     };
 
     private static ConfigurationChange RealServerRemoved(VirtualServiceId service, RealServerSettings rs, DirectorChange change) => new()
     {
-        Action = ChangeAction.Remove, Target = ChangeTarget.RealServer, VirtualService = service, RealServer = rs.Id.ToString(),
+        Action = ChangeAction.Remove, Target = ChangeTarget.RealServer, ServiceId = service, RealServer = rs.Id.ToString(),
         From = $"{rs.Forwarding} weight {rs.Weight}", Change = change,
     };
 

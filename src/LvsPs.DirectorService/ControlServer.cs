@@ -5,63 +5,130 @@ using LvsPs.Remote;
 namespace LvsPs.DirectorService;
 
 /// <summary>
-/// Listens on the control socket, open only to the service's own user: the socket file is created owner-only (0600) in
-/// an owner-only folder, and each connection's peer uid is checked (root is let in), so another user gets a clear
-/// permission error and no access.
+/// Listens on the control socket, open only to the service's own user: the socket file is owner-only (0600), its folder
+/// is owner-only when the service creates it (<see cref="ControlSocketPath"/>), and each connection's peer uid is checked
+/// (root is let in), so another user gets a clear permission error and no access. Connections are served asynchronously (no thread waits on a read) within
+/// <see cref="ControlLimits"/>; every request line gets an answer, and nothing a client sends ends the service.
 /// </summary>
 internal sealed class ControlServer : IDisposable
 {
     private readonly string _path;
     private readonly ControlDispatcher _dispatcher;
     private readonly Action<string> _log;
+    private readonly ControlLimits _limits;
+    private readonly ControlConnections _connections;
     private readonly Socket _listener;
     private readonly uint _owner = PeerCredentials.EffectiveUserId;
-    private volatile bool _stopped;
+    private readonly CancellationTokenSource _stopping = new();
 
-    public ControlServer(string path, ControlDispatcher dispatcher, Action<string> log)
+    public ControlServer(string path, ControlDispatcher dispatcher, Action<string> log, ControlLimits? limits = null)
     {
         _path = Path.GetFullPath(path);
         _dispatcher = dispatcher;
         _log = log;
-        var dir = Path.GetDirectoryName(_path)!;
-        Directory.CreateDirectory(dir);
-        File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        if (File.Exists(_path)) File.Delete(_path); // a stale socket from a killed service
+        _limits = limits ?? ControlLimits.Default;
+        _connections = new ControlConnections(_limits.MaxConnections);
+        ControlSocketPath.Prepare(_path, _owner);
         _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         _listener.Bind(new UnixDomainSocketEndPoint(_path));
         File.SetUnixFileMode(_path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         _listener.Listen(64);
     }
 
-    public void Start() => _ = AcceptLoop.RunAsync(_listener, () => _stopped, client => _ = Task.Run(() => Serve(client)));
+    /// <summary>The control connections open now (never more than the limit).</summary>
+    public int ConnectionCount => _connections.Count;
 
-    private void Serve(Socket client)
+    public void Start() => _ = AcceptLoop.RunAsync(_listener, () => _stopping.IsCancellationRequested, client => _ = ServeAsync(client));
+
+    private async Task ServeAsync(Socket client)
     {
-        using var channel = new ControlChannel(client);
+        using var stream = new NetworkStream(client, ownsSocket: true);
         try
         {
             var peer = PeerCredentials.PeerUserId(client);
             if (peer is null || (peer != _owner && peer != 0))
             {
                 _log($"refused a control connection from uid {peer?.ToString() ?? "unknown"}");
-                channel.Write(new ControlResponse(Error: new ControlError(LvsErrorKind.PermissionDenied, "DirectorServiceAccessDenied",
-                    $"Permission denied: this director service accepts only its own user (uid {_owner}) and root.")));
+                await WriteAsync(stream, Refusal(LvsErrorKind.PermissionDenied, "DirectorServiceAccessDenied",
+                    $"Permission denied: this director service accepts only its own user (uid {_owner}) and root.")).ConfigureAwait(false);
                 return;
             }
-            while (!_stopped && channel.Read<ControlRequest>() is { } request)
+            using var entry = _connections.TryAdd();
+            if (entry is null)
             {
-                channel.Write(_dispatcher.Dispatch(request));
+                await WriteAsync(stream, Refusal(LvsErrorKind.ResourceBusy, "DirectorServiceBusy",
+                    $"The director service is busy: {_limits.MaxConnections} control connections are each in the middle of a request. Try again.")).ConfigureAwait(false);
+                return;
+            }
+            var reader = new ControlLineReader(stream, _limits.MaxRequestBytes);
+            while (!_stopping.IsCancellationRequested)
+            {
+                ReadOnlyMemory<byte>? line;
+                entry.SetIdle(true);
+                using (var idle = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, entry.Evicted.Token))
+                {
+                    idle.CancelAfter(_limits.IdleTimeout);
+                    try
+                    {
+                        line = await reader.ReadLineAsync(idle.Token).ConfigureAwait(false);
+                    }
+                    catch (ControlLineTooLongException e)
+                    {
+                        await WriteAsync(stream, Refusal(LvsErrorKind.InvalidArgument, "ControlRequestTooLarge",
+                            $"{e.Message} The limit is {_limits.MaxRequestBytes} bytes; the connection is closed.")).ConfigureAwait(false);
+                        await DrainAsync(client).ConfigureAwait(false);
+                        return;
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return; // idle too long, making room, or the service stops: the client reconnects when it needs to
+                    }
+                }
+                if (line is null) return;
+                entry.SetIdle(false);
+                await WriteAsync(stream, _dispatcher.Dispatch(line.Value.Span)).ConfigureAwait(false);
             }
         }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or System.Text.Json.JsonException)
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {
-            // the client went away or sent garbage: drop this connection only
+            // the client went away or did not take its answer: drop this connection only
         }
+        catch (Exception e)
+        {
+            _log($"control connection dropped after an unexpected {e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Lets the client read the refusal: a Unix socket closed with unread bytes resets its peer, which would lose the
+    /// answer. The rest of the line is read and dropped, bounded in bytes and time, then the connection is closed.
+    /// </summary>
+    private async Task DrainAsync(Socket client)
+    {
+        client.Shutdown(SocketShutdown.Send);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        timeout.CancelAfter(TimeSpan.FromSeconds(2));
+        var sink = new byte[64 * 1024];
+        for (long drained = 0; drained < 16L * _limits.MaxRequestBytes;)
+        {
+            int n = await client.ReceiveAsync(sink, SocketFlags.None, timeout.Token).ConfigureAwait(false);
+            if (n == 0) return;
+            drained += n;
+        }
+    }
+
+    private static ControlResponse Refusal(LvsErrorKind kind, string errorId, string message) => new(Error: new ControlError(kind, errorId, message));
+
+    private async Task WriteAsync(NetworkStream stream, ControlResponse response)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        timeout.CancelAfter(_limits.WriteTimeout);
+        await stream.WriteAsync(ControlChannel.Frame(response), timeout.Token).ConfigureAwait(false);
     }
 
     public void Dispose()
     {
-        _stopped = true;
+        _stopping.Cancel();
         _listener.Dispose();
         try
         {

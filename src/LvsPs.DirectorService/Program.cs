@@ -1,6 +1,7 @@
 using System.Net;
 using System.Runtime.InteropServices;
 using LvsPs.DirectorService.Metrics;
+using LvsPs.DirectorService.Status;
 using LvsPs.Engine;
 using LvsPs.Health;
 using LvsPs.Model;
@@ -10,15 +11,16 @@ namespace LvsPs.DirectorService;
 
 /// <summary>
 /// lvsps director service. Runs in the foreground (for systemd) until SIGTERM or SIGINT:
-///   LvsPs.DirectorService [--socket PATH] [--state PATH] [--metrics ADDRESS:PORT|off] [--backend managed|kernel|kernel:NS] [--node NAME]
+///   LvsPs.DirectorService [--socket PATH] [--state PATH] [--metrics ADDRESS:PORT|off] [--backend managed|kernel|kernel:NS] [--start-empty] [--node NAME]
+///                         [--status-page off|on|ADDRESS:PORT] [--status-actions off|on] [--status-token-file PATH]
 /// It restores its configuration from the state file, runs the health checks, serves the control socket, saves the
 /// configuration after every change before it answers, and serves Prometheus metrics (default 127.0.0.1:9469). It
-/// hosts the managed engine, or drives kernel IPVS with --backend kernel.
+/// hosts the managed engine, or drives kernel IPVS with --backend kernel. The status page (Status/) is off by default.
 /// </summary>
 public static class Program
 {
     private const string DefaultMetrics = "127.0.0.1:9469";
-    private const string Usage = "usage: LvsPs.DirectorService [--socket PATH] [--state PATH] [--metrics ADDRESS:PORT|off] [--backend managed|kernel|kernel:NAMESPACE] [--node NAME]";
+    private const string Usage = "usage: LvsPs.DirectorService [--socket PATH] [--state PATH] [--metrics ADDRESS:PORT|off] [--backend managed|kernel|kernel:NAMESPACE] [--start-empty] [--node NAME] " + StatusPageOptions.Usage;
 
     public static int Main(string[] args)
     {
@@ -26,6 +28,8 @@ public static class Program
         string? statePath = null;
         string metrics = DefaultMetrics;
         string backend = "managed";
+        bool startEmpty = false;
+        var statusArgs = new List<KeyValuePair<string, string>>();
         string node = Environment.MachineName;
         for (int i = 0; i < args.Length; i++)
         {
@@ -35,6 +39,8 @@ public static class Program
                 case "--state" when i + 1 < args.Length: statePath = args[++i]; break;
                 case "--metrics" when i + 1 < args.Length: metrics = args[++i]; break;
                 case "--backend" when i + 1 < args.Length: backend = args[++i].ToLowerInvariant(); break;
+                case "--start-empty": startEmpty = true; break;
+                case var name when StatusPageOptions.Names.Contains(name) && i + 1 < args.Length: statusArgs.Add(new(name, args[++i])); break;
                 case "--node" when i + 1 < args.Length: node = args[++i]; break;
                 case "-h" or "--help":
                     Console.WriteLine(Usage);
@@ -77,23 +83,71 @@ public static class Program
             Console.Error.WriteLine($"LvsPs.DirectorService: {e.Message}");
             return 1;
         }
-        using var director = new HealthMonitor(inner, Log);
-        var configuration = store.Load();
-        configuration.ApplyTo(director, (what, e) => Log($"could not restore {what}: {e.Message}"));
-        Log($"restored {configuration.Services.Count} virtual service(s) from {store.Path}");
+        // the engine, its health checks, and the configured services kept waiting until they can run
+        using var director = new WaitingServices(new HealthMonitor(inner, Log), Log);
+        DirectorConfiguration configuration;
+        try
+        {
+            if (startEmpty && store.MoveAside() is { } aside) Log($"--start-empty: the state file was moved to {aside}; starting with no configuration");
+            configuration = store.Load();
+        }
+        catch (Exception e) when (e is StateFileException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"LvsPs.DirectorService: {e.Message}");
+            return 3;
+        }
         using var failover = new Failover.FailoverController(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(socketPath))!, "failover"), node, director, Log);
-        failover.Restore(configuration.Failover, configuration.Bgp);
+
+        // the metrics endpoint is bound before the control socket exists: a port in use stops the start with a message
+        MetricsEndpoint? metricsServer = null;
+        if (metricsEndPoint is not null)
+        {
+            try
+            {
+                metricsServer = new MetricsEndpoint(metricsEndPoint, director, Log,
+                    () => Metrics.FailoverMetrics.Render(failover.GetFailoverStatus(), SyncDaemonsOf(director)));
+            }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                Console.Error.WriteLine($"LvsPs.DirectorService: cannot serve metrics on {metricsEndPoint}: {e.Message}. Give another --metrics ADDRESS:PORT (Start-LvsDirector -MetricsEndpoint), or off.");
+                return 5;
+            }
+        }
+        using var metricsScope = metricsServer;
 
         // Shutdown replies first, then stops: the stop is delayed a moment so the answer reaches the client
         var dispatcher = new ControlDispatcher(director, _ => store.Save(DirectorConfiguration.Capture(director) with { Failover = failover.GetFailover(), Bgp = failover.GetBgp() }),
             () => _ = Task.Delay(100).ContinueWith(_ => stop.Set(), TaskScheduler.Default), failover);
-        using var server = new ControlServer(socketPath, dispatcher, Log);
+        ControlServer server;
+        try
+        {
+            server = new ControlServer(socketPath, dispatcher, Log);
+        }
+        catch (Exception e) when (e is LvsException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+        {
+            Console.Error.WriteLine($"LvsPs.DirectorService: cannot listen on '{socketPath}': {e.Message}");
+            return 4;
+        }
+        using var serverScope = server;
+
+        var restored = director.Restore(configuration, (what, e) => Log($"could not restore {what}: {e.Message}"));
+        Log($"{restored} (from {store.Path})");
+        failover.Restore(configuration.Failover, configuration.Bgp);
         server.Start();
         Log($"listening on {socketPath} (pid {Environment.ProcessId})");
-        using var metricsServer = metricsEndPoint is null ? null : new MetricsEndpoint(metricsEndPoint, director, Log,
-            () => Metrics.FailoverMetrics.Render(failover.GetFailoverStatus(), SyncDaemonsOf(director)));
         metricsServer?.Start();
         if (metricsServer is not null) Log($"metrics on http://{metricsServer.EndPoint}/metrics");
+        StatusPage? statusPage;
+        try
+        {
+            statusPage = StatusPage.Start(StatusPageOptions.Parse(statusArgs, socketPath), director, dispatcher, metricsServer, Log, failover);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"LvsPs.DirectorService: {e.Message}");
+            return 2;
+        }
+        using var statusPageScope = statusPage;
 
         stop.Wait();
         Log("stopping");

@@ -8,8 +8,9 @@ namespace LvsPs.Health;
 /// Runs health checks for a director, as keepalived does for kernel IPVS. It wraps any <see cref="IDirectorBackend"/>:
 /// calls pass through, but for services with a check it remembers the settings the user gave each real server, so a
 /// failed real server can be quiesced (weight 0) or removed and later restored at its configured weight, and a sorry
-/// server can stand in while every real server is down. Listings show the director's effective state (a quiesced
-/// server at weight 0); <see cref="CaptureDesired"/> gives the configuration as the user set it.
+/// server can stand in while every real server is down. Listings show the configured real servers (one a check took
+/// out included, the sorry server never) with their effective weight and health; <see cref="CaptureDesired"/> gives the
+/// configuration as the user set it. <see cref="Inner"/> is the table as it is.
 /// </summary>
 public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
 {
@@ -18,16 +19,23 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
     private readonly object _gate = new();
     private readonly Dictionary<VirtualServiceId, ServiceHealth> _services = new();
     private readonly Func<HealthCheckType, IHealthProbe> _probes;
+    private readonly TimeProvider _time;
     private bool _disposed;
 
     /// <param name="inner">The director whose real servers are checked.</param>
     /// <param name="log">Where state changes are reported.</param>
     /// <param name="probes">The probe for each check type (tests substitute their own).</param>
-    public HealthMonitor(IDirectorBackend inner, Action<string>? log = null, Func<HealthCheckType, IHealthProbe>? probes = null)
+    /// <param name="time">
+    /// The clock that schedules rounds and stamps results (default: the system clock). A test passes a manual clock
+    /// (FakeTimeProvider) and drives rounds itself with <see cref="RunRoundAsync"/> or by advancing the clock; the time a
+    /// single probe may take (the check's timeout) is a bound on network I/O and stays on the system clock.
+    /// </param>
+    public HealthMonitor(IDirectorBackend inner, Action<string>? log = null, Func<HealthCheckType, IHealthProbe>? probes = null, TimeProvider? time = null)
     {
         _inner = inner;
         _log = log ?? (_ => { });
         _probes = probes ?? HealthProbes.For;
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>The director this monitor wraps.</summary>
@@ -37,9 +45,34 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
 
     public DirectorInfo GetInfo() => _inner.GetInfo();
 
-    public IReadOnlyList<VirtualService> GetServices() => _inner.GetServices();
+    // ---- reads: the configured state, with what the table has now ----
 
-    public VirtualService? GetService(VirtualServiceId id) => _inner.GetService(id);
+    /// <summary>
+    /// The services with their configured real servers (docs/desired-state.md, "Configured and effective state"): a
+    /// real server a check took out is listed at its configured settings with <see cref="RealServer.EffectiveWeight"/>
+    /// 0, and the sorry server is not a real server of the service (Get-LvsHealth shows it).
+    /// </summary>
+    public IReadOnlyList<VirtualService> GetServices()
+    {
+        lock (_gate) return _inner.GetServices().Select(Configured).ToList();
+    }
+
+    public VirtualService? GetService(VirtualServiceId id)
+    {
+        lock (_gate) return _inner.GetService(id) is { } live ? Configured(live) : null;
+    }
+
+    private VirtualService Configured(VirtualService live)
+    {
+        if (!_services.TryGetValue(live.Settings.Id, out var sh)) return live;
+        var servers = new List<RealServer>(sh.Servers.Count);
+        for (int i = sh.Servers.Count - 1; i >= 0; i--) // newest first, as the director lists them
+        {
+            var s = sh.Servers[i];
+            servers.Add(RealServer.Configured(live.Settings.Id, s.Desired, live.RealServers.FirstOrDefault(r => r.Settings.Id == s.Desired.Id), s.State));
+        }
+        return new VirtualService(live.Settings, servers, live.Stats);
+    }
 
     public LvsTimeouts GetTimeouts() => _inner.GetTimeouts();
 
@@ -90,6 +123,7 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
                 return;
             }
             if (sh.Find(settings.Id) is not null) throw LvsException.RealServerExists(service, settings.Id);
+            if (sh.SorryServer?.Id == settings.Id) throw SorryServerIsRealServer(service, settings.Id);
             _inner.AddRealServer(service, settings);
             sh.Servers.Add(new ServerHealth(settings));
             UpdateSorryServer(sh);
@@ -107,15 +141,17 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
                 return;
             }
             settings.Validate();
-            if (!server.Down)
+            var before = server.Desired;
+            server.Desired = settings; // a server the check took out comes back with these settings
+            try
             {
-                _inner.EditRealServer(service, settings);
+                Enforce(sh!, server, strict: true);
             }
-            else if (sh!.Check.FailureAction == HealthFailureAction.Quiesce)
+            catch (LvsException)
             {
-                _inner.EditRealServer(service, settings with { Weight = 0 });
+                server.Desired = before;
+                throw;
             }
-            server.Desired = settings; // a removed server comes back with these settings
         }
     }
 
@@ -129,7 +165,7 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
                 _inner.DeleteRealServer(service, realServer);
                 return;
             }
-            if (!(server.Down && sh!.Check.FailureAction == HealthFailureAction.Remove)) _inner.DeleteRealServer(service, realServer);
+            if (InTable(sh!, realServer) is not null) _inner.DeleteRealServer(service, realServer);
             sh!.Servers.Remove(server);
             UpdateSorryServer(sh);
         }
@@ -140,7 +176,7 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
     public void SetHealthCheck(VirtualServiceId service, HealthCheckSettings? check, RealServerSettings? sorryServer)
     {
         check?.Validate();
-        sorryServer?.Validate();
+        if (sorryServer is not null) HealthCheckSettings.ValidateSorryServer(service, sorryServer);
         lock (_gate)
         {
             ThrowIfDisposed();
@@ -153,7 +189,14 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
                     throw LvsException.InvalidArgument("SorryServerNeedsCheck", $"A sorry server for '{service}' needs a health check to tell when every real server is down.", sorryServer.Id);
                 }
                 if (sh is null) return;
-                foreach (var server in sh.Servers.Where(s => s.Down)) Restore(sh, server);
+                // every server the check took out goes back at its configured settings; one the director refuses
+                // keeps the check (and so its place in the configuration) and is an error
+                foreach (var server in sh.Servers.Where(s => s.Down))
+                {
+                    server.State = HealthState.Unknown;
+                    server.Failures = 0;
+                    Enforce(sh, server, strict: true);
+                }
                 SetSorry(sh, false);
                 _services.Remove(service);
                 sh.Dispose();
@@ -162,10 +205,10 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
             }
             bool activeSorry = sh is { SorryActive: true } && sh.SorryServer?.Id == sorryServer?.Id;
             bool sorryInUse = sorryServer is not null
-                && (sh?.Find(sorryServer.Id) is not null || (!activeSorry && current.RealServers.Any(r => r.Id == sorryServer.Id)));
+                && (sh?.Find(sorryServer.Id) is not null || (!activeSorry && current.RealServers.Any(r => r.Settings.Id == sorryServer.Id)));
             if (sorryInUse)
             {
-                throw LvsException.InvalidArgument("SorryServerIsRealServer", $"The sorry server '{sorryServer!.Id}' is already a real server of '{service}'; give an address the service does not use.", sorryServer.Id);
+                throw SorryServerIsRealServer(service, sorryServer!.Id);
             }
             if (sh is null)
             {
@@ -178,16 +221,22 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
             {
                 if (sh.SorryActive && sh.SorryServer is not null && sorryServer?.Id != sh.SorryServer.Id) SetSorry(sh, false);
                 sh.Check = check;
+                // a new failure action applies to the servers that are down now (removed ones are quiesced, or the
+                // other way round), so none is left where the old action put it
+                foreach (var server in sh.Servers.Where(s => s.Down)) Enforce(sh, server);
             }
             sh.SorryServer = sorryServer;
             sh.Timer?.Dispose();
             var interval = TimeSpan.FromSeconds(check.IntervalSeconds);
             var target = sh;
-            sh.Timer = new Timer(_ => _ = RunTimedRoundAsync(target), null, TimeSpan.Zero, interval);
+            sh.Timer = _time.CreateTimer(_ => _ = RunTimedRoundAsync(target), null, TimeSpan.Zero, interval);
             UpdateSorryServer(sh);
             _log($"{service}: {check.Type} health check every {check.IntervalSeconds} s, {check.FailureAction} on failure");
         }
     }
+
+    private static LvsException SorryServerIsRealServer(VirtualServiceId service, RealServerId id) =>
+        LvsException.InvalidArgument("SorryServerIsRealServer", $"The sorry server '{id}' is also a real server of '{service}'; a sorry server needs an address and port the service's real servers do not use.", id);
 
     public (HealthCheckSettings? Check, RealServerSettings? SorryServer) GetHealthCheck(VirtualServiceId service)
     {
@@ -207,8 +256,8 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
                 {
                     list.Add(new RealServerHealth
                     {
-                        VirtualService = sh.Id,
-                        RealServer = sorry.Id,
+                        VirtualService = sh.Id.ToString(),
+                        RealServer = sorry.Id.ToString(),
                         State = sh.SorryActive ? HealthState.Up : HealthState.Unknown,
                         CheckType = sh.Check.Type,
                         LastResult = sh.SorryActive ? "in service: every real server is down" : "standing by",
@@ -226,7 +275,7 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
         {
             var services = _inner.GetServices().Select(s =>
             {
-                if (!_services.TryGetValue(s.Id, out var sh))
+                if (!_services.TryGetValue(s.Settings.Id, out var sh))
                 {
                     return new ServiceConfiguration(s.Settings, s.RealServers.Select(r => r.Settings).ToList());
                 }
@@ -247,10 +296,15 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
         await RunRoundLockedAsync(sh).ConfigureAwait(false);
     }
 
-    /// <summary>The timer's round: skipped when the previous one is still running.</summary>
+    /// <summary>
+    /// The timer's round: skipped when the previous one is still running. The round is claimed at once (so a
+    /// <see cref="RunRoundAsync"/> called after the timer fired runs after it) and run off the timer's thread (a manual
+    /// clock fires timers on the thread that advances it, which may hold the monitor's lock).
+    /// </summary>
     private async Task RunTimedRoundAsync(ServiceHealth sh)
     {
         if (!sh.Round.Wait(0)) return;
+        await Task.Yield();
         await RunRoundLockedAsync(sh).ConfigureAwait(false);
     }
 
@@ -297,7 +351,7 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
 
     private void Record(ServiceHealth sh, ServerHealth server, ProbeResult result)
     {
-        var now = DateTimeOffset.Now;
+        var now = _time.GetLocalNow();
         server.LastCheck = now;
         server.LastResult = result.Detail;
         if (result.Healthy)
@@ -306,8 +360,8 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
             server.Failures = 0;
             if (server.State == HealthState.Down && server.Successes >= sh.Check.Rise)
             {
-                Restore(sh, server);
                 Change(sh, server, HealthState.Up, now);
+                Enforce(sh, server);
             }
             else if (server.State == HealthState.Unknown)
             {
@@ -320,8 +374,8 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
             server.Successes = 0;
             if (server.State != HealthState.Down && server.Failures >= sh.Check.Retries)
             {
-                TakeOut(sh, server);
                 Change(sh, server, HealthState.Down, now);
+                Enforce(sh, server);
             }
         }
     }
@@ -333,17 +387,41 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
         server.Since = now;
     }
 
-    private void TakeOut(ServiceHealth sh, ServerHealth server) => Apply(() =>
-    {
-        if (sh.Check.FailureAction == HealthFailureAction.Quiesce) _inner.EditRealServer(sh.Id, server.Desired with { Weight = 0 });
-        else _inner.DeleteRealServer(sh.Id, server.Desired.Id);
-    }, $"taking {server.Desired.Id} out of {sh.Id}");
+    /// <summary>
+    /// What the director's table should hold for a checked server now: its configured settings while it is up (or not
+    /// checked yet), weight 0 while it is down and the action is Quiesce, nothing while it is down and the action is
+    /// Remove.
+    /// </summary>
+    private static RealServerSettings? Effective(ServiceHealth sh, ServerHealth server) =>
+        !server.Down ? server.Desired
+        : sh.Check.FailureAction == HealthFailureAction.Quiesce ? server.Desired with { Weight = 0 }
+        : null;
 
-    private void Restore(ServiceHealth sh, ServerHealth server) => Apply(() =>
+    private RealServerSettings? InTable(ServiceHealth sh, RealServerId id) =>
+        _inner.GetService(sh.Id)?.RealServers.FirstOrDefault(r => r.Settings.Id == id)?.Settings;
+
+    /// <summary>
+    /// Brings the director's entry for <paramref name="server"/> to its effective state (<see cref="Effective"/>),
+    /// from whatever the table holds: an add, an edit or a delete. With <paramref name="strict"/> a refusal is thrown,
+    /// otherwise logged (a round of checks has no caller to tell).
+    /// </summary>
+    private void Enforce(ServiceHealth sh, ServerHealth server, bool strict = false)
     {
-        if (sh.Check.FailureAction == HealthFailureAction.Quiesce) _inner.EditRealServer(sh.Id, server.Desired);
-        else _inner.AddRealServer(sh.Id, server.Desired);
-    }, $"restoring {server.Desired.Id} in {sh.Id}");
+        var want = Effective(sh, server);
+        var have = InTable(sh, server.Desired.Id);
+        if (want == have) return;
+        void Change()
+        {
+            if (want is null) _inner.DeleteRealServer(sh.Id, server.Desired.Id);
+            else if (have is null) _inner.AddRealServer(sh.Id, want);
+            else _inner.EditRealServer(sh.Id, want);
+        }
+        var what = want is null ? $"taking {server.Desired.Id} out of {sh.Id}"
+            : server.Down ? $"quiescing {server.Desired.Id} in {sh.Id}"
+            : $"restoring {server.Desired.Id} in {sh.Id}";
+        if (strict) Change();
+        else Apply(Change, what);
+    }
 
     /// <summary>Puts the sorry server in while every real server is down, and takes it out when one is back.</summary>
     private void UpdateSorryServer(ServiceHealth sh) => SetSorry(sh, sh.SorryServer is not null && sh.AllDown);

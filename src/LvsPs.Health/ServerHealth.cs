@@ -33,8 +33,8 @@ internal sealed class ServerHealth
 
     public RealServerHealth ToModel(VirtualServiceId service, HealthCheckType type) => new()
     {
-        VirtualService = service,
-        RealServer = Desired.Id,
+        VirtualService = service.ToString(),
+        RealServer = Desired.Id.ToString(),
         State = State,
         CheckType = type,
         LastResult = LastResult,

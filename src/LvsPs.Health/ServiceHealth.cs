@@ -23,7 +23,7 @@ internal sealed class ServiceHealth : IDisposable
 
     public List<ServerHealth> Servers { get; } = new();
 
-    public Timer? Timer { get; set; }
+    public ITimer? Timer { get; set; }
 
     /// <summary>Held while a round of checks runs, so rounds never overlap.</summary>
     public SemaphoreSlim Round { get; } = new(1, 1);

@@ -4,7 +4,8 @@ namespace LvsPs.Model;
 /// An application helper of a virtual service: layer-7 inspection for a protocol whose data connections are announced
 /// inside its control connection (the kernel's ip_vs_app modules, such as ip_vs_ftp).
 /// </summary>
-public enum ApplicationHelper
+/// <remarks>Based on long so that ConvertTo-Json and Export-Csv write the name (docs/output-objects.md).</remarks>
+public enum ApplicationHelper : long
 {
     /// <summary>Plain layer-4 forwarding.</summary>
     None = 0,

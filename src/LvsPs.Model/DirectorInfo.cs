@@ -1,7 +1,8 @@
 namespace LvsPs.Model;
 
 /// <summary>Which kind of director a backend drives.</summary>
-public enum DirectorKind
+/// <remarks>Based on long so that ConvertTo-Json and Export-Csv write the name (docs/output-objects.md).</remarks>
+public enum DirectorKind : long
 {
     /// <summary>The managed .NET forwarding engine in this process.</summary>
     Managed,

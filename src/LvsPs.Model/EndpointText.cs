@@ -12,6 +12,10 @@ public static class EndpointText
             ? "[" + address + "]:" + port.ToString(CultureInfo.InvariantCulture)
             : address + ":" + port.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>As <see cref="Format(IPAddress, ushort)"/> for an address given as text (as output objects hold it).</summary>
+    public static string Format(string address, ushort port) =>
+        address.Contains(':') ? "[" + address + "]:" + port.ToString(CultureInfo.InvariantCulture) : address + ":" + port.ToString(CultureInfo.InvariantCulture);
+
     /// <summary>Parses ADDRESS, ADDRESS:PORT, [IPV6] or [IPV6]:PORT. A bare IPv6 address without brackets has no port.</summary>
     public static bool TryParse(string text, bool requirePort, out IPAddress? address, out ushort? port, out string? error)
     {
@@ -25,7 +29,7 @@ public static class EndpointText
             int close = text.IndexOf(']');
             if (close < 0)
             {
-                error = $"'{text}' has '[' without ']'";
+                error = $"'{ValueText.Cut(text)}' has '[' without ']'";
                 return false;
             }
             addrPart = text[1..close];
@@ -34,7 +38,7 @@ public static class EndpointText
             {
                 if (tail[0] != ':')
                 {
-                    error = $"'{text}' has unexpected text after ']'";
+                    error = $"'{ValueText.Cut(text)}' has unexpected text after ']'";
                     return false;
                 }
                 portPart = tail[1..];
@@ -55,12 +59,12 @@ public static class EndpointText
         }
         if (!IPAddress.TryParse(addrPart, out var parsed) || addrPart.Contains('%'))
         {
-            error = $"'{addrPart}' is not an IPv4 or IPv6 address";
+            error = $"'{ValueText.Cut(addrPart)}' is not an IPv4 or IPv6 address";
             return false;
         }
         if (parsed.AddressFamily == AddressFamily.InterNetwork && addrPart.Count(c => c == '.') != 3)
         {
-            error = $"'{addrPart}' is not a dotted-quad IPv4 address";
+            error = $"'{ValueText.Cut(addrPart)}' is not a dotted-quad IPv4 address";
             return false;
         }
         address = parsed;
@@ -68,14 +72,14 @@ public static class EndpointText
         {
             if (requirePort)
             {
-                error = $"'{text}' has no port";
+                error = $"'{ValueText.Cut(text)}' has no port";
                 return false;
             }
             return true;
         }
         if (!ushort.TryParse(portPart, NumberStyles.None, CultureInfo.InvariantCulture, out var p))
         {
-            error = $"port '{portPart}' is not valid; allowed: 0..65535";
+            error = $"port '{ValueText.Cut(portPart)}' is not valid; allowed: 0..65535";
             return false;
         }
         port = p;

@@ -4,7 +4,8 @@ namespace LvsPs.Model;
 /// How the director hands a connection to a real server. Values are the kernel's IP_VS_CONN_F_FWD_MASK values
 /// (include/uapi/linux/ip_vs.h: MASQ 0, LOCALNODE 1, TUNNEL 2, DROUTE 3).
 /// </summary>
-public enum ForwardingMethod
+/// <remarks>Based on long so that ConvertTo-Json and Export-Csv write the name (docs/output-objects.md).</remarks>
+public enum ForwardingMethod : long
 {
     /// <summary>NAT: the director rewrites addresses both ways (ipvsadm -m, shown as "Masq").</summary>
     Masquerade = 0,
@@ -17,7 +18,8 @@ public enum ForwardingMethod
 }
 
 /// <summary>Tunnel encapsulation for <see cref="ForwardingMethod.Tunnel"/> (IP_VS_CONN_F_TUNNEL_TYPE_*).</summary>
-public enum TunnelType : byte
+/// <remarks>Based on long so that ConvertTo-Json and Export-Csv write the name (docs/output-objects.md).</remarks>
+public enum TunnelType : long
 {
     IpIp = 0,
     Gue = 1,
@@ -25,8 +27,9 @@ public enum TunnelType : byte
 }
 
 /// <summary>Tunnel checksum options (IP_VS_TUNNEL_ENCAP_FLAG_*).</summary>
+/// <remarks>Based on long so that ConvertTo-Json and Export-Csv write the name (docs/output-objects.md).</remarks>
 [Flags]
-public enum TunnelFlags : ushort
+public enum TunnelFlags : long
 {
     None = 0,
     NoChecksum = 0,

@@ -7,7 +7,7 @@ namespace LvsPs.Model;
 
 /// <summary>
 /// The rule format of <c>ipvsadm -S -n</c> / <c>ipvsadm-save -n</c>, which <c>ipvsadm -R</c> reads back: one
-/// <c>-A</c> line per virtual service followed by one <c>-a</c> line per real server. <see cref="Format"/> writes
+/// <c>-A</c> line per virtual service followed by one <c>-a</c> line per real server. <see cref="Format(IEnumerable{VirtualService})"/> writes
 /// byte for byte what ipvsadm 1.31 writes (its order, its signed firewall marks, no thresholds);
 /// <see cref="Parse"/> reads that and the long option names, into changes for any backend.
 /// </summary>
@@ -16,28 +16,38 @@ public static class IpvsadmRules
     /// <summary>ipvsadm's persistence timeout when -p has no value (seen in ipvsadm 1.31 output: 360 s).</summary>
     public const uint DefaultPersistence = 360;
 
+    /// <summary>The rules of a configuration (what Export-LvsConfiguration -Format Ipvsadm writes: the configured state).</summary>
+    public static string Format(DirectorConfiguration configuration) =>
+        Format(configuration.Services.Select(s => new VirtualService(s.Settings, s.RealServers.Select(r => new RealServer(s.Settings.Id, r)).ToList(), LvsStats.Zero)));
+
+    /// <summary>The order ipvsadm -L and -S list services in (libipvs ipvs_cmp_services).</summary>
+    public static IComparer<VirtualServiceId> ServiceOrder => ServiceComparer.Instance;
+
+    /// <summary>The order ipvsadm -L and -S list a service's real servers in (libipvs ipvs_cmp_dests).</summary>
+    public static IComparer<RealServerId> RealServerOrder => DestinationComparer.Instance;
+
     public static string Format(IEnumerable<VirtualService> services)
     {
         var sb = new StringBuilder();
-        foreach (var s in services.OrderBy(s => s.Id, ServiceComparer.Instance))
+        foreach (var s in services.OrderBy(s => s.Settings.Id, ServiceComparer.Instance))
         {
             var set = s.Settings;
-            string name = ServiceName(s.Id);
+            string name = ServiceName(s.Settings.Id);
             sb.Append("-A ").Append(name).Append(" -s ").Append(set.Scheduler);
             if (set.IsPersistent)
             {
                 sb.Append(" -p ").Append(set.PersistenceTimeout.ToString(CultureInfo.InvariantCulture));
-                bool v6 = s.AddressFamily == AddressFamily.InterNetworkV6;
+                bool v6 = s.Settings.Id.AddressFamily == AddressFamily.InterNetworkV6;
                 if (v6 ? set.EffectiveNetmask != 128 : set.Netmask != uint.MaxValue)
                 {
-                    sb.Append(" -M ").Append(NetmaskText.Format(set.EffectiveNetmask, s.AddressFamily));
+                    sb.Append(" -M ").Append(NetmaskText.Format(set.EffectiveNetmask, s.Settings.Id.AddressFamily));
                 }
             }
             if (!string.IsNullOrEmpty(set.PersistenceEngine)) sb.Append(" --pe ").Append(set.PersistenceEngine);
             if (set.OnePacket) sb.Append(" -o");
             if (set.SchedulerFlags != SchedulerFlags.None) sb.Append(" -b ").Append(IpvsadmText.SchedulerFlagText(set.Scheduler, set.SchedulerFlags));
             sb.Append('\n');
-            foreach (var rs in s.RealServers.OrderBy(r => r.Id, DestinationComparer.Instance))
+            foreach (var rs in s.RealServers.OrderBy(r => r.Settings.Id, DestinationComparer.Instance))
             {
                 sb.Append("-a ").Append(name).Append(" -r ").Append(rs.Id.ToString()).Append(' ').Append(rs.Forwarding switch
                 {
@@ -46,7 +56,12 @@ public static class IpvsadmRules
                     _ => "-g",
                 });
                 sb.Append(" -w ").Append(rs.Weight.ToString(CultureInfo.InvariantCulture));
-                if (rs.Forwarding == ForwardingMethod.Tunnel && rs.TunnelType != TunnelType.IpIp)
+                // ipvsadm 1.31 (print_tunnel_rule) writes the tunnel type of every tunnel real server, ipip included
+                if (rs.Forwarding == ForwardingMethod.Tunnel && rs.TunnelType == TunnelType.IpIp)
+                {
+                    sb.Append(" --tun-type ipip");
+                }
+                else if (rs.Forwarding == ForwardingMethod.Tunnel)
                 {
                     sb.Append(" --tun-type ").Append(rs.TunnelType == TunnelType.Gue ? "gue" : "gre");
                     if (rs.TunnelType == TunnelType.Gue) sb.Append(" --tun-port ").Append(rs.TunnelPort.ToString(CultureInfo.InvariantCulture));
@@ -85,7 +100,7 @@ public static class IpvsadmRules
             }
             catch (LvsException e)
             {
-                throw LvsException.InvalidArgument("InvalidIpvsadmRule", $"Line {lineNumber} '{line}': {e.Message}", line);
+                throw LvsException.InvalidArgument("InvalidIpvsadmRule", $"Line {lineNumber} '{ValueText.Cut(line)}': {e.Message}", line);
             }
         }
         return changes;
@@ -109,7 +124,7 @@ public static class IpvsadmRules
         for (int i = 0; i < t.Length; i++)
         {
             string o = t[i];
-            string Next() => i + 1 < t.Length ? t[++i] : throw LvsException.InvalidArgument("MissingValue", $"option '{o}' needs a value", o);
+            string Next() => i + 1 < t.Length ? t[++i] : throw LvsException.InvalidArgument("MissingValue", $"option '{ValueText.Cut(o)}' needs a value", o);
             switch (o)
             {
                 case "-A" or "--add-service": command = "A"; break;
@@ -138,14 +153,14 @@ public static class IpvsadmRules
                         "ipip" => TunnelType.IpIp,
                         "gue" => TunnelType.Gue,
                         "gre" => TunnelType.Gre,
-                        var x => throw LvsException.InvalidArgument("InvalidTunnelType", $"tunnel type '{x}' is not valid; allowed: ipip, gue, gre", x),
+                        var x => throw LvsException.InvalidArgument("InvalidTunnelType", $"tunnel type '{ValueText.Cut(x)}' is not valid; allowed: ipip, gue, gre", x),
                     };
                     break;
                 case "--tun-port": tunPort = (ushort)UInt(Next(), o, 65535); break;
                 case "--tun-nocsum": tunFlags = TunnelFlags.None; break;
                 case "--tun-csum": tunFlags = TunnelFlags.Checksum; break;
                 case "--tun-remcsum": tunFlags = TunnelFlags.RemoteChecksum; break;
-                default: throw LvsException.InvalidArgument("UnknownOption", $"option '{o}' is not one ipvsadm -S writes or -R reads", o);
+                default: throw LvsException.InvalidArgument("UnknownOption", $"option '{ValueText.Cut(o)}' is not one ipvsadm -S writes or -R reads", o);
             }
         }
         if (command is null || service is null) throw LvsException.InvalidArgument("MissingCommand", "a rule needs -A or -a and a service (-t, -u, --sctp-service or -f)", null);
@@ -207,7 +222,7 @@ public static class IpvsadmRules
                 "flag-1" or "sh-fallback" or "mh-fallback" => SchedulerFlags.Fallback,
                 "flag-2" or "sh-port" or "mh-port" => SchedulerFlags.Port,
                 "flag-3" => SchedulerFlags.Flag3,
-                _ => throw LvsException.InvalidArgument("InvalidSchedulerFlag", $"scheduler flag '{name}' is not valid; allowed: sh-fallback, sh-port, mh-fallback, mh-port, flag-1, flag-2, flag-3", name),
+                _ => throw LvsException.InvalidArgument("InvalidSchedulerFlag", $"scheduler flag '{ValueText.Cut(name)}' is not valid; allowed: sh-fallback, sh-port, mh-fallback, mh-port, flag-1, flag-2, flag-3", name),
             };
         }
         return flags;
@@ -216,7 +231,7 @@ public static class IpvsadmRules
     private static uint UInt(string text, string option, uint max = uint.MaxValue) =>
         uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v <= max
             ? v
-            : throw LvsException.InvalidArgument("InvalidNumber", $"'{text}' is not a valid value for {option}; allowed: 0..{max}", text);
+            : throw LvsException.InvalidArgument("InvalidNumber", $"'{ValueText.Cut(text)}' is not a valid value for {option}; allowed: 0..{max}", text);
 
     /// <summary>
     /// libipvs's ipvs_cmp_services: firewall mark, family, protocol, address (as host-order 32-bit words), port, each

@@ -5,13 +5,24 @@ namespace LvsPs.Model;
 
 /// <summary>
 /// Renders services the way ipvsadm 1.31 lists them with -n (ipvsadm.c print_title / print_service_entry): the plain
-/// listing, --stats and --rate. Numbers are printed exactly (as with --exact), never abbreviated with K/M/G.
+/// listing, --thresholds, --persistent-conn, --stats and --rate. Counters are abbreviated with K/M/G/T as ipvsadm does
+/// unless exact (--exact) is asked for (ipvsadm.c print_largenum).
 /// </summary>
 public static class IpvsadmText
 {
     public const string ListTitle =
         "Prot LocalAddress:Port Scheduler Flags\n" +
         "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn";
+
+    /// <summary>ipvsadm -L --thresholds (print_title: "%-33s %-10s %-10s %-10s %-10s").</summary>
+    public static readonly string ThresholdsTitle =
+        string.Format(CultureInfo.InvariantCulture, "{0,-33} {1,-10} {2,-10} {3,-10} {4,-10}", "Prot LocalAddress:Port", "Uthreshold", "Lthreshold", "ActiveConn", "InActConn").TrimEnd() +
+        "\n  -> RemoteAddress:Port";
+
+    /// <summary>ipvsadm -L --persistent-conn (print_title: "%-33s %-9s %-11s %-10s %-10s").</summary>
+    public static readonly string PersistentConnTitle =
+        string.Format(CultureInfo.InvariantCulture, "{0,-33} {1,-9} {2,-11} {3,-10} {4,-10}", "Prot LocalAddress:Port", "Weight", "PersistConn", "ActiveConn", "InActConn").TrimEnd() +
+        "\n  -> RemoteAddress:Port";
 
     public static readonly string StatsTitle =
         string.Format(CultureInfo.InvariantCulture, "{0,-33} {1,8} {2,8} {3,8} {4,8} {5,8}\n  -> RemoteAddress:Port",
@@ -41,16 +52,41 @@ public static class IpvsadmText
     public static string Listing(VirtualService service)
     {
         var sb = new StringBuilder();
-        sb.Append(ServiceName(service.Id)).Append(' ').Append(service.Scheduler);
+        sb.Append(ServiceName(service.Settings.Id)).Append(' ').Append(service.Scheduler);
         var flags = FlagText(service.Settings);
         if (flags.Length > 0) sb.Append(' ').Append(flags);
+        if (service.State == ServiceState.Waiting)
+        {
+            // not in ipvsadm: a configured service that does not run yet says so, and why (the whole text is in Reason)
+            var why = service.Reason ?? "not running";
+            sb.Append("\n  waiting: ").Append(why.Length <= 68 ? why : string.Concat(why.AsSpan(0, 65), "..."));
+        }
         foreach (var rs in service.RealServers)
         {
             sb.Append('\n').AppendFormat(CultureInfo.InvariantCulture, "  -> {0,-28} {1,-7} {2,-6} {3,-10} {4,-10}",
-                rs.Id.ToString(), rs.Forwarding.ToIpvsadmName(), rs.Weight, rs.ActiveConnections, rs.InactiveConnections);
+                rs.Id.ToString(), rs.Forwarding.ToIpvsadmName(), rs.EffectiveWeight, rs.ActiveConnections, rs.InactiveConnections);
         }
         return sb.ToString();
     }
+
+    /// <summary>The service line and its real server lines of ipvsadm -L --thresholds ("  -> %-28s %-10u %-10u %-10u %-10u").</summary>
+    public static string ThresholdsListing(VirtualService service) =>
+        ServiceLine(service) + string.Concat(service.RealServers.Select(rs => "\n" + string.Format(CultureInfo.InvariantCulture, "  -> {0,-28} {1,-10} {2,-10} {3,-10} {4,-10}",
+            rs.Id, rs.UpperThreshold, rs.LowerThreshold, rs.ActiveConnections, rs.InactiveConnections).TrimEnd()));
+
+    /// <summary>The service line and its real server lines of ipvsadm -L --persistent-conn ("  -> %-28s %-9u %-11u %-10u %-10u").</summary>
+    public static string PersistentConnListing(VirtualService service) =>
+        ServiceLine(service) + string.Concat(service.RealServers.Select(rs => "\n" + string.Format(CultureInfo.InvariantCulture, "  -> {0,-28} {1,-9} {2,-11} {3,-10} {4,-10}",
+            rs.Id, rs.Weight, rs.PersistentConnections, rs.ActiveConnections, rs.InactiveConnections).TrimEnd()));
+
+    private static string ServiceLine(VirtualService service)
+    {
+        var flags = FlagText(service.Settings);
+        return ServiceName(service.Settings.Id) + " " + service.Scheduler + (flags.Length > 0 ? " " + flags : string.Empty);
+    }
+
+    /// <summary>The flags part of a service's line (as <see cref="FlagText(VirtualServiceSettings)"/>).</summary>
+    public static string FlagText(VirtualService service) => FlagText(service.Settings);
 
     /// <summary>The flags part of a service line: persistent, mask, ops, scheduler flags, pe.</summary>
     public static string FlagText(VirtualServiceSettings s)
@@ -80,16 +116,38 @@ public static class IpvsadmText
         return string.Join(",", names);
     }
 
-    /// <summary>One --stats line (a service or a real server).</summary>
-    public static string StatsLine(LvsStatsRecord r) =>
-        Name(r) + Num(r.Connections) + Num(r.PacketsIn) + Num(r.PacketsOut) + Num(r.BytesIn) + Num(r.BytesOut);
+    /// <summary>One --stats --exact line (a service or a real server).</summary>
+    public static string StatsLine(LvsStatsRecord r) => StatsLine(r, exact: true);
 
-    /// <summary>One --rate line (a service or a real server).</summary>
-    public static string RateLine(LvsStatsRecord r) =>
-        Name(r) + Num(r.ConnectionsPerSecond) + Num(r.PacketsInPerSecond) + Num(r.PacketsOutPerSecond) + Num(r.BytesInPerSecond) + Num(r.BytesOutPerSecond);
+    /// <summary>One --stats line, abbreviated as ipvsadm does without --exact unless <paramref name="exact"/>.</summary>
+    public static string StatsLine(LvsStatsRecord r, bool exact)
+    {
+        Func<ulong, string> n = exact ? Num : Abbreviated;
+        return Name(r) + n(r.Connections) + n(r.PacketsIn) + n(r.PacketsOut) + n(r.BytesIn) + n(r.BytesOut);
+    }
+
+    /// <summary>One --rate --exact line (a service or a real server).</summary>
+    public static string RateLine(LvsStatsRecord r) => RateLine(r, exact: true);
+
+    /// <summary>One --rate line, abbreviated as ipvsadm does without --exact unless <paramref name="exact"/>.</summary>
+    public static string RateLine(LvsStatsRecord r, bool exact)
+    {
+        Func<ulong, string> n = exact ? Num : Abbreviated;
+        return Name(r) + n(r.ConnectionsPerSecond) + n(r.PacketsInPerSecond) + n(r.PacketsOutPerSecond) + n(r.BytesInPerSecond) + n(r.BytesOutPerSecond);
+    }
+
+    /// <summary>ipvsadm's print_largenum without FMT_EXACT: 9 columns, K/M/G/T from 100 million on.</summary>
+    public static string Abbreviated(ulong value) => value switch
+    {
+        < 100_000_000UL => value.ToString(CultureInfo.InvariantCulture).PadLeft(9),
+        < 1_000_000_000UL => (value / 1_000UL).ToString(CultureInfo.InvariantCulture).PadLeft(8) + "K",
+        < 100_000_000_000UL => (value / 1_000_000UL).ToString(CultureInfo.InvariantCulture).PadLeft(8) + "M",
+        < 100_000_000_000_000UL => (value / 1_000_000_000UL).ToString(CultureInfo.InvariantCulture).PadLeft(8) + "G",
+        _ => (value / 1_000_000_000_000UL).ToString(CultureInfo.InvariantCulture).PadLeft(8) + "T",
+    };
 
     private static string Name(LvsStatsRecord r) =>
-        r.RealServer is { } rs ? string.Format(CultureInfo.InvariantCulture, "  -> {0,-28}", rs.ToString()) : string.Format(CultureInfo.InvariantCulture, "{0,-33}", ServiceName(r.VirtualService));
+        r.RealServerId is { } rs ? string.Format(CultureInfo.InvariantCulture, "  -> {0,-28}", rs.ToString()) : string.Format(CultureInfo.InvariantCulture, "{0,-33}", ServiceName(r.ServiceId));
 
     /// <summary>ipvsadm's print_largenum with FMT_EXACT: at least 9 columns, one more than the digits.</summary>
     public static string Num(ulong value)

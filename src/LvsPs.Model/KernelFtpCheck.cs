@@ -4,14 +4,15 @@ using System.Net.Sockets;
 namespace LvsPs.Model;
 
 /// <summary>How much a <see cref="KernelFtpFinding"/> matters: an error means FTP will not work through kernel IPVS.</summary>
-public enum KernelFtpSeverity
+/// <remarks>Based on long so that ConvertTo-Json and Export-Csv write the name (docs/output-objects.md).</remarks>
+public enum KernelFtpSeverity : long
 {
     Warning,
     Error,
 }
 
 /// <summary>One thing kernel IPVS lacks (or will do unasked) for FTP on a virtual service, with what to do about it.</summary>
-public sealed record KernelFtpFinding(VirtualServiceId VirtualService, string Id, KernelFtpSeverity Severity, string Message);
+public sealed record KernelFtpFinding(string VirtualService, string Id, KernelFtpSeverity Severity, string Message);
 
 /// <summary>
 /// What kernel IPVS needs for FTP through a virtual service, read from the running kernel: the ip_vs_ftp module loaded
@@ -58,7 +59,7 @@ public sealed class KernelFtpCheck
     {
         var id = service.Id;
         var findings = new List<KernelFtpFinding>();
-        void Add(string findingId, KernelFtpSeverity severity, string message) => findings.Add(new KernelFtpFinding(id, findingId, severity, message));
+        void Add(string findingId, KernelFtpSeverity severity, string message) => findings.Add(new KernelFtpFinding(id.ToString(), findingId, severity, message));
 
         bool loaded = IsModuleLoaded;
         var ports = loaded ? Ports : Array.Empty<ushort>();

@@ -20,12 +20,18 @@ public enum LvsErrorKind
 public sealed class LvsException : Exception
 {
     public LvsException(LvsErrorKind kind, string errorId, string message, object? targetObject = null, Exception? inner = null)
-        : base(message, inner)
+        : base(Bound(message), inner)
     {
         Kind = kind;
         ErrorId = errorId;
-        TargetObject = targetObject;
+        TargetObject = ValueText.Target(targetObject);
     }
+
+    /// <summary>The most characters a message keeps (values in it are cut by <see cref="ValueText.Cut"/> first; this is the backstop).</summary>
+    public const int MaxMessageLength = 2000;
+
+    private static string Bound(string message) =>
+        message.Length <= MaxMessageLength ? message : message[..MaxMessageLength] + $"… (message cut; {message.Length} characters)";
 
     public LvsErrorKind Kind { get; }
 

@@ -21,6 +21,11 @@ public sealed record LvsStats
     public ulong BytesInPerSecond { get; init; }
     public ulong BytesOutPerSecond { get; init; }
 
+    /// <summary>The totals in a line, as a CSV cell or a list view shows a nested counter set.</summary>
+    public override string ToString() =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{Connections} conns, {PacketsIn} pkts/{BytesIn} B in, {PacketsOut} pkts/{BytesOut} B out; {ConnectionsPerSecond} cps");
+
     public static LvsStats operator +(LvsStats a, LvsStats b) => new()
     {
         Connections = a.Connections + b.Connections,

@@ -22,7 +22,7 @@ public static class NetmaskText
             uint max = family == AddressFamily.InterNetworkV6 ? 128u : 32u;
             if (prefix < 1 || prefix > max)
             {
-                throw LvsException.InvalidArgument("InvalidNetmask", $"Netmask prefix length '{text}' is out of range; allowed: 1..{max}.", text);
+                throw LvsException.InvalidArgument("InvalidNetmask", $"Netmask prefix length '{ValueText.Cut(text)}' is out of range; allowed: 1..{max}.", text);
             }
             return family == AddressFamily.InterNetworkV6 ? prefix : (prefix == 32 ? uint.MaxValue : ~(uint.MaxValue >> (int)prefix));
         }
@@ -32,6 +32,6 @@ public static class NetmaskText
             return (uint)(b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3]);
         }
         throw LvsException.InvalidArgument("InvalidNetmask",
-            $"Netmask '{text}' is not valid; allowed: a dotted IPv4 netmask such as 255.255.255.0 or a prefix length (1..32 for IPv4, 1..128 for IPv6).", text);
+            $"Netmask '{ValueText.Cut(text)}' is not valid; allowed: a dotted IPv4 netmask such as 255.255.255.0 or a prefix length (1..32 for IPv4, 1..128 for IPv6).", text);
     }
 }

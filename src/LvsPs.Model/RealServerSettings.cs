@@ -24,6 +24,8 @@ public sealed record RealServerSettings
 
     public RealServerSettings Validate()
     {
+        // here, not only in RealServerId.Create: a deserialized identity (control socket, state file) skips Create
+        Validation.RequireUnicastAddress(Id.Address, "real server address");
         Validation.RequireWeight(Weight);
         Validation.RequireThresholds(UpperThreshold, LowerThreshold);
         if (Forwarding == ForwardingMethod.Local)

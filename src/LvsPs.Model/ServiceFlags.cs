@@ -4,8 +4,9 @@ namespace LvsPs.Model;
 /// Virtual service flags as the kernel keeps them (include/uapi/linux/ip_vs.h IP_VS_SVC_F_*). The scheduler flags
 /// mean different things to different schedulers: for sh and mh, Sched1 is "fallback" and Sched2 is "port".
 /// </summary>
+/// <remarks>Based on long so that ConvertTo-Json and Export-Csv write the name (docs/output-objects.md).</remarks>
 [Flags]
-public enum ServiceFlags : uint
+public enum ServiceFlags : long
 {
     None = 0,
     Persistent = 0x0001,
@@ -18,8 +19,9 @@ public enum ServiceFlags : uint
 }
 
 /// <summary>Scheduler flags by the names ipvsadm's <c>-b</c> option accepts.</summary>
+/// <remarks>Based on long so that ConvertTo-Json and Export-Csv write the name (docs/output-objects.md).</remarks>
 [Flags]
-public enum SchedulerFlags : uint
+public enum SchedulerFlags : long
 {
     None = 0,
     /// <summary>sh-fallback / mh-fallback: skip an unavailable destination instead of failing.</summary>

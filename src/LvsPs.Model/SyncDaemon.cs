@@ -3,7 +3,8 @@ using System.Net;
 namespace LvsPs.Model;
 
 /// <summary>Which side of connection synchronisation a sync daemon plays (IP_VS_STATE_MASTER 1, IP_VS_STATE_BACKUP 2).</summary>
-public enum SyncDaemonRole
+/// <remarks>Based on long so that ConvertTo-Json and Export-Csv write the name (docs/output-objects.md).</remarks>
+public enum SyncDaemonRole : long
 {
     Master = 1,
     Backup = 2,
@@ -18,7 +19,10 @@ public sealed record SyncDaemon
     /// <summary>Largest sync message, 0 for the kernel's default (from the interface MTU).</summary>
     public ushort MaxLength { get; init; }
     /// <summary>Multicast group; null for the default 224.0.0.81.</summary>
-    public IPAddress? Group { get; init; }
+    [System.Text.Json.Serialization.JsonInclude]
+    internal IPAddress? GroupAddress { get; init; }
+    /// <summary>The multicast group as text; null for the default 224.0.0.81.</summary>
+    public string? Group => GroupAddress?.ToString();
     /// <summary>UDP port; 0 for the default 8848.</summary>
     public ushort Port { get; init; }
     /// <summary>Multicast TTL; 0 for the default 1.</summary>

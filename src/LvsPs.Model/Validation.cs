@@ -21,6 +21,12 @@ public static class Validation
     /// <summary>The kernel's limit on scheduler and persistence-engine names (IP_VS_SCHEDNAME_MAXLEN, IP_VS_PENAME_MAXLEN).</summary>
     public const int MaxSchedulerNameLength = 15;
 
+    /// <summary>
+    /// The persistence engines the kernel has: only "sip" (net/netfilter/ipvs/ip_vs_pe_sip.c registers the one
+    /// ip_vs_pe, name "sip"); ipvsadm --pe passes any name and the kernel refuses an unknown one with ENOENT.
+    /// </summary>
+    public static readonly IReadOnlyList<string> PersistenceEngines = new[] { "sip" };
+
     public static bool IsUnicast(IPAddress address)
     {
         if (address.AddressFamily == AddressFamily.InterNetwork)

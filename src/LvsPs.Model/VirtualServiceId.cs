@@ -85,7 +85,7 @@ public sealed class VirtualServiceId : IEquatable<VirtualServiceId>
         int slash = s.IndexOf('/');
         if (slash <= 0)
         {
-            error = $"Virtual service '{s}' has no protocol prefix; {forms}.";
+            error = $"Virtual service '{ValueText.Cut(s)}' has no protocol prefix; {forms}.";
             return false;
         }
         var prefix = s[..slash].ToLowerInvariant();
@@ -94,7 +94,7 @@ public sealed class VirtualServiceId : IEquatable<VirtualServiceId>
         {
             if (!uint.TryParse(rest, NumberStyles.None, CultureInfo.InvariantCulture, out var mark) || mark == 0)
             {
-                error = $"Virtual service '{s}' has an invalid firewall mark '{rest}'; allowed: 1..4294967295.";
+                error = $"Virtual service '{ValueText.Cut(s)}' has an invalid firewall mark '{ValueText.Cut(rest)}'; allowed: 1..4294967295.";
                 return false;
             }
             id = new VirtualServiceId(LvsProtocol.None, null, 0, mark, prefix == "fwm6" ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork);
@@ -108,17 +108,17 @@ public sealed class VirtualServiceId : IEquatable<VirtualServiceId>
             case "udp": protocol = LvsProtocol.Udp; break;
             case "sctp": protocol = LvsProtocol.Sctp; break;
             default:
-                error = $"Virtual service '{s}' has an unknown protocol '{prefix}'; {forms}.";
+                error = $"Virtual service '{ValueText.Cut(s)}' has an unknown protocol '{ValueText.Cut(prefix)}'; {forms}.";
                 return false;
         }
         if (!EndpointText.TryParse(rest, requirePort: true, out var address, out var port, out var endpointError))
         {
-            error = $"Virtual service '{s}': {endpointError}; {forms}.";
+            error = $"Virtual service '{ValueText.Cut(s)}': {endpointError}; {forms}.";
             return false;
         }
         if (!Validation.IsUnicast(address!))
         {
-            error = $"Virtual service '{s}': address '{address}' is not a unicast address.";
+            error = $"Virtual service '{ValueText.Cut(s)}': address '{address}' is not a unicast address.";
             return false;
         }
         id = ForAddress(protocol, address!, port!.Value);

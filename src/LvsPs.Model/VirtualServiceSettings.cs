@@ -51,11 +51,12 @@ public sealed record VirtualServiceSettings
     {
         if (string.IsNullOrWhiteSpace(Scheduler) || Scheduler.Length > Validation.MaxSchedulerNameLength)
         {
-            throw LvsException.InvalidArgument("InvalidScheduler", $"Scheduler '{Scheduler}' is not a valid scheduler name.", Scheduler);
+            throw LvsException.InvalidArgument("InvalidScheduler", $"Scheduler '{ValueText.Cut(Scheduler)}' is not a valid scheduler name.", Scheduler);
         }
-        if (PersistenceEngine is { Length: > Validation.MaxSchedulerNameLength })
+        if (PersistenceEngine is not null && !Validation.PersistenceEngines.Contains(PersistenceEngine, StringComparer.Ordinal))
         {
-            throw LvsException.InvalidArgument("InvalidPersistenceEngine", $"Persistence engine '{PersistenceEngine}' is longer than {Validation.MaxSchedulerNameLength} characters.", PersistenceEngine);
+            throw LvsException.InvalidArgument("UnknownPersistenceEngine",
+                $"Persistence engine '{ValueText.Cut(PersistenceEngine)}' is not one the kernel has; allowed: {string.Join(", ", Validation.PersistenceEngines)}.", PersistenceEngine);
         }
         if (!Id.IsFirewallMark && Id.Port == 0 && !IsPersistent)
         {

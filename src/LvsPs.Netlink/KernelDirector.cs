@@ -61,7 +61,6 @@ public sealed class KernelDirector : IDirectorBackend, IDirectorBatch
         {
             list.Add(new VirtualService(settings, DumpDestinations(c, settings.Id), stats));
         }
-        list.Sort((a, b) => VirtualServiceOrder.Instance.Compare(a.Id, b.Id));
         return (IReadOnlyList<VirtualService>)list;
     });
 
@@ -163,9 +162,9 @@ public sealed class KernelDirector : IDirectorBackend, IDirectorBatch
         ArgumentNullException.ThrowIfNull(daemon);
         if (string.IsNullOrEmpty(daemon.Interface) || daemon.Interface.Length >= Protocol.IpvsConstants.NameMaxLength)
         {
-            throw LvsException.InvalidArgument("InvalidInterface", $"Interface name '{daemon.Interface}' is not valid; allowed: 1..15 characters.", daemon.Interface);
+            throw LvsException.InvalidArgument("InvalidInterface", $"Interface name '{ValueText.Cut(daemon.Interface)}' is not valid; allowed: 1..15 characters.", daemon.Interface);
         }
-        if (daemon.Group is { } g && !(g.IsIPv6Multicast || (g.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && g.GetAddressBytes()[0] is >= 224 and <= 239)))
+        if (daemon.GroupAddress is { } g && !(g.IsIPv6Multicast || (g.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && g.GetAddressBytes()[0] is >= 224 and <= 239)))
         {
             throw LvsException.InvalidArgument("InvalidMulticastGroup", $"Sync group '{g}' is not a multicast address.", g);
         }

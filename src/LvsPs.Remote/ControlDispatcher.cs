@@ -26,61 +26,106 @@ public sealed class ControlDispatcher
         _shutdown = shutdown;
     }
 
+    /// <summary>Answers one request line: a malformed line gets an error answer like any refused request.</summary>
+    public ControlResponse Dispatch(ReadOnlySpan<byte> line)
+    {
+        ControlRequest request;
+        try
+        {
+            request = ControlProtocol.ParseRequest(line);
+        }
+        catch (LvsException e)
+        {
+            return Error(e);
+        }
+        return Dispatch(request);
+    }
+
+    /// <summary>
+    /// Answers one request. Its argument is decoded and validated by the model before anything is locked, a change runs
+    /// under the mutation gate (released whatever happens: <c>lock</c>), and every failure becomes an error answer: no
+    /// exception leaves this method.
+    /// </summary>
     public ControlResponse Dispatch(ControlRequest request)
     {
         try
         {
-            if (!ControlOps.Mutating.Contains(request.Op)) return Ok(Invoke(request));
+            var call = Decode(request);
+            if (!ControlOps.Mutating.Contains(request.Op)) return Ok(call());
             lock (_mutationGate)
             {
-                var result = Invoke(request);
+                var result = call();
                 _afterMutation?.Invoke(request.Op);
                 return Ok(result);
             }
         }
         catch (LvsException e)
         {
-            return new ControlResponse(Error: new ControlError(e.Kind, e.ErrorId, e.Message));
+            return Error(e);
         }
-        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException or NotSupportedException)
+        catch (JsonException e)
         {
-            return new ControlResponse(Error: new ControlError(LvsErrorKind.ProtocolError, "BadControlRequest", $"The director service could not process '{request.Op}': {e.Message}"));
+            return Error(ControlProtocol.BadRequest($"The argument of '{ControlProtocol.Quote(request.Op)}' is not valid: {e.Message}", e));
+        }
+        catch (Exception e)
+        {
+            // a defect below, not the caller's fault: still an answer, and the service goes on
+            return new ControlResponse(Error: new ControlError(LvsErrorKind.ProtocolError, "DirectorServiceInternalError",
+                $"The director service failed on '{ControlProtocol.Quote(request.Op)}': {e.GetType().Name}: {e.Message}"));
         }
     }
 
-    private object? Invoke(ControlRequest r) => r.Op switch
+    private static ControlResponse Error(LvsException e) => new(Error: new ControlError(e.Kind, e.ErrorId, e.Message));
+
+    /// <summary>The call a request stands for, with its argument already decoded and validated by the model.</summary>
+    private Func<object?> Decode(ControlRequest r)
     {
-        ControlOps.GetInfo => WithRole(_backend.GetInfo()),
-        ControlOps.GetServices => _backend.GetServices(),
-        ControlOps.GetService => _backend.GetService(Arg<VirtualServiceId>(r)),
-        ControlOps.AddService => Void(() => _backend.AddService(Arg<VirtualServiceSettings>(r))),
-        ControlOps.EditService => Void(() => _backend.EditService(Arg<VirtualServiceSettings>(r))),
-        ControlOps.DeleteService => Void(() => _backend.DeleteService(Arg<VirtualServiceId>(r))),
-        ControlOps.Flush => Void(_backend.Flush),
-        ControlOps.AddRealServer => Void(() => { var a = Arg<RealServerArg>(r); _backend.AddRealServer(a.Service, a.Settings); }),
-        ControlOps.EditRealServer => Void(() => { var a = Arg<RealServerArg>(r); _backend.EditRealServer(a.Service, a.Settings); }),
-        ControlOps.DeleteRealServer => Void(() => { var a = Arg<RealServerRefArg>(r); _backend.DeleteRealServer(a.Service, a.RealServer); }),
-        ControlOps.ZeroStats => Void(() => _backend.ZeroStats(r.Arg is null ? null : Arg<VirtualServiceId>(r))),
-        ControlOps.GetTimeouts => _backend.GetTimeouts(),
-        ControlOps.SetTimeouts => Void(() => _backend.SetTimeouts(Arg<LvsTimeouts>(r))),
-        ControlOps.GetConnections => _backend.GetConnections(),
-        ControlOps.GetSyncDaemons => _backend.GetSyncDaemons(),
-        ControlOps.StartSyncDaemon => Void(() => _backend.StartSyncDaemon(Arg<SyncDaemon>(r))),
-        ControlOps.StopSyncDaemon => Void(() => _backend.StopSyncDaemon(Arg<SyncDaemonRole>(r))),
-        ControlOps.SetHealthCheck => Void(() => { var a = Arg<HealthCheckArg>(r); Health.SetHealthCheck(a.Service, a.Check, a.SorryServer); }),
-        ControlOps.GetHealthCheck => Health.GetHealthCheck(Arg<VirtualServiceId>(r)) is var (check, sorry) ? new HealthCheckReply(check, sorry) : null,
-        ControlOps.GetHealth => Health.GetHealth(),
-        ControlOps.CaptureDesired => DirectorConfiguration.Capture(_backend),
-        ControlOps.GetFailover => Failover.GetFailover(),
-        ControlOps.SetFailover => Void(() => Failover.SetFailover(r.Arg is null || r.Arg.Value.ValueKind == JsonValueKind.Null ? null : Arg<FailoverSettings>(r))),
-        ControlOps.GetBgp => Failover.GetBgp(),
-        ControlOps.SetBgp => Void(() => Failover.SetBgp(r.Arg is null || r.Arg.Value.ValueKind == JsonValueKind.Null ? null : Arg<BgpSettings>(r))),
-        ControlOps.GetFailoverStatus => Failover.GetFailoverStatus(),
-        ControlOps.Suspend => Void(Failover.Suspend),
-        ControlOps.Resume => Void(Failover.Resume),
-        ControlOps.Shutdown => Void(_shutdown ?? throw LvsException.NotSupported("ShutdownNotSupported", "This director cannot be stopped over its control socket.")),
-        _ => throw new InvalidOperationException($"unknown operation '{r.Op}'"),
-    };
+        switch (r.Op)
+        {
+            case ControlOps.GetInfo: return () => WithRole(_backend.GetInfo());
+            case ControlOps.GetServices: return () => _backend.GetServices();
+            case ControlOps.GetService: { var id = Arg<VirtualServiceId>(r); return () => _backend.GetService(id); }
+            case ControlOps.AddService: { var s = Arg<VirtualServiceSettings>(r).Validate(); return Void(() => _backend.AddService(s)); }
+            case ControlOps.EditService: { var s = Arg<VirtualServiceSettings>(r).Validate(); return Void(() => _backend.EditService(s)); }
+            case ControlOps.DeleteService: { var id = Arg<VirtualServiceId>(r); return Void(() => _backend.DeleteService(id)); }
+            case ControlOps.Flush: return Void(_backend.Flush);
+            case ControlOps.AddRealServer: { var a = Arg<RealServerArg>(r); a.Settings.Validate(); return Void(() => _backend.AddRealServer(a.Service, a.Settings)); }
+            case ControlOps.EditRealServer: { var a = Arg<RealServerArg>(r); a.Settings.Validate(); return Void(() => _backend.EditRealServer(a.Service, a.Settings)); }
+            case ControlOps.DeleteRealServer: { var a = Arg<RealServerRefArg>(r); return Void(() => _backend.DeleteRealServer(a.Service, a.RealServer)); }
+            case ControlOps.ZeroStats: { VirtualServiceId? id = r.Arg is null ? null : Arg<VirtualServiceId>(r); return Void(() => _backend.ZeroStats(id)); }
+            case ControlOps.GetTimeouts: return () => _backend.GetTimeouts();
+            case ControlOps.SetTimeouts: { var t = Arg<LvsTimeouts>(r); return Void(() => _backend.SetTimeouts(t)); }
+            case ControlOps.GetConnections: return () => _backend.GetConnections();
+            case ControlOps.GetSyncDaemons: return () => _backend.GetSyncDaemons();
+            case ControlOps.StartSyncDaemon: { var d = Arg<SyncDaemon>(r); return Void(() => _backend.StartSyncDaemon(d)); }
+            case ControlOps.StopSyncDaemon: { var role = Arg<SyncDaemonRole>(r); return Void(() => _backend.StopSyncDaemon(role)); }
+            case ControlOps.SetHealthCheck:
+            {
+                var a = Arg<HealthCheckArg>(r);
+                a.Check?.Validate();
+                a.SorryServer?.Validate();
+                return Void(() => Health.SetHealthCheck(a.Service, a.Check, a.SorryServer));
+            }
+            case ControlOps.GetHealthCheck:
+            {
+                var id = Arg<VirtualServiceId>(r);
+                return () => Health.GetHealthCheck(id) is var (check, sorry) ? new HealthCheckReply(check, sorry) : null;
+            }
+            case ControlOps.GetHealth: return () => Health.GetHealth();
+            case ControlOps.CaptureDesired: return () => DirectorConfiguration.Capture(_backend);
+            case ControlOps.GetFailover: return () => Failover.GetFailover();
+            case ControlOps.SetFailover: { var f = OptionalArg<FailoverSettings>(r)?.Validate(); return Void(() => Failover.SetFailover(f)); }
+            case ControlOps.GetBgp: return () => Failover.GetBgp();
+            case ControlOps.SetBgp: { var b = OptionalArg<BgpSettings>(r)?.Validate(); return Void(() => Failover.SetBgp(b)); }
+            case ControlOps.GetFailoverStatus: return () => Failover.GetFailoverStatus();
+            case ControlOps.Suspend: return Void(() => Failover.Suspend());
+            case ControlOps.Resume: return Void(() => Failover.Resume());
+            case ControlOps.Shutdown:
+                return Void(_shutdown ?? throw LvsException.NotSupported("ShutdownNotSupported", "This director cannot be stopped over its control socket."));
+            default:
+                throw ControlProtocol.BadRequest($"Unknown operation '{ControlProtocol.Quote(r.Op)}'; allowed: {string.Join(", ", ControlOps.All)}.");
+        }
+    }
 
     private IFailoverControl Failover => _failover ?? throw LvsException.NotSupported("FailoverNotAvailable", "This director service runs no failover pair driver.");
 
@@ -94,14 +139,24 @@ public sealed class ControlDispatcher
     private IHealthMonitoring Health => _backend as IHealthMonitoring ?? throw LvsException.NotSupported("HealthChecksNotAvailable",
         "This director service does not run health checks.");
 
-    private static T Arg<T>(ControlRequest r) =>
-        r.Arg is { } e ? e.Deserialize<T>(ProtocolJson.Options) ?? throw new JsonException("missing argument") : throw new JsonException("missing argument");
+    /// <summary>The argument, or null when the request has none (a setting being cleared).</summary>
+    private static T? OptionalArg<T>(ControlRequest r) where T : class =>
+        r.Arg is not { } e || e.ValueKind == JsonValueKind.Null ? null : Arg<T>(r);
 
-    private static object? Void(Action action)
+    private static T Arg<T>(ControlRequest r)
+    {
+        if (r.Arg is not { } e || e.ValueKind == JsonValueKind.Null)
+        {
+            throw ControlProtocol.BadRequest($"'{ControlProtocol.Quote(r.Op)}' needs an argument (\"arg\": a {typeof(T).Name}).");
+        }
+        return e.Deserialize<T>(ProtocolJson.Options) ?? throw new JsonException($"the argument is not a {typeof(T).Name}");
+    }
+
+    private static Func<object?> Void(Action action) => () =>
     {
         action();
         return null;
-    }
+    };
 
     private static ControlResponse Ok(object? result) =>
         new(Result: result is null ? null : JsonSerializer.SerializeToElement(result, result.GetType(), ProtocolJson.Options));

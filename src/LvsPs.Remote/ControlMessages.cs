@@ -17,10 +17,10 @@ public sealed record RealServerArg(VirtualServiceId Service, RealServerSettings 
 
 public sealed record RealServerRefArg(VirtualServiceId Service, RealServerId RealServer);
 
-public sealed record HealthCheckArg(VirtualServiceId Service, Model.Health.HealthCheckSettings? Check, RealServerSettings? SorryServer);
+public sealed record HealthCheckArg(VirtualServiceId Service, Model.Health.HealthCheckSettings? Check = null, RealServerSettings? SorryServer = null);
 
 /// <summary>A service's health check and sorry server, as GetHealthCheck answers.</summary>
-public sealed record HealthCheckReply(Model.Health.HealthCheckSettings? Check, RealServerSettings? SorryServer);
+public sealed record HealthCheckReply(Model.Health.HealthCheckSettings? Check = null, RealServerSettings? SorryServer = null);
 
 /// <summary>The operation names: those of <see cref="IDirectorBackend"/>.</summary>
 public static class ControlOps
@@ -57,6 +57,14 @@ public static class ControlOps
 
     /// <summary>Asks the service to stop, as SIGTERM does; it answers first.</summary>
     public const string Shutdown = "Shutdown";
+
+    /// <summary>Every operation, as an error message lists them.</summary>
+    public static readonly IReadOnlyList<string> All = new[]
+    {
+        GetInfo, GetServices, GetService, AddService, EditService, DeleteService, Flush, AddRealServer, EditRealServer, DeleteRealServer,
+        ZeroStats, GetTimeouts, SetTimeouts, GetConnections, GetSyncDaemons, StartSyncDaemon, StopSyncDaemon, SetHealthCheck,
+        GetHealthCheck, GetHealth, CaptureDesired, GetFailover, SetFailover, GetBgp, SetBgp, GetFailoverStatus, Suspend, Resume, Shutdown,
+    };
 
     /// <summary>The operations that change the director (the service persists its configuration after each).</summary>
     public static readonly IReadOnlySet<string> Mutating = new HashSet<string>(StringComparer.Ordinal)

@@ -9,7 +9,10 @@ namespace LvsPs.Remote;
 
 /// <summary>
 /// How model objects travel over the control socket: System.Text.Json with converters for addresses and identities,
-/// and without the model's derived (get-only, not constructor-bound) properties, which the receiver recomputes.
+/// and without the model's derived (get-only, not constructor-bound) properties, which the receiver recomputes. A
+/// message must have the shape its type declares: a missing constructor argument or a null where the model does not
+/// allow one is a <see cref="JsonException"/>, not a half-built object (the control socket and the state file are read
+/// with these options), and nesting is bounded by <see cref="ControlProtocol.MaxDepth"/>.
 /// </summary>
 public static class ProtocolJson
 {
@@ -21,6 +24,9 @@ public static class ProtocolJson
         {
             PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            RespectNullableAnnotations = true,
+            RespectRequiredConstructorParameters = true,
+            MaxDepth = ControlProtocol.MaxDepth,
             TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { DropDerivedProperties } },
         };
         options.Converters.Add(new JsonStringEnumConverter());
@@ -43,7 +49,9 @@ public static class ProtocolJson
             var p = info.Properties[i];
             var member = info.Type.GetProperty(p.Name, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
             bool settable = member?.SetMethod is { IsPublic: true };
-            if (!settable && !ctorParams.Contains(p.Name)) info.Properties.RemoveAt(i);
+            // an internal [JsonInclude] member (a settings record behind an output object, docs/output-objects.md) travels
+            bool included = member is null && info.Type.GetProperty(p.Name, BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.IgnoreCase)?.IsDefined(typeof(JsonIncludeAttribute)) == true;
+            if (!settable && !included && !ctorParams.Contains(p.Name)) info.Properties.RemoveAt(i);
         }
     }
 

@@ -60,6 +60,11 @@ public sealed class RemoteDirector : IDirectorBackend, IHealthMonitoring, IFailo
             {
                 try
                 {
+                    if (_channel is { PeerClosed: true })
+                    {
+                        _channel.Dispose(); // the service let an idle connection go
+                        _channel = null;
+                    }
                     if (_channel is null) Connect();
                     _channel!.Write(request);
                     response = _channel.Read<ControlResponse>();

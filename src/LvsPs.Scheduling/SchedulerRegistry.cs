@@ -55,5 +55,5 @@ public static class SchedulerRegistry
 
     public static LvsException UnknownScheduler(string? name) =>
         LvsException.InvalidArgument("UnknownScheduler",
-            $"Scheduler '{name}' is not known to the managed engine; allowed: {string.Join(", ", All.Select(d => d.Name))}.", name);
+            $"Scheduler '{ValueText.Cut(name)}' is not known to the managed engine; allowed: {string.Join(", ", All.Select(d => d.Name))}.", name);
 }

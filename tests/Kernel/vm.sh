@@ -84,8 +84,9 @@ kroot="$vmdir/kernel/root"
 
 # ---- initramfs (rebuilt when this script or the module list changes) ----------------------------------------------
 # 9p/virtio/overlay: the host's root; veth and bridge: the tests' namespaces and the segment that joins them;
-# ipip/fou/ip_gre: tunnel real servers; ip_vs*: IPVS and every scheduler and helper the kernel package ships.
-mods=(virtio_pci 9pnet_virtio 9p overlay veth bridge ipip fou ip_gre ip_vs)
+# ipip/fou/ip_gre: tunnel real servers; nf_tables: nft marks packets for firewall-mark services; ip_vs*: IPVS and
+# every scheduler and helper the kernel package ships.
+mods=(virtio_pci 9pnet_virtio 9p overlay veth bridge ipip fou ip_gre nf_tables ip_vs)
 for m in "$kroot"/lib/modules/"$kver"/kernel/net/netfilter/ipvs/ip_vs_*.ko*; do
     b=$(basename "$m"); mods+=("${b%%.ko*}")
 done

@@ -58,7 +58,7 @@ public sealed class KernelDirectorTests : IDisposable
         Assert.Equal(wanted.Length, got.Count);
         foreach (var s in wanted)
         {
-            var g = Assert.Single(got, x => x.Id == s.Id).Settings;
+            var g = Assert.Single(got, x => x.Settings.Id == s.Id).Settings;
             Assert.Equal(s with { Netmask = s.EffectiveNetmask }, g with { Netmask = g.EffectiveNetmask });
             Assert.Equal(g, _k.GetService(s.Id)!.Settings);
         }
@@ -131,13 +131,13 @@ public sealed class KernelDirectorTests : IDisposable
         foreach (var rs in wanted) _k.AddRealServer(id, rs);
         var got = _k.GetService(id)!.RealServers;
         Assert.Equal(wanted.Length, got.Count);
-        foreach (var rs in wanted) Assert.Equal(rs, Assert.Single(got, g => g.Id == rs.Id).Settings);
+        foreach (var rs in wanted) Assert.Equal(rs, Assert.Single(got, g => g.Settings.Id == rs.Id).Settings);
         Assert.Equal(65535, got.Single(g => g.Port == 8080).Weight);
 
         var save = _ns.Ipvsadm("-S", "-n");
         Assert.Contains("-a -t 10.3.0.1:80 -r 10.3.1.1:8080 -m -w 65535", save);
         Assert.Contains("-a -t 10.3.0.1:80 -r 10.3.1.2:80 -g -w 0", save);
-        Assert.Contains("-a -t 10.3.0.1:80 -r 10.3.1.3:80 -i -w 3", save);
+        Assert.Contains("-a -t 10.3.0.1:80 -r 10.3.1.3:80 -i -w 3 --tun-type ipip\n", save);
         Assert.Contains("-a -t 10.3.0.1:80 -r 10.3.1.4:80 -i -w 1 --tun-type gue --tun-port 6080 --tun-csum", save);
         Assert.Contains("-a -t 10.3.0.1:80 -r 10.3.1.5:80 -i -w 1 --tun-type gue --tun-port 5000 --tun-remcsum", save);
         Assert.Contains("-a -t 10.3.0.1:80 -r 10.3.1.6:80 -i -w 1 --tun-type gre", save);
@@ -156,7 +156,7 @@ public sealed class KernelDirectorTests : IDisposable
         _k.AddService(new VirtualServiceSettings { Id = id, Scheduler = "rr" });
         _k.AddRealServer(id, Rs("[2001:db8::10]:5353", ForwardingMethod.DirectRoute, 4));
         var rs = Assert.Single(_k.GetService(id)!.RealServers);
-        Assert.Equal(IPAddress.Parse("2001:db8::10"), rs.Address);
+        Assert.Equal("2001:db8::10", rs.Address);
         Assert.Equal(5353, rs.Port);
         Assert.Contains("-a -u [2001:db8::5]:53 -r [2001:db8::10]:5353 -g -w 4", _ns.Ipvsadm("-S", "-n"));
     }
@@ -172,15 +172,15 @@ public sealed class KernelDirectorTests : IDisposable
             "-A -u [2001:db8::9]:53 -s sh -o\n", "ipvsadm", "-R");
         var all = _k.GetServices();
         Assert.Equal(3, all.Count);
-        var t = all.Single(s => s.Id == Id("tcp/10.4.0.1:80"));
+        var t = all.Single(s => s.Settings.Id == Id("tcp/10.4.0.1:80"));
         Assert.Equal(("wrr", 120u, 0xFFFF0000u), (t.Scheduler, t.Settings.PersistenceTimeout, t.Settings.Netmask));
-        var r1 = t.RealServers.Single(r => r.Address.Equals(IPAddress.Parse("10.4.1.1")));
+        var r1 = t.RealServers.Single(r => r.Settings.Id.Address.Equals(IPAddress.Parse("10.4.1.1")));
         Assert.Equal((ForwardingMethod.Masquerade, 5, 50u, 5u), (r1.Forwarding, r1.Weight, r1.UpperThreshold, r1.LowerThreshold));
-        var r2 = t.RealServers.Single(r => r.Address.Equals(IPAddress.Parse("10.4.1.2")));
+        var r2 = t.RealServers.Single(r => r.Settings.Id.Address.Equals(IPAddress.Parse("10.4.1.2")));
         Assert.Equal((ForwardingMethod.Tunnel, TunnelType.Gue, (ushort)7000, TunnelFlags.Checksum), (r2.Forwarding, r2.TunnelType, r2.TunnelPort, r2.TunnelFlags));
-        var f = all.Single(s => s.Id == Id("fwm/77"));
+        var f = all.Single(s => s.Settings.Id == Id("fwm/77"));
         Assert.Equal(("mh", SchedulerFlags.Fallback), (f.Scheduler, f.Settings.SchedulerFlags));
-        var u = all.Single(s => s.Id == Id("udp/[2001:db8::9]:53"));
+        var u = all.Single(s => s.Settings.Id == Id("udp/[2001:db8::9]:53"));
         Assert.True(u.Settings.OnePacket);
         Assert.Equal(128u, u.Settings.EffectiveNetmask);
     }
@@ -210,11 +210,11 @@ public sealed class KernelDirectorTests : IDisposable
         _ns.Exec("ip", "link", "set", "sync0", "multicast", "on", "up");
         Assert.Empty(_k.GetSyncDaemons());
         _k.StartSyncDaemon(new SyncDaemon { Role = SyncDaemonRole.Master, Interface = "sync0", SyncId = 5 });
-        _k.StartSyncDaemon(new SyncDaemon { Role = SyncDaemonRole.Backup, Interface = "sync0", SyncId = 6, MaxLength = 1400, Group = IPAddress.Parse("224.0.0.99"), Port = 9000, Ttl = 3 });
+        _k.StartSyncDaemon(new SyncDaemon { Role = SyncDaemonRole.Backup, Interface = "sync0", SyncId = 6, MaxLength = 1400, GroupAddress = IPAddress.Parse("224.0.0.99"), Port = 9000, Ttl = 3 });
         var d = _k.GetSyncDaemons();
         Assert.Equal(2, d.Count);
         Assert.Equal(("sync0", (byte)5, (ushort)8848, (byte)1), (d[0].Interface, d[0].SyncId, d[0].Port, d[0].Ttl));
-        Assert.Equal(new SyncDaemon { Role = SyncDaemonRole.Backup, Interface = "sync0", SyncId = 6, MaxLength = 1400, Group = IPAddress.Parse("224.0.0.99"), Port = 9000, Ttl = 3 }, d[1]);
+        Assert.Equal(new SyncDaemon { Role = SyncDaemonRole.Backup, Interface = "sync0", SyncId = 6, MaxLength = 1400, GroupAddress = IPAddress.Parse("224.0.0.99"), Port = 9000, Ttl = 3 }, d[1]);
         Assert.Contains("backup sync daemon (mcast=sync0, syncid=6, maxlen=1400, group=224.0.0.99, port=9000, ttl=3)", _ns.Ipvsadm("-L", "--daemon"));
         Assert.Equal("SyncDaemonRunning", Assert.Throws<LvsException>(() => _k.StartSyncDaemon(new SyncDaemon { Role = SyncDaemonRole.Master, Interface = "sync0" })).ErrorId);
         _k.StopSyncDaemon(SyncDaemonRole.Master);
@@ -246,7 +246,7 @@ public sealed class KernelDirectorTests : IDisposable
             var id = VirtualServiceId.ForAddress(LvsProtocol.Udp, IPAddress.Parse($"10.8.{i / 250}.{i % 250 + 1}"), 53);
             more.Add(new DirectorChange.AddService(new VirtualServiceSettings { Id = id, Scheduler = "rr" }));
         }
-        more.Add(new DirectorChange.AddRealServer(all[0].Id, Rs("10.7.0.9:80")));
+        more.Add(new DirectorChange.AddRealServer(all[0].Settings.Id, Rs("10.7.0.9:80")));
         more.Add(changes[0]);
         Assert.Equal("VirtualServiceExists", Assert.Throws<LvsException>(() => _k.Apply(more)).ErrorId);
         var after = _k.GetServices();
@@ -260,6 +260,7 @@ public sealed class KernelDirectorTests : IDisposable
         _ns.ExecInput(
             "-A -t 10.9.0.1:80 -s rr\n-a -t 10.9.0.1:80 -r 10.9.1.3:80 -m -w 3 -x 10 -y 1\n-a -t 10.9.0.1:80 -r 10.9.1.2:8080 -g -w 0\n" +
             "-a -t 10.9.0.1:80 -r 10.9.1.4 -i --tun-type gue --tun-port 6080\n-a -t 10.9.0.1:80 -r 10.9.1.5 -i --tun-type gre\n" +
+            "-a -t 10.9.0.1:80 -r 10.9.1.6 -i -w 2\n" + // an ipip tunnel: ipvsadm -S writes --tun-type ipip for it
             "-A -u 10.9.0.1:53 -s sh -b sh-fallback,sh-port -o\n-A -t 10.9.0.2:0 -s wlc -p 600 -M 255.255.255.0 --pe sip\n" +
             "-A --sctp-service 10.9.0.3:9 -s mh -b mh-port\n-A -t [2001:db8::1]:443 -s lc -p 100 -M 64\n" +
             "-a -t [2001:db8::1]:443 -r [2001:db8::10]:443 -m\n-A -f 4294967295 -6 -s rr -p\n-A -f 7 -s rr\n", "ipvsadm", "-R");

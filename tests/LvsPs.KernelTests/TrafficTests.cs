@@ -7,12 +7,15 @@ namespace LvsPs.KernelTests;
 /// Real TCP and UDP traffic through kernel IPVS configured by LvsPs (see <see cref="TrafficLab"/>): NAT and direct
 /// routing with round robin, and the counters LvsPs reads back equal to what ipvsadm prints for the same traffic.
 /// </summary>
-public sealed class TrafficTests : IClassFixture<TrafficLab>
+[Collection(TrafficLabCollection.Name)]
+public sealed class TrafficTests : IDisposable
 {
     private const int Requests = 6;
     private readonly TrafficLab _lab;
 
     public TrafficTests(TrafficLab lab) => _lab = lab;
+
+    public void Dispose() => _lab.Kernel.Flush();
 
     [Fact]
     public void Nat_tcp_service_alternates_real_servers_and_counts_like_ipvsadm()
@@ -101,8 +104,8 @@ public sealed class TrafficTests : IClassFixture<TrafficLab>
         var rs = before.RealServers[0];
         Assert.Equal(Requests / 2, rs.ActiveConnections + rs.InactiveConnections); // TIME_WAIT entries still point at it
 
-        _lab.Kernel.DeleteRealServer(id, rs.Id);
-        _lab.Kernel.AddRealServer(id, new RealServerSettings { Id = rs.Id, Forwarding = ForwardingMethod.Masquerade, Weight = 3 });
+        _lab.Kernel.DeleteRealServer(id, rs.Settings.Id);
+        _lab.Kernel.AddRealServer(id, new RealServerSettings { Id = rs.Settings.Id, Forwarding = ForwardingMethod.Masquerade, Weight = 3 });
         var back = _lab.Kernel.GetService(id)!.RealServers.Single(r => r.Id == rs.Id);
         Assert.Equal(3, back.Weight);
         Assert.Equal(rs.Stats.Connections, back.Stats.Connections);

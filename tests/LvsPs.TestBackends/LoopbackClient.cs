@@ -11,11 +11,15 @@ public sealed record HttpProbeResult(string Backend, int Status, int BodyLength,
 public static class LoopbackClient
 {
     /// <summary>One HTTP GET on a new TCP connection; returns which backend answered and the bytes each way.</summary>
-    public static HttpProbeResult HttpGet(string address, int port, string path = "/", int timeoutMs = 10000)
+    public static HttpProbeResult HttpGet(string address, int port, string path = "/", int timeoutMs = 10000) => HttpGetFrom(null, address, port, path, timeoutMs);
+
+    /// <summary>As <see cref="HttpGet"/>, from the local address <paramref name="from"/> (any port) when it is not null.</summary>
+    public static HttpProbeResult HttpGetFrom(string? from, string address, int port, string path = "/", int timeoutMs = 10000)
     {
         var ip = IPAddress.Parse(address.Trim('[', ']'));
         using var s = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = timeoutMs, SendTimeout = timeoutMs };
-        s.Connect(new IPEndPoint(ip, port));
+        if (from is not null) s.Bind(new IPEndPoint(IPAddress.Parse(from.Trim('[', ']')), 0));
+        Connect(s, new IPEndPoint(ip, port), timeoutMs);
         var request = Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
         s.Send(request);
         var received = new MemoryStream();
@@ -38,7 +42,7 @@ public static class LoopbackClient
     {
         var ip = IPAddress.Parse(address.Trim('[', ']'));
         using var s = new Socket(ip.AddressFamily, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = timeoutMs };
-        s.Connect(new IPEndPoint(ip, port));
+        s.Connect(new IPEndPoint(ip, port)); // UDP: no handshake, nothing to wait for
         s.Send(Encoding.ASCII.GetBytes(message));
         var buffer = new byte[65535];
         try
@@ -51,4 +55,86 @@ public static class LoopbackClient
             return null;
         }
     }
+
+    /// <summary>
+    /// Connects <paramref name="s"/> within <paramref name="timeoutMs"/>: a socket's own timeouts do not bound a
+    /// connect, so a lost SYN would otherwise wait for the kernel's retries (minutes). Throws SocketException(TimedOut)
+    /// when the time is up, and whatever the connect failed with otherwise (ConnectionRefused for a closed port).
+    /// </summary>
+    public static void Connect(Socket s, EndPoint to, int timeoutMs = 10000)
+    {
+        using var cts = new CancellationTokenSource(timeoutMs);
+        try
+        {
+            s.ConnectAsync(to, cts.Token).AsTask().GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            throw new SocketException((int)SocketError.TimedOut);
+        }
+    }
+
+    /// <summary>Reads one line ending in \n (returned without it), byte by byte; throws IOException when the peer closes first.</summary>
+    public static string ReadLine(Socket s)
+    {
+        var sb = new StringBuilder();
+        var one = new byte[1];
+        while (true)
+        {
+            if (s.Receive(one) == 0) throw new IOException("the connection closed after: " + sb);
+            if (one[0] == (byte)'\n') return sb.ToString().TrimEnd('\r');
+            sb.Append((char)one[0]);
+        }
+    }
+
+    /// <summary>
+    /// What a TCP connection to <paramref name="to"/> (from <paramref name="from"/> when given) meets, told apart
+    /// exactly: the connect refused, a reset after the accept, a clean close, data, or nothing at all in time.
+    /// </summary>
+    public static ConnectOutcome Probe(IPEndPoint to, IPAddress? from = null, int timeoutMs = 5000)
+    {
+        using var s = new Socket(to.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = timeoutMs };
+        if (from is not null) s.Bind(new IPEndPoint(from, 0));
+        try
+        {
+            Connect(s, to, timeoutMs);
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionRefused or SocketError.TimedOut or SocketError.ConnectionReset)
+        {
+            // a reset can overtake the connect's completion on loopback: accepted and reset, not refused
+            return e.SocketErrorCode switch
+            {
+                SocketError.ConnectionRefused => ConnectOutcome.Refused,
+                SocketError.ConnectionReset => ConnectOutcome.Reset,
+                _ => ConnectOutcome.TimedOut,
+            };
+        }
+        try
+        {
+            return s.Receive(new byte[1]) > 0 ? ConnectOutcome.Data : ConnectOutcome.Closed;
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.TimedOut or SocketError.WouldBlock)
+        {
+            return e.SocketErrorCode == SocketError.ConnectionReset ? ConnectOutcome.Reset : ConnectOutcome.TimedOut;
+        }
+    }
+}
+
+/// <summary>What <see cref="LoopbackClient.Probe"/> saw.</summary>
+public enum ConnectOutcome
+{
+    /// <summary>The connect itself was refused (RST to the SYN): nothing listens there.</summary>
+    Refused,
+
+    /// <summary>The connection was accepted and then reset (an abortive close).</summary>
+    Reset,
+
+    /// <summary>The connection was accepted and closed cleanly without data.</summary>
+    Closed,
+
+    /// <summary>The connection was accepted and data came.</summary>
+    Data,
+
+    /// <summary>Neither the connect nor the first read finished in time.</summary>
+    TimedOut,
 }

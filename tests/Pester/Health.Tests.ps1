@@ -36,8 +36,11 @@ Describe 'Health checks' {
 
     It 'quiesces a real server that dies, and traffic goes to the other' {
         $a.Dispose()
-        Wait-Until { (Get-LvsHealth $id -State Down).RealServer.Port -eq $portA } 'the dead server to be down'
-        (Get-LvsRealServer $id -Address 127.0.0.1 -Port $portA).Weight | Should -Be 0
+        Wait-Until { (Get-LvsHealth $id -State Down).RealServer -eq "127.0.0.1:$portA" } 'the dead server to be down'
+        $rs = Get-LvsRealServer $id -Address 127.0.0.1 -Port $portA
+        $rs.EffectiveWeight | Should -Be 0
+        $rs.Weight | Should -Be 2 # the configured weight is kept
+        $rs.HealthState | Should -Be 'Down'
         $answers = foreach ($i in 1..4) { [LvsPs.TestBackends.LoopbackClient]::HttpGet($vip, $port, '/', 10000).Backend }
         $answers | Should -Be @('b', 'b', 'b', 'b')
         (Get-LvsHealth $id -State Down).LastResult | Should -Match 'request failed|connect'
@@ -45,7 +48,7 @@ Describe 'Health checks' {
 
     It 'restores it at its configured weight when it comes back' {
         $script:a = [LvsPs.TestBackends.HttpBackend]::Start('a', '127.0.0.1', $portA)
-        Wait-Until { (Get-LvsRealServer $id -Address 127.0.0.1 -Port $portA).Weight -eq 2 } 'the weight to come back'
+        Wait-Until { (Get-LvsRealServer $id -Address 127.0.0.1 -Port $portA).EffectiveWeight -eq 2 } 'the weight to come back'
         (Get-LvsHealth $id -State Down) | Should -BeNullOrEmpty
     }
 

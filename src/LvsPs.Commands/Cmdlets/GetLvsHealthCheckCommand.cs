@@ -19,7 +19,7 @@ public sealed class GetLvsHealthCheckCommand : DirectorCmdlet
         Try(() =>
         {
             var monitoring = HealthMonitoring;
-            var ids = VirtualService is { Length: > 0 } given ? given : Backend.GetServices().Select(s => s.Id).ToArray();
+            var ids = VirtualService is { Length: > 0 } given ? given : Backend.GetServices().Select(s => s.Settings.Id).ToArray();
             foreach (var id in ids)
             {
                 if (VirtualService is { Length: > 0 } && Backend.GetService(id) is null) throw LvsException.ServiceNotFound(id);

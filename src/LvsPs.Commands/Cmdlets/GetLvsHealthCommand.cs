@@ -24,7 +24,7 @@ public sealed class GetLvsHealthCommand : DirectorCmdlet
         {
             foreach (var h in HealthMonitoring.GetHealth())
             {
-                if (VirtualService is { Length: > 0 } && !VirtualService.Contains(h.VirtualService)) continue;
+                if (VirtualService is { Length: > 0 } && !VirtualService.Any(v => v.ToString() == h.VirtualService)) continue;
                 if (State is { Length: > 0 } && !State.Contains(h.State)) continue;
                 WriteObject(h);
             }

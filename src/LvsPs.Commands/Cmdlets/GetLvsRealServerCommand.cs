@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Net;
 using LvsPs.Model;
 
 namespace LvsPs.Commands;
@@ -9,34 +8,43 @@ namespace LvsPs.Commands;
 [OutputType(typeof(RealServer))]
 public sealed class GetLvsRealServerCommand : DirectorCmdlet
 {
-    /// <summary>The virtual service whose real servers to list; all services when omitted.</summary>
+    /// <summary>The virtual services whose real servers to list, by identity string or wildcard pattern; all services when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(VirtualServiceCompleter))]
-    public VirtualServiceId? VirtualService { get; set; }
+    [SupportsWildcards]
+    public string[]? VirtualService { get; set; }
 
-    /// <summary>Only real servers with this address.</summary>
+    /// <summary>Only real servers with this address, or ADDRESS:PORT as ipvsadm -r takes it (10.0.0.2:80, [2001:db8::2]:80), or a wildcard pattern (10.0.0.*).</summary>
     [Parameter(Position = 1)]
     [ArgumentCompleter(typeof(RealServerAddressCompleter))]
+    [SupportsWildcards]
     public string? Address { get; set; }
 
     /// <summary>Only real servers on this port.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(PortCompleter))]
+    [ValidateRange(-1, 65535)]
     public int Port { get; set; } = -1;
+
+    /// <summary>Lists in the director's own order (ipvsadm --nosort) instead of sorted by service, then address and port.</summary>
+    [Parameter]
+    public SwitchParameter NoSort { get; set; }
 
     protected override void ProcessRecord()
     {
         Try(() =>
         {
-            var address = Address is null ? null : Arguments.ParseAddress(Address, "real server address");
-            IEnumerable<VirtualService> services = VirtualService is null
-                ? Backend.GetServices()
-                : new[] { Backend.GetService(VirtualService) ?? throw LvsException.ServiceNotFound(VirtualService) };
-            foreach (var rs in services.SelectMany(s => s.RealServers))
+            var services = ServiceSelection.From(VirtualService);
+            var servers = RealServerSelection.From(Address);
+            var listed = DirectorListing.Services(Backend, NoSort);
+            foreach (var rs in listed.Where(s => services is null || services.Selects(s)).SelectMany(s => s.RealServers))
             {
-                if (address is not null && !rs.Address.Equals(address)) continue;
+                if (servers is not null && !servers.Selects(rs)) continue;
                 if (Port >= 0 && rs.Port != Port) continue;
                 WriteObject(rs);
             }
+            if (services is null) return;
+            foreach (var id in services.Missing(listed)) WriteError(ToErrorRecord(LvsException.ServiceNotFound(id)));
         });
     }
 }

@@ -4,29 +4,62 @@ using LvsPs.Model;
 namespace LvsPs.Commands;
 
 /// <summary>Get-LvsVirtualService: lists virtual services with their real servers (ipvsadm -L -n).</summary>
-[Cmdlet(VerbsCommon.Get, "LvsVirtualService")]
+[Cmdlet(VerbsCommon.Get, "LvsVirtualService", DefaultParameterSetName = ListSet)]
 [OutputType(typeof(VirtualService))]
 public sealed class GetLvsVirtualServiceCommand : DirectorCmdlet
 {
-    /// <summary>Services to get; all when omitted.</summary>
+    private const string ListSet = "List";
+    private const string ThresholdsSet = "Thresholds";
+    private const string PersistentSet = "PersistentConnections";
+
+    /// <summary>The PSTypeName that selects the --thresholds view.</summary>
+    public const string ThresholdsTypeName = "LvsPs.Model.VirtualService#Thresholds";
+
+    /// <summary>The PSTypeName that selects the --persistent-conn view.</summary>
+    public const string PersistentConnTypeName = "LvsPs.Model.VirtualService#PersistentConn";
+
+    /// <summary>Services to get, by identity string or wildcard pattern (tcp/*:80); all when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(VirtualServiceCompleter))]
-    public VirtualServiceId[]? VirtualService { get; set; }
+    [SupportsWildcards]
+    public string[]? VirtualService { get; set; }
+
+    /// <summary>Lists in the director's own order (ipvsadm --nosort) instead of sorted by protocol, address and port.</summary>
+    [Parameter]
+    public SwitchParameter NoSort { get; set; }
+
+    /// <summary>Shows the real servers' connection thresholds (ipvsadm -L --thresholds).</summary>
+    [Parameter(ParameterSetName = ThresholdsSet)]
+    public SwitchParameter Thresholds { get; set; }
+
+    /// <summary>Shows the real servers' persistent connections (ipvsadm -L --persistent-conn).</summary>
+    [Parameter(ParameterSetName = PersistentSet)]
+    public SwitchParameter PersistentConnections { get; set; }
 
     protected override void ProcessRecord()
     {
-        if (VirtualService is null || VirtualService.Length == 0)
+        Try(() =>
         {
-            Try(() => WriteObject(Backend.GetServices(), enumerateCollection: true));
-            return;
-        }
-        foreach (var id in VirtualService)
-        {
-            Try(() =>
+            var selection = ServiceSelection.From(VirtualService);
+            var services = DirectorListing.Services(Backend, NoSort);
+            foreach (var service in services)
             {
-                var service = Backend.GetService(id) ?? throw LvsException.ServiceNotFound(id);
-                WriteObject(service);
-            });
-        }
+                if (selection is null || selection.Selects(service)) WriteObject(View(service));
+            }
+            if (selection is null) return;
+            foreach (var id in selection.Missing(services))
+            {
+                WriteError(ToErrorRecord(LvsException.ServiceNotFound(id)));
+            }
+        });
+    }
+
+    private object View(VirtualService service)
+    {
+        string? typeName = Thresholds ? ThresholdsTypeName : PersistentConnections ? PersistentConnTypeName : null;
+        if (typeName is null) return service;
+        var pso = new PSObject(service);
+        pso.TypeNames.Insert(0, typeName);
+        return pso;
     }
 }

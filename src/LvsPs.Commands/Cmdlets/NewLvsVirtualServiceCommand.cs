@@ -30,6 +30,7 @@ public sealed class NewLvsVirtualServiceCommand : ServiceSettingsCmdlet
 
     /// <summary>The virtual port, 0..65535 (0 only for a persistent service on the kernel backend).</summary>
     [Parameter(Mandatory = true, ParameterSetName = AddressSet, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(PortCompleter))]
     public int Port { get; set; }
 
     /// <summary>Firewall mark, 1..4294967295 (ipvsadm -f); kernel backend only.</summary>

@@ -6,7 +6,8 @@ namespace LvsPs.Commands;
 
 /// <summary>
 /// Set-LvsHealthCheck: gives a virtual service a health check for its real servers (keepalived's TCP_CHECK, HTTP_GET,
-/// SSL_GET and MISC_CHECK) and optionally a sorry server. It replaces any check the service had.
+/// SSL_GET and MISC_CHECK) and optionally a sorry server. On a service that has a check, only the parameters given
+/// change; the others keep their values. A new check takes the defaults for what is not given.
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "LvsHealthCheck", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ServiceHealthCheck))]
@@ -21,9 +22,9 @@ public sealed class SetLvsHealthCheckCommand : DirectorCmdlet
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
     public HealthCheckType Type { get; set; } = HealthCheckType.Tcp;
 
-    /// <summary>Port to check instead of each real server's own port.</summary>
+    /// <summary>Port to check instead of each real server's own port; 0 checks each real server's own port again (default: unchanged, or each real server's own port).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(1, 65535)]
+    [ValidateRange(0, 65535)]
     public int Port { get; set; }
 
     /// <summary>Path of the HTTP(S) GET (default /).</summary>
@@ -64,7 +65,7 @@ public sealed class SetLvsHealthCheckCommand : DirectorCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public HealthFailureAction FailureAction { get; set; } = HealthFailureAction.Quiesce;
 
-    /// <summary>A real server (ADDRESS:PORT, IPv6 as [ADDRESS]:PORT) that takes the traffic while every real server is down.</summary>
+    /// <summary>A real server (ADDRESS:PORT, IPv6 as [ADDRESS]:PORT) that takes the traffic while every real server is down; an empty string removes it (default: unchanged, or none).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? SorryServer { get; set; }
 
@@ -72,36 +73,64 @@ public sealed class SetLvsHealthCheckCommand : DirectorCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    private bool IsBound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
+
+    /// <summary>The check with the parameters given applied over <paramref name="current"/>.</summary>
+    private HealthCheckSettings ApplyTo(HealthCheckSettings current)
+    {
+        var c = current;
+        if (IsBound(nameof(Type))) c = c with { Type = Type };
+        if (IsBound(nameof(Port))) c = c with { Port = Port > 0 ? (ushort)Port : null };
+        if (IsBound(nameof(Path))) c = c with { Path = Path };
+        if (IsBound(nameof(ExpectedStatus))) c = c with { ExpectedStatus = ExpectedStatus };
+        if (IsBound(nameof(BodyMatch))) c = c with { BodyMatch = string.IsNullOrEmpty(BodyMatch) ? null : BodyMatch };
+        if (IsBound(nameof(Command))) c = c with { Command = string.IsNullOrEmpty(Command) ? null : Command };
+        if (IsBound(nameof(Interval))) c = c with { IntervalSeconds = Interval };
+        if (IsBound(nameof(Timeout))) c = c with { TimeoutSeconds = Timeout };
+        if (IsBound(nameof(Retries))) c = c with { Retries = Retries };
+        if (IsBound(nameof(Rise))) c = c with { Rise = Rise };
+        if (IsBound(nameof(FailureAction))) c = c with { FailureAction = FailureAction };
+        return c.Validate();
+    }
+
+    private RealServerSettings? ParseSorryServer(RealServerSettings? current)
+    {
+        if (!IsBound(nameof(SorryServer))) return current;
+        if (string.IsNullOrEmpty(SorryServer)) return null;
+        if (!EndpointText.TryParse(SorryServer, requirePort: false, out var address, out var port, out var error))
+        {
+            throw LvsException.InvalidArgument("InvalidSorryServer", $"Sorry server '{ValueText.Cut(SorryServer)}': {error}; allowed: ADDRESS:PORT or [IPV6]:PORT.", SorryServer);
+        }
+        return new RealServerSettings { Id = RealServerId.Create(address!, port ?? VirtualService.Port) };
+    }
+
     protected override void ProcessRecord()
     {
         Try(() =>
         {
-            var check = new HealthCheckSettings
-            {
-                Type = Type,
-                Port = Port > 0 ? (ushort)Port : null,
-                Path = Path,
-                ExpectedStatus = ExpectedStatus,
-                BodyMatch = BodyMatch,
-                Command = Command,
-                IntervalSeconds = Interval,
-                TimeoutSeconds = Timeout,
-                Retries = Retries,
-                Rise = Rise,
-                FailureAction = FailureAction,
-            }.Validate();
-            RealServerSettings? sorry = null;
-            if (!string.IsNullOrEmpty(SorryServer))
-            {
-                if (!EndpointText.TryParse(SorryServer, requirePort: false, out var address, out var port, out var error))
-                {
-                    throw LvsException.InvalidArgument("InvalidSorryServer", $"Sorry server '{SorryServer}': {error}; allowed: ADDRESS:PORT or [IPV6]:PORT.", SorryServer);
-                }
-                sorry = new RealServerSettings { Id = RealServerId.Create(address!, port ?? VirtualService.Port) }.Validate();
-            }
             var monitoring = HealthMonitoring;
             if (Backend.GetService(VirtualService) is null) throw LvsException.ServiceNotFound(VirtualService);
-            if (ShouldProcess(VirtualService.ToString(), $"Set {Type} health check every {Interval} s ({FailureAction} after {Retries} failures)"))
+            var (current, currentSorry) = monitoring.GetHealthCheck(VirtualService);
+            var check = ApplyTo(current ?? new HealthCheckSettings());
+            var sorry = ParseSorryServer(currentSorry);
+            string action;
+            if (current is null)
+            {
+                action = "Set " + check.Describe() + (sorry is null ? string.Empty : $", sorry server {sorry.Id}");
+            }
+            else
+            {
+                var changes = check.ChangesFrom(current).ToList();
+                if (currentSorry?.Id != sorry?.Id) changes.Add($"SorryServer: {currentSorry?.Id.ToString() ?? "(none)"} -> {sorry?.Id.ToString() ?? "(none)"}");
+                if (changes.Count == 0)
+                {
+                    WriteVerbose($"The health check of '{VirtualService}' already has these settings.");
+                    if (PassThru) WriteObject(new ServiceHealthCheck(VirtualService, current, currentSorry));
+                    return;
+                }
+                action = "Change health check: " + string.Join("; ", changes);
+            }
+            if (ShouldProcess(VirtualService.ToString(), action))
             {
                 monitoring.SetHealthCheck(VirtualService, check, sorry);
             }

@@ -41,6 +41,24 @@ public sealed class StartLvsDirectorCommand : LvsCmdlet
     [ValidatePattern("^(?i)(managed|kernel(:.+)?)$")]
     public string Backend { get; set; } = "managed";
 
+    /// <summary>Start the service with no configuration even when its state file cannot be read: the file is moved aside (kept), not used.</summary>
+    [Parameter(ParameterSetName = ServiceSet)]
+    public SwitchParameter StartEmpty { get; set; }
+
+    /// <summary>The service's status page: Off (the default), On (under /status on the metrics endpoint) or ADDRESS:PORT of its own.</summary>
+    [Parameter(ParameterSetName = ServiceSet)]
+    [ValidateNotNullOrEmpty]
+    public string? StatusPage { get; set; }
+
+    /// <summary>Lets the status page quiesce, drain and restore real servers, for whoever has the status token.</summary>
+    [Parameter(ParameterSetName = ServiceSet)]
+    public SwitchParameter StatusPageActions { get; set; }
+
+    /// <summary>The file with the secret that unlocks the status page's changes: read when it exists, else a random token is written there.</summary>
+    [Parameter(ParameterSetName = ServiceSet)]
+    [ValidateNotNullOrEmpty]
+    public string? StatusTokenPath { get; set; }
+
     /// <summary>Writes the director's information.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -75,12 +93,26 @@ public sealed class StartLvsDirectorCommand : LvsCmdlet
             else
             {
                 if (!ShouldProcess(socket, "Start director service")) return;
-                var state = StatePath is null ? null : GetUnresolvedProviderPathFromPSPath(StatePath);
-                var log = DirectorServiceLauncher.Start(socket, state, MetricsEndpoint, Backend.ToLowerInvariant(), TimeSpan.FromSeconds(60));
+                var args = new List<string> { "--backend", Backend.ToLowerInvariant() };
+                if (StatePath is not null) args.AddRange(new[] { "--state", GetUnresolvedProviderPathFromPSPath(StatePath) });
+                if (MetricsEndpoint is not null) args.AddRange(new[] { "--metrics", MetricsEndpoint });
+                if (StartEmpty) args.Add("--start-empty");
+                args.AddRange(StatusPageArgs());
+                var log = DirectorServiceLauncher.Start(socket, args, TimeSpan.FromSeconds(60));
                 WriteVerbose($"Director service started; it logs to {log}.");
             }
             LvsSession.Connect(new RemoteDirector(socket));
             if (PassThru) WriteObject(LvsSession.Current.GetInfo());
         });
+    }
+
+    /// <summary>The status page's options on the service's command line (the service validates them).</summary>
+    private List<string> StatusPageArgs()
+    {
+        var args = new List<string>();
+        if (StatusPage is not null) args.AddRange(["--status-page", StatusPage.ToLowerInvariant() is "on" or "off" ? StatusPage.ToLowerInvariant() : StatusPage]);
+        if (StatusPageActions) args.AddRange(["--status-actions", "on"]);
+        if (StatusTokenPath is not null) args.AddRange(["--status-token-file", GetUnresolvedProviderPathFromPSPath(StatusTokenPath)]);
+        return args;
     }
 }

@@ -44,7 +44,7 @@ public sealed class StartLvsSyncDaemonCommand : DirectorCmdlet
 
     protected override void ProcessRecord()
     {
-        var daemon = Try(() => new SyncDaemon { Role = Role, Interface = Interface, SyncId = SyncId, MaxLength = MaxLength, Group = Group is null ? null : Arguments.ParseAddress(Group, "multicast group"), Port = Port, Ttl = Ttl });
+        var daemon = Try(() => new SyncDaemon { Role = Role, Interface = Interface, SyncId = SyncId, MaxLength = MaxLength, GroupAddress = Group is null ? null : Arguments.ParseAddress(Group, "multicast group"), Port = Port, Ttl = Ttl });
         if (daemon is null) return;
         if (!ShouldProcess($"{Role} sync daemon on {Interface} (sync id {SyncId})", "Start")) return;
         if (!Try(() => Backend.StartSyncDaemon(daemon))) return;

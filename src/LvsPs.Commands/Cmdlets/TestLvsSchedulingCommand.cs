@@ -93,7 +93,7 @@ public sealed class TestLvsSchedulingCommand : DirectorCmdlet
         {
             if (!EndpointText.TryParse(RealServer[i], requirePort: !VirtualService.IsFirewallMark && VirtualService.Port != 0, out var address, out var port, out var error))
             {
-                throw LvsException.InvalidArgument("InvalidRealServer", $"Real server '{RealServer[i]}' is not valid: {error}", RealServer[i]);
+                throw LvsException.InvalidArgument("InvalidRealServer", $"Real server '{ValueText.Cut(RealServer[i])}' is not valid: {error}", RealServer[i]);
             }
             int weight = Weight is null || Weight.Length == 0 ? 1 : Weight.Length == 1 ? Weight[0] : i < Weight.Length ? Weight[i]
                 : throw LvsException.InvalidArgument("WeightCount", $"Give one weight for all real servers or one per real server ({RealServer.Length}), not {Weight.Length}.", Weight);
@@ -122,11 +122,11 @@ public sealed class TestLvsSchedulingCommand : DirectorCmdlet
             var decision = sim.Schedule(Request(sim, settings, client, ClientPort));
             WriteObject(new SchedulingPreview
             {
-                VirtualService = settings.Id,
+                VirtualService = settings.Id.ToString(),
                 Scheduler = settings.Scheduler,
-                ClientAddress = client,
+                ClientAddress = client.ToString(),
                 ClientPort = (ushort)ClientPort,
-                RealServer = decision.Destination?.Id,
+                RealServer = decision.Destination?.Id.ToString(),
                 FromTemplate = decision.Template is not null && before.Contains(decision.Template),
             });
         }
@@ -153,9 +153,9 @@ public sealed class TestLvsSchedulingCommand : DirectorCmdlet
         foreach (var d in sim.Destinations.Items)
         {
             int n = counts.GetValueOrDefault(d);
-            WriteObject(new SchedulingShare { VirtualService = settings.Id, Scheduler = settings.Scheduler, RealServer = d.Id, Weight = d.Weight, Requests = n, Percent = Math.Round(100.0 * n / Count, 2) });
+            WriteObject(new SchedulingShare { VirtualService = settings.Id.ToString(), Scheduler = settings.Scheduler, RealServer = d.Id.ToString(), Weight = d.Weight, Requests = n, Percent = Math.Round(100.0 * n / Count, 2) });
         }
-        if (none > 0) WriteObject(new SchedulingShare { VirtualService = settings.Id, Scheduler = settings.Scheduler, RealServer = null, Requests = none, Percent = Math.Round(100.0 * none / Count, 2) });
+        if (none > 0) WriteObject(new SchedulingShare { VirtualService = settings.Id.ToString(), Scheduler = settings.Scheduler, RealServer = null, Requests = none, Percent = Math.Round(100.0 * none / Count, 2) });
     }
 
     /// <summary>Client number <paramref name="i"/> of the made-up ones: 198.18.0.1 upward (RFC 2544 benchmarking range), or 2001:db8::1 upward.</summary>

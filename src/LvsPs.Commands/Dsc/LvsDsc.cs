@@ -71,14 +71,14 @@ public static class LvsDsc
             var op = operation.ToLowerInvariant();
             if (op is not ("get" or "test" or "set" or "export"))
             {
-                throw LvsException.InvalidArgument("InvalidDscOperation", $"DSC operation '{operation}' is not valid; allowed: get, test, set, export.", operation);
+                throw LvsException.InvalidArgument("InvalidDscOperation", $"DSC operation '{ValueText.Cut(operation)}' is not valid; allowed: get, test, set, export.", operation);
             }
             return resource.ToLowerInvariant() switch
             {
                 "virtualservice" => VirtualService(director, op, props),
                 "realserver" => RealServer(director, op, props),
                 "configuration" => Configuration(director, op, props),
-                _ => throw LvsException.InvalidArgument("InvalidDscResource", $"DSC resource '{resource}' is not valid; allowed: VirtualService, RealServer, Configuration.", resource),
+                _ => throw LvsException.InvalidArgument("InvalidDscResource", $"DSC resource '{ValueText.Cut(resource)}' is not valid; allowed: VirtualService, RealServer, Configuration.", resource),
             };
         }
         finally
@@ -96,7 +96,7 @@ public static class LvsDsc
             if (string.Equals(text, "Absent", StringComparison.OrdinalIgnoreCase)) return false;
             if (!string.Equals(text, "Present", StringComparison.OrdinalIgnoreCase))
             {
-                throw LvsException.InvalidArgument("InvalidEnsure", $"Ensure '{text}' is not valid; allowed: Present, Absent.", text);
+                throw LvsException.InvalidArgument("InvalidEnsure", $"Ensure '{ValueText.Cut(text)}' is not valid; allowed: Present, Absent.", text);
             }
         }
         return true;
@@ -297,7 +297,7 @@ public static class LvsDsc
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw LvsException.InvalidArgument("ConfigurationFileUnreadable", $"The director document '{path}' cannot be read: {e.Message}", path);
+            throw LvsException.InvalidArgument("ConfigurationFileUnreadable", $"The director document '{ValueText.Cut(path)}' cannot be read: {e.Message}", path);
         }
         var desired = DirectorDocument.Load(text, path, DirectorDocument.DetectFormat(text, path)).GetOrThrow();
         return Run(op, director, desired, prune, () => new OrderedDictionary(StringComparer.OrdinalIgnoreCase) { ["path"] = path, ["prune"] = prune });

@@ -73,3 +73,48 @@ public sealed class RealServerAddressCompleter : IArgumentCompleter
         }
     }
 }
+
+/// <summary>
+/// Completes ports: the -VirtualService's port first, then the ports the director's services and real servers use, then
+/// well-known service ports, each with what it is as the tooltip (instead of PowerShell's file-name completion).
+/// </summary>
+public sealed class PortCompleter : IArgumentCompleter
+{
+    private static readonly (int Port, string Name)[] WellKnown =
+    {
+        (80, "http"), (443, "https"), (8080, "http-alt"), (8443, "https-alt"), (21, "ftp"), (22, "ssh"), (25, "smtp"),
+        (53, "domain"), (110, "pop3"), (143, "imap"), (389, "ldap"), (587, "submission"), (993, "imaps"), (995, "pop3s"),
+        (3306, "mysql"), (5432, "postgresql"), (6379, "redis"),
+    };
+
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var word = (wordToComplete ?? string.Empty).Trim('\'', '"');
+        var seen = new HashSet<int>();
+        var results = new List<CompletionResult>();
+        void Add(int port, string tip)
+        {
+            var text = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (seen.Add(port) && text.StartsWith(word, StringComparison.Ordinal)) results.Add(new CompletionResult(text, text, CompletionResultType.ParameterValue, tip));
+        }
+        var director = LvsSession.CurrentIfRunning;
+        try
+        {
+            if (fakeBoundParameters?["VirtualService"] is { } raw && Arguments.ToServiceId(raw) is { IsFirewallMark: false } id) Add(id.Port, $"the port of {id}");
+            if (director is not null)
+            {
+                foreach (var s in director.GetServices())
+                {
+                    if (!s.Settings.Id.IsFirewallMark) Add(s.Port, $"the port of {s.Id}");
+                    foreach (var rs in s.RealServers) Add(rs.Port, $"real server {rs.Id} of {s.Id}");
+                }
+            }
+        }
+        catch (Exception e) when (e is LvsException or ArgumentTransformationMetadataException)
+        {
+            // completion never fails: an unreadable director or a half-typed service just gives the well-known ports
+        }
+        foreach (var (port, name) in WellKnown) Add(port, $"{name} ({port})");
+        return results;
+    }
+}

@@ -15,25 +15,44 @@ public abstract class RealServerTargetCmdlet : DirectorCmdlet
     [ArgumentCompleter(typeof(VirtualServiceCompleter))]
     public VirtualServiceId VirtualService { get; set; } = null!;
 
-    /// <summary>The real server's address (RIP).</summary>
+    /// <summary>The real server's address (RIP), or ADDRESS:PORT as ipvsadm -r takes it: 10.0.0.2:80, [2001:db8::2]:80.</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(RealServerAddressCompleter))]
     [Alias("RealServerAddress", "RIP")]
     public string Address { get; set; } = null!;
 
-    /// <summary>The real server's port; defaults to the virtual service's port.</summary>
+    /// <summary>The real server's port, 0..65535; defaults to the port in -Address, else to the virtual service's port.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(PortCompleter))]
     public int Port { get; set; } = -1;
+
+    private bool _portOnCommandLine;
 
     protected bool IsBound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
 
+    protected override void BeginProcessing()
+    {
+        // before the pipeline binds anything: a piped virtual service binds its own Port, which a port in -Address overrides
+        _portOnCommandLine = IsBound(nameof(Port));
+        base.BeginProcessing();
+    }
+
     /// <summary>The real server's identity, with the port defaulted to the service's.</summary>
-    protected RealServerId ResolveId() =>
-        RealServerId.Create(Arguments.ParseAddress(Address, "real server address"), NewLvsVirtualServiceCommand.CheckedPort(IsBound(nameof(Port)) && Port >= 0 ? Port : VirtualService.Port));
+    protected RealServerId ResolveId()
+    {
+        var (address, port) = Arguments.ParseEndpoint(Address, "real server address");
+        bool portGiven = IsBound(nameof(Port)); // a given -Port is checked (-1 is refused, not taken as "the service's")
+        if (port is { } inAddress && portGiven && _portOnCommandLine && Port != inAddress)
+        {
+            throw LvsException.InvalidArgument("ConflictingPort",
+                $"The real server '{Address}' names port {inAddress} but -Port is {Port}; give the port once (in -Address as ipvsadm -r does, or with -Port).", Port);
+        }
+        return RealServerId.Create(address, port ?? (portGiven ? NewLvsVirtualServiceCommand.CheckedPort(Port) : VirtualService.Port));
+    }
 
     /// <summary>The real server as the director reports it now, or null.</summary>
     protected RealServer? Lookup(RealServerId id) =>
-        Backend.GetService(VirtualService)?.RealServers.FirstOrDefault(r => r.Id == id);
+        Backend.GetService(VirtualService)?.RealServers.FirstOrDefault(r => r.Settings.Id == id);
 }
 
 /// <summary>The settings Add- and Set-LvsRealServer share (ipvsadm -a / -e options).</summary>

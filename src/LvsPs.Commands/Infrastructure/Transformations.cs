@@ -18,12 +18,24 @@ public static class Arguments
     public static VirtualServiceId ToServiceId(object? value) => Unwrap(value) switch
     {
         VirtualServiceId id => id,
-        VirtualService svc => svc.Id,
-        RealServer rs => rs.VirtualService,
-        LvsStatsRecord rec => rec.VirtualService,
+        VirtualService svc => svc.Settings.Id,
+        RealServer rs => rs.ServiceId,
+        LvsStatsRecord rec => rec.ServiceId,
         object other => VirtualServiceId.Parse(other.ToString() ?? string.Empty),
         null => throw LvsException.InvalidArgument("InvalidVirtualService", "A virtual service is required.", null),
     };
+
+    /// <summary>
+    /// Parses an address, or an endpoint as ipvsadm -r takes it: 10.0.0.2, 10.0.0.2:80, 2001:db8::2, [2001:db8::2]:80.
+    /// Anything else is an InvalidArgument LvsException that names the value and says what is allowed.
+    /// </summary>
+    public static (IPAddress Address, ushort? Port) ParseEndpoint(string? text, string what = "address")
+    {
+        var s = (text ?? string.Empty).Trim();
+        if (s.Length > 0 && EndpointText.TryParse(s, requirePort: false, out var address, out var port, out _)) return (address!, port);
+        throw LvsException.InvalidArgument("InvalidAddress",
+            $"The {what} '{text}' is not a valid address or ADDRESS:PORT; allowed: 10.0.0.2, 10.0.0.2:80, 2001:db8::2 or [2001:db8::2]:80.", text);
+    }
 
     /// <summary>
     /// Parses an IP address strictly: a dotted quad or an IPv6 address (brackets allowed, no zone id). Anything else is
@@ -37,7 +49,7 @@ public static class Arguments
         if (!looksValid || !IPAddress.TryParse(s, out var address))
         {
             throw LvsException.InvalidArgument("InvalidAddress",
-                $"The {what} '{text}' is not a valid IP address; allowed: a dotted-quad IPv4 address (such as 10.0.0.2) or an IPv6 address (such as 2001:db8::2).", text);
+                $"The {what} '{ValueText.Cut(text)}' is not a valid IP address; allowed: a dotted-quad IPv4 address (such as 10.0.0.2) or an IPv6 address (such as 2001:db8::2).", text);
         }
         return address;
     }

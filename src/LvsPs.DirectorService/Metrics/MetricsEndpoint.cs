@@ -1,102 +1,43 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using LvsPs.DirectorService.Http;
 using LvsPs.Model;
 using LvsPs.Model.Health;
 
 namespace LvsPs.DirectorService.Metrics;
 
 /// <summary>
-/// Serves GET /metrics in the Prometheus text format on one TCP endpoint (loopback by default). A deliberately small
-/// HTTP/1.1 responder: one request per connection, bounded request size and time.
+/// Serves GET /metrics in the Prometheus text format on one TCP endpoint (loopback by default), on the service's small
+/// HTTP responder; the status page can be served on the same endpoint (<see cref="Http"/>).
 /// </summary>
 internal sealed class MetricsEndpoint : IDisposable
 {
-    private readonly Socket _listener;
     private readonly IDirectorBackend _director;
-    private readonly Action<string> _log;
     private readonly Func<string>? _more;
-    private volatile bool _stopped;
 
     /// <summary>Serves the director's metrics, and <paramref name="more"/>'s text after them (the failover pair's).</summary>
     public MetricsEndpoint(IPEndPoint endPoint, IDirectorBackend director, Action<string> log, Func<string>? more = null)
     {
         _more = more;
         _director = director;
-        _log = log;
-        _listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        _listener.Bind(endPoint);
-        _listener.Listen(64);
-        EndPoint = (IPEndPoint)_listener.LocalEndPoint!;
+        Http = new HttpEndpoint(endPoint, log);
+        Http.Map(Answer);
     }
 
-    public IPEndPoint EndPoint { get; }
+    /// <summary>The HTTP endpoint, for other pages served beside the metrics.</summary>
+    public HttpEndpoint Http { get; }
 
-    public void Start() => _ = AcceptLoop.RunAsync(_listener, () => _stopped, client => _ = ServeAsync(client));
+    public IPEndPoint EndPoint => Http.EndPoint;
 
-    private async Task ServeAsync(Socket client)
+    public void Start() => Http.Start();
+
+    private HttpResponse? Answer(HttpRequest request)
     {
-        using (client)
-        {
-            try
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                var head = await ReadHeadAsync(client, timeout.Token).ConfigureAwait(false);
-                var parts = head?.Split(' ');
-                string status, body, type = "text/plain; charset=utf-8";
-                if (parts is not { Length: >= 2 })
-                {
-                    status = "400 Bad Request";
-                    body = "bad request\n";
-                }
-                else if (parts[0] != "GET" && parts[0] != "HEAD")
-                {
-                    status = "405 Method Not Allowed";
-                    body = "only GET\n";
-                }
-                else if (parts[1] is "/metrics" or "/")
-                {
-                    status = "200 OK";
-                    var health = _director is IHealthMonitoring h ? h.GetHealth() : Array.Empty<RealServerHealth>();
-                    body = PrometheusText.Render(_director.GetServices(), health) + _more?.Invoke();
-                    type = PrometheusText.ContentType;
-                }
-                else
-                {
-                    status = "404 Not Found";
-                    body = "try /metrics\n";
-                }
-                var bodyBytes = Encoding.UTF8.GetBytes(body);
-                var response = Encoding.ASCII.GetBytes($"HTTP/1.1 {status}\r\nContent-Type: {type}\r\nContent-Length: {bodyBytes.Length}\r\nConnection: close\r\n\r\n");
-                await client.SendAsync(response, SocketFlags.None, timeout.Token).ConfigureAwait(false);
-                if (parts?[0] != "HEAD") await client.SendAsync(bodyBytes, SocketFlags.None, timeout.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is SocketException or OperationCanceledException or LvsException)
-            {
-                if (e is LvsException) _log("metrics: " + e.Message);
-            }
-        }
+        if (request.Path is not ("/metrics" or "/")) return null;
+        if (request.Method is not ("GET" or "HEAD")) return HttpResponse.Text(405, "only GET") with { Headers = [new("Allow", "GET, HEAD")] };
+        var health = _director is IHealthMonitoring h ? h.GetHealth() : Array.Empty<RealServerHealth>();
+        return new HttpResponse(200, PrometheusText.ContentType, Encoding.UTF8.GetBytes(PrometheusText.Render(_director.GetServices(), health) + _more?.Invoke()));
     }
 
-    private static async Task<string?> ReadHeadAsync(Socket s, CancellationToken cancellation)
-    {
-        var buffer = new byte[8192];
-        int total = 0;
-        while (total < buffer.Length)
-        {
-            int n = await s.ReceiveAsync(buffer.AsMemory(total), SocketFlags.None, cancellation).ConfigureAwait(false);
-            if (n == 0) return null;
-            total += n;
-            var text = Encoding.ASCII.GetString(buffer, 0, total);
-            int end = text.IndexOf("\r\n", StringComparison.Ordinal);
-            if (end >= 0 && text.Contains("\r\n\r\n", StringComparison.Ordinal)) return text[..end];
-        }
-        return null;
-    }
-
-    public void Dispose()
-    {
-        _stopped = true;
-        _listener.Dispose();
-    }
+    public void Dispose() => Http.Dispose();
 }

@@ -42,7 +42,7 @@ internal static class PrometheusText
         Family("lvsps_real_server_out_bytes_total", "counter", "Bytes from the real server to clients.", servers.Select(x => (Rs(x.Service, x.Server), (double)x.Server.Stats.BytesOut)));
         Family("lvsps_real_server_active_connections", "gauge", "Established connections (ipvsadm ActiveConn).", servers.Select(x => (Rs(x.Service, x.Server), (double)x.Server.ActiveConnections)));
         Family("lvsps_real_server_inactive_connections", "gauge", "Other connection entries (ipvsadm InActConn).", servers.Select(x => (Rs(x.Service, x.Server), (double)x.Server.InactiveConnections)));
-        Family("lvsps_real_server_weight", "gauge", "The real server's weight in the director now (0 while quiesced).", servers.Select(x => (Rs(x.Service, x.Server), (double)x.Server.Weight)));
+        Family("lvsps_real_server_weight", "gauge", "The real server's weight in the director now (0 while quiesced).", servers.Select(x => (Rs(x.Service, x.Server), (double)x.Server.EffectiveWeight)));
         Family("lvsps_real_server_up", "gauge", "1 when the real server's health check last found it up (or it has not been checked yet), 0 when down.",
             health.Where(h => !h.SorryServer).Select(h => ($"virtual_service=\"{Escape(h.VirtualService.ToString())}\",real_server=\"{Escape(h.RealServer.ToString())}\"", h.State == HealthState.Down ? 0d : 1d)));
         return sb.ToString();

@@ -131,14 +131,14 @@ internal abstract class EngineConnection : IWheelEntry
         string state, TimeSpan left, bool active) => new()
     {
         Protocol = protocol,
-        ClientAddress = client.Address,
+        ClientAddress = client.Address.ToString(),
         ClientPort = (ushort)client.Port,
-        VirtualAddress = service.Settings.Id.Address!,
+        VirtualAddress = service.Settings.Id.Address!.ToString(),
         VirtualPort = service.Settings.Id.Port,
-        DestinationAddress = realServer.EndPoint.Address,
+        DestinationAddress = realServer.EndPoint.Address.ToString(),
         DestinationPort = (ushort)realServer.EndPoint.Port,
         State = state,
-        Expires = left < TimeSpan.Zero ? TimeSpan.Zero : left,
+        ExpiresSeconds = left < TimeSpan.Zero ? 0 : (uint)Math.Ceiling(left.TotalSeconds),
         Active = active,
     };
 }

@@ -16,6 +16,9 @@ internal sealed class HttpProbe : IHealthProbe
     /// <summary>Bodies larger than this are not read further for the pattern.</summary>
     private const int MaxBody = 1 << 20;
 
+    /// <summary>A pattern is matched against a real server's body in bounded time (a backtracking pattern cannot hang the checks).</summary>
+    private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
+
     private readonly HttpClient _client = new(new SocketsHttpHandler
     {
         UseProxy = false,
@@ -39,9 +42,18 @@ internal sealed class HttpProbe : IHealthProbe
             if (!check.ExpectedStatus.Contains(status)) return new ProbeResult(false, $"HTTP {status}, expected {string.Join(",", check.ExpectedStatus)}");
             if (check.BodyMatch is null) return new ProbeResult(true, $"HTTP {status}");
             var body = await ReadBodyAsync(response, cancellation).ConfigureAwait(false);
-            return Regex.IsMatch(body, check.BodyMatch)
+            bool matches;
+            try
+            {
+                matches = Regex.IsMatch(body, check.BodyMatch, RegexOptions.None, MatchTimeout);
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                return new ProbeResult(false, $"HTTP {status}, body pattern took longer than {MatchTimeout.TotalSeconds} s");
+            }
+            return matches
                 ? new ProbeResult(true, $"HTTP {status}, body matches")
-                : new ProbeResult(false, $"HTTP {status}, body does not match '{check.BodyMatch}'");
+                : new ProbeResult(false, $"HTTP {status}, body does not match '{Model.ValueText.Cut(check.BodyMatch)}'");
         }
         catch (OperationCanceledException)
         {

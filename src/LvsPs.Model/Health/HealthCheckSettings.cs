@@ -1,7 +1,8 @@
 namespace LvsPs.Model.Health;
 
 /// <summary>How a real server is checked, after keepalived's TCP_CHECK, HTTP_GET, SSL_GET and MISC_CHECK.</summary>
-public enum HealthCheckType
+/// <remarks>Based on long so that ConvertTo-Json and Export-Csv write the name (docs/output-objects.md).</remarks>
+public enum HealthCheckType : long
 {
     /// <summary>A TCP connection to the real server (or to the check port) opens in time.</summary>
     Tcp,
@@ -14,7 +15,8 @@ public enum HealthCheckType
 }
 
 /// <summary>What happens to a real server that fails its check.</summary>
-public enum HealthFailureAction
+/// <remarks>Based on long so that ConvertTo-Json and Export-Csv write the name (docs/output-objects.md).</remarks>
+public enum HealthFailureAction : long
 {
     /// <summary>Weight 0: no new connections, established ones continue (keepalived's inhibit_on_failure).</summary>
     Quiesce,
@@ -69,7 +71,9 @@ public sealed record HealthCheckSettings
         Require(ExpectedStatus.Count > 0 && ExpectedStatus.All(s => s is >= 100 and <= 599), "InvalidExpectedStatus",
             $"Expected HTTP status '{string.Join(",", ExpectedStatus)}' is not valid; allowed: one or more codes in 100..599.", ExpectedStatus);
         Require(Type != HealthCheckType.Command || !string.IsNullOrWhiteSpace(Command), "MissingHealthCommand", "A Command health check needs a command to run.", Command);
-        Require(Path.StartsWith('/'), "InvalidHealthPath", $"HTTP check path '{Path}' must start with '/'.", Path);
+        // the path goes into the probe's request line: a CR or LF would inject headers, a space would end the target
+        Require(Path.StartsWith('/') && Path.Length <= MaxPathLength && !ValueText.HasControl(Path) && !Path.Any(char.IsWhiteSpace), "InvalidHealthPath",
+            $"HTTP check path '{ValueText.Cut(Path)}' is not valid; allowed: a path that starts with '/', at most {MaxPathLength} characters, without spaces or control characters (CR, LF, ...).", Path);
         if (BodyMatch is not null)
         {
             try
@@ -78,10 +82,61 @@ public sealed record HealthCheckSettings
             }
             catch (ArgumentException e)
             {
-                throw LvsException.InvalidArgument("InvalidBodyMatch", $"Body pattern '{BodyMatch}' is not a valid regular expression: {e.Message}", BodyMatch);
+                throw LvsException.InvalidArgument("InvalidBodyMatch", $"Body pattern '{ValueText.Cut(BodyMatch)}' is not a valid regular expression: {ValueText.Cut(e.Message)}", BodyMatch);
             }
         }
         return this;
+    }
+
+    /// <summary>The longest HTTP check path (a request target; servers commonly refuse request lines over 8 KiB).</summary>
+    public const int MaxPathLength = 2048;
+
+    /// <summary>
+    /// Checks a sorry server for <paramref name="service"/>: a valid real server with a port (it stands in for the
+    /// service's real servers, so 0 would mean "the client's port" on no service) in the service's address family.
+    /// </summary>
+    public static RealServerSettings ValidateSorryServer(VirtualServiceId service, RealServerSettings sorry)
+    {
+        sorry.Validate();
+        if (sorry.Id.Port == 0)
+        {
+            throw LvsException.InvalidArgument("InvalidSorryServer", $"Sorry server '{sorry.Id}' has port 0; allowed: a port in 1..65535.", sorry.Id);
+        }
+        if (sorry.Id.AddressFamily != service.AddressFamily)
+        {
+            throw LvsException.InvalidArgument("SorryServerFamilyMismatch",
+                $"Sorry server '{sorry.Id}' is {FamilyName(sorry.Id.AddressFamily)} but virtual service '{service}' is {FamilyName(service.AddressFamily)}; allowed: an address of the service's family.", sorry.Id);
+        }
+        return sorry;
+    }
+
+    private static string FamilyName(System.Net.Sockets.AddressFamily family) =>
+        family == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4";
+
+    /// <summary>One line for a new check, e.g. "Tcp health check every 5 s (Quiesce after 3 failures)".</summary>
+    public string Describe() => $"{Type} health check every {IntervalSeconds} s ({FailureAction} after {Retries} failures)";
+
+    /// <summary>What differs from <paramref name="before"/> to this check, as "Name: from -> to" (the cmdlet's parameter names).</summary>
+    public IReadOnlyList<string> ChangesFrom(HealthCheckSettings before)
+    {
+        var changes = new List<string>();
+        void Add<T>(string name, T from, T to, Func<T, string>? text = null)
+        {
+            text ??= v => v?.ToString() is { Length: > 0 } t ? t : "(none)";
+            if (text(from) != text(to)) changes.Add($"{name}: {text(from)} -> {text(to)}");
+        }
+        Add(nameof(Type), before.Type, Type);
+        Add(nameof(Port), before.Port, Port, p => p?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(the real server's)");
+        Add(nameof(Path), before.Path, Path, ValueText.Cut);
+        Add(nameof(ExpectedStatus), before.ExpectedStatus, ExpectedStatus, v => string.Join(",", v));
+        Add(nameof(BodyMatch), before.BodyMatch, BodyMatch, v => v is null ? "(none)" : ValueText.Cut(v));
+        Add(nameof(Command), before.Command, Command, v => v is null ? "(none)" : ValueText.Cut(v));
+        Add("Interval", before.IntervalSeconds, IntervalSeconds);
+        Add("Timeout", before.TimeoutSeconds, TimeoutSeconds);
+        Add(nameof(Retries), before.Retries, Retries);
+        Add(nameof(Rise), before.Rise, Rise);
+        Add(nameof(FailureAction), before.FailureAction, FailureAction);
+        return changes;
     }
 
     /// <summary>Value equality, the expected status codes included (a record compares a list by reference).</summary>

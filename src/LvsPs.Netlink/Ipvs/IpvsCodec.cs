@@ -108,7 +108,7 @@ public static class IpvsCodec
         w.PutString((ushort)DaemonAttribute.InterfaceName, d.Interface);
         w.PutU32((ushort)DaemonAttribute.SyncId, d.SyncId);
         if (d.MaxLength != 0) w.PutU16((ushort)DaemonAttribute.SyncMaxLength, d.MaxLength);
-        if (d.Group is { } g)
+        if (d.GroupAddress is { } g)
         {
             if (g.AddressFamily == AddressFamily.InterNetworkV6) w.PutBytes((ushort)DaemonAttribute.MulticastGroup6, g.GetAddressBytes());
             else w.PutBytes((ushort)DaemonAttribute.MulticastGroup, g.GetAddressBytes()); // in_addr, network order
@@ -222,7 +222,7 @@ public static class IpvsCodec
             Interface = d.String((ushort)DaemonAttribute.InterfaceName) ?? string.Empty,
             SyncId = (byte)(d.U32((ushort)DaemonAttribute.SyncId) ?? 0),
             MaxLength = d.U16((ushort)DaemonAttribute.SyncMaxLength) ?? 0,
-            Group = group,
+            GroupAddress = group,
             Port = d.U16((ushort)DaemonAttribute.MulticastPort) ?? 0,
             Ttl = d.U8((ushort)DaemonAttribute.MulticastTtl) ?? 0,
         };

@@ -16,7 +16,7 @@ public static class NetworkNamespace
         if (name.StartsWith('/')) return name;
         if (name.Length == 0 || name.Contains('/') || name is "." or "..")
         {
-            throw LvsException.InvalidArgument("InvalidNetworkNamespace", $"Network namespace name '{name}' is not valid; give a name from 'ip netns list' or a path such as /proc/PID/ns/net.", name);
+            throw LvsException.InvalidArgument("InvalidNetworkNamespace", $"Network namespace name '{ValueText.Cut(name)}' is not valid; give a name from 'ip netns list' or a path such as /proc/PID/ns/net.", name);
         }
         return System.IO.Path.Combine(Directory, name);
     }

@@ -7,13 +7,12 @@ using LvsPs.TestBackends;
 
 namespace LvsPs.Tests.Engine;
 
-/// <summary>Persistence and one-packet scheduling through real loopback traffic (VIPs in 127.1.0.0/16).</summary>
+/// <summary>Persistence and one-packet scheduling through real loopback traffic (each test on a VIP of its own from <see cref="TestAddresses"/>).</summary>
 public sealed class PersistenceEngineTests : IDisposable
 {
-    private static int s_nextVip;
     private readonly ManagedDirector _director = new(new ManagedDirectorOptions { RunEstimator = false });
     private readonly List<IDisposable> _backends = new();
-    private readonly string _vip = $"127.1.{Interlocked.Increment(ref s_nextVip)}.1";
+    private readonly string _vip = TestAddresses.NewVip();
 
     public void Dispose()
     {
@@ -21,12 +20,7 @@ public sealed class PersistenceEngineTests : IDisposable
         foreach (var b in _backends) b.Dispose();
     }
 
-    private static int FreePort(SocketType type = SocketType.Stream)
-    {
-        using var s = new Socket(AddressFamily.InterNetwork, type, type == SocketType.Stream ? ProtocolType.Tcp : ProtocolType.Udp);
-        s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)s.LocalEndPoint!).Port;
-    }
+    private static int FreePort(SocketType type = SocketType.Stream) => TestAddresses.NewPort(); // free for TCP and UDP
 
     [Fact]
     public void A_persistent_service_sends_every_connection_of_a_client_to_one_server()
@@ -42,8 +36,8 @@ public sealed class PersistenceEngineTests : IDisposable
         var answers = Enumerable.Range(0, 4).Select(_ => LoopbackClient.HttpGet(_vip, id.Port).Backend).ToList();
         Assert.Equal(new[] { "b", "b", "b", "b" }, answers); // rr alone would alternate b, a
         var service = _director.GetService(id)!;
-        Assert.Equal(1, service.RealServers.Single(r => r.Id.Port == b.Port).PersistentConnections);
-        Assert.Equal(0, service.RealServers.Single(r => r.Id.Port == a.Port).PersistentConnections);
+        Assert.Equal(1, service.RealServers.Single(r => r.Port == b.Port).PersistentConnections);
+        Assert.Equal(0, service.RealServers.Single(r => r.Port == a.Port).PersistentConnections);
     }
 
     [Fact]

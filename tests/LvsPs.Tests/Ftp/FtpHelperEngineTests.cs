@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using LvsPs.Engine;
 using LvsPs.Model;
+using LvsPs.TestBackends;
 
 namespace LvsPs.Tests.Ftp;
 
@@ -13,7 +14,6 @@ namespace LvsPs.Tests.Ftp;
 /// </summary>
 public sealed partial class FtpHelperEngineTests : IDisposable
 {
-    private static int s_nextVip = 40;
     private readonly ManagedDirector _director = new(new ManagedDirectorOptions { RunEstimator = false, FtpDataTimeout = TimeSpan.FromSeconds(1) });
     private readonly List<IDisposable> _owned = new();
 
@@ -75,19 +75,8 @@ public sealed partial class FtpHelperEngineTests : IDisposable
         return sb.ToString();
     }
 
-    private static bool IsRefused(IPEndPoint to)
-    {
-        using var s = new Socket(to.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000 };
-        try
-        {
-            s.Connect(to);
-            return s.Receive(new byte[1]) == 0;
-        }
-        catch (SocketException)
-        {
-            return true;
-        }
-    }
+    /// <summary>Nothing listens at <paramref name="to"/> any more: the connect itself is refused (not a timeout, not a close).</summary>
+    private static void AssertRefused(IPEndPoint to) => Assert.Equal(ConnectOutcome.Refused, LoopbackClient.Probe(to));
 
     private static void AssertRelays(Socket a, Socket b, string text)
     {
@@ -108,8 +97,7 @@ public sealed partial class FtpHelperEngineTests : IDisposable
     {
         var serverAddress = vip.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Loopback : IPAddress.Loopback;
         var realServer = Listen(serverAddress);
-        var port = (ushort)((IPEndPoint)Listen(vip).LocalEndPoint!).Port; // a free port on the VIP
-        _owned[^1].Dispose();
+        var port = (ushort)TestAddresses.NewPort();
         var id = VirtualServiceId.ForAddress(LvsProtocol.Tcp, vip, port);
         _director.AddService(new VirtualServiceSettings { Id = id, Scheduler = "rr", Helper = ApplicationHelper.Ftp });
         _director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(serverAddress, (ushort)((IPEndPoint)realServer.LocalEndPoint!).Port) });
@@ -120,7 +108,7 @@ public sealed partial class FtpHelperEngineTests : IDisposable
         return (id, client, server, serverAddress);
     }
 
-    private static IPAddress NextVip() => IPAddress.Parse($"127.0.{Interlocked.Increment(ref s_nextVip)}.1");
+    private static IPAddress NextVip() => IPAddress.Parse(TestAddresses.NewVip());
 
     [GeneratedRegex(@"\((\d+),(\d+),(\d+),(\d+),(\d+),(\d+)\)")]
     private static partial Regex HostPort();
@@ -156,13 +144,13 @@ public sealed partial class FtpHelperEngineTests : IDisposable
         Assert.NotEqual(dataPort, announced.Port);
 
         // from another address: refused, and the expectation still waits for the right client
-        Assert.True(IsRefusedFrom(announced, IPAddress.Parse("127.0.0.2")));
+        AssertResetFrom(announced, IPAddress.Parse("127.0.0.2"));
         var clientData = Connect(announced);
         var serverSide = Accept(serverData);
         AssertRelays(clientData, serverSide, "listing\r\n");
         AssertRelays(serverSide, clientData, "upload");
         // one-shot: the port is gone; a port never announced was never open
-        Assert.True(IsRefused(announced));
+        AssertRefused(announced);
 
         var rs = _director.GetService(id)!.RealServers.Single();
         Assert.Equal(2ul, rs.Stats.Connections); // the control and the data connection
@@ -170,20 +158,8 @@ public sealed partial class FtpHelperEngineTests : IDisposable
         Assert.Equal(2ul, _director.GetService(id)!.Stats.Connections);
     }
 
-    private static bool IsRefusedFrom(IPEndPoint to, IPAddress from)
-    {
-        using var s = new Socket(to.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000 };
-        s.Bind(new IPEndPoint(from, 0));
-        try
-        {
-            s.Connect(to);
-            return s.Receive(new byte[1]) == 0;
-        }
-        catch (SocketException)
-        {
-            return true;
-        }
-    }
+    /// <summary>The expectation's listener takes the connection from a wrong address and resets it (refused in FTP terms), still waiting.</summary>
+    private static void AssertResetFrom(IPEndPoint to, IPAddress from) => Assert.Equal(ConnectOutcome.Reset, LoopbackClient.Probe(to, from));
 
     [Fact]
     public void An_announced_data_connection_that_never_comes_expires()
@@ -194,7 +170,7 @@ public sealed partial class FtpHelperEngineTests : IDisposable
         SendInPieces(server, "227 Entering Passive Mode (127,0,0,1,200,1)\r\n", 100);
         var announced = ParseHostPort(ReadLine(client));
         Thread.Sleep(TimeSpan.FromSeconds(2)); // FtpDataTimeout is 1 s here
-        Assert.True(IsRefused(announced));
+        AssertRefused(announced);
     }
 
     [Fact]
@@ -221,7 +197,7 @@ public sealed partial class FtpHelperEngineTests : IDisposable
     [Fact]
     public void IPv6_epsv_and_eprt_are_rewritten()
     {
-        if (!Socket.OSSupportsIPv6) return;
+        Assert.True(Socket.OSSupportsIPv6, "this test needs IPv6 on loopback (::1); it fails rather than pass without running");
         var vip = IPAddress.IPv6Loopback;
         var (id, client, server, serverAddress) = Control(vip);
 
@@ -259,8 +235,7 @@ public sealed partial class FtpHelperEngineTests : IDisposable
     {
         var vip = NextVip();
         var realServer = Listen(IPAddress.Loopback);
-        var port = (ushort)((IPEndPoint)Listen(vip).LocalEndPoint!).Port;
-        _owned[^1].Dispose();
+        var port = (ushort)TestAddresses.NewPort();
         var id = VirtualServiceId.ForAddress(LvsProtocol.Tcp, vip, port);
         _director.AddService(new VirtualServiceSettings { Id = id, Scheduler = "rr" });
         _director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Loopback, (ushort)((IPEndPoint)realServer.LocalEndPoint!).Port) });

@@ -129,7 +129,7 @@ public class NetlinkCodecTests
     [Fact]
     public void Sync_daemon_attributes_round_trip()
     {
-        var daemon = new SyncDaemon { Role = SyncDaemonRole.Backup, Interface = "eth1", SyncId = 9, MaxLength = 1400, Group = IPAddress.Parse("224.0.0.99"), Port = 9000, Ttl = 3 };
+        var daemon = new SyncDaemon { Role = SyncDaemonRole.Backup, Interface = "eth1", SyncId = 9, MaxLength = 1400, GroupAddress = IPAddress.Parse("224.0.0.99"), Port = 9000, Ttl = 3 };
         var w = new MessageWriter();
         IpvsCodec.WriteDaemon(w, daemon);
         Assert.Equal(daemon, IpvsCodec.ReadDaemon(AttributeSet.Parse(w.WrittenMemory).Nested((ushort)IpvsCommandAttribute.Daemon)!));
@@ -143,13 +143,18 @@ public class NetlinkCodecTests
             "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\n" +
             "TCP 0A000064 D2F4 0A000001 0050 0A000102 1F90 ESTABLISHED     899\n" +
             "UDP 2001:0db8:0000:0000:0000:0000:0000:0064 A000 2001:0db8:0000:0000:0000:0000:0000:0001 0035 2001:0db8:0000:0000:0000:0000:0000:0010 0035 UDP             299\n" +
-            "TCP 0A000064 0000 0A000001 0050 0A000102 0050 NONE            359 sip abc\n";
+            "TCP 0A000064 0000 0A000001 0050 0A000102 0050 NONE            359 sip abc\n" +
+            // a template that controlled a completed connection, as kernel 6.1 lists it (seen in the qemu guest)
+            "TCP 0A010034 0000 0A010002 1F90 0A02000B 0050 ASSURED         271\n";
         var c = ProcConnectionTable.Parse(text);
-        Assert.Equal(3, c.Count);
-        Assert.Equal((IPAddress.Parse("10.0.0.100"), (ushort)54004, IPAddress.Parse("10.0.1.2"), (ushort)8080), (c[0].ClientAddress, c[0].ClientPort, c[0].DestinationAddress, c[0].DestinationPort));
+        Assert.Equal(4, c.Count);
+        Assert.True(c[3].Template);
+        Assert.False(c[3].Active);
+        Assert.False(c[0].Template);
+        Assert.Equal(("10.0.0.100", (ushort)54004, "10.0.1.2", (ushort)8080), (c[0].ClientAddress, c[0].ClientPort, c[0].DestinationAddress, c[0].DestinationPort));
         Assert.True(c[0].Active);
-        Assert.Equal(TimeSpan.FromSeconds(899), c[0].Expires);
-        Assert.Equal(IPAddress.Parse("2001:db8::1"), c[1].VirtualAddress);
+        Assert.Equal(899u, c[0].ExpiresSeconds);
+        Assert.Equal("2001:db8::1", c[1].VirtualAddress);
         Assert.Equal(LvsProtocol.Udp, c[1].Protocol);
         Assert.True(c[2].Template);
     }

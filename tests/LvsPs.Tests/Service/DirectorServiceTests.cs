@@ -11,17 +11,13 @@ namespace LvsPs.Tests.Service;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class DirectorServiceTests : IDisposable
 {
-    private readonly DirectorServiceProcess _service = DirectorServiceProcess.StartNew();
-    private readonly string _vip = $"127.0.{Random.Shared.Next(100, 250)}.{Random.Shared.Next(2, 250)}";
+    private static readonly int s_metricsPort = TestAddresses.NewPort();
+    private readonly DirectorServiceProcess _service = DirectorServiceProcess.StartNew(metrics: "127.0.0.1:" + s_metricsPort);
+    private readonly string _vip = TestAddresses.NewVip();
 
     public void Dispose() => _service.Dispose();
 
-    private static int FreePort()
-    {
-        using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)s.LocalEndPoint!).Port;
-    }
+    private static int FreePort() => TestAddresses.NewPort();
 
     [Fact]
     public void Forwards_real_traffic_configured_over_the_socket()
@@ -54,7 +50,7 @@ public sealed class DirectorServiceTests : IDisposable
         await WaitForAsync(() => director.GetHealth().Single().State == LvsPs.Model.Health.HealthState.Up);
 
         web.Dispose(); // the real server dies: the service quiesces it
-        await WaitForAsync(() => director.GetService(id)!.RealServers.Single().Weight == 0);
+        await WaitForAsync(() => director.GetService(id)!.RealServers.Single().EffectiveWeight == 0);
         Assert.Equal(LvsPs.Model.Health.HealthState.Down, director.GetHealth().Single().State);
 
         _service.Kill();
@@ -76,14 +72,14 @@ public sealed class DirectorServiceTests : IDisposable
         LoopbackClient.HttpGet(_vip, id.Port);
 
         using var http = new HttpClient();
-        var response = await http.GetAsync($"http://127.0.0.1:{_service.MetricsPort}/metrics");
+        var response = await http.GetAsync($"http://127.0.0.1:{s_metricsPort}/metrics");
         Assert.Equal("text/plain", response.Content.Headers.ContentType!.MediaType);
         var text = await response.Content.ReadAsStringAsync();
         Assert.Contains("# TYPE lvsps_virtual_service_connections_total counter", text);
         Assert.Contains($"lvsps_virtual_service_connections_total{{virtual_service=\"{id}\"}} 2\n", text);
         Assert.Contains($"lvsps_real_server_connections_total{{virtual_service=\"{id}\",real_server=\"127.0.0.1:{web.Port}\"}} 2\n", text);
         Assert.Contains("# TYPE lvsps_real_server_active_connections gauge", text);
-        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync($"http://127.0.0.1:{_service.MetricsPort}/nope")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync($"http://127.0.0.1:{s_metricsPort}/nope")).StatusCode);
     }
 
     private static async Task WaitForAsync(Func<bool> condition)
@@ -164,5 +160,66 @@ public sealed class DirectorServiceTests : IDisposable
         p.WaitForExit(10000);
         Assert.Contains("DirectorServiceAccessDenied", output);
         Assert.DoesNotContain("\"result\"", output);
+    }
+}
+
+/// <summary>The service keeps a configured service it cannot run at start, saves it, and runs it when it can.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class DirectorServiceWaitingTests
+{
+    [Fact]
+    public async Task A_service_whose_port_is_taken_at_start_is_kept_saved_and_run_later()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "lvsps-wait-" + Guid.NewGuid().ToString("N")[..8]);
+        using var service = new DirectorServiceProcess(folder);
+        var squatter = new TcpListener(IPAddress.Loopback, 0);
+        squatter.Start();
+        var taken = VirtualServiceId.Parse($"tcp/127.0.0.1:{((IPEndPoint)squatter.LocalEndpoint).Port}");
+        try
+        {
+            var free = VirtualServiceId.Parse($"tcp/127.0.0.1:{FreePort()}");
+            Directory.CreateDirectory(Path.GetDirectoryName(service.StatePath)!);
+            var config = new DirectorConfiguration(new[]
+            {
+                new ServiceConfiguration(new VirtualServiceSettings { Id = free }, Array.Empty<RealServerSettings>()),
+                new ServiceConfiguration(new VirtualServiceSettings { Id = taken, Scheduler = "wlc" },
+                    new[] { new RealServerSettings { Id = RealServerId.Create(IPAddress.Parse("127.0.0.2"), 80), Weight = 5 } }),
+            }, new LvsTimeouts());
+            File.WriteAllText(service.StatePath, System.Text.Json.JsonSerializer.Serialize(config, ProtocolJson.Options));
+            service.Start();
+            using var director = new RemoteDirector(service.SocketPath);
+            director.GetInfo(); // answered once the restore is done; its log line is read asynchronously (bounded wait)
+            for (int i = 0; i < 100 && !service.Output.Contains("restored", StringComparison.Ordinal); i++) await Task.Delay(100);
+            Assert.Contains("restored 1 of 2 virtual service(s); 1 waiting", service.Output);
+
+            var waiting = director.GetService(taken)!;
+            Assert.Equal(ServiceState.Waiting, waiting.State);
+            Assert.NotNull(waiting.Reason);
+            // a change makes the service save: the waiting service is still in the file
+            director.DeleteService(free);
+            var saved = System.Text.Json.JsonSerializer.Deserialize<DirectorConfiguration>(File.ReadAllText(service.StatePath), ProtocolJson.Options)!;
+            Assert.Equal(taken, Assert.Single(saved.Services).Settings.Id);
+            Assert.Equal(5, saved.Services[0].RealServers.Single().Weight);
+
+            squatter.Stop(); // the port is free: the service's retry runs it (bounded wait)
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (director.GetService(taken)!.State != ServiceState.Running)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the waiting service did not start running within 60 s");
+                await Task.Delay(200);
+            }
+            Assert.Equal("wlc", director.GetService(taken)!.Scheduler);
+        }
+        finally
+        {
+            squatter.Stop();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)s.LocalEndPoint!).Port;
     }
 }
