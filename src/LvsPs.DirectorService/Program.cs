@@ -64,6 +64,16 @@ public static class Program
             Console.Error.WriteLine($"LvsPs.DirectorService: --metrics '{metrics}' is not ADDRESS:PORT or off");
             return 2;
         }
+        StatusPageOptions statusOptions;
+        try
+        {
+            statusOptions = StatusPageOptions.Parse(statusArgs, socketPath, metricsOn: metricsEndPoint is not null);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"LvsPs.DirectorService: {e.Message}");
+            return 2;
+        }
 
         var store = new ConfigurationStore(statePath);
         // a failover backup listens on the pair's VIPs before it holds them, so it is ready the moment keepalived adds
@@ -139,14 +149,11 @@ public static class Program
         var restored = director.Restore(configuration, (what, e) => Log($"could not restore {what}: {e.Message}"));
         Log($"{restored} (from {store.Path})");
         failover.Restore(configuration.Failover, configuration.Bgp);
-        server.Start();
-        Log($"listening on {socketPath} (pid {Environment.ProcessId})");
-        metricsServer?.Start();
-        if (metricsServer is not null) Log($"metrics on http://{metricsServer.EndPoint}/metrics");
+        // the status page is in place before the control socket accepts: a client that saw the service start finds it
         StatusPage? statusPage;
         try
         {
-            statusPage = StatusPage.Start(StatusPageOptions.Parse(statusArgs, socketPath), director, dispatcher, metricsServer, Log, failover);
+            statusPage = StatusPage.Start(statusOptions, director, dispatcher, metricsServer, Log, failover);
         }
         catch (ArgumentException e)
         {
@@ -154,6 +161,10 @@ public static class Program
             return 2;
         }
         using var statusPageScope = statusPage;
+        server.Start();
+        Log($"listening on {socketPath} (pid {Environment.ProcessId})");
+        metricsServer?.Start();
+        if (metricsServer is not null) Log($"metrics on http://{metricsServer.EndPoint}/metrics");
 
         stop.Wait();
         Log("stopping");

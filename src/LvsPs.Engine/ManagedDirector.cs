@@ -92,6 +92,12 @@ public sealed class ManagedDirector : IDirectorBackend
         }
     }
 
+    /// <summary>Connections of a service still in their preface (tests wait for it; nothing else needs it).</summary>
+    internal int PendingPrefaces(VirtualServiceId id)
+    {
+        lock (_gate) return _services.TryGetValue(id, out var s) ? Volatile.Read(ref s.PendingPrefaces) : 0;
+    }
+
     public void AddService(VirtualServiceSettings settings)
     {
         settings.Validate();

@@ -75,6 +75,9 @@ internal sealed class ManagedService : IDisposable
 
     public StatsCounters Stats { get; } = new();
 
+    /// <summary>Connections accepted whose preface is still reading (a PROXY header, the first request); not yet scheduled.</summary>
+    internal int PendingPrefaces;
+
     public void Start() => _forwarder.Start();
 
     /// <summary>Applies edited settings: a new scheduler starts fresh, as the kernel rebinds it; flags go to the scheduler.</summary>

@@ -13,6 +13,10 @@ BeforeAll {
     $socket = Join-Path $folder 'director.sock'
     $tokenPath = Join-Path $folder 'status.token'
     $metricsPort = Get-FreeTcpPort
+    # the restarted service (read-only test) gets a socket and a metrics port of its own, with the same state file:
+    # the stopped one may still be releasing its own for a moment after Stop-LvsDirector returns
+    $socket2 = Join-Path $folder 'again' 'director.sock'
+    $metricsPort2 = Get-FreeTcpPort
     $statusPort = Get-FreeTcpPort
     $base = "http://127.0.0.1:$statusPort"
     $results = Join-Path (Split-Path (Split-Path $env:LVSPS_MODULE)) 'test-results'
@@ -29,6 +33,12 @@ BeforeAll {
     Start-LvsDirector -Service -SocketPath $socket -MetricsEndpoint "127.0.0.1:$metricsPort" -StatusPage "127.0.0.1:$statusPort" -StatusPageActions
     New-LvsVirtualService $id -Scheduler wrr | Add-LvsRealServer -Address 127.0.0.1 -Port $web1.Port -Weight 3
     Add-LvsRealServer $id -Address 127.0.0.1 -Port $web2.Port -Weight 1
+    # a second service whose only real server refuses connections: its health check finds it down
+    $deadPort = Get-FreeTcpPort
+    $id2 = "tcp/${vip}:$(Get-FreeTcpPort)"
+    $dead = "127.0.0.1:$deadPort"
+    New-LvsVirtualService $id2 -Scheduler rr | Add-LvsRealServer -Address 127.0.0.1 -Port $deadPort -Weight 2
+    Set-LvsHealthCheck $id2 -Type Tcp -Interval 1 -Timeout 1 -Retries 1
 
     if ($chromiumPath) { $browser = Start-Chromium -Path $chromiumPath }
 
@@ -45,7 +55,7 @@ BeforeAll {
 })()
 '@
         $shown = @{}
-        foreach ($row in $rows) {
+        foreach ($row in $rows | Where-Object { $_.key -eq $id -or $_.key.StartsWith("$id ") }) {
             $numbers = [ordered]@{}
             foreach ($p in $row.cells.PSObject.Properties | Sort-Object Name) {
                 if ($p.Value -notmatch '^[0-9,]+$') { throw "the page shows '$($p.Value)' for $($p.Name) of $($row.key), which is not a number" }
@@ -129,9 +139,11 @@ AfterAll {
     finally {
         try { Stop-Chromium $browser }
         finally {
-            try { Stop-LvsDirector -Service -SocketPath $socket }
-            finally {
+            try {
                 Disconnect-LvsDirector
+                foreach ($s in $socket, $socket2) { Stop-LvsDirector -Service -SocketPath $s -ErrorAction SilentlyContinue }
+            }
+            finally {
                 $web1.Dispose()
                 $web2.Dispose()
                 Remove-Item $folder -Recurse -Force -ErrorAction SilentlyContinue
@@ -159,7 +171,7 @@ Describe 'Director service status page' {
         $script:traffic = [LvsPs.TestBackends.TrafficLoop]::Start($vip, $port, 3000, 20)
         Wait-Until { $traffic.Sent -ge 40 } 'traffic through the service' 60
         Open-Page $browser "$base/status"
-        Wait-Until { (Invoke-PageScript $browser "document.querySelectorAll('tr[data-key]').length") -eq 3 } 'the page to list the service and its two real servers' 30
+        Wait-Until { (Invoke-PageScript $browser "document.querySelectorAll('tr[data-key]').length") -eq 5 } 'the page to list both services and their real servers' 30
         $first = (Read-ShownNumbers)["$id"].conns
         $first | Should -BeGreaterThan 0
         # the page updates itself (no reload): it shows more connections as more arrive
@@ -181,6 +193,16 @@ Describe 'Director service status page' {
         }
         $shown | Should -Be $director
         $shown | Should -Match "conns=[1-9]" # the comparison was about real traffic, not zeros
+    }
+
+    It 'shows what the health check found: a real server that refuses connections is down and held at weight 0' {
+        Wait-Until { (Get-LvsHealth $id2).State -eq 'Down' } 'the check to find the real server down' 30
+        Wait-Until { (Invoke-PageScript $browser "document.querySelector('tr[data-key=""$id2 $dead""] .chip').textContent") -eq 'down' } 'the page to show the real server down' 30
+        $cell = Invoke-PageScript $browser "document.querySelector('tr[data-key=""$id2 $dead""] [data-field=health]').innerText"
+        $cell | Should -Match ([regex]::Escape((Get-LvsHealth $id2).LastResult))
+        $cell | Should -Match 'the check holds it at weight 0'
+        Invoke-PageScript $browser "document.querySelector('tr[data-key=""$id2 $dead""] [data-field=weight]').textContent" | Should -Be '2' # the configured weight, as Get-LvsRealServer says
+        (Get-LvsRealServer $id2).Weight | Should -Be 2
     }
 
     It 'quiesces and restores a real server from the page when unlocked; the change reaches the director' {
@@ -218,19 +240,19 @@ Describe 'Director service status page' {
     It 'is read-only, on the metrics endpoint, when changes are not turned on' {
         $token = (Get-Content $tokenPath -Raw).Trim()
         Stop-LvsDirector -Service -SocketPath $socket
-        Start-LvsDirector -Service -SocketPath $socket -MetricsEndpoint "127.0.0.1:$metricsPort" -StatusPage On
-        Open-Page $browser "http://127.0.0.1:$metricsPort/status"
-        Wait-Until { (Invoke-PageScript $browser "document.querySelectorAll('tr[data-key]').length") -eq 3 } 'the page on the metrics endpoint' 30
+        Start-LvsDirector -Service -SocketPath $socket2 -StatePath (Join-Path $folder 'director.json') -MetricsEndpoint "127.0.0.1:$metricsPort2" -StatusPage On
+        Open-Page $browser "http://127.0.0.1:$metricsPort2/status"
+        Wait-Until { (Invoke-PageScript $browser "document.querySelectorAll('tr[data-key]').length") -eq 5 } 'the page on the metrics endpoint' 30
         Invoke-PageScript $browser "document.getElementById('mode').textContent" | Should -Be 'read-only'
         Invoke-PageScript $browser "document.querySelectorAll('button[data-action]').length" | Should -Be 0
         $body = @{ action = 'quiesce'; virtualService = $id; realServer = $rs2 } | ConvertTo-Json
-        Send-Action @{ 'Content-Type' = 'application/json'; Authorization = "Bearer $token" } $body 'POST' "http://127.0.0.1:$metricsPort/status/action" | Should -Be 403
+        Send-Action @{ 'Content-Type' = 'application/json'; Authorization = "Bearer $token" } $body 'POST' "http://127.0.0.1:$metricsPort2/status/action" | Should -Be 403
         (Get-LvsRealServer $id -Address 127.0.0.1 -Port $web2.Port).Weight | Should -Be 1
-        (Invoke-WebRequest "http://127.0.0.1:$metricsPort/metrics").Content | Should -Match 'lvsps_real_server_weight'
+        (Invoke-WebRequest "http://127.0.0.1:$metricsPort2/metrics").Content | Should -Match 'lvsps_real_server_weight'
     }
 
     It 'has a Grafana dashboard that queries only metrics the service exports, and the docs name each of them' {
-        $exported = [regex]::Matches((Invoke-WebRequest "http://127.0.0.1:$metricsPort/metrics").Content, '(?m)^# TYPE (\S+)') | ForEach-Object { $_.Groups[1].Value }
+        $exported = [regex]::Matches((Invoke-WebRequest "http://127.0.0.1:$metricsPort2/metrics").Content, '(?m)^# TYPE (\S+)') | ForEach-Object { $_.Groups[1].Value }
         $dashboard = Get-Content (Join-Path $PSScriptRoot '..' '..' 'examples' 'grafana-lvsps-director.json') -Raw
         $null = $dashboard | ConvertFrom-Json -Depth 64 # valid JSON
         $queried = [regex]::Matches($dashboard, 'lvsps_[a-z_]+') | ForEach-Object Value | Sort-Object -Unique

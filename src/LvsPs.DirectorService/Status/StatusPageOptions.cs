@@ -29,8 +29,11 @@ internal sealed record StatusPageOptions
     /// <summary>True when the operator named the token file (an existing one is then read, not replaced).</summary>
     public bool TokenPathGiven { get; init; }
 
-    /// <summary>Reads the options from name/value pairs; throws <see cref="ArgumentException"/> naming a bad value and what is allowed.</summary>
-    public static StatusPageOptions Parse(IReadOnlyList<KeyValuePair<string, string>> pairs, string socketPath)
+    /// <summary>
+    /// Reads the options from name/value pairs (<paramref name="metricsOn"/>: whether the metrics endpoint, which
+    /// --status-page on uses, is served); throws <see cref="ArgumentException"/> naming a bad value and what is allowed.
+    /// </summary>
+    public static StatusPageOptions Parse(IReadOnlyList<KeyValuePair<string, string>> pairs, string socketPath, bool metricsOn = true)
     {
         var options = new StatusPageOptions { TokenPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(socketPath))!, "status.token") };
         foreach (var (name, value) in pairs)
@@ -48,6 +51,7 @@ internal sealed record StatusPageOptions
             };
         }
         if (options.Actions && !options.Enabled) throw new ArgumentException("--status-actions on needs the status page (--status-page on or ADDRESS:PORT)");
+        if (options.Enabled && options.EndPoint is null && !metricsOn) throw new ArgumentException("--status-page on serves the page on the metrics endpoint, which is off; give --status-page ADDRESS:PORT");
         return options;
     }
 

@@ -259,5 +259,6 @@ public sealed class StatusPageTests : IDisposable
         Assert.True(on.Actions);
         Assert.False(on.TokenPathGiven);
         Assert.Throws<ArgumentException>(() => StatusPageOptions.Parse([new("--status-actions", "on")], "/run/lvsps/director.sock"));
+        Assert.Contains("metrics endpoint, which is off", Assert.Throws<ArgumentException>(() => StatusPageOptions.Parse([new("--status-page", "on")], "/run/lvsps/director.sock", metricsOn: false)).Message);
     }
 }

@@ -111,7 +111,8 @@
     const h = rs.health;
     const label = h.state === 'Unknown' ? 'not checked yet' : h.state.toLowerCase();
     return el('td', { class: 'health', 'data-field': 'health', title: h.lastCheck ? `${h.checkType} check at ${new Date(h.lastCheck).toLocaleTimeString()}` : '' },
-      el('span', { class: 'chip ' + h.state.toLowerCase() }, label), h.lastResult ? el('div', { class: 'result' }, h.lastResult) : null);
+      el('span', { class: 'chip ' + h.state.toLowerCase() }, label), h.lastResult ? el('div', { class: 'result' }, h.lastResult) : null,
+      rs.effectiveWeight !== rs.weight ? el('div', { class: 'result' }, `the check holds it at weight ${rs.effectiveWeight}`) : null);
   }
 
   function actionButtons(service, rs) {
@@ -148,7 +149,10 @@
     return el('section', { class: 'service', 'data-service': service.id },
       el('h2', {}, service.name, ' ', el('span', { class: 'badge sched', title: 'scheduler' }, service.scheduler),
         service.flags ? el('span', { class: 'flags' }, service.flags) : null,
-        service.relayPath ? el('span', { class: 'badge', title: 'the path that relays this service\'s bytes' }, service.relayPath) : null),
+        service.relayPath ? el('span', { class: 'badge', title: 'the path that relays this service\'s bytes' }, service.relayPath) : null,
+        service.state !== 'Running' ? el('span', { class: 'chip down', title: 'configured and kept; retried until it can run' }, service.state.toLowerCase()) : null),
+      service.reason ? el('p', { class: 'waiting' }, 'Not running yet: ' + service.reason) : null,
+      service.contentRules ? el('ol', { class: 'rules' }, service.contentRules.map((r) => el('li', {}, r))) : null,
       charts(history.get(keyOf(service)) || [], now),
       el('div', { class: 'table' }, el('table', {}, el('thead', {}, head), el('tbody', {}, rows, empty, total))));
   }
