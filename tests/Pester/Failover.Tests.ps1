@@ -84,6 +84,18 @@ Describe 'Failover pair cmdlets' {
         ($errors | ForEach-Object { $_.ToString() }) -join "`n" | Should -Match "Unknown key 'colour' in the failover section"
     }
 
+    It 'plans a bgp section (Compare only: nothing is announced from this host)' {
+        $doc = "bgp:`n  as: 65001`n  neighbors: [{address: 192.0.2.1, as: 65000}]`n  nodes: [{name: $me, routerId: 192.0.2.11}]`n"
+        $diff = @(Compare-LvsConfiguration -Text $doc)
+        $diff.Count | Should -Be 1
+        $diff[0].Target | Should -Be 'Bgp'
+        $diff[0].Action | Should -Be 'Add'
+        $bad = "bgp:`n  as: 23456`n  neighbors: [{address: 192.0.2.1, as: 65000}]`n  nodes: [{name: $me, routerId: 2001:db8::1}]`n"
+        $errors = $null
+        Compare-LvsConfiguration -Text $bad -ErrorAction SilentlyContinue -ErrorVariable errors
+        ($errors | ForEach-Object { $_.ToString() }) -join "`n" | Should -Match 'AS number 23456 is not valid'
+    }
+
     It 'reports the role in the metrics' {
         $text = (Invoke-WebRequest "http://127.0.0.1:$metricsPort/metrics").Content
         $text | Should -Match 'lvsps_failover_role\{role="standalone"\} 0'

@@ -109,6 +109,7 @@ internal sealed class NetLab : IDisposable
     private static string Execute(string[] args, string? input)
     {
         var psi = new ProcessStartInfo(args[0]) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = input is not null };
+        psi.Environment["DEBIAN_FRONTEND"] = "noninteractive";
         foreach (var a in args.Skip(1)) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         if (input is not null)
@@ -118,10 +119,11 @@ internal sealed class NetLab : IDisposable
         }
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(60_000))
+        // bounded: apt-get may take minutes on a fresh machine, everything else a moment
+        if (!p.WaitForExit(600_000))
         {
             p.Kill(true);
-            throw new TimeoutException($"'{string.Join(' ', args)}' did not finish within 60 s.");
+            throw new TimeoutException($"'{string.Join(' ', args)}' did not finish within 600 s.");
         }
         if (p.ExitCode != 0) throw new InvalidOperationException($"'{string.Join(' ', args)}' failed ({p.ExitCode}): {stdout.Result}{stderr.Result}");
         return stdout.Result;
@@ -136,7 +138,16 @@ internal sealed class NetLab : IDisposable
         if (Failover.Tools.Find(tool) is not null) return null;
         try
         {
-            Run("apt-get", "install", "-y", "--no-install-recommends", package);
+            try
+            {
+                Run("apt-get", "install", "-y", "-q", "--no-install-recommends", package);
+            }
+            catch (InvalidOperationException)
+            {
+                // a fresh machine may have no package lists yet
+                Run("apt-get", "update", "-q");
+                Run("apt-get", "install", "-y", "-q", "--no-install-recommends", package);
+            }
         }
         catch (Exception e) when (e is InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
         {
