@@ -128,8 +128,18 @@ function Get-PesterModulePath {
     $manifest
 }
 
-function Read-JUnitCounts([string] $Path) {
+# the kernel suite's classes whose every test pushes real traffic through kernel IPVS (tests/LvsPs.KernelTests)
+$kernelTrafficClasses = 'TrafficTests', 'FeatureTrafficTests', 'SchedulingDifferentialTests', 'KernelFtpTests', 'DirectorServiceKernelTests'
+
+function Read-JUnitCounts([string] $Path, [string[]] $Class) {
     [xml] $xml = Get-Content -LiteralPath $Path -Raw
+    if ($Class) {
+        # only the test cases of these classes (by the last part of their class name)
+        $cases = @($xml.SelectNodes('//testcase') | Where-Object { ($_.classname -split '\.')[-1] -in $Class })
+        $failed = @($cases | Where-Object { $_.SelectSingleNode('failure|error') }).Count
+        $skipped = @($cases | Where-Object { $_.SelectSingleNode('skipped') }).Count
+        return [pscustomobject]@{ passed = $cases.Count - $failed - $skipped; failed = $failed; skipped = $skipped }
+    }
     $suites = @($xml.SelectNodes('//testsuite'))
     $total = ($suites | Measure-Object -Property tests -Sum).Sum
     $failed = ($suites | ForEach-Object { [int]$_.failures + [int]$_.errors } | Measure-Object -Sum).Sum
@@ -184,6 +194,9 @@ function Invoke-Test {
 
     $counts = @()
     if (Test-Path $kernelXml) { $counts += Read-JUnitCounts $kernelXml } else { $failures += 'kernel (no results)' }
+    # the cmdlets against kernel IPVS, run by Pester in the same guest boot (tests/Pester/Kernel)
+    $kernelPester = Join-Path $resultsDir 'kernel' 'kernel-pester-summary.json'
+    if (Test-Path $kernelPester) { $counts += Get-Content $kernelPester -Raw | ConvertFrom-Json } else { $failures += 'kernel Pester (no results)' }
     foreach ($xml in $xunitXmls) {
         if (Test-Path $xml) { $counts += Read-JUnitCounts $xml } else { $failures += "xunit (no results in $xml)" }
     }
@@ -192,6 +205,12 @@ function Invoke-Test {
     $failed = ($counts | Measure-Object -Property failed -Sum).Sum
     $skipped = ($counts | Measure-Object -Property skipped -Sum).Sum
     Write-Host "Results: $resultsDir"
+    # what the count is made of: behaviour tests apart from help checks, and the tests that push real traffic through
+    # kernel IPVS in the guest (the test classes named in $kernelTrafficClasses, and the kernel Pester file)
+    $help = ($counts | Where-Object { $_.PSObject.Properties['help'] } | ForEach-Object { $_.help.passed } | Measure-Object -Sum).Sum
+    $kernelTraffic = $(if (Test-Path $kernelXml) { (Read-JUnitCounts $kernelXml -Class $kernelTrafficClasses).passed } else { 0 }) +
+        $(if (Test-Path $kernelPester) { (Get-Content $kernelPester -Raw | ConvertFrom-Json).passed } else { 0 })
+    Write-Host ("Behaviour tests: {0} passed ({1} of them push real traffic through kernel IPVS in the guest); help checks: {2} passed" -f ($passed - $help), $kernelTraffic, $help)
     Write-Host "$passed passed, $failed failed, $skipped skipped"
     if ($failures.Count -gt 0 -or $failed -gt 0) {
         Write-Host "FAILED: $($failures -join ', ')" -ForegroundColor Red

@@ -55,6 +55,7 @@ public static partial class DirectorDocument
     /// <summary>Reads a desired state in any of the formats: a YAML or JSON document, or ipvsadm rules.</summary>
     public static DirectorDocumentResult Load(string text, string source, DocumentFormat format)
     {
+        if (text.Length > DocumentLimits.MaxLength) return new DirectorDocumentResult(null, new[] { DocumentLimits.TooLarge(source, text.Length) });
         if (format != DocumentFormat.Ipvsadm) return Load(text, source);
         IReadOnlyList<DirectorChange> rules;
         try
@@ -65,6 +66,7 @@ public static partial class DirectorDocument
         {
             return new DirectorDocumentResult(null, new[] { e });
         }
+        if (rules.Count == 0) return new DirectorDocumentResult(null, new[] { EmptyDocument(source) });
         var services = new List<DesiredService>();
         var byId = new Dictionary<VirtualServiceId, int>();
         foreach (var rule in rules)
@@ -94,12 +96,14 @@ public static partial class DirectorDocument
     /// <summary>Parses and checks a YAML or JSON director document.</summary>
     public static DirectorDocumentResult Load(string text, string source)
     {
+        if (text.Length > DocumentLimits.MaxLength) return new DirectorDocumentResult(null, new[] { DocumentLimits.TooLarge(source, text.Length) });
+        if (string.IsNullOrWhiteSpace(text)) return new DirectorDocumentResult(null, new[] { EmptyDocument(source) });
         DocNode? root;
         try
         {
             root = YamlCodec.Current.Parse(text, source);
         }
-        catch (LvsException e) when (e.ErrorId == "InvalidDirectorDocument")
+        catch (LvsException e) when (e.ErrorId is "InvalidDirectorDocument" or "DocumentTooDeep" or "DocumentTooLarge")
         {
             return new DirectorDocumentResult(null, new[] { e });
         }
@@ -109,10 +113,18 @@ public static partial class DirectorDocument
     /// <summary>Checks a parsed document and turns it into a desired state.</summary>
     public static DirectorDocumentResult Read(DocNode? root, string source)
     {
+        if (root is null or DocScalar { Kind: DocScalarKind.Null }) return new DirectorDocumentResult(null, new[] { EmptyDocument(source) });
         var reader = new Reader(source);
-        var director = root is null ? DesiredDirector.Empty : reader.ReadDirector(root);
+        var director = reader.ReadDirector(root);
         return reader.Errors.Count == 0 ? new DirectorDocumentResult(director, reader.Errors) : new DirectorDocumentResult(null, reader.Errors);
     }
+
+    /// <summary>
+    /// An empty, blank or null document (or no ipvsadm rules): an error, never "the desired state is nothing", which
+    /// with -Prune would remove every service. A document says "no services" on purpose with <c>virtualServices: []</c>.
+    /// </summary>
+    private static LvsException EmptyDocument(string source) => LvsException.InvalidArgument("EmptyDirectorDocument",
+        $"{ValueText.Cut(source)}: the document is empty (or null): it describes no director. To remove every virtual service on purpose, import a document that says so: 'virtualServices: []' with -Prune.", source);
 
     /// <summary>The document of a director's configuration (what Export-LvsConfiguration writes).</summary>
     public static DocMapping Write(DirectorConfiguration configuration, IReadOnlyList<SyncDaemon> syncDaemons, FailoverSettings? failover = null, BgpSettings? bgp = null)
@@ -267,7 +279,7 @@ public static partial class DirectorDocument
             var bgp = manageBgp ? ReadBgp(bgpEntry.Value) : null;
             return new DesiredDirector
             {
-                Services = services, Timeouts = timeouts, SyncDaemons = daemons, ManageFailover = manageFailover, Failover = failover, ManageBgp = manageBgp, Bgp = bgp,
+                Services = services, Timeouts = timeouts, SyncDaemons = daemons, ListsServices = list.Value is DocSequence, ManageFailover = manageFailover, Failover = failover, ManageBgp = manageBgp, Bgp = bgp,
             };
         }
 

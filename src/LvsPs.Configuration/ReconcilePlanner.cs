@@ -65,6 +65,11 @@ public static class ReconcilePlanner
     {
         ArgumentNullException.ThrowIfNull(desired);
         ArgumentNullException.ThrowIfNull(live);
+        if (prune && !desired.ListsServices)
+        {
+            throw LvsException.InvalidArgument("PruneNeedsServiceList",
+                "Pruning needs a document with a 'virtualServices' list: this one has none, and pruning with it would remove every virtual service. List the services to keep, or write 'virtualServices: []' to remove them all.", desired);
+        }
         var diffs = new List<ConfigurationChange>();
         var timeouts = new List<DirectorChange>();
         var addServices = new List<DirectorChange>();

@@ -83,7 +83,8 @@ public static class Program
             Console.Error.WriteLine($"LvsPs.DirectorService: {e.Message}");
             return 1;
         }
-        using var director = new HealthMonitor(inner, Log);
+        // the engine, its health checks, and the configured services kept waiting until they can run
+        using var director = new WaitingServices(new HealthMonitor(inner, Log), Log);
         DirectorConfiguration configuration;
         try
         {
@@ -95,10 +96,24 @@ public static class Program
             Console.Error.WriteLine($"LvsPs.DirectorService: {e.Message}");
             return 3;
         }
-        configuration.ApplyTo(director, (what, e) => Log($"could not restore {what}: {e.Message}"));
-        Log($"restored {configuration.Services.Count} virtual service(s) from {store.Path}");
         using var failover = new Failover.FailoverController(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(socketPath))!, "failover"), node, director, Log);
-        failover.Restore(configuration.Failover, configuration.Bgp);
+
+        // the metrics endpoint is bound before the control socket exists: a port in use stops the start with a message
+        MetricsEndpoint? metricsServer = null;
+        if (metricsEndPoint is not null)
+        {
+            try
+            {
+                metricsServer = new MetricsEndpoint(metricsEndPoint, director, Log,
+                    () => Metrics.FailoverMetrics.Render(failover.GetFailoverStatus(), SyncDaemonsOf(director)));
+            }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                Console.Error.WriteLine($"LvsPs.DirectorService: cannot serve metrics on {metricsEndPoint}: {e.Message}. Give another --metrics ADDRESS:PORT (Start-LvsDirector -MetricsEndpoint), or off.");
+                return 5;
+            }
+        }
+        using var metricsScope = metricsServer;
 
         // Shutdown replies first, then stops: the stop is delayed a moment so the answer reaches the client
         var dispatcher = new ControlDispatcher(director, _ => store.Save(DirectorConfiguration.Capture(director) with { Failover = failover.GetFailover(), Bgp = failover.GetBgp() }),
@@ -114,16 +129,18 @@ public static class Program
             return 4;
         }
         using var serverScope = server;
+
+        var restored = director.Restore(configuration, (what, e) => Log($"could not restore {what}: {e.Message}"));
+        Log($"{restored} (from {store.Path})");
+        failover.Restore(configuration.Failover, configuration.Bgp);
         server.Start();
         Log($"listening on {socketPath} (pid {Environment.ProcessId})");
-        using var metricsServer = metricsEndPoint is null ? null : new MetricsEndpoint(metricsEndPoint, director, Log,
-            () => Metrics.FailoverMetrics.Render(failover.GetFailoverStatus(), SyncDaemonsOf(director)));
         metricsServer?.Start();
         if (metricsServer is not null) Log($"metrics on http://{metricsServer.EndPoint}/metrics");
         StatusPage? statusPage;
         try
         {
-            statusPage = StatusPage.Start(StatusPageOptions.Parse(statusArgs, socketPath), director, dispatcher, metricsServer, Log);
+            statusPage = StatusPage.Start(StatusPageOptions.Parse(statusArgs, socketPath), director, dispatcher, metricsServer, Log, failover);
         }
         catch (ArgumentException e)
         {

@@ -227,7 +227,12 @@ public sealed class ManagedDirector : IDirectorBackend
     public IReadOnlyList<LvsConnection> GetConnections()
     {
         ThrowIfDisposed();
-        return _table.Snapshot();
+        var connections = _table.Snapshot().ToList();
+        lock (_gate)
+        {
+            foreach (var service in _services.Values) connections.AddRange(service.TemplateConnections());
+        }
+        return connections;
     }
 
     public IReadOnlyList<SyncDaemon> GetSyncDaemons() => Array.Empty<SyncDaemon>();

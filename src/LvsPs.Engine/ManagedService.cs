@@ -72,6 +72,31 @@ internal sealed class ManagedService : IDisposable
         return decision.Destination is null ? null : new ScheduledServer(RealServerRuntime.Of(decision.Destination), decision.Template, decision.OnePacket);
     }
 
+    /// <summary>
+    /// The live persistence templates as connection entries, as <c>ipvsadm -L -c</c> lists the kernel's: state NONE, the
+    /// client network with port 0, the virtual address and port of the key, the destination, and the time left.
+    /// </summary>
+    public IEnumerable<LvsConnection> TemplateConnections()
+    {
+        long now = _clock.Now, frequency = _clock.Frequency;
+        foreach (var t in Scheduling.Templates)
+        {
+            yield return new LvsConnection
+            {
+                Protocol = t.Key.Protocol,
+                ClientAddress = t.Key.ClientNetwork.ToIPAddress(),
+                ClientPort = 0,
+                VirtualAddress = t.Key.VirtualAddress.ToIPAddress(),
+                VirtualPort = t.Key.VirtualPort,
+                DestinationAddress = t.Destination.Id.Address,
+                DestinationPort = t.DestinationPort,
+                State = "NONE",
+                Expires = TimeSpan.FromSeconds(Math.Max(0, (double)(t.ExpiresAt - now) / frequency)),
+                Template = true,
+            };
+        }
+    }
+
     public VirtualService ToModel()
     {
         var servers = new List<RealServer>();

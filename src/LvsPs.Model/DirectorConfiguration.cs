@@ -8,7 +8,39 @@ public sealed record ServiceConfiguration(
     VirtualServiceSettings Settings,
     IReadOnlyList<RealServerSettings> RealServers,
     Health.HealthCheckSettings? HealthCheck = null,
-    RealServerSettings? SorryServer = null);
+    RealServerSettings? SorryServer = null)
+{
+    /// <summary>
+    /// Creates this service on <paramref name="director"/>: the service (its failure is thrown: nothing was created),
+    /// then its real servers oldest first and its health check; their failures go to <paramref name="onError"/>.
+    /// </summary>
+    public void ApplyTo(IDirectorBackend director, Action<string, LvsException> onError)
+    {
+        director.AddService(Settings);
+        foreach (var rs in RealServers.Reverse())
+        {
+            try
+            {
+                director.AddRealServer(Settings.Id, rs);
+            }
+            catch (LvsException e)
+            {
+                onError($"{rs.Id} in {Settings.Id}", e);
+            }
+        }
+        if ((HealthCheck is not null || SorryServer is not null) && director is Health.IHealthMonitoring monitoring)
+        {
+            try
+            {
+                monitoring.SetHealthCheck(Settings.Id, HealthCheck, SorryServer);
+            }
+            catch (LvsException e)
+            {
+                onError($"health check of {Settings.Id}", e);
+            }
+        }
+    }
+}
 
 /// <summary>
 /// What a director is configured to do, without its live state (counters, connections): its services with their
@@ -57,34 +89,11 @@ public sealed record DirectorConfiguration(IReadOnlyList<ServiceConfiguration> S
         {
             try
             {
-                director.AddService(service.Settings);
+                service.ApplyTo(director, onError);
             }
             catch (LvsException e)
             {
                 onError(service.Settings.Id.ToString(), e);
-                continue;
-            }
-            foreach (var rs in service.RealServers.Reverse())
-            {
-                try
-                {
-                    director.AddRealServer(service.Settings.Id, rs);
-                }
-                catch (LvsException e)
-                {
-                    onError($"{rs.Id} in {service.Settings.Id}", e);
-                }
-            }
-            if ((service.HealthCheck is not null || service.SorryServer is not null) && director is Health.IHealthMonitoring monitoring)
-            {
-                try
-                {
-                    monitoring.SetHealthCheck(service.Settings.Id, service.HealthCheck, service.SorryServer);
-                }
-                catch (LvsException e)
-                {
-                    onError($"health check of {service.Settings.Id}", e);
-                }
             }
         }
     }

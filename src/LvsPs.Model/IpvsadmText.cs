@@ -55,6 +55,12 @@ public static class IpvsadmText
         sb.Append(ServiceName(service.Settings.Id)).Append(' ').Append(service.Scheduler);
         var flags = FlagText(service.Settings);
         if (flags.Length > 0) sb.Append(' ').Append(flags);
+        if (service.State == ServiceState.Waiting)
+        {
+            // not in ipvsadm: a configured service that does not run yet says so, and why (the whole text is in Reason)
+            var why = service.Reason ?? "not running";
+            sb.Append("\n  waiting: ").Append(why.Length <= 68 ? why : string.Concat(why.AsSpan(0, 65), "..."));
+        }
         foreach (var rs in service.RealServers)
         {
             sb.Append('\n').AppendFormat(CultureInfo.InvariantCulture, "  -> {0,-28} {1,-7} {2,-6} {3,-10} {4,-10}",

@@ -3,6 +3,16 @@ using System.Text.Json.Serialization;
 
 namespace LvsPs.Model;
 
+/// <summary>Whether a configured virtual service runs.</summary>
+public enum ServiceState
+{
+    /// <summary>It runs: it accepts and forwards traffic.</summary>
+    Running,
+
+    /// <summary>It is configured and kept (listed, saved) but cannot run yet, e.g. its address is not local; it is retried.</summary>
+    Waiting,
+}
+
 /// <summary>
 /// A virtual service as a director reports it: settings, real servers and stats. Its public surface is what a person
 /// would write (identity and addresses as text, enums by name), so that ConvertTo-Json, Export-Csv and Format-List *
@@ -78,6 +88,12 @@ public sealed class VirtualService
     public IReadOnlyList<RealServer> RealServers { get; }
 
     public LvsStats Stats { get; }
+
+    /// <summary>Running, or Waiting: configured and kept, but not running yet (see <see cref="Reason"/>; it is retried).</summary>
+    public ServiceState State { get; init; } = ServiceState.Running;
+
+    /// <summary>Why a waiting service does not run (e.g. its address is not local yet, its port is taken); null when running.</summary>
+    public string? Reason { get; init; }
 
     public int ActiveConnections => RealServers.Sum(r => r.ActiveConnections);
 

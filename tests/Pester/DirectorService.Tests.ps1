@@ -13,7 +13,7 @@ BeforeAll {
     $id = "tcp/${vip}:$port"
 }
 AfterAll {
-    Stop-LvsDirector -Service -SocketPath $socket
+    Stop-LvsDirector -Service -SocketPath $socket -ErrorAction SilentlyContinue
     Disconnect-LvsDirector
     $web.Dispose()
     Remove-Item $folder -Recurse -Force -ErrorAction SilentlyContinue
@@ -61,5 +61,68 @@ Describe 'Director service' {
         { Connect-LvsDirector -Service -SocketPath $socket -ErrorAction Stop } | Should -Throw -ErrorId 'DirectorServiceNotRunning,LvsPs.Commands.ConnectLvsDirectorCommand'
         Start-LvsDirector -Service -SocketPath $socket -MetricsEndpoint off
         (Get-LvsRealServer $id).Weight | Should -Be 4
+    }
+}
+
+Describe 'Director service lifecycle' {
+    BeforeAll {
+        $lifeFolder = Join-Path ([IO.Path]::GetTempPath()) "lvsps-life-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+        $lifeSocket = Join-Path $lifeFolder 'director.sock'
+    }
+    AfterAll {
+        if (Test-Path $lifeSocket) { Stop-LvsDirector -Service -SocketPath $lifeSocket -ErrorAction SilentlyContinue }
+        Disconnect-LvsDirector
+        Remove-Item $lifeFolder -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'reports a service that exits while starting with its own error, and stays unconnected' {
+        Disconnect-LvsDirector
+        $taken = [System.Net.Sockets.TcpListener]::new([ipaddress]::Loopback, 0)
+        $taken.Start()
+        try {
+            $err = $null
+            Start-LvsDirector -Service -SocketPath $lifeSocket -MetricsEndpoint "127.0.0.1:$($taken.LocalEndpoint.Port)" -ErrorAction SilentlyContinue -ErrorVariable err
+            # DirectorServiceExited comes only from watching the child; the 60 s wait would give DirectorServiceDidNotStart
+            $err[0].FullyQualifiedErrorId | Should -Be 'DirectorServiceExited,LvsPs.Commands.StartLvsDirectorCommand'
+            $err[0].Exception.Message | Should -Match 'cannot serve metrics on 127\.0\.0\.1:\d+: Address already in use'
+            $err[0].Exception.Message | Should -Not -Match '   at '
+            (Get-LvsDirector).Kind | Should -Be 'Managed'
+            Test-Path $lifeSocket | Should -BeFalse
+        }
+        finally { $taken.Stop() }
+    }
+
+    It 'reports an unreadable state file with its name and starts empty only with -StartEmpty' {
+        $null = New-Item -ItemType Directory -Force $lifeFolder
+        $state = Join-Path $lifeFolder 'director.json'
+        Set-Content $state 'null'
+        $err = $null
+        Start-LvsDirector -Service -SocketPath $lifeSocket -MetricsEndpoint off -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -Be 'DirectorServiceExited,LvsPs.Commands.StartLvsDirectorCommand'
+        $err[0].Exception.Message | Should -BeLike "*$state*it holds null*-StartEmpty*"
+        Get-Content $state | Should -Be 'null'
+        Start-LvsDirector -Service -SocketPath $lifeSocket -MetricsEndpoint off -StartEmpty
+        (Get-LvsDirector).Kind | Should -Be 'Service'
+        Get-LvsVirtualService | Should -BeNullOrEmpty
+        @(Get-ChildItem $lifeFolder -Filter 'director.json.set-aside-*').Count | Should -Be 1
+    }
+
+    It 'Stop-LvsDirector -Service stops the service and never falls back to the in-session director' {
+        Stop-LvsDirector -Service -SocketPath $lifeSocket -WarningVariable warn -WarningAction SilentlyContinue
+        $warn | Should -Not -BeNullOrEmpty
+        { Get-LvsVirtualService -ErrorAction Stop } | Should -Throw -ErrorId 'DirectorServiceNotRunning,LvsPs.Commands.GetLvsVirtualServiceCommand'
+        $info = Get-LvsDirector
+        $info.Kind | Should -Be 'Service'
+        $info.Running | Should -BeFalse
+        { Stop-LvsDirector -Service -SocketPath $lifeSocket -ErrorAction Stop } | Should -Throw -ErrorId 'DirectorServiceNotRunning,LvsPs.Commands.StopLvsDirectorCommand'
+        Disconnect-LvsDirector
+    }
+
+    It 'Get-LvsDirector never starts the in-session director' {
+        Stop-LvsDirector
+        (Get-LvsDirector).Running | Should -BeFalse
+        (Get-LvsDirector -Director Managed).Running | Should -BeFalse
+        (Get-LvsDirector).Running | Should -BeFalse
+        (Get-LvsDirector -Director "service:$lifeSocket").Running | Should -BeFalse
     }
 }

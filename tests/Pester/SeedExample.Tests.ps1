@@ -71,6 +71,20 @@ Describe "The LVS example: HTTP, two real servers, rr, masquerading ($Director)"
         $text[1] | Should -Be '  -> RemoteAddress:Port'
         $text[2] | Should -Match ("^TCP  ${vip}:$port +6 +\d+ +\d+ +\d+ +\d+$" -replace '\.', '\.')
     }
+
+    It 'zeroes the counters that really counted with Reset-LvsStats, and only with -WhatIf absent' {
+        (Get-LvsStats $id | Where-Object Scope -EQ 'VirtualService').Connections | Should -Be 6
+        Reset-LvsStats -VirtualService $id -WhatIf
+        (Get-LvsStats $id | Where-Object Scope -EQ 'VirtualService').Connections | Should -Be 6
+        Reset-LvsStats -VirtualService $id -Confirm:$false
+        $after = @(Get-LvsStats $id)
+        $after.Count | Should -Be 3 # the service and its two real servers
+        foreach ($counter in 'Connections', 'PacketsIn', 'PacketsOut', 'BytesIn', 'BytesOut') {
+            ($after | Measure-Object -Property $counter -Sum).Sum | Should -Be 0 -Because "$counter was reset"
+        }
+        # the connections themselves are not touched: still listed, as ipvsadm -Z leaves them
+        (Get-LvsVirtualService $id).InactiveConnections | Should -Be 6
+    }
 }
 
 Describe "The same for UDP: an echo service ($Director)" {

@@ -18,7 +18,8 @@ public sealed class DisconnectLvsDirectorCommand : LvsCmdlet
             WriteVerbose("This session is not connected to another director; it uses the in-session managed director.");
             return;
         }
-        var what = Try(() => DirectorTargets.AddressOf(connected.GetInfo())) ?? "the connected director";
+        // a stopped service is still disconnected from without a word: only its name is needed here
+        var what = connected is LvsPs.Remote.RemoteDirector remote ? "service:" + remote.SocketPath : Try(() => DirectorTargets.AddressOf(connected.GetInfo())) ?? "the connected director";
         if (ShouldProcess(what, "Disconnect")) LvsSession.Connect(null);
     }
 }

@@ -41,6 +41,10 @@ public sealed class StartLvsDirectorCommand : LvsCmdlet
     [ValidatePattern("^(?i)(managed|kernel(:.+)?)$")]
     public string Backend { get; set; } = "managed";
 
+    /// <summary>Start the service with no configuration even when its state file cannot be read: the file is moved aside (kept), not used.</summary>
+    [Parameter(ParameterSetName = ServiceSet)]
+    public SwitchParameter StartEmpty { get; set; }
+
     /// <summary>The service's status page: Off (the default), On (under /status on the metrics endpoint) or ADDRESS:PORT of its own.</summary>
     [Parameter(ParameterSetName = ServiceSet)]
     [ValidateNotNullOrEmpty]
@@ -89,8 +93,12 @@ public sealed class StartLvsDirectorCommand : LvsCmdlet
             else
             {
                 if (!ShouldProcess(socket, "Start director service")) return;
-                var state = StatePath is null ? null : GetUnresolvedProviderPathFromPSPath(StatePath);
-                var log = DirectorServiceLauncher.Start(socket, state, MetricsEndpoint, Backend.ToLowerInvariant(), TimeSpan.FromSeconds(60), StatusPageArgs());
+                var args = new List<string> { "--backend", Backend.ToLowerInvariant() };
+                if (StatePath is not null) args.AddRange(new[] { "--state", GetUnresolvedProviderPathFromPSPath(StatePath) });
+                if (MetricsEndpoint is not null) args.AddRange(new[] { "--metrics", MetricsEndpoint });
+                if (StartEmpty) args.Add("--start-empty");
+                args.AddRange(StatusPageArgs());
+                var log = DirectorServiceLauncher.Start(socket, args, TimeSpan.FromSeconds(60));
                 WriteVerbose($"Director service started; it logs to {log}.");
             }
             LvsSession.Connect(new RemoteDirector(socket));

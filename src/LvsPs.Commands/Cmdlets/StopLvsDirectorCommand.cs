@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using LvsPs.Model;
 using LvsPs.Remote;
 
 namespace LvsPs.Commands;
@@ -42,22 +43,30 @@ public sealed class StopLvsDirectorCommand : LvsCmdlet
         LvsSession.StopManaged();
     }
 
+    /// <summary>
+    /// Stops the service at the socket. No service there is an error (never a silent fallback to the in-session
+    /// director), and a session connected to it stays connected to that socket: its cmdlets then say the service is not
+    /// running, until it is started again or Disconnect-LvsDirector goes back to the in-session director.
+    /// </summary>
     private void StopService()
     {
         var socket = SocketPath is null ? DirectorSocket.DefaultPath : GetUnresolvedProviderPathFromPSPath(SocketPath);
         if (!DirectorServiceLauncher.IsRunning(socket))
         {
-            WriteVerbose($"No director service is running at {socket}.");
+            WriteError(ToErrorRecord(new LvsException(LvsErrorKind.NotFound, "DirectorServiceNotRunning",
+                $"No director service is running at '{socket}'; nothing was stopped. (Stop-LvsDirector without -Service stops the in-session director.)", socket)));
             return;
         }
         if (!ShouldProcess(socket, "Stop director service")) return;
         Try(() =>
         {
             using (var service = new RemoteDirector(socket)) service.Shutdown();
-            // a session connected to this service goes back to the in-session director
-            if (LvsSession.Connected is RemoteDirector r && r.SocketPath == socket) LvsSession.Connect(null);
             var deadline = DateTime.UtcNow.AddSeconds(30);
             while (DirectorServiceLauncher.IsRunning(socket) && DateTime.UtcNow < deadline) Thread.Sleep(100);
+            if (LvsSession.Connected is RemoteDirector r && r.SocketPath == socket)
+            {
+                WriteWarning($"This session stays connected to the stopped director service at '{socket}': its cmdlets fail until the service is started again. Disconnect-LvsDirector goes back to the in-session director.");
+            }
         });
     }
 }

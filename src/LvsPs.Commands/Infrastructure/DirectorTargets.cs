@@ -21,6 +21,9 @@ public static class DirectorTargets
         _ => "service:" + info.Target,
     };
 
+    /// <summary>True when <paramref name="address"/> names the in-session managed director (which opening would start).</summary>
+    public static bool IsInSession(string address) => address.Trim().ToLowerInvariant() is "managed" or "in-session";
+
     /// <summary>Opens the director at <paramref name="address"/>; <paramref name="owned"/> says whether the caller must dispose it.</summary>
     public static IDirectorBackend Open(string address, out bool owned)
     {

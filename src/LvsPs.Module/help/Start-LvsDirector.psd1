@@ -9,6 +9,8 @@ By default the cmdlet writes nothing; use -PassThru to get the director's inform
 
 With -Service, Start-LvsDirector starts a director service instead: a process of its own, in a session of its own, that keeps running after this PowerShell ends. It keeps its configuration in a file written atomically after every change (director.json beside its socket, or -StatePath) and restores it when it starts again, runs the health checks (Set-LvsHealthCheck), serves Prometheus metrics on loopback (-MetricsEndpoint), and is reached over a Unix domain socket open only to its own user (-SocketPath). With -Backend Kernel it drives kernel IPVS instead of its own managed engine. If a service already runs at the socket, the cmdlet connects to it. For production, run the service under systemd (see examples/lvsps-director.service).
 
+The cmdlet watches the service while it starts: when the service exits instead (its state file cannot be read, the metrics port is in use, the socket path is taken, kernel IPVS is missing), the service's own message is reported at once as the error DirectorServiceExited and the session is not connected. A state file that cannot be read is never replaced: fix it, or start with -StartEmpty, which moves it aside (director.json.set-aside-TIME) and starts with no configuration.
+
 -StatusPage turns on the service's status page, a live web view of the director (services, real servers, health, counters and rate charts): On serves it under /status on the metrics endpoint, ADDRESS:PORT on an endpoint of its own (keep it on loopback or behind a proxy). The page is read-only unless -StatusPageActions is given; then it can quiesce, drain and restore real servers for whoever has the status token, a random secret the service writes owner-only to status.token beside its socket at every start (or the secret in -StatusTokenPath).
 '@
     Examples    = @(
@@ -37,7 +39,15 @@ finally {
             Remarks = 'Starts the director service (its socket is /run/lvsps/director.sock for root), connects this session to it, and creates a service there; the service keeps it after this session ends and after a restart.'
         }
         @{
-            Title   = 'Example 4: A director service with its status page'
+            Title   = 'Example 4: Start a director service whose state file is damaged'
+            Code    = @'
+Start-LvsDirector -Service -ErrorAction Stop   # DirectorServiceExited: "The state file '/run/lvsps/director.json' cannot be used: it is empty. ..."
+Start-LvsDirector -Service -StartEmpty
+'@
+            Remarks = 'The first start fails at once with the service''s own message and leaves the file as it is; the second moves the file aside (kept for inspection) and starts with no configuration.'
+        }
+        @{
+            Title   = 'Example 5: A director service with its status page'
             Code    = @'
 Start-LvsDirector -Service -StatusPage 127.0.0.1:9470 -StatusPageActions
 Get-Content (Join-Path (Split-Path (Get-LvsDirector).Target) 'status.token')

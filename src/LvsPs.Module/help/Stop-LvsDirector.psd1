@@ -5,6 +5,8 @@ Stop-LvsDirector stops the in-session managed director: its listeners close, its
 
 This differs from ipvsadm in that the configuration is not kept: after Stop-LvsDirector the next LvsPs cmdlet that reads or changes the configuration starts a new, empty director. To delete the services but keep the director, use Clear-LvsVirtualService. When no managed director is running the cmdlet does nothing and says so with -Verbose.
 
+With -Service it stops a director service (its configuration stays on disk for its next start). When no service answers at the socket that is an error, DirectorServiceNotRunning; the cmdlet never stops the in-session director instead. A session connected to the stopped service stays connected to its socket (with a warning), so its cmdlets fail with DirectorServiceNotRunning rather than quietly using an empty in-session director; Start-LvsDirector -Service starts it again, Disconnect-LvsDirector goes back to the in-session director.
+
 The cmdlet supports -WhatIf and -Confirm; -WhatIf tells how many virtual services and connections the director has.
 
 With -Service, Stop-LvsDirector stops a director service instead, as SIGTERM does; the service's configuration stays on disk and comes back when it is started again.

@@ -80,6 +80,20 @@ public sealed class ControlProtocolAbuseTests : IDisposable
     }
 
     [Fact]
+    public void A_real_server_at_0_0_0_0_is_refused_by_the_model_over_the_socket()
+    {
+        using var director = new RemoteDirector(_service.SocketPath);
+        var id = VirtualServiceId.Parse("tcp/127.0.0.1:" + FreeTcpPort());
+        director.AddService(new VirtualServiceSettings { Id = id });
+        using var raw = Connect();
+        raw.Send(Encoding.UTF8.GetBytes("{\"op\":\"AddRealServer\",\"arg\":{\"service\":\"" + id + "\",\"settings\":{\"id\":\"0.0.0.0:80\"}}}\n"));
+        var answer = ReadLine(raw);
+        Assert.NotNull(answer);
+        Assert.Contains("\"error\"", answer);
+        Assert.Empty(director.GetService(id)!.RealServers);
+    }
+
+    [Fact]
     public void A_100_MB_line_is_refused_without_growing_the_service()
     {
         using var raw = Connect();

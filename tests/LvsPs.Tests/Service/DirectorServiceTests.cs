@@ -162,3 +162,64 @@ public sealed class DirectorServiceTests : IDisposable
         Assert.DoesNotContain("\"result\"", output);
     }
 }
+
+/// <summary>The service keeps a configured service it cannot run at start, saves it, and runs it when it can.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class DirectorServiceWaitingTests
+{
+    [Fact]
+    public async Task A_service_whose_port_is_taken_at_start_is_kept_saved_and_run_later()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "lvsps-wait-" + Guid.NewGuid().ToString("N")[..8]);
+        using var service = new DirectorServiceProcess(folder);
+        var squatter = new TcpListener(IPAddress.Loopback, 0);
+        squatter.Start();
+        var taken = VirtualServiceId.Parse($"tcp/127.0.0.1:{((IPEndPoint)squatter.LocalEndpoint).Port}");
+        try
+        {
+            var free = VirtualServiceId.Parse($"tcp/127.0.0.1:{FreePort()}");
+            Directory.CreateDirectory(Path.GetDirectoryName(service.StatePath)!);
+            var config = new DirectorConfiguration(new[]
+            {
+                new ServiceConfiguration(new VirtualServiceSettings { Id = free }, Array.Empty<RealServerSettings>()),
+                new ServiceConfiguration(new VirtualServiceSettings { Id = taken, Scheduler = "wlc" },
+                    new[] { new RealServerSettings { Id = RealServerId.Create(IPAddress.Parse("127.0.0.2"), 80), Weight = 5 } }),
+            }, new LvsTimeouts());
+            File.WriteAllText(service.StatePath, System.Text.Json.JsonSerializer.Serialize(config, ProtocolJson.Options));
+            service.Start();
+            using var director = new RemoteDirector(service.SocketPath);
+            director.GetInfo(); // answered once the restore is done; its log line is read asynchronously (bounded wait)
+            for (int i = 0; i < 100 && !service.Output.Contains("restored", StringComparison.Ordinal); i++) await Task.Delay(100);
+            Assert.Contains("restored 1 of 2 virtual service(s); 1 waiting", service.Output);
+
+            var waiting = director.GetService(taken)!;
+            Assert.Equal(ServiceState.Waiting, waiting.State);
+            Assert.NotNull(waiting.Reason);
+            // a change makes the service save: the waiting service is still in the file
+            director.DeleteService(free);
+            var saved = System.Text.Json.JsonSerializer.Deserialize<DirectorConfiguration>(File.ReadAllText(service.StatePath), ProtocolJson.Options)!;
+            Assert.Equal(taken, Assert.Single(saved.Services).Settings.Id);
+            Assert.Equal(5, saved.Services[0].RealServers.Single().Weight);
+
+            squatter.Stop(); // the port is free: the service's retry runs it (bounded wait)
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (director.GetService(taken)!.State != ServiceState.Running)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the waiting service did not start running within 60 s");
+                await Task.Delay(200);
+            }
+            Assert.Equal("wlc", director.GetService(taken)!.Scheduler);
+        }
+        finally
+        {
+            squatter.Stop();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)s.LocalEndPoint!).Port;
+    }
+}
