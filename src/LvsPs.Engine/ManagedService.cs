@@ -84,14 +84,14 @@ internal sealed class ManagedService : IDisposable
             yield return new LvsConnection
             {
                 Protocol = t.Key.Protocol,
-                ClientAddress = t.Key.ClientNetwork.ToIPAddress(),
+                ClientAddress = t.Key.ClientNetwork.ToIPAddress().ToString(),
                 ClientPort = 0,
-                VirtualAddress = t.Key.VirtualAddress.ToIPAddress(),
+                VirtualAddress = t.Key.VirtualAddress.ToIPAddress().ToString(),
                 VirtualPort = t.Key.VirtualPort,
-                DestinationAddress = t.Destination.Id.Address,
+                DestinationAddress = t.Destination.Id.Address.ToString(),
                 DestinationPort = t.DestinationPort,
                 State = "NONE",
-                Expires = TimeSpan.FromSeconds(Math.Max(0, (double)(t.ExpiresAt - now) / frequency)),
+                ExpiresSeconds = (uint)Math.Ceiling(Math.Max(0, (double)(t.ExpiresAt - now) / frequency)),
                 Template = true,
             };
         }

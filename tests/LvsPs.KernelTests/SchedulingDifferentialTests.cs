@@ -89,7 +89,7 @@ public sealed class SchedulingDifferentialTests : IDisposable
             var listed = _lab.Kernel.GetService(id)!;
             foreach (var d in model.Items)
             {
-                Assert.Equal(d.ActiveConnections, listed.RealServers.Single(r => r.Id == d.Id).ActiveConnections);
+                Assert.Equal(d.ActiveConnections, listed.RealServers.Single(r => r.Settings.Id == d.Id).ActiveConnections);
             }
         }
         finally

@@ -37,12 +37,12 @@ public sealed class PersistenceTemplateListingTests : IDisposable
         var all = _director.GetConnections();
         var template = Assert.Single(all, c => c.Template);
         Assert.Equal(LvsProtocol.Tcp, template.Protocol);
-        Assert.Equal(IPAddress.Loopback, template.ClientAddress); // the client network (netmask /32)
+        Assert.Equal(IPAddress.Loopback.ToString(), template.ClientAddress); // the client network (netmask /32)
         Assert.Equal(0, template.ClientPort); // a template has no client port
-        Assert.Equal((IPAddress.Parse(_vip), id.Port), (template.VirtualAddress, template.VirtualPort));
-        Assert.Equal((IPAddress.Loopback, (ushort)_backend.Port), (template.DestinationAddress, template.DestinationPort));
+        Assert.Equal((IPAddress.Parse(_vip).ToString(), id.Port), (template.VirtualAddress, template.VirtualPort));
+        Assert.Equal((IPAddress.Loopback.ToString(), (ushort)_backend.Port), (template.DestinationAddress, template.DestinationPort));
         Assert.Equal("NONE", template.State);
-        Assert.InRange(template.Expires, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(300));
+        Assert.InRange(template.ExpiresSeconds, 1u, 300u);
         Assert.Contains(all, c => !c.Template); // the connections themselves are listed as before
         Assert.Equal(1, _director.GetService(id)!.RealServers.Single().PersistentConnections);
     }
