@@ -28,9 +28,11 @@ public static partial class DirectorDocument
     {
         "virtualService", "scheduler", "persistent", "persistenceTimeout", "persistenceNetmask", "onePacket", "schedulerFlags",
         "persistenceEngine", "helper", "realServers", "healthCheck", "sorryServer",
+        "sendProxy", "acceptProxy", "transparent", "contentRules", "defaultGroup",
     };
     public static readonly string[] RealServerKeys =
-        { "address", "port", "forwarding", "weight", "upperThreshold", "lowerThreshold", "tunnelType", "tunnelPort", "tunnelFlags" };
+        { "address", "port", "forwarding", "weight", "upperThreshold", "lowerThreshold", "tunnelType", "tunnelPort", "tunnelFlags", "sendProxy", "group" };
+    public static readonly string[] ContentRuleKeys = { "match", "pattern", "name", "group" };
     public static readonly string[] TimeoutKeys = { "tcp", "tcpFin", "udp" };
     public static readonly string[] SyncDaemonKeys = { "role", "interface", "syncId", "maxLength", "group", "port", "ttl" };
     public static readonly string[] HealthCheckKeys =
@@ -167,6 +169,7 @@ public static partial class DirectorDocument
         if (s.SchedulerFlags != SchedulerFlags.None) m.Add("schedulerFlags", FlagsList(s.SchedulerFlags));
         if (!string.IsNullOrEmpty(s.PersistenceEngine)) m.Add("persistenceEngine", DocScalar.Text(s.PersistenceEngine));
         if (s.Helper != ApplicationHelper.None) m.Add("helper", DocScalar.Text(s.Helper.ToString()));
+        WriteConnectionFeatures(s, m);
         var list = new DocSequence();
         foreach (var rs in service.RealServers) list.Items.Add(WriteRealServer(rs));
         m.Add("realServers", list);
@@ -205,6 +208,8 @@ public static partial class DirectorDocument
             if (rs.TunnelPort != 0) m.Add("tunnelPort", DocScalar.Number(rs.TunnelPort));
             if (rs.TunnelFlags != TunnelFlags.None) m.Add("tunnelFlags", FlagsList(rs.TunnelFlags));
         }
+        if (rs.SendProxy is { } proxy) m.Add("sendProxy", DocScalar.Text(proxy.ToString()));
+        if (rs.Group is not null) m.Add("group", DocScalar.Text(rs.Group));
         return m;
     }
 
@@ -222,6 +227,26 @@ public static partial class DirectorDocument
         var rs = reader.ReadRealServer(node, service, "a real server");
         new DirectorDocumentResult(null, reader.Errors).ThrowIfErrors();
         return rs!;
+    }
+
+    /// <summary>The managed engine's connection settings of a service (PROXY protocol, transparent mode, content rules).</summary>
+    private static void WriteConnectionFeatures(VirtualServiceSettings s, DocMapping m)
+    {
+        if (s.SendProxy != ProxyProtocol.None) m.Add("sendProxy", DocScalar.Text(s.SendProxy.ToString()));
+        if (s.AcceptProxy) m.Add("acceptProxy", DocScalar.Bool(true));
+        if (s.Transparent) m.Add("transparent", DocScalar.Bool(true));
+        if (s.ContentRules.Count > 0)
+        {
+            var rules = new DocSequence();
+            foreach (var r in s.ContentRules)
+            {
+                var rule = new DocMapping().Add("match", DocScalar.Text(r.Match.ToString())).Add("pattern", DocScalar.Text(r.Pattern));
+                if (r.Name is not null) rule.Add("name", DocScalar.Text(r.Name));
+                rules.Items.Add(rule.Add("group", DocScalar.Text(r.Group)));
+            }
+            m.Add("contentRules", rules);
+        }
+        if (s.DefaultGroup is not null) m.Add("defaultGroup", DocScalar.Text(s.DefaultGroup));
     }
 
     /// <summary>The strict reader: collects every error rather than stopping at the first.</summary>
@@ -330,6 +355,7 @@ public static partial class DirectorDocument
                 settings = settings with { PersistenceEngine = Text(pe.Value, "persistenceEngine") };
             }
             if (m.TryGetValue("helper", out var helper)) settings = settings with { Helper = Enum<ApplicationHelper>(helper.Value, "helper") ?? ApplicationHelper.None };
+            settings = ReadConnectionFeatures(m, settings);
             if (Errors.Count == errorsBefore)
             {
                 try
@@ -401,6 +427,40 @@ public static partial class DirectorDocument
             };
         }
 
+        private VirtualServiceSettings ReadConnectionFeatures(Dictionary<string, KeyValuePair<DocScalar, DocNode>> m, VirtualServiceSettings settings)
+        {
+            if (m.TryGetValue("sendProxy", out var sp)) settings = settings with { SendProxy = Enum<ProxyProtocol>(sp.Value, "sendProxy") ?? ProxyProtocol.None };
+            if (m.TryGetValue("acceptProxy", out var ap)) settings = settings with { AcceptProxy = Bool(ap.Value, "acceptProxy") ?? false };
+            if (m.TryGetValue("transparent", out var tr)) settings = settings with { Transparent = Bool(tr.Value, "transparent") ?? false };
+            if (m.TryGetValue("defaultGroup", out var dg) && dg.Value is not DocScalar { Kind: DocScalarKind.Null } and not DocScalar { Value: "" }) settings = settings with { DefaultGroup = Text(dg.Value, "defaultGroup") };
+            if (!m.TryGetValue("contentRules", out var cr) || cr.Value is DocScalar { Kind: DocScalarKind.Null } || Sequence(cr.Value, "contentRules") is not { } items) return settings;
+            var rules = new List<ContentRule>();
+            foreach (var item in items)
+            {
+                var r = Mapping(item, "a content rule", ContentRuleKeys);
+                if (r is null) continue;
+                if (!r.TryGetValue("match", out var match) || !r.TryGetValue("pattern", out var pattern) || !r.TryGetValue("group", out var group))
+                {
+                    Error(item, "MissingKey", "A content rule needs the keys 'match', 'pattern' and 'group'.");
+                    continue;
+                }
+                var kind = Enum<ContentMatch>(match.Value, "match");
+                var text = Text(pattern.Value, "pattern");
+                var groupName = Text(group.Value, "group");
+                string? name = r.TryGetValue("name", out var n) && n.Value is not DocScalar { Kind: DocScalarKind.Null } ? Text(n.Value, "name") : null;
+                if (kind is null || text is null || groupName is null) continue;
+                try
+                {
+                    rules.Add(new ContentRule { Match = kind.Value, Pattern = text, Group = groupName, Name = name }.Validate());
+                }
+                catch (LvsException e)
+                {
+                    Error(item, e.ErrorId, e.Message);
+                }
+            }
+            return settings with { ContentRules = rules };
+        }
+
         public RealServerSettings? ReadRealServer(DocNode node, VirtualServiceId service, string what)
         {
             var m = Mapping(node, what, RealServerKeys);
@@ -428,6 +488,12 @@ public static partial class DirectorDocument
             if (m.TryGetValue("tunnelType", out var tt)) rs = rs with { TunnelType = Enum<TunnelType>(tt.Value, "tunnelType") ?? TunnelType.IpIp };
             if (m.TryGetValue("tunnelPort", out var tp)) rs = rs with { TunnelPort = (ushort)(UInt(tp.Value, "tunnelPort", 0, 65535) ?? 0) };
             if (m.TryGetValue("tunnelFlags", out var tf)) rs = rs with { TunnelFlags = Flags<TunnelFlags>(tf.Value, "tunnelFlags") };
+            // "Inherit" (or empty) is the service's PROXY setting, as -SendProxy Inherit; an empty group is none
+            if (m.TryGetValue("sendProxy", out var sp) && sp.Value is not DocScalar { Kind: DocScalarKind.Null } and not DocScalar { Value: "" or "Inherit" })
+            {
+                rs = rs with { SendProxy = Enum<ProxyProtocol>(sp.Value, "sendProxy") };
+            }
+            if (m.TryGetValue("group", out var g) && g.Value is not DocScalar { Kind: DocScalarKind.Null } and not DocScalar { Value: "" }) rs = rs with { Group = Text(g.Value, "group") };
             if (Errors.Count != errorsBefore) return null;
             try
             {

@@ -157,8 +157,8 @@ public sealed class FeatureTrafficTests : IDisposable
             Assert.Equal(["rs2", "rs1", "rs2", "rs1"], answered.Select(r => r.Backend));
             var service = WaitForConnections(id, 4);
             Assert.True(service.Stats.PacketsOut > 0, "NAT replies pass the director");
-            Assert.All(_lab.Kernel.GetConnections().Where(c => c.VirtualPort == 80 && IPAddress.Parse(c.VirtualAddress).Equals(IPAddress.Parse(TrafficLab.DirectorAddress6))),
-                c => Assert.Equal(IPAddress.Parse(TrafficLab.ClientAddress6), IPAddress.Parse(c.ClientAddress)));
+            Assert.All(_lab.Kernel.GetConnections().Where(c => c.VirtualPort == 80 && c.VirtualAddress == IPAddress.Parse(TrafficLab.DirectorAddress6).ToString()),
+                c => Assert.Equal(IPAddress.Parse(TrafficLab.ClientAddress6).ToString(), c.ClientAddress));
         }
         finally
         {

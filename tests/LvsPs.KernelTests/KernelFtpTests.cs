@@ -59,7 +59,7 @@ public sealed class KernelFtpTests : IDisposable
         Assert.Contains("227 Entering passive mode (10,1,0,2,", output, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("10,2,0,11", output);
         // the kernel relayed a data connection beside the control connection, both to the real server
-        var connections = _lab.Kernel.GetConnections().Where(c => !c.Template && c.DestinationAddress.Equals(IPAddress.Parse(TrafficLab.ServerAddresses[0]))).ToList();
+        var connections = _lab.Kernel.GetConnections().Where(c => !c.Template && c.DestinationAddress == TrafficLab.ServerAddresses[0]).ToList();
         Assert.Contains(connections, c => c.DestinationPort == 21);
         Assert.Contains(connections, c => c.DestinationPort != 21);
     }

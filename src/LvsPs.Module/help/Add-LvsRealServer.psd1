@@ -33,6 +33,11 @@ Add-LvsRealServer tcp/192.0.2.10:80 -Address 10.0.0.3 -Weight 2
             Code    = 'Add-LvsRealServer tcp/192.0.2.10:80 10.0.0.4 -UpperThreshold 500 -LowerThreshold 400'
             Remarks = 'The scheduler stops sending new connections to 10.0.0.4 when it has 500, and resumes when it is down to 400.'
         }
+        @{
+            Title   = 'Example 5: A real server in a content-routing group'
+            Code    = 'Add-LvsRealServer tcp/192.0.2.10:80 10.0.0.21 -Port 8080 -Group api -SendProxy V1'
+            Remarks = 'The real server takes the connections content rules send to the api group, and gets a PROXY v1 header whatever the service says.'
+        }
     )
     Notes       = @'
 LvsPs differs from ipvsadm here: the default forwarding method is Masquerade, not direct routing, and the managed director supports only Masquerade.

@@ -35,6 +35,16 @@ tells what kernel IPVS would do with the same real servers and counters.
             Code    = "Test-LvsScheduling tcp/192.168.0.1:80 -Count 20 -ClientAddress 203.0.113.7 -PersistenceTimeout 300"
             Remarks = 'With persistence all 20 connections of the client go to one real server.'
         }
+        @{
+            Title   = 'Where would a request for a host go?'
+            Code    = 'Test-LvsScheduling tcp/192.0.2.10:80 -ClientAddress 203.0.113.7 -HttpHost api.example.com -Path /v1/users'
+            Remarks = 'Runs the service''s content rules on the request (Group and Rule say which matched), then previews the scheduler inside that group.'
+        }
+        @{
+            Title   = 'Preview a TLS server name'
+            Code    = 'Test-LvsScheduling tcp/192.0.2.10:443 -ClientAddress 203.0.113.7 -Sni shop.example.com'
+            Remarks = 'As a ClientHello naming shop.example.com would be routed.'
+        }
     )
     Notes       = 'Nothing is created or changed: no connection, no persistence template, no scheduler state. twos draws real random numbers, so its previews vary. Simulated requests are all made at the present time.'
     Links       = @('Get-LvsVirtualService', 'Get-LvsRealServer', 'New-LvsVirtualService', 'Set-LvsVirtualService')
