@@ -34,5 +34,8 @@ public sealed record DirectorInfo
     /// <summary>When its failover role last changed, or null.</summary>
     public DateTimeOffset? LastTransition { get; init; }
     /// <summary>Scheduler names this director can use.</summary>
-    public IReadOnlyList<string> Schedulers { get; init; } = Array.Empty<string>();
+    public IReadOnlyList<string> Schedulers { get => _schedulers; init => _schedulers = new TextList<string>(value ?? Array.Empty<string>()); }
+
+    // a TextList, so that a CSV cell or a list view shows "rr wrr ..." rather than the list's type name
+    private readonly IReadOnlyList<string> _schedulers = new TextList<string>(Array.Empty<string>());
 }

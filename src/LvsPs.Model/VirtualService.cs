@@ -37,6 +37,8 @@ public sealed class VirtualService
         Settings = other.Settings;
         RealServers = new TextList<RealServer>(realServers);
         Stats = other.Stats;
+        State = other.State;
+        Reason = other.Reason;
         Position = position;
     }
 
@@ -92,7 +94,7 @@ public sealed class VirtualService
     public ClientAddressView RealServersSee => ClientAddressing.ViewOf(Settings, null);
 
     /// <summary>Content rules, checked in order on the start of each connection.</summary>
-    public IReadOnlyList<ContentRule> ContentRules => Settings.ContentRules;
+    public IReadOnlyList<ContentRule> ContentRules => new TextList<ContentRule>(Settings.ContentRules, "; ");
 
     /// <summary>The group for connections no content rule matches (null: the real servers without a group).</summary>
     public string? DefaultGroup => Settings.DefaultGroup;

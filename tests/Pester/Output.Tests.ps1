@@ -67,7 +67,7 @@ Describe "Objects for scripts: JSON, CSV and Format-List * ($Director)" {
         ($json | & $jq -r '[.. | objects | to_entries[] | select((.key | test("Address|Protocol|Forwarding|Flags|Netmask|Family|Helper|TunnelType")) and (.value | type) == "number")] | length') | Should -Be '0'
     }
 
-    It 'every output type converts to JSON without nested records, internal ids or address numbers' {
+    It 'every output type converts to JSON and CSV without nested records, internal ids, type names or address numbers' {
         Set-LvsHealthCheck $id -Type Http -Path /health -Interval 60 | Out-Null
         $objects = @(
             Get-LvsVirtualService
@@ -84,8 +84,17 @@ Describe "Objects for scripts: JSON, CSV and Format-List * ($Director)" {
             $json = $o | ConvertTo-Json -Depth 5 -WarningAction SilentlyContinue
             $json | Should -Not -Match '"(Settings|ServiceId|Check|Change|ScopeId|IsIPv6Multicast)"' -Because "$($o.GetType().Name) should show text, not records"
             $json | Should -Not -Match '"(Protocol|Forwarding|State|Type|Scope|Kind|Role|FailureAction|Action|Target|CheckType|HealthState)":\s*\d' -Because "$($o.GetType().Name) enums should be names"
+            # and a CSV row holds values, not type names or a record's text
+            $csv = ($o | ConvertTo-Csv) -join "`n"
+            $csv | Should -Not -Match 'System\.|LvsPs\.|\w+ \{ \w+ = ' -Because "$($o.GetType().Name) should export values"
         }
         Remove-LvsHealthCheck $id
+    }
+
+    It 'a listing keeps what the director says of each service (State, Reason) besides sorting it' {
+        $listed = Get-LvsVirtualService $id
+        $listed.State | Should -Be 'Running'
+        ($listed | ConvertTo-Json -Depth 1 -WarningAction SilentlyContinue) | Should -Match '"State": "Running"'
     }
 
     It '"$($s.Id)" and the identities of real servers and stats rows are their text' {
@@ -177,7 +186,7 @@ Describe "Views at 80 columns ($Director)" {
     It 'the health check view says what each check type checks (Target)' {
         (Get-LvsHealthCheck $id | Format-Table | Out-String -Width 80) | Should -Match 'Tcp\s+port 8081'
         Set-LvsHealthCheck $id -Type Http -Path /status -ExpectedStatus 200, 204 -Interval 60 | Out-Null
-        (Get-LvsHealthCheck $id | Out-String -Width 80) | Should -Match 'Http\s+port 8081 /status -> 200,204\s'
+        (Get-LvsHealthCheck $id).Target | Should -Be 'port 8081 /status -> 200,204'
         Remove-LvsHealthCheck $id
         Set-LvsHealthCheck $id -Type Http -Path /status -ExpectedStatus 200, 204 -Interval 60 | Out-Null
         (Get-LvsHealthCheck $id | Out-String -Width 80) | Should -Match 'Http\s+/status -> 200,204\s'

@@ -15,7 +15,11 @@ public enum FailoverRole : long
 }
 
 /// <summary>One role change, as keepalived reported it.</summary>
-public sealed record FailoverTransition(DateTimeOffset Time, FailoverRole From, FailoverRole To);
+public sealed record FailoverTransition(DateTimeOffset Time, FailoverRole From, FailoverRole To)
+{
+    /// <summary>"Backup -> Master at 2026-11-28T10:00:00+00:00", as a CSV cell or a list view shows it.</summary>
+    public override string ToString() => $"{From} -> {To} at {Time:O}";
+}
 
 /// <summary>Where a director stands in its failover pair.</summary>
 public sealed record FailoverStatus
@@ -26,7 +30,11 @@ public sealed record FailoverStatus
     public string? Node { get; init; }
 
     /// <summary>The other nodes, as NAME (ADDRESS) when they have one.</summary>
-    public IReadOnlyList<string> Peers { get; init; } = Array.Empty<string>();
+    public IReadOnlyList<string> Peers { get => _peers; init => _peers = new TextList<string>(value ?? Array.Empty<string>(), ", "); }
+
+    // TextLists, so that a CSV cell or a list view shows the items rather than the list's type name
+    private readonly IReadOnlyList<string> _peers = new TextList<string>(Array.Empty<string>());
+    private readonly IReadOnlyList<string> _announced = new TextList<string>(Array.Empty<string>());
 
     /// <summary>The last role change, or null when there was none since the service started.</summary>
     public FailoverTransition? LastTransition { get; init; }
@@ -38,7 +46,7 @@ public sealed record FailoverStatus
     public bool Suspended { get; init; }
 
     /// <summary>The addresses announced over BGP right now (those with an available real server), as ADDRESS/LENGTH.</summary>
-    public IReadOnlyList<string> Announced { get; init; } = Array.Empty<string>();
+    public IReadOnlyList<string> Announced { get => _announced; init => _announced = new TextList<string>(value ?? Array.Empty<string>(), ", "); }
 
     /// <summary>Why the VRRP speaker is not running, when it is not and should be (for example: keepalived is not installed).</summary>
     public string? Problem { get; init; }
