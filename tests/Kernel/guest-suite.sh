@@ -9,7 +9,8 @@ configuration="$1" pester="$2" module="$3" backends="$4"
 shift 4
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
-dotnet test "$repo/tests/LvsPs.KernelTests/LvsPs.KernelTests.csproj" -c "$configuration" --no-build --nologo \
+# an emulated guest on a loaded host can take longer than vstest's 90 s to start its test host
+VSTEST_CONNECTION_TIMEOUT=900 dotnet test "$repo/tests/LvsPs.KernelTests/LvsPs.KernelTests.csproj" -c "$configuration" --no-build --nologo \
     --logger "junit;LogFilePath=$LVS_VM_RESULTS/kernel.xml" --logger 'console;verbosity=normal' "$@"
 xunit_rc=$?
 
