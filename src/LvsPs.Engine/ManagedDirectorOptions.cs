@@ -29,4 +29,11 @@ public sealed record ManagedDirectorOptions
     /// turns it on; in a session a VIP that is not local stays an error (it is more often a typo than a standby).
     /// </summary>
     public bool BindNonLocalAddresses { get; init; }
+
+    /// <summary>
+    /// Listening sockets handed over by a director service that is restarting (SCM_RIGHTS), by service: a service
+    /// added with one of these identities adopts its socket instead of binding anew, so no connection is refused
+    /// while the old process hands over. Each is taken once.
+    /// </summary>
+    public IReadOnlyDictionary<LvsPs.Model.VirtualServiceId, System.Net.Sockets.SafeSocketHandle>? InheritedListeners { get; init; }
 }
