@@ -227,6 +227,7 @@ public static class Program
             var deadline = DateTime.UtcNow + HandOverDrainTime;
             Thread.Sleep(500); // a connection accepted just before the release is in the table by then
             while (engine!.OpenConnections > 0 && DateTime.UtcNow < deadline) Thread.Sleep(50);
+            Thread.Sleep(1000); // a relay whose entry has just closed still flushes its last bytes
             Log($"handed over to pid {handedTo}; exiting with {engine.OpenConnections} connection(s) still open");
             Environment.Exit(0);
         }

@@ -23,9 +23,9 @@ A director service driving kernel IPVS is not restarted this way (RestartNeedsMa
             Remarks = 'Writes the restarted service''s information (its StartTime is the new process''s).'
         }
         @{
-            Title   = 'Example 3: The same through systemd'
-            Code    = 'systemctl reload lvsps-director'
-            Remarks = 'examples/lvsps-director.service sends SIGHUP on reload; the service restarts itself the same way.'
+            Title   = 'Example 3: See which service a restart would affect'
+            Code    = 'Restart-LvsDirector -Service -WhatIf'
+            Remarks = 'Writes what would be restarted and changes nothing. Under systemd, systemctl reload lvsps-director does the same restart through SIGHUP (examples/lvsps-director.service).'
         }
     )
     Links       = @('Start-LvsDirector', 'Stop-LvsDirector', 'Get-LvsDirector', 'about_LvsPs')
