@@ -44,6 +44,10 @@
         'Export-LvsConfiguration'
         'Import-LvsConfiguration'
         'Compare-LvsConfiguration'
+        'New-LvsContentRule'
+        'Get-LvsContentRule'
+        'Set-LvsContentRule'
+        'Remove-LvsContentRule'
         'Get-LvsFailover'
         'Set-LvsFailover'
         'Suspend-LvsDirector'
@@ -54,8 +58,18 @@
     AliasesToExport        = @()
     PrivateData            = @{
         PSData = @{
-            Tags       = @('LVS', 'IPVS', 'LoadBalancer', 'ipvsadm', 'Linux', 'Networking')
-            ProjectUri = ''
+            # what PowerShell Gallery-style repositories show; no ProjectUri or LicenseUri: the project has no public
+            # address yet (give them here when it does, never a guessed one)
+            Tags         = @('LVS', 'IPVS', 'LoadBalancer', 'ipvsadm', 'keepalived', 'Linux', 'Networking', 'DSC', 'PSEdition_Core')
+            ReleaseNotes = @'
+0.1.0
+- Virtual services, real servers, all fourteen IPVS schedulers, stats and timeouts on a managed .NET forwarding
+  engine (in the session or as a director service) or on kernel IPVS over generic netlink.
+- Health checks (TCP, HTTP(S), command) with quiesce/remove and a sorry server; graceful drain; FTP helper.
+- Desired state: director documents (YAML/JSON), Compare-/Import-/Export-LvsConfiguration, DSC resources.
+- Output objects for scripts: ConvertTo-Json and Export-Csv give text and names; views fit 80 columns; listings sort
+  as ipvsadm -L (-NoSort for the kernel's order); -WhatIf says what would change, from and to.
+'@
         }
     }
 }

@@ -4,12 +4,14 @@
     Builds, tests and demonstrates LvsPs.
 .DESCRIPTION
     Tasks:
-      build  compiles the solution and stages the module in out/LvsPs (import it from there)
-      test   builds, then runs the xunit tests, the Pester suite (in a child pwsh), a smoke run of the benchmark harness
+      build    compiles the solution and stages the module in out/LvsPs (import it from there)
+      package  builds, then publishes the staged module as out/repo/LvsPs.<version>.nupkg with PSResourceGet, so that
+               Install-PSResource installs it from that folder (Register-PSResourceRepository -Uri out/repo)
+      test     packages, then runs the xunit tests, the Pester suite (in a child pwsh), a smoke run of the benchmark harness
              (bench/run.sh --smoke) and the kernel IPVS suite (in a qemu guest, tests/Kernel; needs root); results go to
              out/test-results
-      demo   builds, then runs a managed director with two real servers on loopback and shows its listing and stats
-      clean  removes out/ and every bin/ and obj/ folder
+      demo     builds, then runs a managed director with two real servers on loopback and shows its listing and stats
+      clean    removes out/ and every bin/ and obj/ folder
     Run through the repository's local tool: dotnet tool restore && dotnet pwsh ./build.ps1 <task>
 .EXAMPLE
     dotnet pwsh ./build.ps1 test -Configuration Debug
@@ -17,7 +19,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'test', 'demo', 'clean')]
+    [ValidateSet('build', 'package', 'test', 'demo', 'clean')]
     [string] $Task = 'build',
 
     [ValidateSet('Debug', 'Release')]
@@ -29,6 +31,7 @@ $root = $PSScriptRoot
 $out = Join-Path $root 'out'
 $moduleOut = Join-Path $out 'LvsPs'
 $resultsDir = Join-Path $out 'test-results'
+$repoOut = Join-Path $out 'repo'
 $tfm = 'net10.0'
 
 function Invoke-Native {
@@ -71,6 +74,50 @@ function Invoke-Build {
     Write-Host "    module staged in $moduleOut"
 }
 
+function Invoke-Package {
+    Invoke-Build
+    Write-Host '==> package (PSResourceGet)' -ForegroundColor Cyan
+    if (Test-Path $repoOut) { Remove-Item $repoOut -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path $repoOut
+    # Publish-PSResource needs a registered repository; a child pwsh with a HOME of its own registers the out/repo
+    # folder there, so the user's PSResourceGet configuration is never touched
+    $scratch = Join-Path $out 'package-home'
+    if (Test-Path $scratch) { Remove-Item $scratch -Recurse -Force }
+    # the XDG folders must exist: .NET gives an empty LocalApplicationData for a missing one (PSResourceGet's store)
+    $null = New-Item -ItemType Directory -Path $scratch, (Join-Path $scratch '.local/share'), (Join-Path $scratch '.config'), (Join-Path $scratch '.cache')
+    $publish = {
+        param($Module, $Repository)
+        $ErrorActionPreference = 'Stop'
+        $manifest = Test-ModuleManifest -Path (Join-Path $Module 'LvsPs.psd1')
+        Register-PSResourceRepository -Name LvsPsBuild -Uri $Repository -Trusted
+        Publish-PSResource -Path $Module -Repository LvsPsBuild
+        "    published LvsPs $($manifest.Version) to $Repository"
+    }
+    $saved = $env:HOME, $env:XDG_DATA_HOME, $env:XDG_CONFIG_HOME, $env:XDG_CACHE_HOME
+    try {
+        $env:HOME = $scratch
+        $env:XDG_DATA_HOME = Join-Path $scratch '.local/share'
+        $env:XDG_CONFIG_HOME = Join-Path $scratch '.config'
+        $env:XDG_CACHE_HOME = Join-Path $scratch '.cache'
+        Invoke-Native 'Publish-PSResource' {
+            $command = "& { $publish } '$($moduleOut -replace "'", "''")' '$($repoOut -replace "'", "''")'"
+            # this pwsh itself (under `dotnet pwsh`: dotnet running $PSHOME/pwsh.dll), as the tool lookup follows HOME
+            $exe = [Environment]::ProcessPath
+            $arguments = @()
+            if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { $arguments += Join-Path $PSHOME 'pwsh.dll' }
+            $arguments += '-NoProfile', '-NonInteractive', '-EncodedCommand', [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($command))
+            & $exe $arguments
+        }
+    }
+    finally {
+        $env:HOME, $env:XDG_DATA_HOME, $env:XDG_CONFIG_HOME, $env:XDG_CACHE_HOME = $saved
+        Remove-Item $scratch -Recurse -Force -ErrorAction SilentlyContinue
+    }
+    $package = Get-ChildItem $repoOut -Filter 'LvsPs.*.nupkg' | Select-Object -First 1
+    if (-not $package) { throw "Publish-PSResource wrote no package to $repoOut." }
+    Write-Host "    $($package.FullName)"
+}
+
 function Get-PesterModulePath {
     Invoke-Native 'restoring Pester from NuGet' { dotnet restore (Join-Path $root 'tests/Pester/Pester.Restore.csproj') --nologo -v:q }
     $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else {
@@ -81,8 +128,18 @@ function Get-PesterModulePath {
     $manifest
 }
 
-function Read-JUnitCounts([string] $Path) {
+# the kernel suite's classes whose every test pushes real traffic through kernel IPVS (tests/LvsPs.KernelTests)
+$kernelTrafficClasses = 'TrafficTests', 'FeatureTrafficTests', 'SchedulingDifferentialTests', 'KernelFtpTests', 'DirectorServiceKernelTests'
+
+function Read-JUnitCounts([string] $Path, [string[]] $Class) {
     [xml] $xml = Get-Content -LiteralPath $Path -Raw
+    if ($Class) {
+        # only the test cases of these classes (by the last part of their class name)
+        $cases = @($xml.SelectNodes('//testcase') | Where-Object { ($_.classname -split '\.')[-1] -in $Class })
+        $failed = @($cases | Where-Object { $_.SelectSingleNode('failure|error') }).Count
+        $skipped = @($cases | Where-Object { $_.SelectSingleNode('skipped') }).Count
+        return [pscustomobject]@{ passed = $cases.Count - $failed - $skipped; failed = $failed; skipped = $skipped }
+    }
     $suites = @($xml.SelectNodes('//testsuite'))
     $total = ($suites | Measure-Object -Property tests -Sum).Sum
     $failed = ($suites | ForEach-Object { [int]$_.failures + [int]$_.errors } | Measure-Object -Sum).Sum
@@ -91,7 +148,8 @@ function Read-JUnitCounts([string] $Path) {
 }
 
 function Invoke-Test {
-    Invoke-Build
+    # the Pester suite installs the package with Install-PSResource (tests/Pester/Package.Tests.ps1)
+    Invoke-Package
     if (Test-Path $resultsDir) { Remove-Item $resultsDir -Recurse -Force }
     $null = New-Item -ItemType Directory -Path $resultsDir
     $pester = Get-PesterModulePath
@@ -113,7 +171,7 @@ function Invoke-Test {
     dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/Pester/Invoke-LvsPester.ps1') `
         -PesterPath $pester -ModulePath (Join-Path $moduleOut 'LvsPs.psd1') `
         -BackendsPath (Join-Path (Get-BinPath 'tests/LvsPs.TestBackends') 'LvsPs.TestBackends.dll') `
-        -ResultPath $pesterXml -SummaryPath $pesterSummary
+        -ResultPath $pesterXml -SummaryPath $pesterSummary -RepositoryPath $repoOut
     if ($LASTEXITCODE -ne 0) { $failures += 'Pester' }
 
     # benchmark harness smoke: about a second per figure so that bench/run.sh cannot rot; it fails the run only when
@@ -136,6 +194,9 @@ function Invoke-Test {
 
     $counts = @()
     if (Test-Path $kernelXml) { $counts += Read-JUnitCounts $kernelXml } else { $failures += 'kernel (no results)' }
+    # the cmdlets against kernel IPVS, run by Pester in the same guest boot (tests/Pester/Kernel)
+    $kernelPester = Join-Path $resultsDir 'kernel' 'kernel-pester-summary.json'
+    if (Test-Path $kernelPester) { $counts += Get-Content $kernelPester -Raw | ConvertFrom-Json } else { $failures += 'kernel Pester (no results)' }
     foreach ($xml in $xunitXmls) {
         if (Test-Path $xml) { $counts += Read-JUnitCounts $xml } else { $failures += "xunit (no results in $xml)" }
     }
@@ -144,6 +205,12 @@ function Invoke-Test {
     $failed = ($counts | Measure-Object -Property failed -Sum).Sum
     $skipped = ($counts | Measure-Object -Property skipped -Sum).Sum
     Write-Host "Results: $resultsDir"
+    # what the count is made of: behaviour tests apart from help checks, and the tests that push real traffic through
+    # kernel IPVS in the guest (the test classes named in $kernelTrafficClasses, and the kernel Pester file)
+    $help = ($counts | Where-Object { $_.PSObject.Properties['help'] } | ForEach-Object { $_.help.passed } | Measure-Object -Sum).Sum
+    $kernelTraffic = $(if (Test-Path $kernelXml) { (Read-JUnitCounts $kernelXml -Class $kernelTrafficClasses).passed } else { 0 }) +
+        $(if (Test-Path $kernelPester) { (Get-Content $kernelPester -Raw | ConvertFrom-Json).passed } else { 0 })
+    Write-Host ("Behaviour tests: {0} passed ({1} of them push real traffic through kernel IPVS in the guest); help checks: {2} passed" -f ($passed - $help), $kernelTraffic, $help)
     Write-Host "$passed passed, $failed failed, $skipped skipped"
     if ($failures.Count -gt 0 -or $failed -gt 0) {
         Write-Host "FAILED: $($failures -join ', ')" -ForegroundColor Red
@@ -172,6 +239,7 @@ Push-Location $root
 try {
     switch ($Task) {
         'build' { Invoke-Build }
+        'package' { Invoke-Package }
         'test' { Invoke-Test }
         'demo' { Invoke-Demo }
         'clean' { Invoke-Clean }

@@ -96,14 +96,16 @@ start haproxy "$lb_cpu" haproxy -db -f "$tmp/haproxy.cfg"
 start nginx "$lb_cpu" nginx -p "$tmp" -c "$tmp/nginx-lb.conf" -e "$tmp/nginx-lb.err"
 start lvsps "$lb_cpu" dotnet "$host_dll" director --scheduler rr \
     --tcp 127.0.0.1:19280=127.0.0.1:18081,127.0.0.1:18082 --tcp 127.0.0.1:19281=127.0.0.1:15201 \
-    --udp 127.0.0.1:19282=127.0.0.1:15301,127.0.0.1:15302
-for p in 18081 18082 15201 19080 19081 19180 19181 19280 19281; do wait_port 127.0.0.1 $p; done
+    --udp 127.0.0.1:19282=127.0.0.1:15301,127.0.0.1:15302 \
+    --hosts 127.0.0.1:19283=a.example@127.0.0.1:18081,b.example@127.0.0.1:18082
+for p in 18081 18082 15201 19080 19081 19083 19180 19181 19280 19281 19283; do wait_port 127.0.0.1 $p; done
 sleep 0.5
 
 balancers=(haproxy nginx lvsps)
 declare -A http_port=([haproxy]=19080 [nginx]=19180 [lvsps]=19280)
 declare -A bulk_port=([haproxy]=19081 [nginx]=19181 [lvsps]=19281)
 declare -A udp_port=([nginx]=19182 [lvsps]=19282)
+declare -A content_port=([haproxy]=19083 [lvsps]=19283) # Host rules: HAProxy mode http vs LvsPs content rules
 results="$tmp/results.tsv" # run balancer figure value
 : >"$results"
 loads=()
@@ -134,6 +136,10 @@ for run in $(seq 1 "$runs"); do
         measure_iperf "$b" "$pid" "${bulk_port[$b]}" 1
         measure_iperf "$b" "$pid" "${bulk_port[$b]}" 4
         [[ -n "${udp_port[$b]:-}" ]] && measure_udp "$b" "$pid" "${udp_port[$b]}"
+        if [[ -n "${content_port[$b]:-}" ]]; then
+            measure_wrk "$b" "$pid" "${content_port[$b]}" content_short
+            measure_wrk "$b" "$pid" "${content_port[$b]}" content_keepalive
+        fi
     done
 done
 

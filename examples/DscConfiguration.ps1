@@ -9,14 +9,20 @@
         LvsDirector -OutputPath ./mof
         Start-DscConfiguration -Path ./mof -Wait -Verbose        # or: Invoke-DscResource per resource
 
-    Without it (the module is not on every system), the same resources are plain PowerShell classes: the bottom of
-    this file calls Get/Test/Set directly, as DscCommunity's tests do, and as tests/Pester/DesiredState.Tests.ps1 does.
+    Without it (the module is not on every system), run this file: the same resources are plain PowerShell classes,
+    and the bottom of this file calls Get/Test/Set directly, as DscCommunity's tests do (and as
+    tests/Pester/Examples.Tests.ps1 does with this file, on a machine without PSDesiredStateConfiguration):
+
+        dotnet pwsh ./examples/DscConfiguration.ps1
     The resources use the reconcile planner of Import-LvsConfiguration: a changed weight is an edit in place, so
     established connections survive, and drift (a real server removed by hand with ipvsadm) is found by Test, listed in
     Reasons and repaired by Set. Director = 'Service:/run/lvsps/director.sock' points a resource at a director service;
     without it the session's director is used.
 #>
 
+# The configuration is text until PSDesiredStateConfiguration is there: PowerShell parses a Configuration block only
+# with that module installed, and this file must run without it.
+$configuration = @'
 Configuration LvsDirector {
     Import-DscResource -ModuleName LvsPs
 
@@ -50,6 +56,10 @@ Configuration LvsDirector {
             Director = 'Service:/run/lvsps/director.sock'
         }
     }
+}
+'@
+if (Get-Module -ListAvailable -Name PSDesiredStateConfiguration) {
+    . ([scriptblock]::Create($configuration))      # defines LvsDirector (in the caller's scope when dot-sourced)
 }
 
 if ($MyInvocation.InvocationName -ne '.') {

@@ -1,6 +1,7 @@
 # bench/run.sh: configuration files for the backends and the balancers, generated into the run's temp dir.
 # Ports: backends 18081/18082 (nginx HTTP), 15201 (iperf3), 15301/15302 (UDP echo);
-# balancers HAProxy 19080/19081, nginx stream 19180/19181/19182 (udp), LvsPs 19280/19281/19282 (udp).
+# balancers HAProxy 19080/19081, nginx stream 19180/19181/19182 (udp), LvsPs 19280/19281/19282 (udp);
+# content routing by Host (HAProxy mode http, LvsPs content rules): HAProxy 19083, LvsPs 19283.
 
 write_configs() {
     local dir=$1
@@ -59,5 +60,18 @@ listen http
 listen bulk
     bind 127.0.0.1:19081
     server a 127.0.0.1:15201
+# content routing: the same Host rules as LvsPs's --hosts service (a.example -> 18081, b.example -> 18082)
+frontend content
+    mode http
+    bind 127.0.0.1:19083
+    timeout http-request 10s
+    use_backend content_b if { hdr(host) -i b.example }
+    default_backend content_a
+backend content_a
+    mode http
+    server a 127.0.0.1:18081
+backend content_b
+    mode http
+    server b 127.0.0.1:18082
 CONF
 }

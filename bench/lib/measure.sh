@@ -19,9 +19,12 @@ to_ms() { # wrk latency (e.g. 850.00us, 1.20ms, 1.02s) to milliseconds
     awk -v x="$1" 'BEGIN { v = x + 0; if (x ~ /us$/) v /= 1000; else if (x ~ /ms$/) v = v; else if (x ~ /s$/) v *= 1000; printf "%.3f", v }'
 }
 
-measure_wrk() { # balancer pid port short|keepalive|big
+measure_wrk() { # balancer pid port short|keepalive|big|content_short|content_keepalive
     local b=$1 pid=$2 port=$3 kind=$4 args=() path=/small t0 t1 out rps
     [[ $kind == short ]] && args=(-H 'Connection: close')
+    # content routing: every request names b.example, which the Host rules send to the second real server
+    [[ $kind == content_short ]] && args=(-H 'Connection: close' -H 'Host: b.example')
+    [[ $kind == content_keepalive ]] && args=(-H 'Host: b.example')
     [[ $kind == big ]] && path=/big
     t0=$(cpu_ticks "$pid")
     out=$(taskset -c "$gen_cpu" wrk -t1 -c32 -d"${seconds}s" --timeout 5s --latency "${args[@]}" "http://127.0.0.1:$port$path")

@@ -22,6 +22,10 @@ bulk4_gbps_core|iperf3 4 streams Gbit per core-second|higher|1.0|haproxy
 udp_rps|UDP request/response (DNS-like, 8 clients), datagrams/s|higher|1.0|nginx
 udp_p99|  UDP latency p99, ms|lower|1.0|nginx
 udp_rps_core|UDP datagrams per core-second|higher|1.0|nginx
+content_short_rps|Content routing by Host, new connection per request (HAProxy mode http), requests/s|higher|1.0|haproxy
+content_short_p99|  latency p99, ms|lower||haproxy
+content_keepalive_rps|Content routing by Host, keepalive (LvsPs routes per connection, HAProxy per request), requests/s|higher||haproxy
+content_short_rps_core|Content-routed short connections per core-second|higher|1.0|haproxy
 short_errors|wrk socket errors, short connections|lower||haproxy
 idle_failed|Idle connections that failed to open|lower||haproxy'
 

@@ -18,13 +18,14 @@ public sealed partial class YamlDotNetCodec : IYamlCodec
 
     public DocNode? Parse(string text, string source)
     {
+        if (text.Length > DocumentLimits.MaxLength) throw DocumentLimits.TooLarge(source, text.Length);
         var parser = new Parser(new StringReader(text));
         try
         {
             parser.Consume<StreamStart>();
             if (parser.TryConsume<StreamEnd>(out _)) return null;
             parser.Consume<DocumentStart>();
-            DocNode? root = parser.Accept<DocumentEnd>(out _) ? null : ReadNode(parser, source);
+            DocNode? root = parser.Accept<DocumentEnd>(out _) ? null : ReadNode(parser, source, 1);
             parser.Consume<DocumentEnd>();
             if (!parser.Accept<StreamEnd>(out _))
             {
@@ -40,6 +41,13 @@ public sealed partial class YamlDotNetCodec : IYamlCodec
             // the user needs the tab itself
             var at = message.Contains("tab", StringComparison.OrdinalIgnoreCase) && IndentationTab(text, (int)e.Start.Line) is { } tab ? tab : e.Start;
             throw Error(source, at, $"YAML syntax error: {message}");
+        }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner throws this (not a YamlException) on some malformed plain scalars: found by fuzzing
+            // (tests/LvsPs.Tests/Fuzz), still a syntax error of the document, at the last place the parser reached
+            var mark = parser.Current?.Start ?? Mark.Empty;
+            throw Error(source, mark, $"YAML syntax error near here: the parser could not read on ({e.Message})");
         }
     }
 
@@ -64,9 +72,11 @@ public sealed partial class YamlDotNetCodec : IYamlCodec
         return null;
     }
 
-    private static DocNode ReadNode(IParser parser, string source)
+    /// <summary>Reads one node at nesting <paramref name="depth"/>; past <see cref="DocumentLimits.MaxDepth"/> it stops (YamlDotNet's parser itself keeps no recursion, this reader would).</summary>
+    private static DocNode ReadNode(IParser parser, string source, int depth)
     {
         var current = parser.Current!;
+        if (depth > DocumentLimits.MaxDepth && current is SequenceStart or MappingStart) throw DocumentLimits.TooDeep(source, Line(current.Start), Column(current.Start));
         if (current is AnchorAlias alias) throw Error(source, alias.Start, "YAML aliases (*name) are not allowed in a director document.");
         if (current is NodeEvent { Anchor.IsEmpty: false } anchored) throw Error(source, anchored.Start, "YAML anchors (&name) are not allowed in a director document.");
         switch (current)
@@ -80,7 +90,7 @@ public sealed partial class YamlDotNetCodec : IYamlCodec
                 {
                     parser.MoveNext();
                     var node = new DocSequence(Line(seq.Start), Column(seq.Start));
-                    while (!parser.TryConsume<SequenceEnd>(out _)) node.Items.Add(ReadNode(parser, source));
+                    while (!parser.TryConsume<SequenceEnd>(out _)) node.Items.Add(ReadNode(parser, source, depth + 1));
                     return node;
                 }
             case MappingStart map:
@@ -90,8 +100,8 @@ public sealed partial class YamlDotNetCodec : IYamlCodec
                     while (!parser.TryConsume<MappingEnd>(out _))
                     {
                         var keyMark = parser.Current!.Start;
-                        if (ReadNode(parser, source) is not DocScalar key) throw Error(source, keyMark, "A key must be a plain name, not a list or a mapping.");
-                        node.Entries.Add(new(key, ReadNode(parser, source)));
+                        if (ReadNode(parser, source, depth + 1) is not DocScalar key) throw Error(source, keyMark, "A key must be a plain name, not a list or a mapping.");
+                        node.Entries.Add(new(key, ReadNode(parser, source, depth + 1)));
                     }
                     return node;
                 }

@@ -35,6 +35,12 @@ public sealed record DesiredDirector
 
     public IReadOnlyList<DesiredService> Services { get; init; } = Array.Empty<DesiredService>();
 
+    /// <summary>
+    /// False for a document without a <c>virtualServices</c> list (only timeouts, say): it says nothing about which
+    /// services exist, so pruning with it is refused rather than removing every service.
+    /// </summary>
+    public bool ListsServices { get; init; } = true;
+
     /// <summary>Timeouts to set; a 0 field is left as it is. Null leaves every timeout.</summary>
     public LvsTimeouts? Timeouts { get; init; }
 

@@ -28,9 +28,11 @@ public static partial class DirectorDocument
     {
         "virtualService", "scheduler", "persistent", "persistenceTimeout", "persistenceNetmask", "onePacket", "schedulerFlags",
         "persistenceEngine", "helper", "realServers", "healthCheck", "sorryServer",
+        "sendProxy", "acceptProxy", "transparent", "contentRules", "defaultGroup",
     };
     public static readonly string[] RealServerKeys =
-        { "address", "port", "forwarding", "weight", "upperThreshold", "lowerThreshold", "tunnelType", "tunnelPort", "tunnelFlags" };
+        { "address", "port", "forwarding", "weight", "upperThreshold", "lowerThreshold", "tunnelType", "tunnelPort", "tunnelFlags", "sendProxy", "group" };
+    public static readonly string[] ContentRuleKeys = { "match", "pattern", "name", "group" };
     public static readonly string[] TimeoutKeys = { "tcp", "tcpFin", "udp" };
     public static readonly string[] SyncDaemonKeys = { "role", "interface", "syncId", "maxLength", "group", "port", "ttl" };
     public static readonly string[] HealthCheckKeys =
@@ -55,6 +57,7 @@ public static partial class DirectorDocument
     /// <summary>Reads a desired state in any of the formats: a YAML or JSON document, or ipvsadm rules.</summary>
     public static DirectorDocumentResult Load(string text, string source, DocumentFormat format)
     {
+        if (text.Length > DocumentLimits.MaxLength) return new DirectorDocumentResult(null, new[] { DocumentLimits.TooLarge(source, text.Length) });
         if (format != DocumentFormat.Ipvsadm) return Load(text, source);
         IReadOnlyList<DirectorChange> rules;
         try
@@ -65,6 +68,7 @@ public static partial class DirectorDocument
         {
             return new DirectorDocumentResult(null, new[] { e });
         }
+        if (rules.Count == 0) return new DirectorDocumentResult(null, new[] { EmptyDocument(source) });
         var services = new List<DesiredService>();
         var byId = new Dictionary<VirtualServiceId, int>();
         foreach (var rule in rules)
@@ -94,12 +98,14 @@ public static partial class DirectorDocument
     /// <summary>Parses and checks a YAML or JSON director document.</summary>
     public static DirectorDocumentResult Load(string text, string source)
     {
+        if (text.Length > DocumentLimits.MaxLength) return new DirectorDocumentResult(null, new[] { DocumentLimits.TooLarge(source, text.Length) });
+        if (string.IsNullOrWhiteSpace(text)) return new DirectorDocumentResult(null, new[] { EmptyDocument(source) });
         DocNode? root;
         try
         {
             root = YamlCodec.Current.Parse(text, source);
         }
-        catch (LvsException e) when (e.ErrorId == "InvalidDirectorDocument")
+        catch (LvsException e) when (e.ErrorId is "InvalidDirectorDocument" or "DocumentTooDeep" or "DocumentTooLarge")
         {
             return new DirectorDocumentResult(null, new[] { e });
         }
@@ -109,10 +115,18 @@ public static partial class DirectorDocument
     /// <summary>Checks a parsed document and turns it into a desired state.</summary>
     public static DirectorDocumentResult Read(DocNode? root, string source)
     {
+        if (root is null or DocScalar { Kind: DocScalarKind.Null }) return new DirectorDocumentResult(null, new[] { EmptyDocument(source) });
         var reader = new Reader(source);
-        var director = root is null ? DesiredDirector.Empty : reader.ReadDirector(root);
+        var director = reader.ReadDirector(root);
         return reader.Errors.Count == 0 ? new DirectorDocumentResult(director, reader.Errors) : new DirectorDocumentResult(null, reader.Errors);
     }
+
+    /// <summary>
+    /// An empty, blank or null document (or no ipvsadm rules): an error, never "the desired state is nothing", which
+    /// with -Prune would remove every service. A document says "no services" on purpose with <c>virtualServices: []</c>.
+    /// </summary>
+    private static LvsException EmptyDocument(string source) => LvsException.InvalidArgument("EmptyDirectorDocument",
+        $"{ValueText.Cut(source)}: the document is empty (or null): it describes no director. To remove every virtual service on purpose, import a document that says so: 'virtualServices: []' with -Prune.", source);
 
     /// <summary>The document of a director's configuration (what Export-LvsConfiguration writes).</summary>
     public static DocMapping Write(DirectorConfiguration configuration, IReadOnlyList<SyncDaemon> syncDaemons, FailoverSettings? failover = null, BgpSettings? bgp = null)
@@ -155,6 +169,7 @@ public static partial class DirectorDocument
         if (s.SchedulerFlags != SchedulerFlags.None) m.Add("schedulerFlags", FlagsList(s.SchedulerFlags));
         if (!string.IsNullOrEmpty(s.PersistenceEngine)) m.Add("persistenceEngine", DocScalar.Text(s.PersistenceEngine));
         if (s.Helper != ApplicationHelper.None) m.Add("helper", DocScalar.Text(s.Helper.ToString()));
+        WriteConnectionFeatures(s, m);
         var list = new DocSequence();
         foreach (var rs in service.RealServers) list.Items.Add(WriteRealServer(rs));
         m.Add("realServers", list);
@@ -193,6 +208,8 @@ public static partial class DirectorDocument
             if (rs.TunnelPort != 0) m.Add("tunnelPort", DocScalar.Number(rs.TunnelPort));
             if (rs.TunnelFlags != TunnelFlags.None) m.Add("tunnelFlags", FlagsList(rs.TunnelFlags));
         }
+        if (rs.SendProxy is { } proxy) m.Add("sendProxy", DocScalar.Text(proxy.ToString()));
+        if (rs.Group is not null) m.Add("group", DocScalar.Text(rs.Group));
         return m;
     }
 
@@ -210,6 +227,26 @@ public static partial class DirectorDocument
         var rs = reader.ReadRealServer(node, service, "a real server");
         new DirectorDocumentResult(null, reader.Errors).ThrowIfErrors();
         return rs!;
+    }
+
+    /// <summary>The managed engine's connection settings of a service (PROXY protocol, transparent mode, content rules).</summary>
+    private static void WriteConnectionFeatures(VirtualServiceSettings s, DocMapping m)
+    {
+        if (s.SendProxy != ProxyProtocol.None) m.Add("sendProxy", DocScalar.Text(s.SendProxy.ToString()));
+        if (s.AcceptProxy) m.Add("acceptProxy", DocScalar.Bool(true));
+        if (s.Transparent) m.Add("transparent", DocScalar.Bool(true));
+        if (s.ContentRules.Count > 0)
+        {
+            var rules = new DocSequence();
+            foreach (var r in s.ContentRules)
+            {
+                var rule = new DocMapping().Add("match", DocScalar.Text(r.Match.ToString())).Add("pattern", DocScalar.Text(r.Pattern));
+                if (r.Name is not null) rule.Add("name", DocScalar.Text(r.Name));
+                rules.Items.Add(rule.Add("group", DocScalar.Text(r.Group)));
+            }
+            m.Add("contentRules", rules);
+        }
+        if (s.DefaultGroup is not null) m.Add("defaultGroup", DocScalar.Text(s.DefaultGroup));
     }
 
     /// <summary>The strict reader: collects every error rather than stopping at the first.</summary>
@@ -267,7 +304,7 @@ public static partial class DirectorDocument
             var bgp = manageBgp ? ReadBgp(bgpEntry.Value) : null;
             return new DesiredDirector
             {
-                Services = services, Timeouts = timeouts, SyncDaemons = daemons, ManageFailover = manageFailover, Failover = failover, ManageBgp = manageBgp, Bgp = bgp,
+                Services = services, Timeouts = timeouts, SyncDaemons = daemons, ListsServices = list.Value is DocSequence, ManageFailover = manageFailover, Failover = failover, ManageBgp = manageBgp, Bgp = bgp,
             };
         }
 
@@ -318,6 +355,7 @@ public static partial class DirectorDocument
                 settings = settings with { PersistenceEngine = Text(pe.Value, "persistenceEngine") };
             }
             if (m.TryGetValue("helper", out var helper)) settings = settings with { Helper = Enum<ApplicationHelper>(helper.Value, "helper") ?? ApplicationHelper.None };
+            settings = ReadConnectionFeatures(m, settings);
             if (Errors.Count == errorsBefore)
             {
                 try
@@ -389,6 +427,40 @@ public static partial class DirectorDocument
             };
         }
 
+        private VirtualServiceSettings ReadConnectionFeatures(Dictionary<string, KeyValuePair<DocScalar, DocNode>> m, VirtualServiceSettings settings)
+        {
+            if (m.TryGetValue("sendProxy", out var sp)) settings = settings with { SendProxy = Enum<ProxyProtocol>(sp.Value, "sendProxy") ?? ProxyProtocol.None };
+            if (m.TryGetValue("acceptProxy", out var ap)) settings = settings with { AcceptProxy = Bool(ap.Value, "acceptProxy") ?? false };
+            if (m.TryGetValue("transparent", out var tr)) settings = settings with { Transparent = Bool(tr.Value, "transparent") ?? false };
+            if (m.TryGetValue("defaultGroup", out var dg) && dg.Value is not DocScalar { Kind: DocScalarKind.Null } and not DocScalar { Value: "" }) settings = settings with { DefaultGroup = Text(dg.Value, "defaultGroup") };
+            if (!m.TryGetValue("contentRules", out var cr) || cr.Value is DocScalar { Kind: DocScalarKind.Null } || Sequence(cr.Value, "contentRules") is not { } items) return settings;
+            var rules = new List<ContentRule>();
+            foreach (var item in items)
+            {
+                var r = Mapping(item, "a content rule", ContentRuleKeys);
+                if (r is null) continue;
+                if (!r.TryGetValue("match", out var match) || !r.TryGetValue("pattern", out var pattern) || !r.TryGetValue("group", out var group))
+                {
+                    Error(item, "MissingKey", "A content rule needs the keys 'match', 'pattern' and 'group'.");
+                    continue;
+                }
+                var kind = Enum<ContentMatch>(match.Value, "match");
+                var text = Text(pattern.Value, "pattern");
+                var groupName = Text(group.Value, "group");
+                string? name = r.TryGetValue("name", out var n) && n.Value is not DocScalar { Kind: DocScalarKind.Null } ? Text(n.Value, "name") : null;
+                if (kind is null || text is null || groupName is null) continue;
+                try
+                {
+                    rules.Add(new ContentRule { Match = kind.Value, Pattern = text, Group = groupName, Name = name }.Validate());
+                }
+                catch (LvsException e)
+                {
+                    Error(item, e.ErrorId, e.Message);
+                }
+            }
+            return settings with { ContentRules = rules };
+        }
+
         public RealServerSettings? ReadRealServer(DocNode node, VirtualServiceId service, string what)
         {
             var m = Mapping(node, what, RealServerKeys);
@@ -416,6 +488,12 @@ public static partial class DirectorDocument
             if (m.TryGetValue("tunnelType", out var tt)) rs = rs with { TunnelType = Enum<TunnelType>(tt.Value, "tunnelType") ?? TunnelType.IpIp };
             if (m.TryGetValue("tunnelPort", out var tp)) rs = rs with { TunnelPort = (ushort)(UInt(tp.Value, "tunnelPort", 0, 65535) ?? 0) };
             if (m.TryGetValue("tunnelFlags", out var tf)) rs = rs with { TunnelFlags = Flags<TunnelFlags>(tf.Value, "tunnelFlags") };
+            // "Inherit" (or empty) is the service's PROXY setting, as -SendProxy Inherit; an empty group is none
+            if (m.TryGetValue("sendProxy", out var sp) && sp.Value is not DocScalar { Kind: DocScalarKind.Null } and not DocScalar { Value: "" or "Inherit" })
+            {
+                rs = rs with { SendProxy = Enum<ProxyProtocol>(sp.Value, "sendProxy") };
+            }
+            if (m.TryGetValue("group", out var g) && g.Value is not DocScalar { Kind: DocScalarKind.Null } and not DocScalar { Value: "" }) rs = rs with { Group = Text(g.Value, "group") };
             if (Errors.Count != errorsBefore) return null;
             try
             {

@@ -5,6 +5,25 @@ using LvsPs.Model;
 namespace LvsPs.Configuration;
 
 /// <summary>
+/// The bounds of every director document reader (YAML, JSON, ipvsadm rules): input from outside is refused with a
+/// clear error past them, before it can exhaust the stack or memory. docs/desired-state.md documents them.
+/// </summary>
+public static class DocumentLimits
+{
+    /// <summary>The deepest nesting of lists and mappings (a director document needs 5).</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>The longest document, in characters: 16 Mi (a director of 10,000 services with 10 real servers each is about 10 M).</summary>
+    public const int MaxLength = 16 << 20;
+
+    public static LvsException TooDeep(string source, int line, int column) => LvsException.InvalidArgument("DocumentTooDeep",
+        $"{ValueText.Cut(source)}:{line}:{column}: the document nests lists and mappings deeper than {MaxDepth} levels; allowed: at most {MaxDepth} levels.", source);
+
+    public static LvsException TooLarge(string source, int length) => LvsException.InvalidArgument("DocumentTooLarge",
+        $"{ValueText.Cut(source)}: the document has {length} characters; allowed: at most {MaxLength} ({MaxLength >> 20} Mi).", source);
+}
+
+/// <summary>
 /// Reads and writes YAML as <see cref="DocNode"/> trees. Implemented in LvsPs.Configuration.Yaml.dll with YamlDotNet,
 /// which is loaded into an assembly load context of its own (see <see cref="YamlCodec"/>).
 /// </summary>

@@ -65,6 +65,11 @@ public static class ReconcilePlanner
     {
         ArgumentNullException.ThrowIfNull(desired);
         ArgumentNullException.ThrowIfNull(live);
+        if (prune && !desired.ListsServices)
+        {
+            throw LvsException.InvalidArgument("PruneNeedsServiceList",
+                "Pruning needs a document with a 'virtualServices' list: this one has none, and pruning with it would remove every virtual service. List the services to keep, or write 'virtualServices: []' to remove them all.", desired);
+        }
         var diffs = new List<ConfigurationChange>();
         var timeouts = new List<DirectorChange>();
         var addServices = new List<DirectorChange>();
@@ -321,6 +326,14 @@ public static class ReconcilePlanner
         if (live.SchedulerFlags != want.SchedulerFlags) list.Add(("SchedulerFlags", live.SchedulerFlags, want.SchedulerFlags));
         if ((live.PersistenceEngine ?? "") != (want.PersistenceEngine ?? "")) list.Add(("PersistenceEngine", live.PersistenceEngine ?? "", want.PersistenceEngine ?? ""));
         if (live.Helper != want.Helper) list.Add(("Helper", live.Helper, want.Helper));
+        if (live.SendProxy != want.SendProxy) list.Add(("SendProxy", live.SendProxy, want.SendProxy));
+        if (live.AcceptProxy != want.AcceptProxy) list.Add(("AcceptProxy", live.AcceptProxy, want.AcceptProxy));
+        if (live.Transparent != want.Transparent) list.Add(("Transparent", live.Transparent, want.Transparent));
+        if (!live.ContentRules.SequenceEqual(want.ContentRules))
+        {
+            list.Add(("ContentRules", string.Join("; ", live.ContentRules), string.Join("; ", want.ContentRules)));
+        }
+        if ((live.DefaultGroup ?? "") != (want.DefaultGroup ?? "")) list.Add(("DefaultGroup", live.DefaultGroup ?? "", want.DefaultGroup ?? ""));
         return list;
     }
 
@@ -332,6 +345,8 @@ public static class ReconcilePlanner
         if (live.Weight != want.Weight) list.Add(("Weight", live.Weight, want.Weight));
         if (live.UpperThreshold != want.UpperThreshold) list.Add(("UpperThreshold", live.UpperThreshold, want.UpperThreshold));
         if (live.LowerThreshold != want.LowerThreshold) list.Add(("LowerThreshold", live.LowerThreshold, want.LowerThreshold));
+        if (live.SendProxy != want.SendProxy) list.Add(("SendProxy", live.SendProxy?.ToString() ?? "Inherit", want.SendProxy?.ToString() ?? "Inherit"));
+        if (live.Group != want.Group) list.Add(("Group", live.Group ?? "", want.Group ?? ""));
         if (want.Forwarding == ForwardingMethod.Tunnel)
         {
             if (live.TunnelType != want.TunnelType) list.Add(("TunnelType", live.TunnelType, want.TunnelType));

@@ -188,7 +188,7 @@ public static class Program
         StatusPage? statusPage;
         try
         {
-            statusPage = StatusPage.Start(StatusPageOptions.Parse(statusArgs, socketPath), director, dispatcher, metricsServer, Log);
+            statusPage = StatusPage.Start(StatusPageOptions.Parse(statusArgs, socketPath), director, dispatcher, metricsServer, Log, failover);
         }
         catch (ArgumentException e)
         {

@@ -55,7 +55,7 @@ public sealed class ManagedDirector : IDirectorBackend
                 Running = !_disposed,
                 StartTime = StartTime,
                 VirtualServiceCount = _services.Count,
-                RealServerCount = _services.Values.Sum(s => s.Destinations.Count),
+                RealServerCount = _services.Values.Sum(s => s.DestinationCount),
                 ConnectionCount = _table.Count,
                 Schedulers = SchedulerRegistry.All.Select(d => d.Name).ToArray(),
             };
@@ -84,12 +84,12 @@ public sealed class ManagedDirector : IDirectorBackend
     /// A copy of a service's scheduling state (destinations with their counters, scheduler state and persistence
     /// templates) to simulate on without changing the service; null when there is no such service.
     /// </summary>
-    public LvsPs.Scheduling.Persistence.ServiceScheduler? CloneScheduling(VirtualServiceId id)
+    public LvsPs.Scheduling.Persistence.ServiceScheduler? CloneScheduling(VirtualServiceId id, string? group = null)
     {
         lock (_gate)
         {
             ThrowIfDisposed();
-            return _services.TryGetValue(id, out var s) ? s.Scheduling.Clone() : null;
+            return _services.TryGetValue(id, out var s) ? s.Group(group)?.Scheduling.Clone() : null;
         }
     }
 
@@ -101,11 +101,7 @@ public sealed class ManagedDirector : IDirectorBackend
         {
             ThrowIfDisposed();
             if (_services.ContainsKey(settings.Id)) throw LvsException.ServiceExists(settings.Id);
-            var service = new ManagedService(settings, _table, _options.Scheduler, _options.FtpDataTimeout, _options.UseEventLoop)
-            {
-                BindNonLocalAddresses = _options.BindNonLocalAddresses,
-                InheritedListener = TakeInherited(settings.Id),
-            };
+            var service = new ManagedService(settings, _table, _options) { InheritedListener = TakeInherited(settings.Id) };
             service.Start(); // binds the VIP; throws with nothing registered when it cannot
             _services.Add(settings.Id, service);
             _estimator.Register(service.Stats);
@@ -152,7 +148,7 @@ public sealed class ManagedDirector : IDirectorBackend
     {
         service.Dispose();
         _estimator.Unregister(service.Stats);
-        foreach (var d in service.Destinations.Items) _estimator.Unregister(RealServerRuntime.Of(d).Stats);
+        foreach (var d in service.AllDestinations) _estimator.Unregister(RealServerRuntime.Of(d).Stats);
     }
 
     public void AddRealServer(VirtualServiceId service, RealServerSettings settings)
@@ -163,14 +159,13 @@ public sealed class ManagedDirector : IDirectorBackend
         {
             ThrowIfDisposed();
             var svc = Find(service);
-            if (svc.Destinations.Find(settings.Id) is not null) throw LvsException.RealServerExists(service, settings.Id);
+            if (svc.FindDestination(settings.Id) is not null) throw LvsException.RealServerExists(service, settings.Id);
             if (settings.Id.AddressFamily != service.AddressFamily)
             {
                 throw LvsException.InvalidArgument("RealServerFamilyMismatch",
                     $"Real server '{settings.Id}' is {Family(settings.Id.AddressFamily)} but virtual service '{service}' is {Family(service.AddressFamily)}; the managed engine needs both in one family.", settings.Id);
             }
-            // a real server back from the service's trash keeps its counters, as the kernel's does
-            svc.Destinations.Add(settings, d => _estimator.Register(((RealServerRuntime)(d.Tag ??= new RealServerRuntime(d))).Stats));
+            svc.AddDestination(settings, runtime => _estimator.Register(runtime.Stats));
         }
     }
 
@@ -182,8 +177,11 @@ public sealed class ManagedDirector : IDirectorBackend
         {
             ThrowIfDisposed();
             var svc = Find(service);
-            var d = svc.Destinations.Find(settings.Id) ?? throw LvsException.RealServerNotFound(service, settings.Id);
-            svc.Destinations.Update(d, settings);
+            var d = svc.FindDestination(settings.Id) ?? throw LvsException.RealServerNotFound(service, settings.Id);
+            if (svc.UpdateDestination(d, settings, runtime => _estimator.Register(runtime.Stats)) is not null)
+            {
+                _estimator.Unregister(RealServerRuntime.Of(d).Stats); // moved to another group: a new entry took its place
+            }
         }
     }
 
@@ -193,8 +191,8 @@ public sealed class ManagedDirector : IDirectorBackend
         {
             ThrowIfDisposed();
             var svc = Find(service);
-            var d = svc.Destinations.Find(realServer) ?? throw LvsException.RealServerNotFound(service, realServer);
-            svc.Destinations.Remove(d); // its connections keep their reference and finish
+            var d = svc.FindDestination(realServer) ?? throw LvsException.RealServerNotFound(service, realServer);
+            svc.RemoveDestination(d); // its connections keep their reference and finish
             _estimator.Unregister(RealServerRuntime.Of(d).Stats);
         }
     }
@@ -208,7 +206,7 @@ public sealed class ManagedDirector : IDirectorBackend
             foreach (var s in targets)
             {
                 s.Stats.Zero();
-                foreach (var d in s.Destinations.Items) RealServerRuntime.Of(d).Stats.Zero();
+                foreach (var d in s.AllDestinations) RealServerRuntime.Of(d).Stats.Zero();
             }
         }
     }
@@ -229,7 +227,12 @@ public sealed class ManagedDirector : IDirectorBackend
     public IReadOnlyList<LvsConnection> GetConnections()
     {
         ThrowIfDisposed();
-        return _table.Snapshot();
+        var connections = _table.Snapshot().ToList();
+        lock (_gate)
+        {
+            foreach (var service in _services.Values) connections.AddRange(service.TemplateConnections());
+        }
+        return connections;
     }
 
     public IReadOnlyList<SyncDaemon> GetSyncDaemons() => Array.Empty<SyncDaemon>();

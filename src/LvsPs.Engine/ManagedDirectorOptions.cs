@@ -24,6 +24,16 @@ public sealed record ManagedDirectorOptions
     public bool UseEventLoop { get; init; } = true;
 
     /// <summary>
+    /// How long a new connection of a service with content rules or accept-proxy may take to send its PROXY header and
+    /// its first HTTP request head or TLS ClientHello (10 s); then it is answered 408 (HTTP) or reset.
+    /// </summary>
+    public TimeSpan PrefaceTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The largest first HTTP request head or TLS ClientHello read for content rules (16 KiB); a larger one is
+    /// answered 431 (HTTP) or reset.</summary>
+    public int MaxRequestHeadBytes { get; init; } = 16 * 1024;
+
+    /// <summary>
     /// Listen on virtual addresses this host does not hold yet (IP_FREEBIND / IPV6_FREEBIND): a failover backup keeps
     /// its services bound and ready, and takes connections the moment keepalived adds the VIP. The director service
     /// turns it on; in a session a VIP that is not local stays an error (it is more often a typo than a standby).

@@ -1,5 +1,6 @@
 using System.Net;
 using LvsPs.Engine.Connections;
+using LvsPs.Engine.Preface;
 using LvsPs.Engine.Stats;
 using LvsPs.Engine.Tcp;
 using LvsPs.Engine.Udp;
@@ -9,38 +10,65 @@ using LvsPs.Scheduling.Persistence;
 
 namespace LvsPs.Engine;
 
-/// <summary>One virtual service of the managed director: its settings, destinations with their scheduler, counters and sockets.</summary>
+/// <summary>
+/// One virtual service of the managed director: its settings, its real servers in groups (one group, "", unless content
+/// rules name others), each with the service's scheduler, counters and sockets.
+/// </summary>
 internal sealed class ManagedService : IDisposable
 {
     private readonly IForwarder _forwarder;
     private readonly NetAddress _virtualAddress;
     private readonly ISchedulingClock _clock;
+    private readonly ManagedDirectorOptions _options;
+    private readonly SchedulerOptions _schedulerOptions;
+    private readonly ServiceGroup _ungrouped;
+    private volatile Dictionary<string, ServiceGroup> _groups; // copy-on-write; changed under the director's lock
     private volatile VirtualServiceSettings _settings;
+    private volatile ITcpPreface? _preface;
 
-    public ManagedService(VirtualServiceSettings settings, ConnectionTable table, SchedulerOptions schedulerOptions, TimeSpan? ftpDataTimeout = null, bool useEventLoop = true)
+    public ManagedService(VirtualServiceSettings settings, ConnectionTable table, ManagedDirectorOptions options)
     {
-        FtpDataTimeout = ftpDataTimeout ?? new ManagedDirectorOptions().FtpDataTimeout;
-        UseEventLoop = useEventLoop;
+        _options = options;
+        _schedulerOptions = options.Scheduler;
+        FtpDataTimeout = options.FtpDataTimeout;
+        UseEventLoop = options.UseEventLoop;
+        BindNonLocalAddresses = options.BindNonLocalAddresses;
         _settings = settings;
-        _clock = schedulerOptions.Clock;
+        _clock = _schedulerOptions.Clock;
         _virtualAddress = NetAddress.FromIPAddress(settings.Id.Address!);
-        Destinations = new DestinationSet(settings.Scheduler, settings.Flags, schedulerOptions);
-        Scheduling = new ServiceScheduler(Destinations, settings);
-        _forwarder = settings.Id.Protocol == LvsProtocol.Tcp ? new TcpForwarder(this, table) : new UdpForwarder(this, table, useEventLoop);
+        _ungrouped = new ServiceGroup("", settings, _schedulerOptions);
+        _groups = new Dictionary<string, ServiceGroup>(StringComparer.Ordinal) { [""] = _ungrouped };
+        _preface = ServicePreface.For(settings, options, realServerProxy: false);
+        _forwarder = settings.Id.Protocol == LvsProtocol.Tcp ? new TcpForwarder(this, table) : new UdpForwarder(this, table, UseEventLoop);
     }
 
     public VirtualServiceSettings Settings => _settings;
 
-    public DestinationSet Destinations { get; }
+    /// <summary>The real servers without a group (all of them when the service has no content rules).</summary>
+    public DestinationSet Destinations => _ungrouped.Destinations;
 
-    /// <summary>Persistence templates and one-packet handling in front of the scheduler.</summary>
-    public ServiceScheduler Scheduling { get; }
+    /// <summary>Persistence templates and one-packet handling in front of the ungrouped real servers' scheduler.</summary>
+    public ServiceScheduler Scheduling => _ungrouped.Scheduling;
+
+    /// <summary>Every group, the ungrouped real servers first.</summary>
+    public IEnumerable<ServiceGroup> Groups => _groups.Values.OrderBy(g => g.Name, StringComparer.Ordinal);
+
+    /// <summary>Every real server of every group.</summary>
+    public IEnumerable<Destination> AllDestinations => Groups.SelectMany(g => g.Destinations.Items);
+
+    public int DestinationCount => _groups.Values.Sum(g => g.Destinations.Count);
+
+    /// <summary>The group's scheduling state, or null when no real server is in that group.</summary>
+    public ServiceGroup? Group(string? name) => _groups.GetValueOrDefault(name ?? "");
+
+    /// <summary>What runs on a new TCP connection before scheduling (content rules, PROXY protocol, transparent mode); null for plain layer 4.</summary>
+    public ITcpPreface? Preface => _preface;
 
     /// <summary>How long the FTP helper waits for an announced data connection.</summary>
     public TimeSpan FtpDataTimeout { get; }
 
     /// <summary>Binds the VIP even when the host does not hold it yet (<see cref="ManagedDirectorOptions.BindNonLocalAddresses"/>).</summary>
-    public bool BindNonLocalAddresses { get; init; }
+    public bool BindNonLocalAddresses { get; }
 
     /// <summary>Sockets may be driven by the engine's own epoll threads (<see cref="ManagedDirectorOptions.UseEventLoop"/>).</summary>
     public bool UseEventLoop { get; }
@@ -65,10 +93,82 @@ internal sealed class ManagedService : IDisposable
     public void Apply(VirtualServiceSettings settings)
     {
         var old = _settings;
-        if (!string.Equals(old.Scheduler, settings.Scheduler, StringComparison.Ordinal)) Destinations.SetScheduler(settings.Scheduler);
-        if (old.Flags != settings.Flags) Destinations.SetFlags(settings.Flags);
-        Scheduling.Settings = settings;
+        foreach (var g in _groups.Values) g.Apply(old, settings);
         _settings = settings;
+        RefreshPreface();
+    }
+
+    public Destination? FindDestination(RealServerId id)
+    {
+        foreach (var g in _groups.Values)
+        {
+            if (g.Destinations.Find(id) is { } d) return d;
+        }
+        return null;
+    }
+
+    /// <summary>Adds a real server to its group (made on first use); <paramref name="initialize"/> sees the runtime before it can be scheduled.</summary>
+    public Destination AddDestination(RealServerSettings settings, Action<RealServerRuntime> initialize)
+    {
+        var key = ServiceGroup.KeyOf(settings);
+        var groups = _groups;
+        if (!groups.TryGetValue(key, out var group))
+        {
+            group = new ServiceGroup(key, _settings, _schedulerOptions);
+            groups = new Dictionary<string, ServiceGroup>(groups, StringComparer.Ordinal) { [key] = group };
+        }
+        var d = group.Destinations.Add(settings, d =>
+        {
+            // a real server back from the group's trash keeps its counters, as the kernel's does
+            var runtime = (RealServerRuntime)(d.Tag ??= new RealServerRuntime(d, group));
+            initialize(runtime);
+        });
+        _groups = groups;
+        RefreshPreface();
+        return d;
+    }
+
+    /// <summary>
+    /// Edits a real server in place; a new group moves it (as removing and adding it: its live connections finish on the
+    /// old entry, its counters start again). Returns the runtime that replaced the old one, or null when it stayed.
+    /// </summary>
+    public RealServerRuntime? UpdateDestination(Destination d, RealServerSettings settings, Action<RealServerRuntime> initialize)
+    {
+        var runtime = RealServerRuntime.Of(d);
+        if (string.Equals(runtime.Group.Name, ServiceGroup.KeyOf(settings), StringComparison.Ordinal))
+        {
+            runtime.Group.Destinations.Update(d, settings);
+            RefreshPreface();
+            return null;
+        }
+        RealServerRuntime? moved = null;
+        AddDestination(settings, r =>
+        {
+            moved = r;
+            initialize(r);
+        });
+        RemoveDestination(d);
+        return moved;
+    }
+
+    /// <summary>Removes a real server from its group; an emptied named group goes away.</summary>
+    public void RemoveDestination(Destination d)
+    {
+        var group = RealServerRuntime.Of(d).Group;
+        group.Destinations.Remove(d); // its connections keep their reference and finish
+        if (group != _ungrouped && group.Destinations.Count == 0)
+        {
+            var groups = new Dictionary<string, ServiceGroup>(_groups, StringComparer.Ordinal);
+            groups.Remove(group.Name);
+            _groups = groups;
+        }
+        RefreshPreface();
+    }
+
+    private void RefreshPreface()
+    {
+        bool realServerProxy = _groups.Values.Any(g => g.Destinations.Items.Any(d => d.Settings.SendProxy is not null and not ProxyProtocol.None));
+        _preface = ServicePreface.For(_settings, _options, realServerProxy);
     }
 
     /// <summary>
@@ -76,32 +176,64 @@ internal sealed class ManagedService : IDisposable
     /// the service is persistent); null when none is available. A connection made from it must pass
     /// <see cref="ScheduledServer.Template"/> on so that it is released when the connection ends.
     /// </summary>
-    public ScheduledServer? Schedule(IPEndPoint client)
+    public ScheduledServer? Schedule(IPEndPoint client) => Schedule(_ungrouped, client);
+
+    /// <summary>As <see cref="Schedule(IPEndPoint)"/>, among the real servers of <paramref name="group"/> (null: the ungrouped).</summary>
+    public ScheduledServer? Schedule(IPEndPoint client, string? group) =>
+        group is null ? Schedule(_ungrouped, client) : _groups.TryGetValue(group, out var g) ? Schedule(g, client) : null;
+
+    private ScheduledServer? Schedule(ServiceGroup group, IPEndPoint client)
     {
         var id = _settings.Id;
         var request = new SchedulingRequest(id.Protocol, NetAddress.FromIPAddress(client.Address), (ushort)client.Port, _virtualAddress, id.Port, _clock.Now);
-        var decision = Scheduling.Schedule(request);
+        var decision = group.Scheduling.Schedule(request);
         return decision.Destination is null ? null : new ScheduledServer(RealServerRuntime.Of(decision.Destination), decision.Template, decision.OnePacket);
+    }
+
+    /// <summary>
+    /// The live persistence templates as connection entries, as <c>ipvsadm -L -c</c> lists the kernel's: state NONE, the
+    /// client network with port 0, the virtual address and port of the key, the destination, and the time left.
+    /// </summary>
+    public IEnumerable<LvsConnection> TemplateConnections()
+    {
+        long now = _clock.Now, frequency = _clock.Frequency;
+        foreach (var t in Scheduling.Templates)
+        {
+            yield return new LvsConnection
+            {
+                Protocol = t.Key.Protocol,
+                ClientAddress = t.Key.ClientNetwork.ToIPAddress().ToString(),
+                ClientPort = 0,
+                VirtualAddress = t.Key.VirtualAddress.ToIPAddress().ToString(),
+                VirtualPort = t.Key.VirtualPort,
+                DestinationAddress = t.Destination.Id.Address.ToString(),
+                DestinationPort = t.DestinationPort,
+                State = "NONE",
+                ExpiresSeconds = t.ExpiresAt <= now ? 0 : (uint)Math.Ceiling((double)(t.ExpiresAt - now) / frequency),
+                Template = true,
+            };
+        }
     }
 
     public VirtualService ToModel()
     {
         var servers = new List<RealServer>();
-        var total = LvsStats.Zero;
-        foreach (var d in Destinations.Items)
+        var settings = _settings;
+        foreach (var d in AllDestinations)
         {
             var rt = RealServerRuntime.Of(d);
             var stats = rt.Stats.Snapshot();
-            servers.Add(new RealServer(_settings.Id, d.Settings)
+            servers.Add(new RealServer(settings.Id, d.Settings)
             {
                 ActiveConnections = d.ActiveConnections,
                 InactiveConnections = d.InactiveConnections,
                 PersistentConnections = d.PersistentConnections,
                 Overloaded = d.Overloaded,
                 Stats = stats,
+                Sees = ClientAddressing.ViewOf(settings, d.Settings.SendProxy),
             });
         }
-        return new VirtualService(_settings, servers, Stats.Snapshot());
+        return new VirtualService(settings, servers, Stats.Snapshot());
     }
 
     public void Dispose() => _forwarder.Dispose();

@@ -4,16 +4,21 @@ using LvsPs.Scheduling;
 
 namespace LvsPs.Engine;
 
-/// <summary>What the engine keeps per real server beside the scheduler's <see cref="Destination"/>: where it is and its counters.</summary>
+/// <summary>What the engine keeps per real server beside the scheduler's <see cref="Destination"/>: where it is, its
+/// group and its counters.</summary>
 internal sealed class RealServerRuntime
 {
-    public RealServerRuntime(Destination destination)
+    public RealServerRuntime(Destination destination, ServiceGroup group)
     {
         Destination = destination;
+        Group = group;
         EndPoint = new IPEndPoint(destination.Id.Address, destination.Id.Port);
     }
 
     public Destination Destination { get; }
+
+    /// <summary>The group whose scheduler holds the destination (and its persistence templates).</summary>
+    public ServiceGroup Group { get; }
 
     public IPEndPoint EndPoint { get; }
 

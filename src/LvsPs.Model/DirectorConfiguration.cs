@@ -60,12 +60,16 @@ public sealed record DirectorConfiguration(IReadOnlyList<ServiceConfiguration> S
     /// What <paramref name="director"/> is configured to do; for a director that runs health checks, the configuration
     /// as the user set it rather than as the checks have adjusted it.
     /// </summary>
-    public static DirectorConfiguration Capture(IDirectorBackend director) =>
-        director is Health.IHealthMonitoring monitoring
+    public static DirectorConfiguration Capture(IDirectorBackend director)
+    {
+        var captured = director is Health.IHealthMonitoring monitoring
             ? monitoring.CaptureDesired()
             : new(
                 director.GetServices().Select(s => new ServiceConfiguration(s.Settings, s.RealServers.Select(r => r.Settings).ToList())).ToList(),
                 director.GetTimeouts());
+        // services in ipvsadm's order, whatever order the director keeps them in, so that an export reads the same twice
+        return captured with { Services = captured.Services.OrderBy(s => s.Settings.Id, IpvsadmRules.ServiceOrder).ToList() };
+    }
 
     /// <summary>
     /// Creates this configuration on an empty director. Real servers are added oldest first, so the director lists

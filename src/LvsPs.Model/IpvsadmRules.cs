@@ -56,7 +56,12 @@ public static class IpvsadmRules
                     _ => "-g",
                 });
                 sb.Append(" -w ").Append(rs.Weight.ToString(CultureInfo.InvariantCulture));
-                if (rs.Forwarding == ForwardingMethod.Tunnel && rs.TunnelType != TunnelType.IpIp)
+                // ipvsadm 1.31 (print_tunnel_rule) writes the tunnel type of every tunnel real server, ipip included
+                if (rs.Forwarding == ForwardingMethod.Tunnel && rs.TunnelType == TunnelType.IpIp)
+                {
+                    sb.Append(" --tun-type ipip");
+                }
+                else if (rs.Forwarding == ForwardingMethod.Tunnel)
                 {
                     sb.Append(" --tun-type ").Append(rs.TunnelType == TunnelType.Gue ? "gue" : "gre");
                     if (rs.TunnelType == TunnelType.Gue) sb.Append(" --tun-port ").Append(rs.TunnelPort.ToString(CultureInfo.InvariantCulture));

@@ -61,13 +61,39 @@ public static class IpvsadmText
             var why = service.Reason ?? "not running";
             sb.Append("\n  waiting: ").Append(why.Length <= 68 ? why : string.Concat(why.AsSpan(0, 65), "..."));
         }
-        foreach (var rs in service.RealServers)
+        // what only the managed engine has follows the service line; a plain service lists exactly as ipvsadm does
+        if (service.RealServersSee != ClientAddressView.Director) sb.Append("\n  real servers see: ").Append(SeesText(service.RealServersSee));
+        if (service.AcceptProxy) sb.Append("\n  clients via: PROXY protocol from a load balancer in front");
+        for (int i = 0; i < service.ContentRules.Count; i++) sb.Append("\n  rule ").Append(i + 1).Append(": ").Append(service.ContentRules[i]);
+        if (service.ContentRules.Count > 0 || service.DefaultGroup is not null)
         {
+            sb.Append("\n  default -> ").Append(LvsStatsRecord.GroupLabel(service.DefaultGroup));
+        }
+        bool grouped = service.RealServers.Any(r => r.Group is not null);
+        var order = grouped ? service.RealServers.OrderBy(r => r.Group ?? "", StringComparer.Ordinal).ToList() : service.RealServers;
+        string? current = null;
+        foreach (var rs in order)
+        {
+            if (grouped && (current is null || current != (rs.Group ?? "")))
+            {
+                current = rs.Group ?? "";
+                sb.Append("\n  group ").Append(LvsStatsRecord.GroupLabel(rs.Group)).Append(':');
+            }
             sb.Append('\n').AppendFormat(CultureInfo.InvariantCulture, "  -> {0,-28} {1,-7} {2,-6} {3,-10} {4,-10}",
                 rs.Id.ToString(), rs.Forwarding.ToIpvsadmName(), rs.EffectiveWeight, rs.ActiveConnections, rs.InactiveConnections);
+            if (rs.SendProxy is not null && rs.Sees != service.RealServersSee) sb.Append(" sees ").Append(SeesText(rs.Sees));
         }
         return sb.ToString();
     }
+
+    /// <summary>What a real server sees as the client's address, in words.</summary>
+    public static string SeesText(ClientAddressView view) => view switch
+    {
+        ClientAddressView.ProxyV1 => "director address, client in PROXY v1 header",
+        ClientAddressView.ProxyV2 => "director address, client in PROXY v2 header",
+        ClientAddressView.Client => "client address (transparent)",
+        _ => "director address",
+    };
 
     /// <summary>The service line and its real server lines of ipvsadm -L --thresholds ("  -> %-28s %-10u %-10u %-10u %-10u").</summary>
     public static string ThresholdsListing(VirtualService service) =>
@@ -147,6 +173,7 @@ public static class IpvsadmText
     };
 
     private static string Name(LvsStatsRecord r) =>
+        r.Scope == StatsScope.Group ? string.Format(CultureInfo.InvariantCulture, "{0,-33}", "  group " + LvsStatsRecord.GroupLabel(r.Group)) :
         r.RealServerId is { } rs ? string.Format(CultureInfo.InvariantCulture, "  -> {0,-28}", rs.ToString()) : string.Format(CultureInfo.InvariantCulture, "{0,-33}", ServiceName(r.ServiceId));
 
     /// <summary>ipvsadm's print_largenum with FMT_EXACT: at least 9 columns, one more than the digits.</summary>

@@ -6,6 +6,9 @@ public enum StatsScope : long
 {
     VirtualService,
     RealServer,
+
+    /// <summary>The sum over one content-routing group's real servers.</summary>
+    Group,
 }
 
 /// <summary>One row of Get-LvsStats: a virtual service's counters, or one of its real servers' (ipvsadm --stats / --rate).</summary>
@@ -19,7 +22,19 @@ public sealed class LvsStatsRecord
         Stats = stats;
     }
 
+    /// <summary>A group's row: the sum of its real servers' counters (<paramref name="group"/> "" for those without one).</summary>
+    private LvsStatsRecord(VirtualServiceId virtualService, LvsStats stats, string group)
+    {
+        ServiceId = virtualService;
+        Group = group;
+        Scope = StatsScope.Group;
+        Stats = stats;
+    }
+
     public StatsScope Scope { get; }
+
+    /// <summary>The content-routing group: of a group's row, or of the real server of a real server's row (null: none).</summary>
+    public string? Group { get; private init; }
 
     internal VirtualServiceId ServiceId { get; }
     internal RealServerId? RealServerId { get; }
@@ -42,12 +57,28 @@ public sealed class LvsStatsRecord
     public ulong BytesInPerSecond => Stats.BytesInPerSecond;
     public ulong BytesOutPerSecond => Stats.BytesOutPerSecond;
 
-    /// <summary>The rows for a service: its total first, then each real server in the director's order.</summary>
+    /// <summary>
+    /// The rows for a service: its total first, then each real server in the director's order; a service whose real
+    /// servers are in content-routing groups has each group's sum before the group's real servers.
+    /// </summary>
     public static IEnumerable<LvsStatsRecord> For(VirtualService service)
     {
         yield return new LvsStatsRecord(service.Settings.Id, null, service.Stats);
-        foreach (var rs in service.RealServers) yield return new LvsStatsRecord(service.Settings.Id, rs.Settings.Id, rs.Stats);
+        if (!service.RealServers.Any(r => r.Group is not null))
+        {
+            foreach (var rs in service.RealServers) yield return new LvsStatsRecord(service.Settings.Id, rs.Settings.Id, rs.Stats);
+            yield break;
+        }
+        foreach (var group in service.RealServers.GroupBy(r => r.Group ?? "").OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            yield return new LvsStatsRecord(service.Settings.Id, group.Aggregate(LvsStats.Zero, (sum, r) => sum + r.Stats), group.Key);
+            foreach (var rs in group) yield return new LvsStatsRecord(service.Settings.Id, rs.Settings.Id, rs.Stats) { Group = rs.Group };
+        }
     }
 
-    public override string ToString() => RealServerId is { } rs ? $"{ServiceId} -> {rs}" : ServiceId.ToString();
+    public override string ToString() =>
+        RealServerId is { } rs ? $"{ServiceId} -> {rs}" : Scope == StatsScope.Group ? $"{ServiceId} group {GroupLabel(Group)}" : ServiceId.ToString();
+
+    /// <summary>How a group is named in listings: its name, or "(none)" for the real servers without one.</summary>
+    public static string GroupLabel(string? group) => string.IsNullOrEmpty(group) ? "(none)" : group;
 }

@@ -46,6 +46,15 @@ public sealed class RealServer
 
     public TunnelFlags TunnelFlags => Settings.TunnelFlags;
 
+    /// <summary>The real server's own PROXY protocol setting; null when it takes the service's.</summary>
+    public ProxyProtocol? SendProxy => Settings.SendProxy;
+
+    /// <summary>The content-routing group the real server belongs to (null: none).</summary>
+    public string? Group => Settings.Group;
+
+    /// <summary>What address this real server sees for a client; set by the director that lists it.</summary>
+    public ClientAddressView Sees { get; init; }
+
     /// <summary>Connections in the established state (ipvsadm ActiveConn).</summary>
     public int ActiveConnections { get; init; }
 

@@ -22,10 +22,19 @@ public sealed record RealServerSettings
 
     public TunnelFlags TunnelFlags { get; init; }
 
+    /// <summary>PROXY protocol towards this real server; null takes the virtual service's (managed engine).</summary>
+    public ProxyProtocol? SendProxy { get; init; }
+
+    /// <summary>The content-routing group the real server belongs to; null: none (it takes connections no rule sends
+    /// elsewhere, when the service has no default group).</summary>
+    public string? Group { get; init; }
+
     public RealServerSettings Validate()
     {
         // here, not only in RealServerId.Create: a deserialized identity (control socket, state file) skips Create
         Validation.RequireUnicastAddress(Id.Address, "real server address");
+        if (SendProxy is { } proxy) ClientAddressing.RequireKnown(proxy, "SendProxy");
+        if (Group is not null) RealServerGroups.Require(Group, "Real server group");
         Validation.RequireWeight(Weight);
         Validation.RequireThresholds(UpperThreshold, LowerThreshold);
         if (Forwarding == ForwardingMethod.Local)

@@ -78,6 +78,24 @@ public sealed class VirtualService
     /// <summary>The application helper (layer-7 inspection) of the service: None or Ftp.</summary>
     public ApplicationHelper Helper => Settings.Helper;
 
+    /// <summary>The PROXY protocol header written to real servers (a real server's own setting overrides it).</summary>
+    public ProxyProtocol SendProxy => Settings.SendProxy;
+
+    /// <summary>Whether clients must start with a PROXY protocol header (a load balancer in front).</summary>
+    public bool AcceptProxy => Settings.AcceptProxy;
+
+    /// <summary>Whether real servers are connected to from the client's own address (transparent mode).</summary>
+    public bool Transparent => Settings.Transparent;
+
+    /// <summary>What address the service's real servers see for a client (those with their own PROXY setting may differ).</summary>
+    public ClientAddressView RealServersSee => ClientAddressing.ViewOf(Settings, null);
+
+    /// <summary>Content rules, checked in order on the start of each connection.</summary>
+    public IReadOnlyList<ContentRule> ContentRules => Settings.ContentRules;
+
+    /// <summary>The group for connections no content rule matches (null: the real servers without a group).</summary>
+    public string? DefaultGroup => Settings.DefaultGroup;
+
     /// <summary>
     /// The service's place in the director's own order (ipvsadm --nosort), from 0; listings are sorted as ipvsadm -L
     /// sorts unless -NoSort is given.

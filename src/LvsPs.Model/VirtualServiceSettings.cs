@@ -37,6 +37,32 @@ public sealed record VirtualServiceSettings
     /// </summary>
     public ApplicationHelper Helper { get; init; }
 
+    /// <summary>PROXY protocol header written to each real server at the start of a connection (HAProxy's send-proxy,
+    /// send-proxy-v2); a real server's own setting overrides it. Managed engine, tcp/ services.</summary>
+    public ProxyProtocol SendProxy { get; init; }
+
+    /// <summary>Clients come through a load balancer in front that starts each connection with a PROXY protocol header
+    /// (v1 or v2, HAProxy's accept-proxy); a connection without one is refused. Managed engine, tcp/ services.</summary>
+    public bool AcceptProxy { get; init; }
+
+    /// <summary>Connect to real servers from the client's own address and port (IP_TRANSPARENT, needs root and replies
+    /// routed back through the director). Managed engine, tcp/ services.</summary>
+    public bool Transparent { get; init; }
+
+    /// <summary>Content rules checked in order on the start of each connection (HTTP/1.x request or TLS ClientHello);
+    /// the first match picks the group of real servers. Empty: plain layer-4 balancing. Managed engine, tcp/ services.</summary>
+    public IReadOnlyList<ContentRule> ContentRules { get; init; } = Array.Empty<ContentRule>();
+
+    /// <summary>The group a connection goes to when content rules are set and none matches; null: the real servers
+    /// without a group.</summary>
+    public string? DefaultGroup { get; init; }
+
+    /// <summary>The most content rules a service takes.</summary>
+    public const int MaxContentRules = 256;
+
+    /// <summary>Whether the service needs the managed engine's layer-7 features (content rules, PROXY protocol, transparent mode).</summary>
+    public bool UsesConnectionFeatures => SendProxy != ProxyProtocol.None || AcceptProxy || Transparent || ContentRules.Count > 0 || DefaultGroup is not null;
+
     public bool IsPersistent => PersistenceTimeout != 0;
 
     /// <summary>The flags word as the kernel keeps it (without HASHED).</summary>
@@ -77,7 +103,30 @@ public sealed record VirtualServiceSettings
             throw LvsException.InvalidArgument("InvalidNetmask", $"Persistence netmask {NetmaskText.FormatIPv4(Netmask)} is not a contiguous netmask.", Netmask);
         }
         ApplicationHelpers.Require(Helper, Id);
+        ValidateConnectionFeatures();
         return this;
+    }
+
+    private void ValidateConnectionFeatures()
+    {
+        ClientAddressing.RequireKnown(SendProxy, "SendProxy");
+        if (ContentRules is null) throw LvsException.InvalidArgument("InvalidContentRules", "Content rules must be a list (empty for none).", null);
+        if (!UsesConnectionFeatures) return;
+        if (Id.IsFirewallMark || Id.Protocol != LvsProtocol.Tcp)
+        {
+            throw LvsException.InvalidArgument("ConnectionFeaturesNeedTcp",
+                $"Content rules, the PROXY protocol and transparent mode work on the start of a TCP connection, so they are only for tcp/ services, not '{Id}'.", Id);
+        }
+        if (ContentRules.Count > MaxContentRules)
+        {
+            throw LvsException.InvalidArgument("TooManyContentRules", $"Virtual service '{Id}' has {ContentRules.Count} content rules; at most {MaxContentRules} are allowed.", ContentRules.Count);
+        }
+        foreach (var rule in ContentRules) (rule ?? throw LvsException.InvalidArgument("InvalidContentRules", "A content rule is missing (null).", null)).Validate();
+        if (DefaultGroup is not null) RealServerGroups.Require(DefaultGroup, "Default group");
+        if (ContentRules.Count > 0 && Helper != ApplicationHelper.None)
+        {
+            throw LvsException.InvalidArgument("ContentRulesWithHelper", $"Virtual service '{Id}' has the {Helper} helper; content rules read HTTP or TLS, so they cannot be combined with it.", Helper);
+        }
     }
 
     private static bool IsContiguousMask(uint mask) => mask == 0 ? false : ((~mask + 1) & ~mask) == 0;

@@ -70,13 +70,30 @@ class LvsVirtualService {
     [DscProperty()]
     [string] $PersistenceEngine
 
+    # PROXY protocol towards real servers: None, V1 or V2 (managed engine).
+    [DscProperty()]
+    [string] $SendProxy
+
+    [DscProperty()]
+    [Nullable[bool]] $AcceptProxy
+
+    [DscProperty()]
+    [Nullable[bool]] $Transparent
+
+    # Content rules in order: @{ match = 'Host'; pattern = 'api.example.com'; group = 'api' } (name for Header/Cookie).
+    [DscProperty()]
+    [hashtable[]] $ContentRules
+
+    [DscProperty()]
+    [string] $DefaultGroup
+
     [DscProperty()]
     [string] $Director
 
     [DscProperty(NotConfigurable)]
     [LvsReason[]] $Reasons
 
-    hidden static [string[]] $Managed = @('VirtualService', 'Ensure', 'Scheduler', 'PersistenceTimeout', 'PersistenceNetmask', 'OnePacket', 'SchedulerFlags', 'PersistenceEngine', 'Director')
+    hidden static [string[]] $Managed = @('VirtualService', 'Ensure', 'Scheduler', 'PersistenceTimeout', 'PersistenceNetmask', 'OnePacket', 'SchedulerFlags', 'PersistenceEngine', 'SendProxy', 'AcceptProxy', 'Transparent', 'ContentRules', 'DefaultGroup', 'Director')
 
     [LvsVirtualService] Get() {
         $outcome = Invoke-LvsDscFacade -Resource VirtualService -Operation Get -Instance $this -Properties ([LvsVirtualService]::Managed)
@@ -92,6 +109,11 @@ class LvsVirtualService {
             $result.OnePacket = $s['onePacket']
             $result.SchedulerFlags = $s['schedulerFlags']
             $result.PersistenceEngine = $s['persistenceEngine']
+            $result.SendProxy = $s['sendProxy']
+            $result.AcceptProxy = $s['acceptProxy']
+            $result.Transparent = $s['transparent']
+            $result.ContentRules = @($s['contentRules'] | ForEach-Object { $h = @{}; foreach ($k in $_.Keys) { $h[$k] = $_[$k] }; $h })
+            $result.DefaultGroup = $s['defaultGroup']
         }
         $result.Reasons = ConvertTo-LvsReason $outcome
         return $result
@@ -135,13 +157,21 @@ class LvsRealServer {
     [DscProperty()]
     [Nullable[uint32]] $LowerThreshold
 
+    # PROXY protocol towards this real server: None, V1, V2, or Inherit (the service's).
+    [DscProperty()]
+    [string] $SendProxy
+
+    # The content-routing group ('' for none).
+    [DscProperty()]
+    [string] $Group
+
     [DscProperty()]
     [string] $Director
 
     [DscProperty(NotConfigurable)]
     [LvsReason[]] $Reasons
 
-    hidden static [string[]] $Managed = @('VirtualService', 'Address', 'Port', 'Ensure', 'Forwarding', 'Weight', 'UpperThreshold', 'LowerThreshold', 'Director')
+    hidden static [string[]] $Managed = @('VirtualService', 'Address', 'Port', 'Ensure', 'Forwarding', 'Weight', 'UpperThreshold', 'LowerThreshold', 'SendProxy', 'Group', 'Director')
 
     [LvsRealServer] Get() {
         $outcome = Invoke-LvsDscFacade -Resource RealServer -Operation Get -Instance $this -Properties ([LvsRealServer]::Managed)
@@ -157,6 +187,8 @@ class LvsRealServer {
             $result.Weight = $s['weight']
             $result.UpperThreshold = $s['upperThreshold']
             $result.LowerThreshold = $s['lowerThreshold']
+            $result.SendProxy = $s['sendProxy']
+            $result.Group = $s['group']
         }
         $result.Reasons = ConvertTo-LvsReason $outcome
         return $result

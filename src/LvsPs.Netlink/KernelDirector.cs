@@ -81,12 +81,14 @@ public sealed class KernelDirector : IDirectorBackend, IDirectorBatch
     public void AddService(VirtualServiceSettings settings)
     {
         settings.Validate();
+        ConnectionFeatures.RequireManaged(settings);
         Request(IpvsCommand.NewService, w => IpvsCodec.WriteService(w, settings), new IpvsRequestContext("Add virtual service", settings.Id, Settings: settings));
     }
 
     public void EditService(VirtualServiceSettings settings)
     {
         settings.Validate();
+        ConnectionFeatures.RequireManaged(settings);
         Request(IpvsCommand.SetService, w => IpvsCodec.WriteService(w, settings), new IpvsRequestContext("Edit virtual service", settings.Id, Settings: settings));
     }
 
@@ -98,12 +100,14 @@ public sealed class KernelDirector : IDirectorBackend, IDirectorBatch
     public void AddRealServer(VirtualServiceId service, RealServerSettings settings)
     {
         settings.Validate();
+        ConnectionFeatures.RequireManaged(settings);
         Request(IpvsCommand.NewDestination, w => WriteDestination(w, service, settings), new IpvsRequestContext("Add real server", service, settings.Id));
     }
 
     public void EditRealServer(VirtualServiceId service, RealServerSettings settings)
     {
         settings.Validate();
+        ConnectionFeatures.RequireManaged(settings);
         Request(IpvsCommand.SetDestination, w => WriteDestination(w, service, settings), new IpvsRequestContext("Edit real server", service, settings.Id));
     }
 
@@ -215,8 +219,8 @@ public sealed class KernelDirector : IDirectorBackend, IDirectorBatch
         {
             switch (change)
             {
-                case DirectorChange.AddService s: s.Settings.Validate(); break;
-                case DirectorChange.AddRealServer r: r.Settings.Validate(); break;
+                case DirectorChange.AddService s: ConnectionFeatures.RequireManaged(s.Settings.Validate()); break;
+                case DirectorChange.AddRealServer r: ConnectionFeatures.RequireManaged(r.Settings.Validate()); break;
             }
         }
         Run(c =>

@@ -46,6 +46,8 @@ command -v depmod >/dev/null || [[ -x /usr/sbin/depmod ]] || need_pkgs+=(kmod)
 command -v cpio >/dev/null || need_pkgs+=(cpio)
 command -v xz >/dev/null || need_pkgs+=(xz-utils)
 command -v file >/dev/null || need_pkgs+=(file)
+# the failover tests run keepalived from the host's root inside the guest (tests/LvsPs.KernelTests/KernelFailoverTests.cs)
+[[ -x /usr/sbin/keepalived ]] || need_pkgs+=(keepalived)
 if [[ ${#need_pkgs[@]} -gt 0 ]]; then
     [[ $(id -u) -eq 0 ]] || die "missing ${need_pkgs[*]}; run as root (or install them: apt-get install ${need_pkgs[*]})"
     echo "vm.sh: installing ${need_pkgs[*]}" >&2
@@ -82,8 +84,9 @@ kroot="$vmdir/kernel/root"
 
 # ---- initramfs (rebuilt when this script or the module list changes) ----------------------------------------------
 # 9p/virtio/overlay: the host's root; veth and bridge: the tests' namespaces and the segment that joins them;
-# ipip/fou/ip_gre: tunnel real servers; ip_vs*: IPVS and every scheduler and helper the kernel package ships.
-mods=(virtio_pci 9pnet_virtio 9p overlay veth bridge ipip fou ip_gre ip_vs)
+# ipip/fou/ip_gre: tunnel real servers; nf_tables: nft marks packets for firewall-mark services; ip_vs*: IPVS and
+# every scheduler and helper the kernel package ships.
+mods=(virtio_pci 9pnet_virtio 9p overlay veth bridge ipip fou ip_gre nf_tables ip_vs)
 for m in "$kroot"/lib/modules/"$kver"/kernel/net/netfilter/ipvs/ip_vs_*.ko*; do
     b=$(basename "$m"); mods+=("${b%%.ko*}")
 done

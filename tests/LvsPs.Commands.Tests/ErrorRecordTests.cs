@@ -66,11 +66,11 @@ public sealed class ErrorRecordTests
     }
 
     [Theory]
-    [InlineData("Add-LvsRealServer $id -Address 10", "InvalidAddress,", "'10' is not a valid IP address")]
-    [InlineData("Add-LvsRealServer $id -Address 300.1.1.1", "InvalidAddress,", "'300.1.1.1' is not a valid IP address")]
+    [InlineData("Add-LvsRealServer $id -Address 10", "InvalidAddress,", "'10' is not a valid address or ADDRESS:PORT")]
+    [InlineData("Add-LvsRealServer $id -Address 300.1.1.1", "InvalidAddress,", "'300.1.1.1' is not a valid address or ADDRESS:PORT")]
     [InlineData("New-LvsVirtualService -Protocol Tcp -Address 1.2.3 -Port 80", "InvalidAddress,", "'1.2.3' is not a valid IP address")]
-    [InlineData("Get-LvsVirtualService icmp/1.2.3.4:1", "CannotConvertArgumentNoMessage,", "unknown protocol 'icmp'")]
-    [InlineData("Get-LvsVirtualService 'tcp/[::1'", "CannotConvertArgumentNoMessage,", "'[' without ']'")]
+    [InlineData("Get-LvsVirtualService icmp/1.2.3.4:1", "InvalidVirtualService,", "unknown protocol 'icmp'")]
+    [InlineData("Get-LvsVirtualService 'tcp/[::1'", "InvalidVirtualService,", "'[' without ']'")]
     [InlineData("Remove-LvsVirtualService tcp/300.1.1.1:80", "CannotConvertArgumentNoMessage,", "'300.1.1.1' is not an IPv4 or IPv6 address")]
     public void Bad_addresses_and_service_strings_are_invalid_arguments_naming_them(string command, string errorId, string message)
     {

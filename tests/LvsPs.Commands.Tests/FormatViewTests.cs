@@ -22,8 +22,9 @@ public sealed class FormatViewTests
             "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn",
             "TCP  127.0.78.1:8080 wrr persistent 60 mask 255.255.255.0",
             // ipvsadm: "  -> %-28s %-7s %-6d %-10u %-10u"
-            string.Format("  -> {0,-28} {1,-7} {2,-6} {3,-10} {4,-10}", "10.0.0.3:8080", "Masq", 1, 0, 0).TrimEnd(),
+            // ipvsadm -L sorts real servers by address (libipvs ipvs_cmp_dests); -NoSort keeps the kernel's newest-first order
             string.Format("  -> {0,-28} {1,-7} {2,-6} {3,-10} {4,-10}", "10.0.0.2:8080", "Masq", 3, 0, 0).TrimEnd(),
+            string.Format("  -> {0,-28} {1,-7} {2,-6} {3,-10} {4,-10}", "10.0.0.3:8080", "Masq", 1, 0, 0).TrimEnd(),
         }, lines);
     }
 
@@ -46,7 +47,7 @@ public sealed class FormatViewTests
     {
         _ps.Run("Stop-LvsDirector; New-LvsVirtualService tcp/127.0.78.3:8080 | Add-LvsRealServer -Address 10.0.0.2 -Weight 7");
         var rs = Lines("Get-LvsRealServer | Out-String -Width 200");
-        Assert.Matches(@"^VirtualService\s+RemoteAddress:Port\s+Forward\s+Weight\s+ActiveConn\s+InActConn$", rs[0]);
+        Assert.Matches(@"^VirtualService\s+RemoteAddress:Port\s+Forward\s+Weight\s+Active\s+InAct$", rs[0]);
         Assert.Matches(@"^tcp/127\.0\.78\.3:8080\s+10\.0\.0\.2:8080\s+Masq\s+7\s+0\s+0$", rs[2]);
         var t = Lines("Get-LvsTimeout | Out-String -Width 200");
         Assert.Matches(@"^\s*Tcp\s+TcpFin\s+Udp$", t[0]);

@@ -1,101 +1,74 @@
-using System.Diagnostics;
-using System.Net.Sockets;
+using System.Net;
 using LvsPs.Model;
 using LvsPs.Remote;
+using LvsPs.TestBackends;
 
 namespace LvsPs.KernelTests;
 
-/// <summary>The director service driving kernel IPVS (--backend kernel:NAMESPACE), reached over its control socket.</summary>
+/// <summary>
+/// The director service driving kernel IPVS (--backend kernel:NAMESPACE) in the director namespace of a
+/// <see cref="TrafficLab"/>, reached over its control socket.
+/// </summary>
+[Collection(TrafficLabCollection.Name)]
 public sealed class DirectorServiceKernelTests : IDisposable
 {
-    private readonly Namespace _ns = new();
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "lvsps-ksvc-" + Guid.NewGuid().ToString("N")[..8]);
-    private Process? _service;
+    private readonly TrafficLab _lab;
+    private readonly DirectorServiceProcess _service;
 
-    private string Socket => Path.Combine(_folder, "director.sock");
+    public DirectorServiceKernelTests(TrafficLab lab)
+    {
+        _lab = lab;
+        _service = new DirectorServiceProcess(Path.Combine(Path.GetTempPath(), "lvsps-ksvc-" + Guid.NewGuid().ToString("N")[..8]), "kernel:" + lab.Director.Name);
+    }
 
     public void Dispose()
     {
-        Stop();
-        _ns.Dispose();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-
-    private void Start()
-    {
-        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "LvsPs.DirectorService.dll"), "--socket", Socket, "--metrics", "off", "--backend", "kernel:" + _ns.Name })
-        {
-            psi.ArgumentList.Add(a);
-        }
-        _service = Process.Start(psi)!;
-        _service.BeginErrorReadLine();
-        _service.BeginOutputReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!Accepts())
-        {
-            Assert.False(_service.HasExited, "the director service exited");
-            Assert.True(DateTime.UtcNow < deadline, "the director service did not open its socket");
-            Thread.Sleep(100);
-        }
-    }
-
-    private bool Accepts()
-    {
-        if (!File.Exists(Socket)) return false;
-        using var probe = new System.Net.Sockets.Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            probe.Connect(new UnixDomainSocketEndPoint(Socket));
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
-    private void Stop()
-    {
-        if (_service is { HasExited: false })
-        {
-            _service.Kill();
-            _service.WaitForExit(10000);
-        }
-        _service?.Dispose();
-        _service = null;
+        _service.Dispose();
+        _lab.Kernel.Flush();
     }
 
     [Fact]
-    public void Configures_kernel_ipvs_and_comes_back_after_kill_9()
+    public void Rebuilds_the_kernel_table_from_its_state_file_after_kill_9_and_forwards_again()
     {
-        Start();
-        var id = VirtualServiceId.Parse("tcp/10.8.0.1:80");
-        using (var director = new RemoteDirector(Socket))
+        _lab.Forwarding(true);
+        _service.Start();
+        var id = VirtualServiceId.Parse($"tcp/{TrafficLab.DirectorAddress}:8000");
+        using (var director = new RemoteDirector(_service.SocketPath))
         {
             Assert.Equal(DirectorKind.Service, director.GetInfo().Kind);
             director.AddService(new VirtualServiceSettings { Id = id, Scheduler = "sh", SchedulerFlags = SchedulerFlags.Port });
-            director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(System.Net.IPAddress.Parse("10.8.1.1"), 8080), Forwarding = ForwardingMethod.DirectRoute, Weight = 4 });
+            foreach (var a in TrafficLab.ServerAddresses)
+            {
+                director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Parse(a), TrafficLab.HttpPort), Forwarding = ForwardingMethod.Masquerade, Weight = 4 });
+            }
             // errors of the kernel cross the socket with their ids
             Assert.Equal("VirtualServiceExists", Assert.Throws<LvsException>(() => director.AddService(new VirtualServiceSettings { Id = id })).ErrorId);
             Assert.Equal("SchedulerNotAvailable", Assert.Throws<LvsException>(() => director.AddService(new VirtualServiceSettings { Id = VirtualServiceId.Parse("tcp/10.8.0.2:80"), Scheduler = "twos" })).ErrorId);
         }
-        var save = _ns.Ipvsadm("-S", "-n");
-        Assert.Contains("-A -t 10.8.0.1:80 -s sh -b sh-port", save);
-        Assert.Contains("-a -t 10.8.0.1:80 -r 10.8.1.1:8080 -g -w 4", save);
+        var save = _lab.Director.Ipvsadm("-S", "-n");
+        Assert.Contains($"-A -t {TrafficLab.DirectorAddress}:8000 -s sh -b sh-port", save);
+        Assert.Contains($"-a -t {TrafficLab.DirectorAddress}:8000 -r {TrafficLab.ServerAddresses[0]}:80 -m -w 4", save);
+        Assert.Equal(200, _lab.HttpGet(TrafficLab.DirectorAddress, 8000).Status);
 
-        Stop(); // kill -9
-        Start();
-        using var again = new RemoteDirector(Socket);
+        _service.Kill(); // kill -9
+        // the kernel table outlives the service: empty it, so that only the state file can bring it back
+        _lab.Director.Ipvsadm("-C");
+        Assert.DoesNotContain("-A ", _lab.Director.Ipvsadm("-S", "-n"));
+
+        _service.Start();
+        save = _lab.Director.Ipvsadm("-S", "-n");
+        Assert.Contains($"-A -t {TrafficLab.DirectorAddress}:8000 -s sh -b sh-port", save);
+        foreach (var a in TrafficLab.ServerAddresses) Assert.Contains($"-a -t {TrafficLab.DirectorAddress}:8000 -r {a}:80 -m -w 4", save);
+        using var again = new RemoteDirector(_service.SocketPath);
         var service = again.GetService(id);
         Assert.NotNull(service);
-        Assert.Equal(4, service!.RealServers.Single().Weight);
-        Assert.Equal(ForwardingMethod.DirectRoute, service.RealServers.Single().Forwarding);
+        Assert.All(service!.RealServers, rs => Assert.Equal((4, ForwardingMethod.Masquerade), (rs.Weight, rs.Forwarding)));
+        // and real traffic flows through the rebuilt table
+        var answered = Enumerable.Range(0, 4).Select(_ => _lab.HttpGetFrom(TrafficLab.ClientAddresses[0], TrafficLab.DirectorAddress, 8000)).ToList();
+        Assert.All(answered, r => Assert.Equal(200, r.Status));
+        // kernel 6.1 folds its per-CPU counters into what it reports every 2 s (estimation_timer in ip_vs_est.c)
+        ulong counted = 0;
+        for (int i = 0; i < 40 && (counted = again.GetService(id)!.Stats.Connections) != 4; i++) Thread.Sleep(250);
+        Assert.Equal(4ul, counted);
     }
 }

@@ -137,7 +137,7 @@ public sealed class KernelDirectorTests : IDisposable
         var save = _ns.Ipvsadm("-S", "-n");
         Assert.Contains("-a -t 10.3.0.1:80 -r 10.3.1.1:8080 -m -w 65535", save);
         Assert.Contains("-a -t 10.3.0.1:80 -r 10.3.1.2:80 -g -w 0", save);
-        Assert.Contains("-a -t 10.3.0.1:80 -r 10.3.1.3:80 -i -w 3", save);
+        Assert.Contains("-a -t 10.3.0.1:80 -r 10.3.1.3:80 -i -w 3 --tun-type ipip\n", save);
         Assert.Contains("-a -t 10.3.0.1:80 -r 10.3.1.4:80 -i -w 1 --tun-type gue --tun-port 6080 --tun-csum", save);
         Assert.Contains("-a -t 10.3.0.1:80 -r 10.3.1.5:80 -i -w 1 --tun-type gue --tun-port 5000 --tun-remcsum", save);
         Assert.Contains("-a -t 10.3.0.1:80 -r 10.3.1.6:80 -i -w 1 --tun-type gre", save);
@@ -174,9 +174,9 @@ public sealed class KernelDirectorTests : IDisposable
         Assert.Equal(3, all.Count);
         var t = all.Single(s => s.Settings.Id == Id("tcp/10.4.0.1:80"));
         Assert.Equal(("wrr", 120u, 0xFFFF0000u), (t.Scheduler, t.Settings.PersistenceTimeout, t.Settings.Netmask));
-        var r1 = t.RealServers.Single(r => r.Address.Equals(IPAddress.Parse("10.4.1.1")));
+        var r1 = t.RealServers.Single(r => r.Settings.Id.Address.Equals(IPAddress.Parse("10.4.1.1")));
         Assert.Equal((ForwardingMethod.Masquerade, 5, 50u, 5u), (r1.Forwarding, r1.Weight, r1.UpperThreshold, r1.LowerThreshold));
-        var r2 = t.RealServers.Single(r => r.Address.Equals(IPAddress.Parse("10.4.1.2")));
+        var r2 = t.RealServers.Single(r => r.Settings.Id.Address.Equals(IPAddress.Parse("10.4.1.2")));
         Assert.Equal((ForwardingMethod.Tunnel, TunnelType.Gue, (ushort)7000, TunnelFlags.Checksum), (r2.Forwarding, r2.TunnelType, r2.TunnelPort, r2.TunnelFlags));
         var f = all.Single(s => s.Settings.Id == Id("fwm/77"));
         Assert.Equal(("mh", SchedulerFlags.Fallback), (f.Scheduler, f.Settings.SchedulerFlags));
@@ -260,6 +260,7 @@ public sealed class KernelDirectorTests : IDisposable
         _ns.ExecInput(
             "-A -t 10.9.0.1:80 -s rr\n-a -t 10.9.0.1:80 -r 10.9.1.3:80 -m -w 3 -x 10 -y 1\n-a -t 10.9.0.1:80 -r 10.9.1.2:8080 -g -w 0\n" +
             "-a -t 10.9.0.1:80 -r 10.9.1.4 -i --tun-type gue --tun-port 6080\n-a -t 10.9.0.1:80 -r 10.9.1.5 -i --tun-type gre\n" +
+            "-a -t 10.9.0.1:80 -r 10.9.1.6 -i -w 2\n" + // an ipip tunnel: ipvsadm -S writes --tun-type ipip for it
             "-A -u 10.9.0.1:53 -s sh -b sh-fallback,sh-port -o\n-A -t 10.9.0.2:0 -s wlc -p 600 -M 255.255.255.0 --pe sip\n" +
             "-A --sctp-service 10.9.0.3:9 -s mh -b mh-port\n-A -t [2001:db8::1]:443 -s lc -p 100 -M 64\n" +
             "-a -t [2001:db8::1]:443 -r [2001:db8::10]:443 -m\n-A -f 4294967295 -6 -s rr -p\n-A -f 7 -s rr\n", "ipvsadm", "-R");

@@ -13,7 +13,13 @@ namespace LvsPs.KernelTests;
 /// un-masqueraded there (ip_forward=1). Direct routing: each real server also holds the VIP on lo (arp_ignore=1,
 /// arp_announce=2, so only the director answers ARP for it), and replies sent from the VIP use a table of their own
 /// that reaches the client on the segment directly, never through the director.
-/// Every real server runs an HTTP server on port 80 and a UDP echo server on port 5353, both naming themselves.
+/// Tunnelling: each real server's fallback tunnel devices (tunl0 for IPIP and GUE, gre0 for GRE) are up and GUE is
+/// decapsulated on UDP port <see cref="GuePort"/>, so packets the director encapsulates to it reach the VIP on lo.
+/// IPv6 runs beside IPv4 on the same segment: client fd00:1::1, director fd00:1::2 and fd00:2::1, real servers
+/// fd00:2::11 and fd00:2::12 (routed back through the director, for NAT).
+/// Every real server runs an HTTP server on port 80 (IPv4 and IPv6) and a UDP echo server on port 5353, both naming
+/// themselves, and <see cref="NamedEchoBackend"/>s on ports 81 and 82 named "address:port" (connections that stay open).
+/// The client also holds <see cref="ClientAddresses"/>, to be many clients.
 /// </summary>
 public sealed class TrafficLab : IDisposable
 {
@@ -24,6 +30,15 @@ public sealed class TrafficLab : IDisposable
     public const int HttpPort = 80;
     public const int UdpPort = 5353;
     public static readonly string[] ServerAddresses = ["10.2.0.11", "10.2.0.12"];
+    public const string ClientAddress6 = "fd00:1::1";
+    public const string DirectorAddress6 = "fd00:1::2";
+    public const string DirectorServerAddress6 = "fd00:2::1";
+    public static readonly string[] ServerAddresses6 = ["fd00:2::11", "fd00:2::12"];
+    public const int GuePort = 6080;
+    public static readonly int[] NamedPorts = [81, 82];
+
+    /// <summary>More addresses of the client, 10.1.0.51 to 10.1.0.58: as many different clients.</summary>
+    public static readonly string[] ClientAddresses = Enumerable.Range(51, 8).Select(i => $"10.1.0.{i}").ToArray();
 
     private readonly List<IDisposable> _owned = new();
     private readonly List<string> _ports = new();
@@ -39,20 +54,28 @@ public sealed class TrafficLab : IDisposable
             Servers = new Namespace[ServerAddresses.Length];
             for (int i = 0; i < Servers.Length; i++) Servers[i] = Own(new Namespace());
 
-            Client.Batch(Plug("pc", $"{ClientAddress}/24"));
-            Director.Batch(Plug("pd", $"{DirectorAddress}/24", $"{DirectorServerAddress}/24", $"{DirectRoutingVip}/32"));
+            Client.Batch(Plug("pc", [$"{ClientAddress}/24", .. ClientAddresses.Select(a => a + "/24"), $"{ClientAddress6}/64 nodad"]));
+            Director.Batch(Plug("pd", $"{DirectorAddress}/24", $"{DirectorServerAddress}/24", $"{DirectRoutingVip}/32", $"{DirectorAddress6}/64 nodad", $"{DirectorServerAddress6}/64 nodad"));
             // the director forwards NAT replies out of the port they came in on: no ICMP redirects to the real servers
             Director.Sysctl("net.ipv4.conf.all.send_redirects", "0");
             Director.Sysctl("net.ipv4.conf.eth0.send_redirects", "0");
             for (int i = 0; i < Servers.Length; i++)
             {
                 var rs = Servers[i];
-                rs.Batch(Plug("ps" + i, $"{ServerAddresses[i]}/24") +
+                rs.Batch(Plug("ps" + i, $"{ServerAddresses[i]}/24", $"{ServerAddresses6[i]}/64 nodad") +
                     $"route add default via {DirectorServerAddress}\n" +
+                    $"route add default via {DirectorServerAddress6}\n" +
+                    // the fallback tunnel devices take IPIP (also GUE's inner packets) and keyless GRE from anyone
+                    "link set tunl0 up\nlink set gre0 up\n" +
+                    $"fou add port {GuePort} gue\n" +
                     $"addr add {DirectRoutingVip}/32 dev lo\n" +
                     // direct-routing replies (source: the VIP) go to the client on the segment, not via the director
                     $"rule add from {DirectRoutingVip} table 100\n" +
                     "route add 10.1.0.0/24 dev eth0 table 100\n");
+                foreach (var dev in new[] { "all", "default", "tunl0", "gre0" }) rs.Sysctl($"net.ipv4.conf.{dev}.rp_filter", "0");
+                // the director forwards NAT replies out of the port they came in on; IPv6 has no send_redirects to
+                // turn off there, so the real servers ignore its redirects (which would send replies past it)
+                foreach (var dev in new[] { "all", "eth0" }) rs.Sysctl($"net.ipv6.conf.{dev}.accept_redirects", "0");
                 foreach (var dev in new[] { "all", "eth0" })
                 {
                     rs.Sysctl($"net.ipv4.conf.{dev}.arp_ignore", "1");
@@ -62,6 +85,13 @@ public sealed class TrafficLab : IDisposable
                 string name = "rs" + (i + 1);
                 Own(rs.Enter(() => new HttpBackend(name, new IPEndPoint(IPAddress.Any, HttpPort))));
                 Own(rs.Enter(() => new UdpEchoBackend(name, new IPEndPoint(IPAddress.Any, UdpPort))));
+                var v6 = IPAddress.Parse(ServerAddresses6[i]);
+                Own(rs.Enter(() => new HttpBackend(name, new IPEndPoint(v6, HttpPort))));
+                foreach (var port in NamedPorts)
+                {
+                    string named = $"{ServerAddresses[i]}:{port}";
+                    Own(rs.Enter(() => new NamedEchoBackend(named, new IPEndPoint(IPAddress.Any, port))));
+                }
             }
             Switch.Batch("link add br0 type bridge forward_delay 0 stp_state 0\nlink set br0 up\n" +
                 string.Concat(_ports.Select(p => $"link set {p} master br0 up\n")));
@@ -84,6 +114,17 @@ public sealed class TrafficLab : IDisposable
 
     /// <summary>Lets the director route (NAT needs it for the replies; direct routing does not).</summary>
     public void Forwarding(bool on) => Director.Sysctl("net.ipv4.ip_forward", on ? "1" : "0");
+
+    /// <summary>Lets the director route IPv6 (NAT of IPv6 services).</summary>
+    public void Forwarding6(bool on) => Director.Sysctl("net.ipv6.conf.all.forwarding", on ? "1" : "0");
+
+    /// <summary>One HTTP GET from the client's namespace, from the client address <paramref name="from"/>.</summary>
+    public HttpProbeResult HttpGetFrom(string from, string address, int port = HttpPort) =>
+        Client.Enter(() => LoopbackClient.HttpGetFrom(from, address, port, "/", timeoutMs: 10_000));
+
+    /// <summary>Opens a connection from the client's namespace to a <see cref="NamedEchoBackend"/> through the director and keeps it.</summary>
+    public NamedConnection Open(IPEndPoint to, IPEndPoint? from = null) =>
+        Client.Enter(() => NamedConnection.Open(to, from, timeoutMs: 10_000));
 
     /// <summary>One HTTP GET from the client's namespace on a new connection; returns the answering real server's name.</summary>
     public HttpProbeResult HttpGet(string address, int port = HttpPort, string path = "/") =>

@@ -7,12 +7,15 @@ namespace LvsPs.KernelTests;
 /// Real TCP and UDP traffic through kernel IPVS configured by LvsPs (see <see cref="TrafficLab"/>): NAT and direct
 /// routing with round robin, and the counters LvsPs reads back equal to what ipvsadm prints for the same traffic.
 /// </summary>
-public sealed class TrafficTests : IClassFixture<TrafficLab>
+[Collection(TrafficLabCollection.Name)]
+public sealed class TrafficTests : IDisposable
 {
     private const int Requests = 6;
     private readonly TrafficLab _lab;
 
     public TrafficTests(TrafficLab lab) => _lab = lab;
+
+    public void Dispose() => _lab.Kernel.Flush();
 
     [Fact]
     public void Nat_tcp_service_alternates_real_servers_and_counts_like_ipvsadm()

@@ -58,19 +58,22 @@ public sealed class DirectorServiceProcess : IDisposable
         return _process = ReapedProcess.Start("dotnet", [dll, "--socket", SocketPath, "--state", StatePath, "--metrics", _metrics, "--backend", _backend, .. extra]);
     }
 
-    /// <summary>Starts the service and expects it to refuse: its exit code (within 60 s) and what it said.</summary>
+    /// <summary>Starts the service and expects it to refuse: its exit code (within 180 s) and what it said.</summary>
     public (int ExitCode, string Error) StartExpectingExit(params string[] extra)
     {
         var process = Launch(extra);
-        if (!process.WaitForExit(60_000)) throw new TimeoutException("The director service did not exit: " + process.Output);
+        if (!process.WaitForExit(180_000)) throw new TimeoutException("The director service did not exit: " + process.Output);
         return (process.ExitCode, process.Output);
     }
 
-    /// <summary>Starts the service (with <paramref name="extra"/> arguments) and waits (at most 60 s) until its control socket accepts connections.</summary>
+    /// <summary>
+    /// Starts the service (with <paramref name="extra"/> arguments) and waits (at most 180 s) until its control socket
+    /// accepts connections: a .NET start takes about a minute in the emulated kernel guest when the host is loaded.
+    /// </summary>
     public void Start(params string[] extra)
     {
         Launch(extra);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow.AddSeconds(180);
         while (!Accepts(SocketPath))
         {
             if (_process!.HasExited) throw new InvalidOperationException($"The director service exited with {_process.ExitCode}: {_process.Output}");

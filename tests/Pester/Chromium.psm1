@@ -25,7 +25,7 @@ function Start-Chromium {
     $profileDir = Join-Path ([IO.Path]::GetTempPath()) "lvsps-chromium-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
     $null = New-Item -ItemType Directory -Path $profileDir
     $arguments = @('--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--remote-debugging-port=0', '--remote-debugging-address=127.0.0.1',
+        '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--remote-debugging-port=0', '--remote-debugging-address=127.0.0.1',
         "--user-data-dir=$profileDir", "--window-size=$Width,$Height", 'about:blank')
     $psi = [Diagnostics.ProcessStartInfo]::new($Path)
     foreach ($a in $arguments) { $psi.ArgumentList.Add($a) }

@@ -105,13 +105,19 @@ Describe 'Real servers and pipeline binding' {
         $rs.VirtualService.ToString() | Should -Be $id
     }
 
-    It 'Add-LvsRealServer -PassThru writes the real server; Get-LvsVirtualService | Get-LvsRealServer lists them newest first' {
+    It 'Add-LvsRealServer -PassThru writes the real server; Get-LvsRealServer lists them sorted as ipvsadm -L, -NoSort newest first' {
         $added = Add-LvsRealServer $id -Address 10.0.0.2 -Port 8080 -Weight 3 -UpperThreshold 100 -LowerThreshold 50 -PassThru
         $added | Should -BeOfType ([LvsPs.Model.RealServer])
         $added.Weight | Should -Be 3
         $added.UpperThreshold | Should -Be 100
         Add-LvsRealServer $id -Address 10.0.0.3 -Port 8080
-        (Get-LvsVirtualService $id | Get-LvsRealServer).ForEach({ $_.ToString() }) | Should -Be @('10.0.0.3:8080', '10.0.0.2:8080')
+        Add-LvsRealServer $id -Address 10.0.0.10 -Port 8080
+        # ipvsadm -L sorts by address (10.0.0.10 after 10.0.0.3, as numbers); --nosort gives the kernel's order, newest first
+        (Get-LvsVirtualService $id | Get-LvsRealServer).ForEach({ $_.ToString() }) | Should -Be @('10.0.0.2:8080', '10.0.0.3:8080', '10.0.0.10:8080')
+        $kernelOrder = Get-LvsVirtualService $id | Get-LvsRealServer -NoSort
+        $kernelOrder.ForEach({ $_.ToString() }) | Should -Be @('10.0.0.10:8080', '10.0.0.3:8080', '10.0.0.2:8080')
+        $kernelOrder.Position | Should -Be @(0, 1, 2)
+        (Get-LvsRealServer $id -Address 10.0.0.2).Position | Should -Be 2
     }
 
     It 'Get-LvsRealServer | Set-LvsRealServer -Weight 0 quiesces by property-name binding' {
@@ -215,7 +221,7 @@ Describe 'Errors name the value, say what is allowed, and leave state unchanged'
 
     It 'a bad address is refused naming it' {
         { New-LvsVirtualService -Protocol Tcp -Address 300.1.2.3 -Port 80 -ErrorAction Stop } | Should -Throw -ExpectedMessage "*'300.1.2.3' is not a valid IP address*"
-        { Add-LvsRealServer $id -Address 10 -ErrorAction Stop } | Should -Throw -ExpectedMessage "*'10' is not a valid IP address*"
+        { Add-LvsRealServer $id -Address 10 -ErrorAction Stop } | Should -Throw -ExpectedMessage "*'10' is not a valid address*"
         { Get-LvsVirtualService 'tcp/1.2.3.4' -ErrorAction Stop } | Should -Throw -ExpectedMessage "*has no port*"
     }
 

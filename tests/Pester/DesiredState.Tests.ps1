@@ -17,6 +17,11 @@ BeforeAll {
         Set-Content -LiteralPath $path -Value $Yaml
         $path
     }
+    function Assert-Boolean($Actual, [bool] $Expected, [string] $Because) {
+        # exact: Should -BeFalse passes on $null, and a missing property or an empty answer is $null
+        $Actual | Should -BeOfType [bool] -Because $Because
+        $Actual | Should -Be $Expected -Because $Because
+    }
     function New-DscResource([string] $Class, [hashtable] $Properties) {
         $instance = & $script:Module ([scriptblock]::Create("[$Class]::new()"))
         foreach ($k in $Properties.Keys) { $instance.$k = $Properties[$k] }
@@ -99,7 +104,7 @@ timeouts:
         ($changes | Where-Object Property -eq 'Weight').From | Should -Be 7
         ($changes | Where-Object Property -eq 'Weight').To | Should -Be 3
         ($changes | Where-Object Property -eq 'UpperThreshold').To | Should -Be 100
-        $changes[0].Change.GetType().Name | Should -Be 'EditRealServer'
+        $changes.Code | Sort-Object | Should -Be @('LvsPs:RealServer:Change:UpperThreshold', 'LvsPs:RealServer:Change:Weight')
     }
 
     It 'leaves unnamed services and real servers alone, and removes them with -Prune' {
@@ -236,10 +241,10 @@ Describe "DSC class resources on the $Director director" {
     }
 
     It 'tests false on a fresh director, sets, tests true, and a second set changes nothing' {
-        $script:Resources | ForEach-Object { $_.Test() } | Should -Not -Contain $true
+        $script:Resources | ForEach-Object { $_.Test() } | Should -Be @($false, $false, $false)
         $script:Resources[0].Get().Ensure | Should -Be 'Absent'
         $script:Resources | ForEach-Object { $_.Set() }
-        $script:Resources | ForEach-Object { $_.Test() } | Should -Not -Contain $false
+        $script:Resources | ForEach-Object { $_.Test() } | Should -Be @($true, $true, $true)
         $exported = Export-LvsConfiguration
         $script:Resources | ForEach-Object { $_.Set() }
         Export-LvsConfiguration | Should -BeExactly $exported
@@ -253,23 +258,23 @@ Describe "DSC class resources on the $Director director" {
         $script:Resources | ForEach-Object { $_.Set() }
         Remove-LvsRealServer $script:Svc -Address 127.0.0.1 -Port 18301
         Set-LvsRealServer $script:Svc -Address 127.0.0.1 -Port 18302 -Weight 1
-        $script:Resources[1].Test() | Should -BeFalse
-        $script:Resources[2].Test() | Should -BeFalse
+        Assert-Boolean ($script:Resources[1].Test()) $false
+        Assert-Boolean ($script:Resources[2].Test()) $false
         $script:Resources[1].Get().Reasons.Code | Should -Contain 'LvsPs:RealServer:Add'
         $reasons = $script:Resources[2].Get().Reasons
         $reasons.Code | Should -Contain 'LvsPs:RealServer:Change:Weight'
         ($reasons | Where-Object Code -eq 'LvsPs:RealServer:Change:Weight').Phrase | Should -BeLike '*from 1 to 4*'
         $script:Resources | ForEach-Object { $_.Set() }
-        $script:Resources | ForEach-Object { $_.Test() } | Should -Not -Contain $false
+        $script:Resources | ForEach-Object { $_.Test() } | Should -Be @($true, $true, $true)
         (Get-LvsRealServer $script:Svc -Address 127.0.0.1 -Port 18302).Weight | Should -Be 4
     }
 
     It 'removes with Ensure = Absent' {
         $script:Resources | ForEach-Object { $_.Set() }
         $gone = New-DscResource LvsRealServer @{ VirtualService = $script:Svc; Address = '127.0.0.1'; Port = 18301; Ensure = 'Absent' }
-        $gone.Test() | Should -BeFalse
+        Assert-Boolean ($gone.Test()) $false
         $gone.Set()
-        $gone.Test() | Should -BeTrue
+        Assert-Boolean ($gone.Test()) $true
         @(Get-LvsRealServer $script:Svc) | Should -HaveCount 1
     }
 
@@ -277,10 +282,10 @@ Describe "DSC class resources on the $Director director" {
         $doc = New-Doc "virtualServices:`n  - virtualService: $script:Svc`n    scheduler: rr`n    realServers:`n      - address: 127.0.0.1`n        port: 18305"
         New-LvsVirtualService "tcp/$($script:Vip):18399" -Scheduler rr
         $config = New-DscResource LvsConfiguration @{ Path = $doc; Prune = $true }
-        $config.Test() | Should -BeFalse
+        Assert-Boolean ($config.Test()) $false
         $config.Get().Reasons.Code | Should -Contain 'LvsPs:VirtualService:Remove'
         $config.Set()
-        $config.Test() | Should -BeTrue
+        Assert-Boolean ($config.Test()) $true
         Get-LvsVirtualService | Should -HaveCount 1
     }
 }
@@ -310,8 +315,19 @@ Describe "DSC v3 resource manifests on the $Director director" -Skip:($Director 
         $script:Svc = "tcp/$($script:Vip):18400"
     }
 
-    It 'has a valid manifest per resource with get, set, test and documented exit codes' {
-        $manifests = Get-ChildItem $script:ManifestDir -Filter '*.dsc.resource.json' | ForEach-Object { Get-Content $_.FullName -Raw | ConvertFrom-Json }
+    It 'has a manifest per resource, valid against the published DSC v3 manifest schema, with get, set, test and documented exit codes' {
+        # the published schema (a copy: tests/Pester/schemas/dsc-v3/README.md says from where), offline
+        $schema = Join-Path $PSScriptRoot 'schemas' 'dsc-v3' 'resource-manifest.json'
+        $files = @(Get-ChildItem $script:ManifestDir -Filter '*.dsc.resource.json')
+        $files.Count | Should -Be 3
+        foreach ($f in $files) {
+            Test-Json -Json (Get-Content $f.FullName -Raw) -SchemaFile $schema -ErrorAction SilentlyContinue | Should -BeTrue -Because "$($f.Name) must follow the DSC v3 resource manifest schema"
+        }
+        # and the schema does reject what is not a manifest: a get method without an executable
+        $broken = Get-Content $files[0].FullName -Raw | ConvertFrom-Json
+        $broken.get.PSObject.Properties.Remove('executable')
+        Test-Json -Json ($broken | ConvertTo-Json -Depth 30) -SchemaFile $schema -ErrorAction SilentlyContinue | Should -BeFalse
+        $manifests = $files | ForEach-Object { Get-Content $_.FullName -Raw | ConvertFrom-Json }
         $manifests.type | Sort-Object | Should -Be @('LvsPs/Configuration', 'LvsPs/RealServer', 'LvsPs/VirtualService')
         foreach ($m in $manifests) {
             $m.get.input | Should -Be 'stdin'
@@ -327,10 +343,10 @@ Describe "DSC v3 resource manifests on the $Director director" -Skip:($Director 
         $vs = @{ virtualService = $script:Svc; scheduler = 'rr'; director = $script:Target }
         $get = Invoke-DscCommand 'LvsPs/VirtualService' get $vs
         $get.ExitCode | Should -Be 0
-        ($get.Lines[0] | ConvertFrom-Json)._exist | Should -BeFalse
+        Assert-Boolean (($get.Lines[0] | ConvertFrom-Json)._exist) $false
         $test = Invoke-DscCommand 'LvsPs/VirtualService' test $vs
         $test.ExitCode | Should -Be 0
-        ($test.Lines[0] | ConvertFrom-Json)._inDesiredState | Should -BeFalse
+        Assert-Boolean (($test.Lines[0] | ConvertFrom-Json)._inDesiredState) $false
         ($test.Lines[1] | ConvertFrom-Json) | Should -Contain '_exist'
         $set = Invoke-DscCommand 'LvsPs/VirtualService' set $vs
         $set.ExitCode | Should -Be 0
@@ -341,10 +357,10 @@ Describe "DSC v3 resource manifests on the $Director director" -Skip:($Director 
         (Invoke-DscCommand 'LvsPs/RealServer' set $rs).ExitCode | Should -Be 0
         Set-LvsRealServer $script:Svc -Address 127.0.0.1 -Port 18401 -Weight 1
         $drift = Invoke-DscCommand 'LvsPs/RealServer' test $rs
-        ($drift.Lines[0] | ConvertFrom-Json)._inDesiredState | Should -BeFalse
+        Assert-Boolean (($drift.Lines[0] | ConvertFrom-Json)._inDesiredState) $false
         ($drift.Lines[1] | ConvertFrom-Json) | Should -Be @('weight')
         (Invoke-DscCommand 'LvsPs/RealServer' set $rs).ExitCode | Should -Be 0
-        ((Invoke-DscCommand 'LvsPs/RealServer' test $rs).Lines[0] | ConvertFrom-Json)._inDesiredState | Should -BeTrue
+        Assert-Boolean (((Invoke-DscCommand 'LvsPs/RealServer' test $rs).Lines[0] | ConvertFrom-Json)._inDesiredState) $true
 
         $export = Invoke-DscCommand 'LvsPs/RealServer' export @{ director = $script:Target }
         $export.ExitCode | Should -Be 0
@@ -354,9 +370,9 @@ Describe "DSC v3 resource manifests on the $Director director" -Skip:($Director 
     It 'converges to a document through LvsPs/Configuration' {
         $doc = New-Doc "virtualServices:`n  - virtualService: $script:Svc`n    scheduler: wlc`n    realServers:`n      - address: 127.0.0.1`n        port: 18402"
         $instance = @{ path = $doc; prune = $true; director = $script:Target }
-        ((Invoke-DscCommand 'LvsPs/Configuration' test $instance).Lines[0] | ConvertFrom-Json)._inDesiredState | Should -BeFalse
+        Assert-Boolean (((Invoke-DscCommand 'LvsPs/Configuration' test $instance).Lines[0] | ConvertFrom-Json)._inDesiredState) $false
         (Invoke-DscCommand 'LvsPs/Configuration' set $instance).ExitCode | Should -Be 0
-        ((Invoke-DscCommand 'LvsPs/Configuration' test $instance).Lines[0] | ConvertFrom-Json)._inDesiredState | Should -BeTrue
+        Assert-Boolean (((Invoke-DscCommand 'LvsPs/Configuration' test $instance).Lines[0] | ConvertFrom-Json)._inDesiredState) $true
     }
 
     It 'exits with 2 on invalid input' {

@@ -36,7 +36,7 @@ Describe 'Health checks' {
 
     It 'quiesces a real server that dies, and traffic goes to the other' {
         $a.Dispose()
-        Wait-Until { (Get-LvsHealth $id -State Down).RealServer.Port -eq $portA } 'the dead server to be down'
+        Wait-Until { (Get-LvsHealth $id -State Down).RealServer -eq "127.0.0.1:$portA" } 'the dead server to be down'
         $rs = Get-LvsRealServer $id -Address 127.0.0.1 -Port $portA
         $rs.EffectiveWeight | Should -Be 0
         $rs.Weight | Should -Be 2 # the configured weight is kept

@@ -103,6 +103,27 @@ Describe 'Help of exported commands' -Tag 'Help' {
             }
         }
 
+        It 'lists each parameter''s type, default value, pipeline input and wildcards as the command has them' {
+            foreach ($parameter in Get-DocumentableParameter $command) {
+                $ph = $helpParameters | Where-Object name -EQ $parameter.Name
+                if (-not $ph) { continue }  # reported by 'none missing'
+                $ph.type.name | Should -Not -BeNullOrEmpty -Because "the type of -$($parameter.Name)"
+                "$($ph.defaultValue)".Trim() | Should -Not -BeNullOrEmpty -Because "the default of -$($parameter.Name)"
+                $byValue = [bool]($parameter.ParameterSets.Values | Where-Object ValueFromPipeline)
+                $byName = [bool]($parameter.ParameterSets.Values | Where-Object ValueFromPipelineByPropertyName)
+                $pipeline = if ($byValue -and $byName) { 'True (ByValue, ByPropertyName)' } elseif ($byValue) { 'True (ByValue)' } elseif ($byName) { 'True (ByPropertyName)' } else { 'False' }
+                $ph.pipelineInput | Should -Be $pipeline -Because "the pipeline input of -$($parameter.Name)"
+                $wildcards = [bool]($parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] })
+                $ph.globbing | Should -Be $wildcards.ToString().ToLowerInvariant() -Because "the wildcards of -$($parameter.Name)"
+            }
+            if ($Name -eq 'Add-LvsRealServer') {
+                # the help shows what PowerShell's own help shows: Default value, Accept pipeline input, wildcards
+                $text = Get-Help $Name -Parameter Weight | Out-String -Width 200
+                $text | Should -Match 'Default value\s+1'
+                $text | Should -Match 'Accept pipeline input\?\s+True \(ByPropertyName\)'
+            }
+        }
+
         It 'has one syntax item per parameter set' {
             @($help.syntax.syntaxItem).Count | Should -Be @($command.ParameterSets).Count
         }

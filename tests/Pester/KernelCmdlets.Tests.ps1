@@ -62,9 +62,31 @@ Describe 'Sync daemon cmdlets on the managed director' {
 }
 
 Describe 'Get-LvsConnection' {
-    It 'lists the managed engine''s table' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'LvsPs.TestHelpers.psm1') -Force
+        Import-TestBackends
+    }
+
+    It 'lists the managed engine''s table: the connection a real request made' {
         Connect-LvsDirector -Managed
         Clear-LvsVirtualService -Confirm:$false
-        { Get-LvsConnection } | Should -Not -Throw
+        $web = [LvsPs.TestBackends.HttpBackend]::Start('conn', '127.0.0.1', 0)
+        try {
+            $vip = New-TestVip
+            $port = Get-FreeTcpPort
+            $id = "tcp/${vip}:$port"
+            New-LvsVirtualService $id -Scheduler rr | Add-LvsRealServer -Address 127.0.0.1 -Port $web.Port
+            Get-LvsConnection -VirtualService $id | Should -BeNullOrEmpty
+            [LvsPs.TestBackends.LoopbackClient]::HttpGet($vip, $port, '/', 10000).Backend | Should -Be 'conn'
+            $connections = @(Get-LvsConnection -VirtualService $id)
+            $connections.Count | Should -Be 1
+            "$($connections[0].ClientAddress)" | Should -Be '127.0.0.1'
+            "$($connections[0].VirtualAddress):$($connections[0].VirtualPort)" | Should -Be "${vip}:$port"
+            "$($connections[0].DestinationAddress):$($connections[0].DestinationPort)" | Should -Be "127.0.0.1:$($web.Port)"
+        }
+        finally {
+            Clear-LvsVirtualService -Confirm:$false
+            $web.Dispose()
+        }
     }
 }

@@ -1,20 +1,17 @@
-# Helpers shared by the LvsPs Pester files: free ports, per-test loopback VIPs, and the test backends.
-
-$script:NextVip = 10
+# Helpers shared by the LvsPs Pester files: free ports, per-test loopback VIPs (both from TestAddresses in
+# tests/LvsPs.TestBackends), and the test backends.
 
 function Get-FreeTcpPort {
-    $s = [System.Net.Sockets.Socket]::new([System.Net.Sockets.AddressFamily]::InterNetwork, [System.Net.Sockets.SocketType]::Stream, [System.Net.Sockets.ProtocolType]::Tcp)
-    try {
-        $s.Bind([System.Net.IPEndPoint]::new([System.Net.IPAddress]::Loopback, 0))
-        $s.LocalEndPoint.Port
-    }
-    finally { $s.Dispose() }
+    # a port no other test holds, in 20000-32767 (below the ephemeral range), from the allocator every test project
+    # shares ([LvsPs.TestBackends.TestAddresses]: leased for the life of this process, no bind-then-release race)
+    Import-TestBackends
+    [LvsPs.TestBackends.TestAddresses]::NewPort()
 }
 
 function New-TestVip {
-    # a fresh loopback VIP per call (127.0.0.0/8 is all local on Linux), so tests never collide
-    $script:NextVip++
-    "127.0.$(Get-Random -Minimum 100 -Maximum 250).$script:NextVip"
+    # a fresh loopback VIP (127.64.0.0/10) no other test holds, from the same allocator
+    Import-TestBackends
+    [LvsPs.TestBackends.TestAddresses]::NewVip()
 }
 
 function Import-TestBackends {

@@ -35,8 +35,8 @@ Describe "The LVS example: HTTP, two real servers, rr, masquerading ($Director)"
         $web2.Requests | Should -Be 3
     }
 
-    It 'lists the service with its real servers, newest first, as ipvsadm does' {
-        $svc = Get-LvsVirtualService $id
+    It 'lists the service with its real servers, newest first, as ipvsadm --nosort does' {
+        $svc = Get-LvsVirtualService $id -NoSort
         $svc.Scheduler | Should -Be 'rr'
         $svc.RealServers.Port | Should -Be @($web2.Port, $web1.Port)
         $svc.RealServers.Forwarding | Should -Be @('Masquerade', 'Masquerade')
@@ -56,8 +56,8 @@ Describe "The LVS example: HTTP, two real servers, rr, masquerading ($Director)"
         (Get-LvsVirtualService $id).Stats.Connections | Should -Be 6
     }
 
-    It 'shows the listing like ipvsadm -L -n' {
-        $text = (Get-LvsVirtualService $id | Out-String -Width 200) -split "`n" | ForEach-Object TrimEnd | Where-Object { $_ }
+    It 'shows the listing like ipvsadm -L -n --nosort' {
+        $text = (Get-LvsVirtualService $id -NoSort | Out-String -Width 200) -split "`n" | ForEach-Object TrimEnd | Where-Object { $_ }
         $text[0] | Should -Be 'Prot LocalAddress:Port Scheduler Flags'
         $text[1] | Should -Be '  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn'
         $text[2] | Should -Be "TCP  ${vip}:$port rr"
@@ -70,6 +70,20 @@ Describe "The LVS example: HTTP, two real servers, rr, masquerading ($Director)"
         $text[0] | Should -Match '^Prot LocalAddress:Port +Conns +InPkts +OutPkts +InBytes +OutBytes$'
         $text[1] | Should -Be '  -> RemoteAddress:Port'
         $text[2] | Should -Match ("^TCP  ${vip}:$port +6 +\d+ +\d+ +\d+ +\d+$" -replace '\.', '\.')
+    }
+
+    It 'zeroes the counters that really counted with Reset-LvsStats, and only with -WhatIf absent' {
+        (Get-LvsStats $id | Where-Object Scope -EQ 'VirtualService').Connections | Should -Be 6
+        Reset-LvsStats -VirtualService $id -WhatIf
+        (Get-LvsStats $id | Where-Object Scope -EQ 'VirtualService').Connections | Should -Be 6
+        Reset-LvsStats -VirtualService $id -Confirm:$false
+        $after = @(Get-LvsStats $id)
+        $after.Count | Should -Be 3 # the service and its two real servers
+        foreach ($counter in 'Connections', 'PacketsIn', 'PacketsOut', 'BytesIn', 'BytesOut') {
+            ($after | Measure-Object -Property $counter -Sum).Sum | Should -Be 0 -Because "$counter was reset"
+        }
+        # the connections themselves are not touched: still listed, as ipvsadm -Z leaves them
+        (Get-LvsVirtualService $id).InactiveConnections | Should -Be 6
     }
 }
 

@@ -207,6 +207,14 @@ Describe 'Director service status page' {
         ([IO.File]::GetUnixFileMode($tokenPath)) | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite')
     }
 
+    It 'drains a real server from the page: weight 0, then removed once it has no active connections' {
+        Set-PageToken (Get-Content $tokenPath -Raw).Trim() | Should -Be 'changes unlocked'
+        Invoke-PageAction $rs2 'drain' | Should -BeLike "done: Drain $rs2 in $id*weight 1 → 0*"
+        Wait-Until { -not (Get-LvsRealServer $id | Where-Object { $_.Id.ToString() -eq $rs2 }) } 'the drained real server to be removed' 30
+        Wait-Until { -not (Invoke-PageScript $browser "document.querySelector('tr[data-key=""$id $rs2""]') !== null") } 'the page to drop the drained real server' 30
+        Add-LvsRealServer $id -Address 127.0.0.1 -Port $web2.Port -Weight 1 # back for the next test
+    }
+
     It 'is read-only, on the metrics endpoint, when changes are not turned on' {
         $token = (Get-Content $tokenPath -Raw).Trim()
         Stop-LvsDirector -Service -SocketPath $socket
@@ -221,12 +229,15 @@ Describe 'Director service status page' {
         (Invoke-WebRequest "http://127.0.0.1:$metricsPort/metrics").Content | Should -Match 'lvsps_real_server_weight'
     }
 
-    It 'has a Grafana dashboard that queries only metrics the service exports' {
+    It 'has a Grafana dashboard that queries only metrics the service exports, and the docs name each of them' {
         $exported = [regex]::Matches((Invoke-WebRequest "http://127.0.0.1:$metricsPort/metrics").Content, '(?m)^# TYPE (\S+)') | ForEach-Object { $_.Groups[1].Value }
         $dashboard = Get-Content (Join-Path $PSScriptRoot '..' '..' 'examples' 'grafana-lvsps-director.json') -Raw
         $null = $dashboard | ConvertFrom-Json -Depth 64 # valid JSON
         $queried = [regex]::Matches($dashboard, 'lvsps_[a-z_]+') | ForEach-Object Value | Sort-Object -Unique
         $queried.Count | Should -BeGreaterThan 8
         $queried | Where-Object { $_ -notin $exported } | Should -BeNullOrEmpty
+        # docs/director-service.md names each family in full, or as `_suffix` after the first of its group
+        $docs = Get-Content (Join-Path $PSScriptRoot '..' '..' 'docs' 'director-service.md') -Raw
+        $exported | Where-Object { $docs -notmatch [regex]::Escape($_) -and $docs -notmatch ('`' + [regex]::Escape(($_ -replace '^lvsps_(virtual_service|real_server)', '')) + '`') } | Should -BeNullOrEmpty
     }
 }

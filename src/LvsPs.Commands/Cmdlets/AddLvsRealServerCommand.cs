@@ -18,7 +18,7 @@ public sealed class AddLvsRealServerCommand : RealServerSettingsCmdlet
         {
             var id = ResolveId();
             var settings = ApplyTo(new RealServerSettings { Id = id });
-            if (!ShouldProcess($"{id} in {VirtualService}", $"Add real server ({settings.Forwarding.ToIpvsadmName()}, weight {settings.Weight})")) return;
+            if (!ShouldProcess($"{id} in {VirtualService}", $"Add real server: {WhatIfText.None} -> {WhatIfText.RealServer(settings)}")) return;
             Backend.AddRealServer(VirtualService, settings);
             KernelFtpWarnings.Check(Backend, VirtualService, WriteWarning);
             if (PassThru) WriteObject(Lookup(id));

@@ -11,8 +11,9 @@ public sealed class ClearLvsVirtualServiceCommand : DirectorCmdlet
     {
         Try(() =>
         {
-            int count = Backend.GetServices().Count;
-            if (ShouldProcess($"{count} virtual service(s)", "Remove all virtual services")) Backend.Flush();
+            var services = Backend.GetServices();
+            var what = services.Count == 0 ? WhatIfText.None : string.Join("; ", services.Select(s => $"{s.Id} ({WhatIfText.Service(s)})"));
+            if (ShouldProcess($"{services.Count} virtual service(s)", $"Remove all virtual services: {what} -> {WhatIfText.None}")) Backend.Flush();
         });
     }
 }

@@ -13,7 +13,10 @@ namespace LvsPs.Commands;
 [OutputType(typeof(string))]
 public sealed class ExportLvsConfigurationCommand : DirectorCmdlet
 {
-    /// <summary>The format: Yaml (the default) or Json, a director document; or Ipvsadm, the rule format of ipvsadm -S -n.</summary>
+    /// <summary>
+    /// The format: Yaml or Json, a director document; or Ipvsadm, the rule format of ipvsadm -S -n. When omitted, a
+    /// -Path ending in .json gets Json and one ending in .rules gets Ipvsadm; anything else gets Yaml.
+    /// </summary>
     [Parameter]
     [ValidateSet("Yaml", "Json", "Ipvsadm", IgnoreCase = true)]
     public string Format { get; set; } = "Yaml";
@@ -25,6 +28,7 @@ public sealed class ExportLvsConfigurationCommand : DirectorCmdlet
 
     protected override void EndProcessing()
     {
+        if (!MyInvocation.BoundParameters.ContainsKey(nameof(Format)) && Path is not null) Format = FormatFor(Path);
         var text = Try(() => Render(Backend, Enum.Parse<DocumentFormat>(Format, ignoreCase: true)));
         if (text is null) return;
         if (Path is null)
@@ -36,6 +40,14 @@ public sealed class ExportLvsConfigurationCommand : DirectorCmdlet
         if (!ShouldProcess(full, $"Write the director's configuration ({Format})")) return;
         File.WriteAllText(full, text);
     }
+
+    /// <summary>The format a path's extension names: .json is Json, .rules (as /etc/ipvsadm.rules) is Ipvsadm, else Yaml.</summary>
+    public static string FormatFor(string path) => System.IO.Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".json" => "Json",
+        ".rules" => "Ipvsadm",
+        _ => "Yaml",
+    };
 
     /// <summary>The director's configuration as text in <paramref name="format"/>.</summary>
     public static string Render(IDirectorBackend director, DocumentFormat format)

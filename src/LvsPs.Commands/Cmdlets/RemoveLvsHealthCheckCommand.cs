@@ -19,11 +19,12 @@ public sealed class RemoveLvsHealthCheckCommand : DirectorCmdlet
         {
             var monitoring = HealthMonitoring;
             if (Backend.GetService(VirtualService) is null) throw LvsException.ServiceNotFound(VirtualService);
-            if (monitoring.GetHealthCheck(VirtualService).Check is null)
+            var (check, _) = monitoring.GetHealthCheck(VirtualService);
+            if (check is null)
             {
                 throw new LvsException(LvsErrorKind.NotFound, "HealthCheckNotFound", $"Virtual service '{VirtualService}' has no health check.", VirtualService);
             }
-            if (ShouldProcess(VirtualService.ToString(), "Remove health check (restores any real server it took out)")) monitoring.SetHealthCheck(VirtualService, null, null);
+            if (ShouldProcess(VirtualService.ToString(), $"Remove health check (restores any real server it took out): {new LvsPs.Model.Health.ServiceHealthCheck(VirtualService, check, null).Target} every {check.IntervalSeconds} s -> {WhatIfText.None}")) monitoring.SetHealthCheck(VirtualService, null, null);
         });
     }
 }

@@ -31,7 +31,9 @@ public sealed class RemoveLvsRealServerCommand : RealServerTargetCmdlet
             var id = ResolveId();
             var service = Backend.GetService(VirtualService) ?? throw LvsException.ServiceNotFound(VirtualService);
             var rs = service.RealServers.FirstOrDefault(r => r.Settings.Id == id) ?? throw LvsException.RealServerNotFound(VirtualService, id);
-            if (!ShouldProcess($"{id} in {VirtualService}", Drain ? $"Drain (weight 0, up to {DrainTimeout} s) and remove real server" : "Remove real server")) return;
+            var was = WhatIfText.RealServer(rs.Settings, rs.ActiveConnections, rs.InactiveConnections);
+            var what = Drain ? $"Drain (Weight {rs.Weight} -> 0, up to {DrainTimeout} s) and remove real server: {was} -> {WhatIfText.None}" : $"Remove real server: {was} -> {WhatIfText.None}";
+            if (!ShouldProcess($"{id} in {VirtualService}", what)) return;
             if (Drain && !DrainRealServer(rs)) return;
             Backend.DeleteRealServer(VirtualService, id);
         });

@@ -17,8 +17,8 @@ public sealed class RemoveLvsVirtualServiceCommand : DirectorCmdlet
     {
         Try(() =>
         {
-            if (Backend.GetService(VirtualService) is null) throw LvsException.ServiceNotFound(VirtualService);
-            if (ShouldProcess(VirtualService.ToString(), "Remove virtual service")) Backend.DeleteService(VirtualService);
+            var current = Backend.GetService(VirtualService) ?? throw LvsException.ServiceNotFound(VirtualService);
+            if (ShouldProcess(VirtualService.ToString(), $"Remove virtual service: {WhatIfText.Service(current)} -> {WhatIfText.None}")) Backend.DeleteService(VirtualService);
         });
     }
 }

@@ -17,9 +17,12 @@ public sealed class ResetLvsStatsCommand : DirectorCmdlet
     {
         Try(() =>
         {
-            if (VirtualService is not null && Backend.GetService(VirtualService) is null) throw LvsException.ServiceNotFound(VirtualService);
+            var services = VirtualService is null
+                ? Backend.GetServices()
+                : new[] { Backend.GetService(VirtualService) ?? throw LvsException.ServiceNotFound(VirtualService) };
             var target = VirtualService?.ToString() ?? "all virtual services";
-            if (ShouldProcess(target, "Zero counters")) Backend.ZeroStats(VirtualService);
+            var total = services.Aggregate(LvsStats.Zero, (sum, s) => sum + s.Stats);
+            if (ShouldProcess(target, $"Zero counters: {WhatIfText.Counters(total)} -> 0")) Backend.ZeroStats(VirtualService);
         });
     }
 }

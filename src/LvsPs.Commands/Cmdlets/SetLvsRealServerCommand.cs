@@ -28,7 +28,7 @@ public sealed class SetLvsRealServerCommand : RealServerSettingsCmdlet
             {
                 WriteVerbose($"Real server '{id}' in '{VirtualService}' already has these settings.");
             }
-            else if (ShouldProcess($"{id} in {VirtualService}", "Change real server"))
+            else if (ShouldProcess($"{id} in {VirtualService}", "Change real server: " + WhatIfText.RealServerChanges(current.Settings, settings)))
             {
                 Backend.EditRealServer(VirtualService, settings);
             }

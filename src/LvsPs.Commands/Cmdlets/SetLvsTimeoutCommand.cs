@@ -33,8 +33,11 @@ public sealed class SetLvsTimeoutCommand : DirectorCmdlet
             {
                 throw LvsException.InvalidArgument("NoTimeoutGiven", "Give at least one of -Tcp, -TcpFin or -Udp (seconds, 1.." + LvsTimeouts.MaxSeconds + ").", null);
             }
-            var result = Backend.GetTimeouts().Merge(change);
-            if (ShouldProcess($"tcp {result.Tcp} tcpfin {result.TcpFin} udp {result.Udp}", "Set timeouts")) Backend.SetTimeouts(change);
+            var current = Backend.GetTimeouts();
+            var result = current.Merge(change);
+            var changes = WhatIfText.Changes(new (string, object?, object?)[] { ("tcp", current.Tcp, result.Tcp), ("tcpfin", current.TcpFin, result.TcpFin), ("udp", current.Udp, result.Udp) }
+                .Where(d => !Equals(d.Item2, d.Item3)));
+            if (ShouldProcess($"tcp {result.Tcp} tcpfin {result.TcpFin} udp {result.Udp}", "Set timeouts: " + (changes.Length > 0 ? changes : "no change"))) Backend.SetTimeouts(change);
             if (PassThru) WriteObject(Backend.GetTimeouts());
         });
     }

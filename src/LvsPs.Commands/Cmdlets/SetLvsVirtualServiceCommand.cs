@@ -27,7 +27,7 @@ public sealed class SetLvsVirtualServiceCommand : ServiceSettingsCmdlet
             {
                 WriteVerbose($"Virtual service '{VirtualService}' already has these settings.");
             }
-            else if (ShouldProcess(VirtualService.ToString(), "Change virtual service"))
+            else if (ShouldProcess(VirtualService.ToString(), "Change virtual service: " + WhatIfText.ServiceChanges(current.Settings, settings)))
             {
                 Backend.EditService(settings);
             }

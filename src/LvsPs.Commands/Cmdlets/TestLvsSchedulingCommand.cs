@@ -61,6 +61,59 @@ public sealed class TestLvsSchedulingCommand : DirectorCmdlet
     [ValidateRange(0, int.MaxValue)]
     public int[]? Weight { get; set; }
 
+    /// <summary>The Host header of an HTTP request to preview against the service's content rules (managed engine).</summary>
+    [Parameter]
+    public string? HttpHost { get; set; }
+
+    /// <summary>The path of an HTTP request to preview against the content rules (the query, if any, is ignored).</summary>
+    [Parameter]
+    public string? Path { get; set; }
+
+    /// <summary>The HTTP method of the previewed request (GET by default when -HttpHost or -Path is given).</summary>
+    [Parameter]
+    public string? Method { get; set; }
+
+    /// <summary>Header fields of the previewed HTTP request, as a hashtable of name = value (Cookie for cookie rules).</summary>
+    [Parameter]
+    public System.Collections.Hashtable? Header { get; set; }
+
+    /// <summary>The TLS server name (SNI) of a ClientHello to preview against the content rules.</summary>
+    [Parameter]
+    public string? Sni { get; set; }
+
+    /// <summary>The request the content-rule parameters describe; null when none was given.</summary>
+    private ContentRequest? PreviewRequest()
+    {
+        if (Sni is not null) return new ContentRequest { Sni = Sni };
+        if (HttpHost is null && Path is null && Method is null && Header is null) return null;
+        var headers = new List<KeyValuePair<string, string>>();
+        if (Header is not null)
+        {
+            foreach (System.Collections.DictionaryEntry e in Header) headers.Add(new(e.Key.ToString() ?? "", e.Value?.ToString() ?? ""));
+        }
+        string? path = Path is null ? "/" : Path.Split('?', '#')[0];
+        return new ContentRequest { Host = HttpHost is null ? null : ContentRequest.HostWithoutPort(HttpHost), Path = path, Method = Method ?? "GET", Headers = headers };
+    }
+
+    /// <summary>
+    /// Where the previewed request goes: for a service with content rules or groups, the group the rules pick (the
+    /// default group when no request is given or none matches) and the rule that matched; otherwise all real servers.
+    /// </summary>
+    private (GroupChoice? Group, int Rule) ChooseGroup(VirtualServiceSettings settings, VirtualService? existing, List<RealServerSettings>? proposed)
+    {
+        var request = PreviewRequest();
+        bool grouped = settings.ContentRules.Count > 0 || settings.DefaultGroup is not null
+            || (existing?.RealServers.Any(r => r.Group is not null) ?? false) || (proposed?.Any(r => r.Group is not null) ?? false);
+        if (!grouped)
+        {
+            if (request is not null) WriteWarning($"Virtual service '{settings.Id}' has no content rules; -HttpHost, -Path, -Method, -Header and -Sni change nothing.");
+            return (null, 0);
+        }
+        var router = new ContentRouter(settings.ContentRules, settings.DefaultGroup);
+        var name = router.RouteRule(request ?? new ContentRequest(), out int index);
+        return (new GroupChoice(name), index + 1);
+    }
+
     protected override void ProcessRecord()
     {
         Try(() =>
@@ -117,7 +170,8 @@ public sealed class TestLvsSchedulingCommand : DirectorCmdlet
         foreach (var client in clients)
         {
             // each client is previewed against the current state, not after the others
-            var sim = PreviewScheduling.Build(Backend, settings, existing?.RealServers, proposed, keepLiveState: true);
+            var (group, rule) = ChooseGroup(settings, existing, proposed);
+            var sim = PreviewScheduling.Build(Backend, settings, existing?.RealServers, proposed, keepLiveState: true, group);
             var before = sim.Templates.ToHashSet();
             var decision = sim.Schedule(Request(sim, settings, client, ClientPort));
             WriteObject(new SchedulingPreview
@@ -128,13 +182,16 @@ public sealed class TestLvsSchedulingCommand : DirectorCmdlet
                 ClientPort = (ushort)ClientPort,
                 RealServer = decision.Destination?.Id.ToString(),
                 FromTemplate = decision.Template is not null && before.Contains(decision.Template),
+                Group = group?.Name,
+                Rule = rule,
             });
         }
     }
 
     private void WriteShares(VirtualServiceSettings settings, VirtualService? existing, List<RealServerSettings>? proposed)
     {
-        var sim = PreviewScheduling.Build(Backend, settings, existing?.RealServers, proposed, keepLiveState: true);
+        var (group, _) = ChooseGroup(settings, existing, proposed);
+        var sim = PreviewScheduling.Build(Backend, settings, existing?.RealServers, proposed, keepLiveState: true, group);
         var counts = new Dictionary<Destination, int>(ReferenceEqualityComparer.Instance);
         var clientAddresses = ClientAddress?.Select(a => Arguments.ParseAddress(a, "client address")).ToArray();
         int none = 0;

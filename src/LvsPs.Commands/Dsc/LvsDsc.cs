@@ -41,9 +41,10 @@ public static class LvsDsc
 
     private static readonly string[] Meta = { "Ensure", "_exist", "Director", "Reasons", "_inDesiredState" };
     private static readonly string[] ServiceProperties =
-        { "virtualService", "scheduler", "persistenceTimeout", "persistenceNetmask", "onePacket", "schedulerFlags", "persistenceEngine" };
+        { "virtualService", "scheduler", "persistenceTimeout", "persistenceNetmask", "onePacket", "schedulerFlags", "persistenceEngine",
+          "sendProxy", "acceptProxy", "transparent", "contentRules", "defaultGroup" };
     private static readonly string[] RealServerProperties =
-        { "virtualService", "address", "port", "forwarding", "weight", "upperThreshold", "lowerThreshold", "tunnelType", "tunnelPort", "tunnelFlags" };
+        { "virtualService", "address", "port", "forwarding", "weight", "upperThreshold", "lowerThreshold", "tunnelType", "tunnelPort", "tunnelFlags", "sendProxy", "group" };
     private static readonly string[] ConfigurationProperties = { "path", "prune" };
 
     /// <summary>
@@ -137,10 +138,18 @@ public static class LvsDsc
         bool b => DocScalar.Bool(b),
         string s => DocScalar.Text(s),
         Enum e => DocScalar.Text(e.ToString()),
+        IDictionary map => ToMapping(map),
         sbyte or byte or short or ushort or int or uint or long or ulong => new DocScalar(Convert.ToString(value, CultureInfo.InvariantCulture)!, DocScalarKind.Number),
         IEnumerable list => ToSequence(list),
         _ => DocScalar.Text(Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""),
     };
+
+    private static DocMapping ToMapping(IDictionary map)
+    {
+        var m = new DocMapping();
+        foreach (DictionaryEntry e in map) m.Add(Convert.ToString(e.Key, CultureInfo.InvariantCulture) ?? "", ToNode(e.Value));
+        return m;
+    }
 
     private static DocSequence ToSequence(IEnumerable list)
     {
@@ -217,6 +226,17 @@ public static class LvsDsc
         state["onePacket"] = s.OnePacket;
         state["schedulerFlags"] = s.SchedulerFlags == SchedulerFlags.None ? Array.Empty<string>() : s.SchedulerFlags.ToString().Split(", ");
         state["persistenceEngine"] = s.PersistenceEngine ?? "";
+        state["sendProxy"] = s.SendProxy.ToString();
+        state["acceptProxy"] = s.AcceptProxy;
+        state["transparent"] = s.Transparent;
+        state["contentRules"] = s.ContentRules.Select(r =>
+        {
+            var rule = new OrderedDictionary(StringComparer.OrdinalIgnoreCase) { ["match"] = r.Match.ToString(), ["pattern"] = r.Pattern };
+            if (r.Name is not null) rule["name"] = r.Name;
+            rule["group"] = r.Group;
+            return rule;
+        }).ToArray();
+        state["defaultGroup"] = s.DefaultGroup ?? "";
         return state;
     }
 
@@ -233,7 +253,7 @@ public static class LvsDsc
         }
         var id = VirtualServiceId.Parse(RequireText(props, "virtualService", "LvsPs/RealServer"));
         var address = RequireText(props, "address", "LvsPs/RealServer");
-        var idNode = Overlay(new DocMapping(), props, RealServerProperties, "virtualService", "forwarding", "weight", "upperThreshold", "lowerThreshold", "tunnelType", "tunnelPort", "tunnelFlags");
+        var idNode = Overlay(new DocMapping(), props, RealServerProperties, "virtualService", "forwarding", "weight", "upperThreshold", "lowerThreshold", "tunnelType", "tunnelPort", "tunnelFlags", "sendProxy", "group");
         var rsId = DirectorDocument.ReadRealServer(idNode, id, $"LvsPs/RealServer {address}").Id;
         var liveService = DirectorConfiguration.Capture(director).Services.FirstOrDefault(s => s.Settings.Id.Equals(id));
         var live = liveService?.RealServers.FirstOrDefault(r => r.Id == rsId);
@@ -273,6 +293,8 @@ public static class LvsDsc
         state["weight"] = (long)rs.Weight;
         state["upperThreshold"] = (long)rs.UpperThreshold;
         state["lowerThreshold"] = (long)rs.LowerThreshold;
+        state["sendProxy"] = rs.SendProxy?.ToString() ?? "";
+        state["group"] = rs.Group ?? "";
         if (rs.Forwarding == ForwardingMethod.Tunnel)
         {
             state["tunnelType"] = rs.TunnelType.ToString();

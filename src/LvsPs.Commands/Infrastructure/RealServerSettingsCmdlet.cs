@@ -26,14 +26,23 @@ public abstract class RealServerTargetCmdlet : DirectorCmdlet
     [ArgumentCompleter(typeof(PortCompleter))]
     public int Port { get; set; } = -1;
 
+    private bool _portOnCommandLine;
+
     protected bool IsBound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
+
+    protected override void BeginProcessing()
+    {
+        // before the pipeline binds anything: a piped virtual service binds its own Port, which a port in -Address overrides
+        _portOnCommandLine = IsBound(nameof(Port));
+        base.BeginProcessing();
+    }
 
     /// <summary>The real server's identity, with the port defaulted to the service's.</summary>
     protected RealServerId ResolveId()
     {
         var (address, port) = Arguments.ParseEndpoint(Address, "real server address");
         bool portGiven = IsBound(nameof(Port)); // a given -Port is checked (-1 is refused, not taken as "the service's")
-        if (port is { } inAddress && portGiven && Port != inAddress)
+        if (port is { } inAddress && portGiven && _portOnCommandLine && Port != inAddress)
         {
             throw LvsException.InvalidArgument("ConflictingPort",
                 $"The real server '{Address}' names port {inAddress} but -Port is {Port}; give the port once (in -Address as ipvsadm -r does, or with -Port).", Port);
@@ -78,6 +87,23 @@ public abstract class RealServerSettingsCmdlet : RealServerTargetCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public TunnelFlags TunnelFlags { get; set; }
 
+    /// <summary>
+    /// PROXY protocol towards this real server, overriding the virtual service's -SendProxy: V1, V2, None, or Inherit
+    /// (the default) to take the service's. Managed engine.
+    /// </summary>
+    [Parameter]
+    [ValidateSet("Inherit", "None", "V1", "V2")]
+    public string SendProxy { get; set; } = "Inherit";
+
+    /// <summary>
+    /// The content-routing group the real server belongs to (letters, digits, '-', '_', '.'); content rules send
+    /// connections to a group, and the service's scheduler chooses inside it. Empty for none. Managed engine.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString]
+    [AllowNull]
+    public string? Group { get; set; }
+
     /// <summary>Applies the parameters the user gave over <paramref name="current"/>.</summary>
     protected RealServerSettings ApplyTo(RealServerSettings current)
     {
@@ -89,6 +115,8 @@ public abstract class RealServerSettingsCmdlet : RealServerTargetCmdlet
         if (IsBound(nameof(TunnelType))) s = s with { TunnelType = TunnelType };
         if (IsBound(nameof(TunnelPort))) s = s with { TunnelPort = TunnelPort };
         if (IsBound(nameof(TunnelFlags))) s = s with { TunnelFlags = TunnelFlags };
+        if (IsBound(nameof(SendProxy))) s = s with { SendProxy = SendProxy == "Inherit" ? null : Enum.Parse<ProxyProtocol>(SendProxy) };
+        if (IsBound(nameof(Group))) s = s with { Group = string.IsNullOrEmpty(Group) ? null : Group };
         return s.Validate();
     }
 }

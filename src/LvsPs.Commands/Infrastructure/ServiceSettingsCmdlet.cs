@@ -46,6 +46,38 @@ public abstract class ServiceSettingsCmdlet : DirectorCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public ApplicationHelper Helper { get; set; }
 
+    /// <summary>
+    /// PROXY protocol header written to each real server at the start of a connection, so a real server that speaks it
+    /// (nginx listen ... proxy_protocol, HAProxy accept-proxy) sees the client's address and port: V1 (text), V2
+    /// (binary) or None. A real server's own -SendProxy overrides it. Managed engine, tcp/ services.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public ProxyProtocol SendProxy { get; set; }
+
+    /// <summary>
+    /// Clients come through a load balancer in front that starts each connection with a PROXY protocol header (v1 or v2);
+    /// the client it names is the one scheduled, listed and passed on. A connection without the header is reset.
+    /// Managed engine, tcp/ services.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public SwitchParameter AcceptProxy { get; set; }
+
+    /// <summary>
+    /// Transparent mode: the director connects to real servers from the client's own address and port (IP_TRANSPARENT,
+    /// needs root), so they see the client as behind LVS masquerading; their replies must be routed back through the
+    /// director (see docs/client-address.md). Managed engine, tcp/ services.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public SwitchParameter Transparent { get; set; }
+
+    /// <summary>
+    /// The group of real servers that takes connections no content rule matches; empty for the real servers without a
+    /// group. Content rules themselves are managed with New-, Set- and Remove-LvsContentRule.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString]
+    public string? DefaultGroup { get; set; }
+
     protected bool IsBound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
 
     /// <summary>Applies the parameters the user gave over <paramref name="current"/>.</summary>
@@ -68,6 +100,10 @@ public abstract class ServiceSettingsCmdlet : DirectorCmdlet
         if (IsBound(nameof(OnePacket))) s = s with { OnePacket = OnePacket };
         if (IsBound(nameof(SchedulerFlags))) s = s with { SchedulerFlags = SchedulerFlags };
         if (IsBound(nameof(Helper))) s = s with { Helper = Helper };
+        if (IsBound(nameof(SendProxy))) s = s with { SendProxy = SendProxy };
+        if (IsBound(nameof(AcceptProxy))) s = s with { AcceptProxy = AcceptProxy };
+        if (IsBound(nameof(Transparent))) s = s with { Transparent = Transparent };
+        if (IsBound(nameof(DefaultGroup))) s = s with { DefaultGroup = string.IsNullOrEmpty(DefaultGroup) ? null : DefaultGroup };
         if (IsBound(nameof(PersistenceEngine))) s = s with { PersistenceEngine = string.IsNullOrEmpty(PersistenceEngine) ? null : PersistenceEngine };
         return s.Validate();
     }

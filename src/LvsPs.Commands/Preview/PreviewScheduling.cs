@@ -13,9 +13,15 @@ namespace LvsPs.Commands;
 /// </summary>
 internal static class PreviewScheduling
 {
-    public static ServiceScheduler Build(IDirectorBackend director, VirtualServiceSettings settings, IReadOnlyList<RealServer>? listed, IReadOnlyList<RealServerSettings>? proposed, bool keepLiveState)
+    public static ServiceScheduler Build(IDirectorBackend director, VirtualServiceSettings settings, IReadOnlyList<RealServer>? listed, IReadOnlyList<RealServerSettings>? proposed, bool keepLiveState, GroupChoice? group = null)
     {
-        if (keepLiveState && proposed is null && LvsSession.Unwrap(director) is ManagedDirector managed && managed.CloneScheduling(settings.Id) is { } clone)
+        if (group is { } g)
+        {
+            // only the chosen group's real servers: the service's scheduler runs inside the group
+            listed = listed?.Where(r => r.Group == g.Name).ToList();
+            proposed = proposed?.Where(r => r.Group == g.Name).ToList();
+        }
+        if (keepLiveState && proposed is null && LvsSession.Unwrap(director) is ManagedDirector managed && managed.CloneScheduling(settings.Id, group?.Name) is { } clone)
         {
             // the live state's copy; a changed scheduler or flags start fresh on the copy, as ipvsadm -E would
             if (!string.Equals(clone.Destinations.Scheduler.Name, settings.Scheduler, StringComparison.Ordinal)) clone.Destinations.SetScheduler(settings.Scheduler);
@@ -42,3 +48,6 @@ internal static class PreviewScheduling
         return new ServiceScheduler(set, settings);
     }
 }
+
+/// <summary>The group a previewed request goes to (<see cref="Name"/> null: the real servers without a group).</summary>
+internal readonly record struct GroupChoice(string? Name);

@@ -19,6 +19,12 @@ public sealed record SchedulingPreview
 
     /// <summary>True when an existing persistence template made the choice.</summary>
     public bool FromTemplate { get; init; }
+
+    /// <summary>The content-routing group the request went to (null: the real servers without a group, or no rules).</summary>
+    public string? Group { get; init; }
+
+    /// <summary>The content rule that matched, from 1; 0 when none did (the default group) or the service has no rules.</summary>
+    public int Rule { get; init; }
 }
 
 /// <summary>One line of Test-LvsScheduling -Count: how many of the simulated requests a real server would get.</summary>

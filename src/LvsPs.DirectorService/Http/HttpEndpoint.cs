@@ -70,8 +70,8 @@ internal sealed class HttpEndpoint : IDisposable
             try
             {
                 using var timeout = new CancellationTokenSource(RequestTime);
-                var (request, error) = await ReadAsync(client, timeout.Token).ConfigureAwait(false);
-                var response = request is null ? HttpResponse.Text(error == "too large" ? 413 : 400, "bad request: " + error) : Answer(request);
+                var (request, status, error) = await ReadAsync(client, timeout.Token).ConfigureAwait(false);
+                var response = request is null ? HttpResponse.Text(status, "refused: " + error) : Answer(request);
                 await client.SendAsync(response.Encode(request?.Method != "HEAD"), SocketFlags.None, timeout.Token).ConfigureAwait(false);
                 if (request is null) await LingerAsync(client, timeout.Token).ConfigureAwait(false);
             }
@@ -123,29 +123,30 @@ internal sealed class HttpEndpoint : IDisposable
     }
 
     /// <summary>Reads one request: the head (bounded), then Content-Length bytes of body (bounded).</summary>
-    private static async Task<(HttpRequest? Request, string? Error)> ReadAsync(Socket s, CancellationToken cancellation)
+    private static async Task<(HttpRequest? Request, int Status, string? Error)> ReadAsync(Socket s, CancellationToken cancellation)
     {
         var buffer = new byte[HttpRequest.MaxHeadBytes + 4 + HttpRequest.MaxBodyBytes];
         int total = 0, headLength;
         while ((headLength = HttpRequest.HeadLength(buffer.AsSpan(0, total))) < 0)
         {
-            if (total >= HttpRequest.MaxHeadBytes + 4) return (null, "too large");
+            if (total >= HttpRequest.MaxHeadBytes + 4) return (null, 413, "the request head is longer than 8192 bytes");
             int n = await s.ReceiveAsync(buffer.AsMemory(total, HttpRequest.MaxHeadBytes + 4 - total), SocketFlags.None, cancellation).ConfigureAwait(false);
-            if (n == 0) return (null, "the connection closed before the end of the head");
+            if (n == 0) return (null, 400, "the connection closed before the end of the head");
             total += n;
         }
         var request = HttpRequest.ParseHead(buffer.AsSpan(0, headLength), out var error);
-        if (request is null) return (null, error!.Contains("longer", StringComparison.Ordinal) ? "too large" : error);
+        if (request is null) return (null, 400, error);
+        if (request.ContentLength > HttpRequest.MaxBodyBytes) return (null, 413, $"the body is longer than {HttpRequest.MaxBodyBytes} bytes");
         int bodyStart = headLength + 4, need = bodyStart + request.ContentLength;
         while (total < need)
         {
             int n = await s.ReceiveAsync(buffer.AsMemory(total, need - total), SocketFlags.None, cancellation).ConfigureAwait(false);
-            if (n == 0) return (null, "the connection closed before the end of the body");
+            if (n == 0) return (null, 400, "the connection closed before the end of the body");
             total += n;
         }
         request.Body = buffer.AsSpan(bodyStart, request.ContentLength).ToArray();
         request.RemoteEndPoint = s.RemoteEndPoint;
-        return (request, null);
+        return (request, 200, null);
     }
 
     public void Dispose()

@@ -90,8 +90,7 @@ internal sealed class HttpRequest
         if (fields.TryGetValue("Content-Length", out var lengthText))
         {
             if (lengthText.Length is 0 or > 9 || !lengthText.All(char.IsAsciiDigit)) return Fail("Content-Length is not a number", out error);
-            length = int.Parse(lengthText, System.Globalization.CultureInfo.InvariantCulture);
-            if (length > MaxBodyBytes) return Fail("the body is longer than 4096 bytes", out error);
+            length = int.Parse(lengthText, System.Globalization.CultureInfo.InvariantCulture); // at most 999999999: the reader refuses more than MaxBodyBytes
         }
         return new HttpRequest(method, path, query, fields) { ContentLength = length };
     }

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using LvsPs.DirectorService.Http;
 using LvsPs.DirectorService.Metrics;
 using LvsPs.Model;
+using LvsPs.Model.Failover;
 using LvsPs.Remote;
 
 namespace LvsPs.DirectorService.Status;
@@ -31,14 +32,16 @@ internal sealed class StatusPage : IDisposable
     ];
 
     private readonly IDirectorBackend _director;
+    private readonly IFailoverControl? _failover;
     private readonly HttpEndpoint? _ownEndpoint;
     private readonly RateHistory _history;
     private readonly StatusActions _actions;
     private readonly Dictionary<string, HttpResponse> _assets;
 
-    private StatusPage(IDirectorBackend director, StatusActions actions, HttpEndpoint? ownEndpoint, Action<string> log)
+    private StatusPage(IDirectorBackend director, IFailoverControl? failover, StatusActions actions, HttpEndpoint? ownEndpoint, Action<string> log)
     {
         _director = director;
+        _failover = failover;
         _actions = actions;
         _ownEndpoint = ownEndpoint;
         _history = new RateHistory(director.GetServices, log);
@@ -55,9 +58,11 @@ internal sealed class StatusPage : IDisposable
 
     /// <summary>
     /// Starts the page as <paramref name="options"/> say, on <paramref name="metrics"/> or an endpoint of its own; null
-    /// when it is off. Throws <see cref="ArgumentException"/> when it cannot be served as asked.
+    /// when it is off. Throws <see cref="ArgumentException"/> when it cannot be served as asked. The page shows the
+    /// director's part in a failover pair from <c>failover</c> when there is one.
     /// </summary>
-    public static StatusPage? Start(StatusPageOptions options, IDirectorBackend director, ControlDispatcher dispatcher, MetricsEndpoint? metrics, Action<string> log)
+    public static StatusPage? Start(StatusPageOptions options, IDirectorBackend director, ControlDispatcher dispatcher, MetricsEndpoint? metrics, Action<string> log,
+        IFailoverControl? failover = null)
     {
         if (!options.Enabled) return null;
         if (options.EndPoint is null && metrics is null) throw new ArgumentException("--status-page on serves the page on the metrics endpoint, which is off; give --status-page ADDRESS:PORT");
@@ -80,7 +85,7 @@ internal sealed class StatusPage : IDisposable
             throw new ArgumentException($"--status-page {options.EndPoint}: cannot listen there: {e.Message}", e);
         }
         var http = own ?? metrics!.Http;
-        var page = new StatusPage(director, new StatusActions(token, dispatcher, director, log), own, log) { Url = $"http://{http.EndPoint}{Root}" };
+        var page = new StatusPage(director, failover, new StatusActions(token, dispatcher, director, log), own, log) { Url = $"http://{http.EndPoint}{Root}" };
         http.Map(page.Answer);
         own?.Start();
         log($"status page on {page.Url} ({(token is null ? "read-only" : "changes unlocked by the token in " + options.TokenPath)})");
@@ -96,7 +101,7 @@ internal sealed class StatusPage : IDisposable
         if (request.Method is not ("GET" or "HEAD")) return HttpResponse.Text(405, "only GET") with { Headers = [new("Allow", "GET, HEAD")] };
         if (!state) return _assets[request.Path];
         bool withHistory = request.Query.Split('&').Contains("history=1");
-        return Secure(StatusActions.Json(200, StatusState.Capture(_director, _actions, withHistory ? _history.View() : null)));
+        return Secure(StatusActions.Json(200, StatusState.Capture(_director, _failover?.GetFailoverStatus(), _actions, withHistory ? _history.View() : null)));
     }
 
     private static HttpResponse Secure(HttpResponse response) => response with { Headers = [.. response.Headers, .. SecurityHeaders] };

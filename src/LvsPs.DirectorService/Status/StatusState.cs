@@ -1,4 +1,5 @@
 using LvsPs.Model;
+using LvsPs.Model.Failover;
 using LvsPs.Model.Health;
 
 namespace LvsPs.DirectorService.Status;
@@ -15,8 +16,11 @@ internal sealed record StatusState(
     IReadOnlyList<ServiceStatus> Services,
     HistoryView? History)
 {
-    /// <summary>Reads the director now. <paramref name="actions"/> says what the page may change and what it remembers.</summary>
-    public static StatusState Capture(IDirectorBackend director, StatusActions actions, HistoryView? history)
+    /// <summary>
+    /// Reads the director now. <paramref name="failover"/> is its failover status (null without a failover driver);
+    /// <paramref name="actions"/> says what the page may change and what it remembers.
+    /// </summary>
+    public static StatusState Capture(IDirectorBackend director, FailoverStatus? failover, StatusActions actions, HistoryView? history)
     {
         var info = director.GetInfo();
         var services = director.GetServices();
@@ -25,9 +29,7 @@ internal sealed record StatusState(
         var checkedServices = health.Select(h => h.VirtualService).ToHashSet();
         return new StatusState(
             DateTimeOffset.UtcNow,
-            new DirectorStatus(info.Kind.ToString(), info.Version, info.ConnectionTableSize, info.StartTime, info.ConnectionCount,
-                // issue #13 (failover): the director's role (VRRP master/backup, BGP speaker) goes here once the model has one
-                Role: null),
+            new DirectorStatus(info.Kind.ToString(), info.Version, info.ConnectionTableSize, info.StartTime, info.ConnectionCount, RoleStatus.From(failover)),
             new ActionsStatus(actions.Enabled),
             services.Select(s => new ServiceStatus(
                 s.Id.ToString(),
@@ -55,7 +57,16 @@ internal sealed record StatusState(
     }
 }
 
-internal sealed record DirectorStatus(string Kind, string Version, int ConnectionTableSize, DateTimeOffset? StartTime, int Connections, string? Role);
+internal sealed record DirectorStatus(string Kind, string Version, int ConnectionTableSize, DateTimeOffset? StartTime, int Connections, RoleStatus? Role);
+
+/// <summary>The director's part in a failover pair or BGP scale-out group (Get-LvsFailover); null when it serves alone.</summary>
+internal sealed record RoleStatus(string Role, string? Node, IReadOnlyList<string> Peers, DateTimeOffset? Since, bool Suspended, IReadOnlyList<string> Announced, string? Problem)
+{
+    public static RoleStatus? From(FailoverStatus? f) =>
+        f is null || (f.Role == FailoverRole.Standalone && f.Node is null && f.Problem is null)
+            ? null
+            : new RoleStatus(f.Role.ToString(), f.Node, f.Peers, f.LastTransition?.Time, f.Suspended, f.Announced, f.Problem);
+}
 
 /// <summary>Whether the page may change things (the token itself never leaves the service).</summary>
 internal sealed record ActionsStatus(bool Enabled);
@@ -91,8 +102,16 @@ internal sealed record Counters(ulong Conns, ulong InPkts, ulong OutPkts, ulong 
         s.ConnectionsPerSecond, s.PacketsInPerSecond, s.PacketsOutPerSecond, s.BytesInPerSecond, s.BytesOutPerSecond);
 }
 
-/// <summary>Get-LvsHealth for one real server.</summary>
+/// <summary>Get-LvsHealth for one real server, without what only the control socket's user may read.</summary>
 internal sealed record HealthStatus(string State, string CheckType, string? LastResult, DateTimeOffset? LastCheck, DateTimeOffset? Since)
 {
-    public static HealthStatus From(RealServerHealth h) => new(h.State.ToString(), h.CheckType.ToString(), h.LastResult, h.LastCheck, h.Since);
+    public static HealthStatus From(RealServerHealth h) => new(h.State.ToString(), h.CheckType.ToString(), PublicResult(h), h.LastCheck, h.Since);
+
+    /// <summary>
+    /// A command check's result carries the last line of the command's output, which may say more than whoever reaches
+    /// the page should read; the page says only whether it passed (Get-LvsHealth, over the control socket, has the rest).
+    /// </summary>
+    private static string? PublicResult(RealServerHealth h) => h.CheckType != HealthCheckType.Command || h.LastCheck is null
+        ? h.LastResult
+        : h.ConsecutiveFailures > 0 ? "the command failed" : "the command succeeded";
 }

@@ -1,11 +1,13 @@
 using System.Security.Cryptography;
 using System.Text;
+using LvsPs.Model.IO;
 
 namespace LvsPs.DirectorService.Status;
 
 /// <summary>
 /// The secret that unlocks changes from the status page. Either a random 256-bit token the service writes owner-only
-/// (0600) at start, or an operator's secret read from a file that only its owner can read. Compared in constant time.
+/// (0600) at start (AtomicFile: never through a link), or an operator's secret read from a regular file that belongs to
+/// the service's user and only it can read. Compared in constant time.
 /// </summary>
 internal sealed class StatusToken
 {
@@ -24,11 +26,11 @@ internal sealed class StatusToken
     /// </summary>
     public static StatusToken Load(string path, bool readExisting)
     {
-        var info = new FileInfo(path);
-        if (info.LinkTarget is not null) throw new InvalidOperationException($"the status token file '{path}' is a symbolic link; give a regular file");
-        if (readExisting && info.Exists) return new StatusToken(ReadSecret(path));
+        var status = UnixFiles.LStat(path);
+        if (status?.Type == UnixFiles.FileType.SymbolicLink) throw new InvalidOperationException($"the status token file '{path}' is a symbolic link; give a regular file");
+        if (readExisting && status is { } existing) return new StatusToken(ReadSecret(path, existing));
         var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        WriteOwnerOnly(path, token + "\n");
+        AtomicFile.Write(path, stream => stream.Write(Encoding.ASCII.GetBytes(token + "\n")), AtomicFile.OwnerOnly);
         return new StatusToken(token);
     }
 
@@ -36,8 +38,10 @@ internal sealed class StatusToken
     public bool Matches(string? given) =>
         given is { Length: > 0 and <= MaximumSecretLength } && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), _hash);
 
-    private static string ReadSecret(string path)
+    private static string ReadSecret(string path, UnixFiles.Status status)
     {
+        if (status.Type != UnixFiles.FileType.Regular) throw new InvalidOperationException($"the status token file '{path}' is not a regular file");
+        if (status.OwnerId != PeerCredentials.EffectiveUserId) throw new InvalidOperationException($"the status token file '{path}' belongs to uid {status.OwnerId}, not to the service's user (uid {PeerCredentials.EffectiveUserId})");
         var mode = File.GetUnixFileMode(path);
         const UnixFileMode others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
         if ((mode & others) != 0) throw new InvalidOperationException($"the status token file '{path}' can be read or written by others (mode {Convert.ToString((int)mode, 8)}); chmod 600 it");
@@ -45,30 +49,5 @@ internal sealed class StatusToken
         var secret = File.ReadAllText(path).Trim();
         if (secret.Length < MinimumSecretLength) throw new InvalidOperationException($"the secret in '{path}' is shorter than {MinimumSecretLength} characters");
         return secret;
-    }
-
-    /// <summary>Writes atomically: an unpredictable temporary file created exclusively (never through a link) with mode 0600, renamed over the target.</summary>
-    private static void WriteOwnerOnly(string path, string text)
-    {
-        var dir = Path.GetDirectoryName(path)!;
-        if (!Directory.Exists(dir)) Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var temp = Path.Combine(dir, "." + Path.GetFileName(path) + "." + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)) + ".tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None,
-                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-            }))
-            {
-                stream.Write(Encoding.UTF8.GetBytes(text));
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
     }
 }

@@ -102,7 +102,7 @@ internal abstract class EngineConnection : IWheelEntry
     internal static void Release(ManagedService service, RealServerRuntime realServer, bool active, PersistenceTemplate? template)
     {
         realServer.Destination.UnbindConnection(active);
-        if (template is not null) service.Scheduling.Release(template);
+        if (template is not null) realServer.Group.Scheduling.Release(template);
     }
 
     public void AddIn(long packets, long bytes)

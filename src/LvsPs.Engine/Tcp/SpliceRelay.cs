@@ -19,8 +19,11 @@ internal sealed class SpliceRelay : LoopHandler
     private readonly Direction _inbound, _outbound;
     private volatile bool _closed;
 
-    public SpliceRelay(TcpConnection owner, EventLoop loop, Socket client, Socket backend)
+    private ReadOnlyMemory<byte> _prelude;
+
+    public SpliceRelay(TcpConnection owner, EventLoop loop, Socket client, Socket backend, ReadOnlyMemory<byte> prelude = default)
     {
+        _prelude = prelude;
         _owner = owner;
         _loop = loop;
         _inbound = new Direction(client, backend, inbound: true);
@@ -35,7 +38,7 @@ internal sealed class SpliceRelay : LoopHandler
     public bool Start(bool connecting)
     {
         _connecting = connecting;
-        if (!connecting && !_owner.SpliceConnected()) return false;
+        if (!connecting && (!_owner.SpliceConnected() || !SendPrelude())) return false;
         return _loop.Register(this, _inbound.From.SafeHandle, _outbound.From.SafeHandle, EventLoop.StreamEvents);
     }
 
@@ -87,8 +90,37 @@ internal sealed class SpliceRelay : LoopHandler
             return;
         }
         if (!_owner.SpliceConnected()) return;
+        if (!SendPrelude())
+        {
+            _owner.SpliceFailed();
+            return;
+        }
         Pump(_inbound, hangup: true); // whatever the client sent (or its FIN) while we connected
         Pump(_outbound, hangup: true);
+    }
+
+    /// <summary>
+    /// Writes the prelude (a PROXY header, bytes a preface read) to the real server just connected; what its send buffer
+    /// does not take waits in a pipe of the client's direction, drained before anything else the client sends.
+    /// </summary>
+    private bool SendPrelude()
+    {
+        if (_prelude.IsEmpty) return true;
+        var prelude = _prelude.Span;
+        _prelude = default;
+        try
+        {
+            int sent = Math.Max(0, RawSocket.Send(_inbound.To.SafeHandle, prelude));
+            if (sent == prelude.Length) return true;
+            _inbound.Pipe = SplicePipe.Rent() ?? throw new IOException("no pipe for splice (out of file descriptors).");
+            _inbound.Pipe.Write(prelude[sent..]);
+            _inbound.Pending = prelude.Length - sent;
+            return true;
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
     }
 
     private void Pump(Direction d, bool hangup)

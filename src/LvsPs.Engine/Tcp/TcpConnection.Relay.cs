@@ -23,7 +23,7 @@ internal sealed partial class TcpConnection
     /// </summary>
     private void StartSpliced(EventLoop loop, Socket client, Socket backend)
     {
-        var relay = new SpliceRelay(this, loop, client, backend);
+        var relay = new SpliceRelay(this, loop, client, backend, Prelude);
         Volatile.Write(ref _relay, relay);
         bool started;
         try

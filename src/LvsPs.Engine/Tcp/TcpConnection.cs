@@ -44,11 +44,18 @@ internal sealed partial class TcpConnection : EngineConnection
         Close,
     }
 
-    public TcpConnection(ManagedService service, ScheduledServer scheduled, Socket client, IPEndPoint remote, ConnectionTable table)
+    public TcpConnection(ManagedService service, ScheduledServer scheduled, Socket client, IPEndPoint remote, ConnectionTable table, IPEndPoint? connectFrom = null)
         : this(service, scheduled.RealServer, client, remote, NewSocket(scheduled.RealServer.EndPoint.AddressFamily),
             scheduled.RealServer.EndPoint, connectClientSide: false, table, scheduled.Template)
     {
+        _connectFrom = connectFrom;
     }
+
+    private readonly IPEndPoint? _connectFrom;
+
+    /// <summary>Bytes written to the real server before the relay starts (a PROXY header, what a preface read from the
+    /// client); set before <see cref="Start"/>.</summary>
+    public ReadOnlyMemory<byte> Prelude { get; init; }
 
     /// <summary>
     /// A relay between <paramref name="clientSide"/> (the client's side, counted "in") and <paramref name="backendSide"/>
@@ -107,6 +114,18 @@ internal sealed partial class TcpConnection : EngineConnection
     public async Task RunAsync()
     {
         Socket client = _client!, backend = _backend!;
+        if (_connectFrom is not null)
+        {
+            try
+            {
+                TransparentSource.Bind(backend, _connectFrom);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                Finish(TcpState.Close, abort: true); // no CAP_NET_ADMIN, or the address is taken: reset, as a failed connect
+                return;
+            }
+        }
         if (!_connectClientSide && Filter is null && Service.UseEventLoop && SplicePipe.Available && (Loop ?? EventLoop.Next()) is { } loop)
         {
             StartSpliced(loop, client, backend); // the loop connects and relays; no task waits for this connection
@@ -122,6 +141,18 @@ internal sealed partial class TcpConnection : EngineConnection
             return;
         }
         if (!Establish()) return;
+        if (!Prelude.IsEmpty)
+        {
+            try
+            {
+                await backend.SendAsync(Prelude, SocketFlags.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                Finish(TcpState.Close, abort: true);
+                return;
+            }
+        }
         await Task.WhenAll(CopyAsync(client, backend, inbound: true), CopyAsync(backend, client, inbound: false)).ConfigureAwait(false);
     }
 

@@ -25,6 +25,7 @@ internal sealed class TcpForwarder : IForwarder
     private volatile bool _released;
     private readonly List<AcceptHandler> _acceptors = new();
     private volatile bool _stopped;
+    private readonly CancellationTokenSource _stopping = new(); // ends the prefaces still reading when the service stops
 
     public TcpForwarder(ManagedService service, ConnectionTable table)
     {
@@ -157,6 +158,11 @@ internal sealed class TcpForwarder : IForwarder
     /// <summary>Schedules the accepted connection and starts relaying it (on <paramref name="loop"/> when given).</summary>
     private void Dispatch(Socket client, IPEndPoint remote, EventLoop? loop)
     {
+        if (_service.Preface is { } preface)
+        {
+            _ = AdmitAsync(preface, client, remote, loop);
+            return;
+        }
         var scheduled = _service.Schedule(remote);
         if (scheduled is null)
         {
@@ -170,9 +176,49 @@ internal sealed class TcpForwarder : IForwarder
         connection.Start();
     }
 
+    /// <summary>
+    /// A service with a preface (content rules, PROXY protocol, transparent mode): the preface reads what it needs from
+    /// the client and picks the group, then the connection is scheduled in that group and relayed with the preface's
+    /// prelude written to the real server first.
+    /// </summary>
+    private async Task AdmitAsync(ITcpPreface preface, Socket client, IPEndPoint remote, EventLoop? loop)
+    {
+        TcpAdmission? admission;
+        try
+        {
+            admission = await preface.AdmitAsync(client, remote, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            client.Dispose();
+            return;
+        }
+        if (admission is null) return; // refused and closed by the preface
+        if (_stopped)
+        {
+            client.LingerState = new LingerOption(true, 0);
+            client.Dispose();
+            return;
+        }
+        var scheduled = _service.Schedule(admission.Client, admission.Group);
+        if (scheduled is null)
+        {
+            preface.Refuse(client, admission);
+            return;
+        }
+        var connection = new TcpConnection(_service, scheduled, client, admission.Client, _table, preface.ConnectFrom(admission))
+        {
+            Loop = loop,
+            Prelude = preface.Prelude(admission, scheduled.RealServer),
+        };
+        if (!admission.Buffered.IsEmpty) connection.AddIn(0, admission.Buffered.Length); // read from the client by the preface
+        connection.Start();
+    }
+
     public void Dispose()
     {
         _stopped = true;
+        _stopping.Cancel();
         StopAcceptors();
         // a socket handed over stays open until the process ends: .NET may shut a socket down on close, which would
         // stop it for the process that took it over as well

@@ -1,7 +1,8 @@
 namespace LvsPs.Model.Failover;
 
 /// <summary>A director's part in a failover pair, as keepalived last reported it.</summary>
-public enum FailoverRole
+/// <remarks>Based on long so that ConvertTo-Json and Export-Csv write the name (docs/output-objects.md).</remarks>
+public enum FailoverRole : long
 {
     /// <summary>No failover configured: the director serves alone.</summary>
     Standalone,

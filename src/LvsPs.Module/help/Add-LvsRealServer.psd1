@@ -3,7 +3,7 @@
     Description = @'
 Add-LvsRealServer adds a real server (a backend, RIP) to a virtual service; it is the equivalent of ipvsadm -a. New connections to the service can go to it at once, as the scheduler decides.
 
-Name the service by its identity string (tcp/192.0.2.10:80) or pipe service objects from Get-LvsVirtualService. The real server's port defaults to the service's port, as in ipvsadm; give -Port to forward to another port. The weight defaults to 1; weight 0 adds the server quiesced (it takes no new connections).
+Name the service by its identity string (tcp/192.0.2.10:80) or pipe service objects from Get-LvsVirtualService. The real server's port defaults to the service's port, as in ipvsadm; to forward to another port, name it in -Address as ipvsadm -r does (10.0.0.2:8080, [2001:db8::2]:8080) or give -Port. The weight defaults to 1; weight 0 adds the server quiesced (it takes no new connections).
 
 The forwarding method defaults to Masquerade (NAT), because that is what the managed director does: it accepts the client's connection and opens its own to the real server. ipvsadm's default is direct routing (-g); DirectRoute and Tunnel need the kernel backend, and the managed director refuses them. -UpperThreshold and -LowerThreshold limit the connections of the real server (ipvsadm -x and -y). -TunnelType, -TunnelPort and -TunnelFlags apply only to -Forwarding Tunnel.
 
@@ -33,12 +33,17 @@ Add-LvsRealServer tcp/192.0.2.10:80 -Address 10.0.0.3 -Weight 2
             Code    = 'Add-LvsRealServer tcp/192.0.2.10:80 10.0.0.4 -UpperThreshold 500 -LowerThreshold 400'
             Remarks = 'The scheduler stops sending new connections to 10.0.0.4 when it has 500, and resumes when it is down to 400.'
         }
+        @{
+            Title   = 'Example 5: A real server in a content-routing group'
+            Code    = 'Add-LvsRealServer tcp/192.0.2.10:80 10.0.0.21 -Port 8080 -Group api -SendProxy V1'
+            Remarks = 'The real server takes the connections content rules send to the api group, and gets a PROXY v1 header whatever the service says.'
+        }
     )
     Notes       = @'
 LvsPs differs from ipvsadm here: the default forwarding method is Masquerade, not direct routing, and the managed director supports only Masquerade.
 
 Errors: a service that does not exist (ObjectNotFound), a real server that is already in the service (ResourceExists), a weight outside 0..65535 or thresholds out of order (InvalidArgument), and DirectRoute or Tunnel forwarding on the managed director (InvalidOperation).
 '@
-    DefaultValues = @{ Port = "The virtual service's port" }
+    DefaultValues = @{ Port = "The port in -Address, else the virtual service's port" }
     Links       = @('Get-LvsRealServer', 'Set-LvsRealServer', 'Remove-LvsRealServer', 'New-LvsVirtualService', 'about_LvsPs')
 }

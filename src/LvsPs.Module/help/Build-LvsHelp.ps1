@@ -181,6 +181,7 @@ function Get-CmdletModel([System.Management.Automation.CmdletInfo] $Cmdlet) {
         if ($example -isnot [hashtable]) { Add-Problem "${name}.psd1: example $i is not a hashtable."; continue }
         if ([string]::IsNullOrWhiteSpace($example['Code'])) { Add-Problem "${name}.psd1: example $i has no Code." }
         if ([string]::IsNullOrWhiteSpace($example['Title'])) { Add-Problem "${name}.psd1: example $i has no Title." }
+        elseif ($example['Title'] -notmatch "^Example ${i}: \S") { Add-Problem "${name}.psd1: example $i's Title should read 'Example ${i}: <what it does>', as every cmdlet's do." }
     }
 
     $overrides = if ($source['Parameters']) { $source.Parameters } else { @{} }
@@ -238,6 +239,7 @@ function Get-CmdletModel([System.Management.Automation.CmdletInfo] $Cmdlet) {
             Position     = if ($positions.Count -gt 0) { [string] $positions[0] } else { 'named' }
             PipelineText = if ($byValue -and $byName) { 'True (ByValue, ByPropertyName)' } elseif ($byValue) { 'True (ByValue)' } elseif ($byName) { 'True (ByPropertyName)' } else { 'False' }
             ByValue      = $byValue
+            Globbing     = [bool]($meta.Attributes | Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] })
             Aliases      = if ($meta.Aliases.Count -gt 0) { $meta.Aliases -join ', ' } else { 'none' }
             Default      = Get-DefaultValue $Cmdlet $pName $source $instance
             Values       = $values
@@ -343,7 +345,7 @@ function Write-Parameter([System.Xml.XmlWriter] $W, $Model, [string] $Required, 
     $W.WriteStartElement('command', 'parameter', $ns.command)
     $W.WriteAttributeString('required', $Required.ToLowerInvariant())
     $W.WriteAttributeString('variableLength', $Model.IsArray.ToString().ToLowerInvariant())
-    $W.WriteAttributeString('globbing', 'false')
+    $W.WriteAttributeString('globbing', $Model.Globbing.ToString().ToLowerInvariant())
     $W.WriteAttributeString('pipelineInput', $Pipeline)
     $W.WriteAttributeString('position', $Position)
     $W.WriteAttributeString('aliases', $Model.Aliases)

@@ -30,6 +30,16 @@ The in-session managed director starts on first use, so no Start-LvsDirector is 
             Code    = 'New-LvsVirtualService tcp/192.0.2.10:8080 -WhatIf'
             Remarks = 'Shows the service that would be created, with its scheduler, without creating it.'
         }
+        @{
+            Title   = 'Example 5: Real servers that see the client in a PROXY header'
+            Code    = 'New-LvsVirtualService tcp/192.0.2.10:80 -Scheduler rr -SendProxy V2'
+            Remarks = 'Each connection to a real server starts with a PROXY protocol v2 header naming the client''s address and port (nginx: listen 80 proxy_protocol). See docs/client-address.md.'
+        }
+        @{
+            Title   = 'Example 6: Behind another load balancer, in transparent mode'
+            Code    = 'New-LvsVirtualService tcp/192.0.2.10:80 -AcceptProxy -Transparent'
+            Remarks = 'Clients arrive through a balancer that sends a PROXY header; the director connects to real servers from the client''s own address (root, replies routed back through the director).'
+        }
     )
     Notes       = @'
 Unlike ipvsadm, LvsPs needs no separate step to load IPVS: the in-session managed director starts on first use.

@@ -15,12 +15,12 @@ The managed director needs none of this: it does the FTP helper's work itself (N
 '@
     Examples    = @(
         @{
-            Title   = 'Check every service before switching to the kernel backend'
+            Title   = 'Example 1: Check every service before switching to the kernel backend'
             Code    = 'Test-LvsKernelFtp | Format-Table VirtualService, Severity, Id, Message -Wrap'
             Remarks = 'No output means the kernel has ip_vs_ftp on the right ports and the real servers are masqueraded.'
         }
         @{
-            Title   = 'Check one service against another root (a container image or a test tree)'
+            Title   = 'Example 2: Check one service against another root (a container image or a test tree)'
             Code    = "Test-LvsKernelFtp tcp/192.0.2.1:21 -Root /mnt/image"
             Remarks = 'Reads /mnt/image/proc/modules and /mnt/image/sys/module/ip_vs_ftp instead of this machine''s.'
         }

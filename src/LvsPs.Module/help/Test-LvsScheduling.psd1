@@ -16,24 +16,34 @@ tells what kernel IPVS would do with the same real servers and counters.
 '@
     Examples    = @(
         @{
-            Title   = 'Where would a client go?'
+            Title   = 'Example 1: Where would a client go?'
             Code    = "Test-LvsScheduling tcp/192.168.0.1:80 -ClientAddress 203.0.113.7"
             Remarks = 'Shows the real server a new connection from 203.0.113.7 would be sent to now.'
         }
         @{
-            Title   = 'Check a change of scheduler first'
+            Title   = 'Example 2: Check a change of scheduler first'
             Code    = "Test-LvsScheduling tcp/192.168.0.1:80 -Count 1000 -Scheduler mh -SchedulerFlags Port"
             Remarks = 'Shows how 1000 requests from 100 made-up clients would be shared by Maglev hashing on client address and port.'
         }
         @{
-            Title   = 'Preview a proposed service'
+            Title   = 'Example 3: Preview a proposed service'
             Code    = "Test-LvsScheduling tcp/192.168.0.2:443 -Scheduler sh -RealServer 10.0.0.1:443, 10.0.0.2:443 -Weight 2, 1 -ClientAddress 198.51.100.1, 198.51.100.2"
             Remarks = 'Real servers are taken in the order given as the kernel would list them.'
         }
         @{
-            Title   = 'Check persistence'
+            Title   = 'Example 4: Check persistence'
             Code    = "Test-LvsScheduling tcp/192.168.0.1:80 -Count 20 -ClientAddress 203.0.113.7 -PersistenceTimeout 300"
             Remarks = 'With persistence all 20 connections of the client go to one real server.'
+        }
+        @{
+            Title   = 'Where would a request for a host go?'
+            Code    = 'Test-LvsScheduling tcp/192.0.2.10:80 -ClientAddress 203.0.113.7 -HttpHost api.example.com -Path /v1/users'
+            Remarks = 'Runs the service''s content rules on the request (Group and Rule say which matched), then previews the scheduler inside that group.'
+        }
+        @{
+            Title   = 'Preview a TLS server name'
+            Code    = 'Test-LvsScheduling tcp/192.0.2.10:443 -ClientAddress 203.0.113.7 -Sni shop.example.com'
+            Remarks = 'As a ClientHello naming shop.example.com would be routed.'
         }
     )
     Notes       = 'Nothing is created or changed: no connection, no persistence template, no scheduler state. twos draws real random numbers, so its previews vary. Simulated requests are all made at the present time.'

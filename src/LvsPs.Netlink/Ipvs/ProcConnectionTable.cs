@@ -8,7 +8,8 @@ namespace LvsPs.Netlink.Ipvs;
 /// Parses /proc/net/ip_vs_conn, the kernel's connection table (there is no netlink command for it). ip_vs_conn.c
 /// ip_vs_conn_seq_show writes a header line, then per entry: protocol name, client, virtual and destination address and
 /// port (IPv4 as %08X, IPv6 as %pI6, ports as %04X), state name (%-11s), seconds to expiry, and optionally the
-/// persistence engine's name and data. Persistence templates have the state NONE.
+/// persistence engine's name and data. Persistence templates have a state of their own, NONE or ASSURED
+/// (ip_vs_ctpl_state_name_table in ip_vs_proto.c; a template that controlled a completed connection is ASSURED).
 /// </summary>
 public static class ProcConnectionTable
 {
@@ -41,7 +42,7 @@ public static class ProcConnectionTable
                 State = state,
                 ExpiresSeconds = uint.Parse(f[8], NumberStyles.None, CultureInfo.InvariantCulture),
                 Active = state == "ESTABLISHED",
-                Template = state == "NONE",
+                Template = state is "NONE" or "ASSURED",
             });
         }
         return list;

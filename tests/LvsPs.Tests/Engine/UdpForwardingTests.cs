@@ -39,20 +39,29 @@ public sealed class UdpForwardingTests
         const int clients = 24, requests = 20;
         var failures = new List<string>();
         // a thread per client, not the pool's: clients blocked in Receive would starve the echo backends' continuations
+        // Everything a client thread throws (a receive timeout above all) is caught and reported as a failure: an
+        // exception escaping a raw thread would crash the test host and lose every result of the project.
         var threads = Enumerable.Range(0, clients).Select(c => new Thread(() =>
         {
-            using var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 5000 };
-            s.Connect(new IPEndPoint(id.Address!, id.Port));
-            var buffer = new byte[256];
-            string? server = null;
-            for (int r = 0; r < requests; r++)
+            try
             {
-                string message = $"c{c}r{r}";
-                s.Send(Encoding.ASCII.GetBytes(message));
-                string reply = Encoding.ASCII.GetString(buffer, 0, s.Receive(buffer));
-                server ??= reply[..1];
-                // one flow per client: every reply comes from the server its first datagram was scheduled to
-                if (reply != $"{server}:{message}") lock (failures) failures.Add(reply);
+                using var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 5000 };
+                s.Connect(new IPEndPoint(id.Address!, id.Port));
+                var buffer = new byte[256];
+                string? server = null;
+                for (int r = 0; r < requests; r++)
+                {
+                    string message = $"c{c}r{r}";
+                    s.Send(Encoding.ASCII.GetBytes(message));
+                    string reply = Encoding.ASCII.GetString(buffer, 0, s.Receive(buffer));
+                    server ??= reply[..1];
+                    // one flow per client: every reply comes from the server its first datagram was scheduled to
+                    if (reply != $"{server}:{message}") lock (failures) failures.Add(reply);
+                }
+            }
+            catch (Exception e)
+            {
+                lock (failures) failures.Add($"client {c}: {e.GetType().Name}: {e.Message}");
             }
         })).ToList();
         threads.ForEach(t => t.Start());

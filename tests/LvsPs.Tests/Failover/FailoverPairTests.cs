@@ -135,7 +135,7 @@ public sealed class FailoverPairTests(ITestOutputHelper output)
         finally
         {
             lab.Dispose();
-            KillLeftovers(folder);
+            NetLab.KillLeftovers(folder);
             Directory.Delete(folder, recursive: true);
         }
     }
@@ -164,25 +164,6 @@ public sealed class FailoverPairTests(ITestOutputHelper output)
             if (value is not null) return value;
             if (Stopwatch.GetTimestamp() > deadline) throw new TimeoutException($"Waited {Bound.TotalSeconds} s for {what}.");
             Thread.Sleep(50);
-        }
-    }
-
-    /// <summary>keepalived processes the services started, found by their pid files (they die with the service; this is the safety net).</summary>
-    internal static void KillLeftovers(string folder)
-    {
-        foreach (var pidFile in Directory.EnumerateFiles(folder, "*.pid", SearchOption.AllDirectories))
-        {
-            if (int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid))
-            {
-                try
-                {
-                    using var p = Process.GetProcessById(pid);
-                    p.Kill();
-                }
-                catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
-                {
-                }
-            }
         }
     }
 }

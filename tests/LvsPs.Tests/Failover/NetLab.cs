@@ -35,16 +35,20 @@ internal sealed class NetLab : IDisposable
     {
         var ns = $"lv{role}{_tag}";
         var outside = $"lv{role}{_tag}x";
-        Run("ip", "netns", "add", ns);
+        // two `ip -batch` runs per host: every process costs about a second in the emulated kernel-suite guest
         _namespaces.Add(ns);
-        Run("ip", "link", "add", outside, "type", "veth", "peer", "name", "eth0", "netns", ns);
         _links.Add(outside);
-        Run("ip", "link", "set", outside, "master", Bridge, "up");
-        In(ns, "ip", "link", "set", "lo", "up");
-        In(ns, "ip", "addr", "add", $"{Prefix}.{host}/24", "dev", "eth0");
-        In(ns, "ip", "link", "set", "eth0", "up");
+        RunWithInput($"netns add {ns}\nlink add {outside} type veth peer name eth0 netns {ns}\nlink set {outside} master {Bridge} up\n", "ip", "-batch", "-");
+        RunWithInput($"link set lo up\naddr add {Prefix}.{host}/24 dev eth0\nlink set eth0 up\n", "ip", "-n", ns, "-batch", "-");
         return ns;
     }
+
+    /// <summary>Sets a sysctl inside <paramref name="ns"/> (net.* keys are per namespace) without starting a process.</summary>
+    public static void Sysctl(string ns, string key, string value) => NetworkNamespace.Run(ns, () =>
+    {
+        File.WriteAllText("/proc/sys/" + key.Replace('.', '/'), value);
+        return 0;
+    });
 
     public string In(string ns, params string[] args) => Run(["ip", "netns", "exec", ns, .. args]);
 
@@ -97,11 +101,21 @@ internal sealed class NetLab : IDisposable
         }
     }
 
-    public static string Run(params string[] args)
+    public static string Run(params string[] args) => Execute(args, null);
+
+    /// <summary>Runs a program with <paramref name="input"/> on its standard input (ip -batch -).</summary>
+    public static string RunWithInput(string input, params string[] args) => Execute(args, input);
+
+    private static string Execute(string[] args, string? input)
     {
-        var psi = new ProcessStartInfo(args[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo(args[0]) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = input is not null };
         foreach (var a in args.Skip(1)) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
+        if (input is not null)
+        {
+            p.StandardInput.Write(input);
+            p.StandardInput.Close();
+        }
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         if (!p.WaitForExit(60_000))
@@ -131,6 +145,25 @@ internal sealed class NetLab : IDisposable
             return why;
         }
         return Failover.Tools.Find(tool) is null ? $"{tool} is still missing after installing {package}" : null;
+    }
+
+    /// <summary>keepalived processes the services started, found by their pid files (they die with the service; this is the safety net).</summary>
+    public static void KillLeftovers(string folder)
+    {
+        foreach (var pidFile in Directory.EnumerateFiles(folder, "*.pid", SearchOption.AllDirectories))
+        {
+            if (int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid))
+            {
+                try
+                {
+                    using var p = Process.GetProcessById(pid);
+                    p.Kill();
+                }
+                catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+                {
+                }
+            }
+        }
     }
 
     public void Dispose()

@@ -43,10 +43,10 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
             var d2 = lab.AddHost("db", 12);
             var r1 = lab.AddHost("sa", 21);
             var r2 = lab.AddHost("sb", 22);
-            lab.In(router, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+            NetLab.Sysctl(router, "net.ipv4.ip_forward", "1");
             // the client and the directors share the router's link: no redirect may send the client around the router
-            lab.In(router, "sysctl", "-q", "-w", "net.ipv4.conf.all.send_redirects=0");
-            lab.In(router, "sysctl", "-q", "-w", "net.ipv4.conf.eth0.send_redirects=0");
+            NetLab.Sysctl(router, "net.ipv4.conf.all.send_redirects", "0");
+            NetLab.Sysctl(router, "net.ipv4.conf.eth0.send_redirects", "0");
             lab.In(client, "ip", "route", "add", Vip + "/32", "via", Prefix + ".1");
             foreach (var d in new[] { d1, d2 }) lab.In(d, "ip", "addr", "add", Vip + "/32", "dev", "lo"); // anycast: each director holds the VIP
             using var echo1 = NetworkNamespace.Run(r1, () => new TcpEchoBackend(new IPEndPoint(IPAddress.Parse(Prefix + ".21"), 7000)));
@@ -132,7 +132,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
         finally
         {
             lab.Dispose();
-            FailoverPairTests.KillLeftovers(folder);
+            NetLab.KillLeftovers(folder);
             Directory.Delete(folder, recursive: true);
         }
     }

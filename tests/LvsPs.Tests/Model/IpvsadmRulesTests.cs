@@ -13,6 +13,7 @@ public class IpvsadmRulesTests
         "-a -t 10.0.0.1:80 -r 10.0.1.4:80 -i -w 1 --tun-type gue --tun-port 6080 --tun-nocsum\n" +
         "-a -t 10.0.0.1:80 -r 10.0.1.5:80 -i -w 1 --tun-type gre --tun-csum\n" +
         "-a -t 10.0.0.1:80 -r 10.0.1.6:80 -i -w 1 --tun-type gue --tun-port 5000 --tun-remcsum\n" +
+        "-a -t 10.0.0.1:80 -r 10.0.1.7:80 -i -w 2 --tun-type ipip\n" +
         "-A -t 10.0.0.2:0 -s wlc -p 600 -M 255.255.255.0 --pe sip\n" +
         "-A -u 10.0.0.1:53 -s sh -o -b sh-fallback,sh-port\n" +
         "-A -u 10.0.0.2:5060 -s wlc -p 60 --pe sip\n" +
@@ -26,7 +27,7 @@ public class IpvsadmRulesTests
     public void Parse_then_format_gives_ipvsadm_text_back()
     {
         var changes = IpvsadmRules.Parse(Saved);
-        Assert.Equal(15, changes.Count);
+        Assert.Equal(16, changes.Count);
         var services = changes.OfType<DirectorChange.AddService>().Select(s => new VirtualService(
             s.Settings,
             changes.OfType<DirectorChange.AddRealServer>().Where(r => r.Service == s.Settings.Id).Select(r => new RealServer(r.Service, r.Settings)).Reverse().ToList(),
@@ -50,5 +51,16 @@ public class IpvsadmRulesTests
         var e = Assert.Throws<LvsException>(() => IpvsadmRules.Parse("-A -t 10.0.0.1:80 -s rr\n-A -t 10.0.0.1:80 --bogus\n"));
         Assert.Equal("InvalidIpvsadmRule", e.ErrorId);
         Assert.Contains("Line 2", e.Message);
+    }
+
+    [Fact]
+    public void An_ipip_tunnel_server_is_written_with_its_tunnel_type_as_ipvsadm_1_31_writes_it()
+    {
+        var id = VirtualServiceId.Parse("tcp/10.0.0.1:80");
+        var rs = new RealServerSettings { Id = RealServerId.Create(System.Net.IPAddress.Parse("10.0.1.9"), 80), Forwarding = ForwardingMethod.Tunnel, Weight = 4 };
+        var text = IpvsadmRules.Format(new[] { new VirtualService(new VirtualServiceSettings { Id = id, Scheduler = "rr" }, new[] { new RealServer(id, rs) }, LvsStats.Zero) });
+        Assert.Equal("-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.1:80 -r 10.0.1.9:80 -i -w 4 --tun-type ipip\n", text);
+        var back = Assert.IsType<DirectorChange.AddRealServer>(IpvsadmRules.Parse(text)[1]).Settings;
+        Assert.Equal(rs, back);
     }
 }

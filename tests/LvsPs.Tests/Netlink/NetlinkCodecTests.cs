@@ -143,9 +143,14 @@ public class NetlinkCodecTests
             "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\n" +
             "TCP 0A000064 D2F4 0A000001 0050 0A000102 1F90 ESTABLISHED     899\n" +
             "UDP 2001:0db8:0000:0000:0000:0000:0000:0064 A000 2001:0db8:0000:0000:0000:0000:0000:0001 0035 2001:0db8:0000:0000:0000:0000:0000:0010 0035 UDP             299\n" +
-            "TCP 0A000064 0000 0A000001 0050 0A000102 0050 NONE            359 sip abc\n";
+            "TCP 0A000064 0000 0A000001 0050 0A000102 0050 NONE            359 sip abc\n" +
+            // a template that controlled a completed connection, as kernel 6.1 lists it (seen in the qemu guest)
+            "TCP 0A010034 0000 0A010002 1F90 0A02000B 0050 ASSURED         271\n";
         var c = ProcConnectionTable.Parse(text);
-        Assert.Equal(3, c.Count);
+        Assert.Equal(4, c.Count);
+        Assert.True(c[3].Template);
+        Assert.False(c[3].Active);
+        Assert.False(c[0].Template);
         Assert.Equal(("10.0.0.100", (ushort)54004, "10.0.1.2", (ushort)8080), (c[0].ClientAddress, c[0].ClientPort, c[0].DestinationAddress, c[0].DestinationPort));
         Assert.True(c[0].Active);
         Assert.Equal(899u, c[0].ExpiresSeconds);

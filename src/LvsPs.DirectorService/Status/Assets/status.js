@@ -157,8 +157,15 @@
     const d = state.director;
     $('director').textContent = `${d.kind} director · IPVS ${d.version} · ${exact(d.connections)} connection entries` +
       (d.startTime ? ` · up since ${new Date(d.startTime).toLocaleString()}` : '');
-    $('role').hidden = !d.role;
-    $('role').textContent = d.role || '';
+    // the director's part in a failover pair or BGP group (none when it serves alone)
+    const r = d.role;
+    $('role').hidden = !r;
+    if (r) {
+      $('role').textContent = (r.role === 'Standalone' ? 'BGP' : r.role) + (r.suspended ? ' (suspended)' : '') + (r.node ? ' · ' + r.node : '');
+      $('role').className = 'badge role ' + r.role.toLowerCase();
+      $('role').title = [r.peers.length ? 'peers: ' + r.peers.join(', ') : null, r.since ? 'since ' + new Date(r.since).toLocaleString() : null,
+        r.announced.length ? 'announced: ' + r.announced.join(', ') : null, r.problem].filter(Boolean).join('; ');
+    }
     actionsEnabled = state.actions.enabled;
     $('mode').textContent = actionsEnabled ? (token ? 'changes unlocked' : 'changes locked') : 'read-only';
     $('mode').className = 'badge ' + (actionsEnabled && token ? 'unlocked' : '');

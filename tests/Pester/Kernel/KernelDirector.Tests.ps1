@@ -1,0 +1,133 @@
+# The cmdlets against kernel IPVS, with real traffic: runs only inside the qemu guest (tests/Kernel/run-kernel-tests.sh
+# runs it in the same boot as the kernel xunit suite; the host's kernel has no IPVS). The topology is four network
+# namespaces the test makes and always removes: a client (10.1.0.1) and two real servers (10.2.1.11, 10.2.2.12), each
+# on a veth pair to the director (10.1.0.2, 10.2.1.1, 10.2.2.1), which the module drives as Connect-LvsDirector -Kernel
+# -NetworkNamespace. The real servers are Python's http.server answering with their name; the client is curl.
+# The director service on the kernel backend (a restart that finds the kernel table empty, then traffic) is in
+# tests/LvsPs.KernelTests/DirectorServiceKernelTests.cs, in the same guest boot: each service start costs the
+# emulated guest about a minute.
+BeforeAll {
+    Import-Module $env:LVSPS_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot '..' 'LvsPs.TestHelpers.psm1') -Force
+    Import-TestBackends
+    if (-not $env:LVS_VM) { throw 'This file runs inside the qemu guest only (tests/Kernel/run-kernel-tests.sh).' }
+
+    $tag = [guid]::NewGuid().ToString('N').Substring(0, 6)
+    $script:Ns = @{ Client = "lvsps-pc-$tag"; Director = "lvsps-pd-$tag"; Rs1 = "lvsps-p1-$tag"; Rs2 = "lvsps-p2-$tag" }
+    $script:Children = [System.Collections.Generic.List[object]]::new()
+    $script:Www = Join-Path ([IO.Path]::GetTempPath()) "lvsps-www-$tag"
+
+    function Invoke-Ip([string] $Namespace, [string] $Lines) {
+        $ipArgs = if ($Namespace) { @('-n', $Namespace, '-batch', '-') } else { @('-batch', '-') }
+        $out = $Lines | & ip @ipArgs 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "ip $ipArgs failed: $out`n$Lines" }
+    }
+
+    function Invoke-Curl([string] $Url) {
+        # one request from the client's namespace on a new connection; the body is the real server's name
+        $out = & ip netns exec $Ns.Client curl --silent --show-error --connect-timeout 10 --max-time 20 $Url 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "curl $Url failed ($LASTEXITCODE): $out" }
+        "$out".Trim()
+    }
+
+    function Get-IpvsadmSave { (& ip netns exec $Ns.Director ipvsadm -S -n) -join "`n" }
+
+    Invoke-Ip $null (($Ns.Values | ForEach-Object { "netns add $_" }) -join "`n")
+    Invoke-Ip $null @"
+link add c0 netns $($Ns.Client) type veth peer name d0 netns $($Ns.Director)
+link add s0 netns $($Ns.Rs1) type veth peer name d1 netns $($Ns.Director)
+link add s0 netns $($Ns.Rs2) type veth peer name d2 netns $($Ns.Director)
+"@
+    Invoke-Ip $Ns.Client "link set lo up`naddr add 10.1.0.1/24 dev c0`nlink set c0 up"
+    Invoke-Ip $Ns.Director "link set lo up`naddr add 10.1.0.2/24 dev d0`naddr add 10.2.1.1/24 dev d1`naddr add 10.2.2.1/24 dev d2`nlink set d0 up`nlink set d1 up`nlink set d2 up"
+    Invoke-Ip $Ns.Rs1 "link set lo up`naddr add 10.2.1.11/24 dev s0`nlink set s0 up`nroute add default via 10.2.1.1"
+    Invoke-Ip $Ns.Rs2 "link set lo up`naddr add 10.2.2.12/24 dev s0`nlink set s0 up`nroute add default via 10.2.2.1"
+    & ip netns exec $Ns.Director sysctl -q -w net.ipv4.ip_forward=1
+    foreach ($rs in @{ Name = 'rs1'; Ns = $Ns.Rs1; Address = '10.2.1.11' }, @{ Name = 'rs2'; Ns = $Ns.Rs2; Address = '10.2.2.12' }) {
+        $dir = Join-Path $Www $rs.Name
+        $null = New-Item -ItemType Directory -Path $dir -Force
+        Set-Content -LiteralPath (Join-Path $dir 'index.html') -Value $rs.Name -NoNewline
+        $Children.Add([LvsPs.TestBackends.ReapedProcess]::Start('ip', [string[]]@('netns', 'exec', $rs.Ns, '/usr/bin/python3', '-m', 'http.server', '80', '--bind', $rs.Address, '--directory', $dir)))
+    }
+    foreach ($server in @{ Ns = $Ns.Rs1; Address = '10.2.1.11' }, @{ Ns = $Ns.Rs2; Address = '10.2.2.12' }) {
+        Wait-Until { & ip netns exec $server.Ns curl --silent --max-time 2 -o /dev/null "http://$($server.Address)/"; $LASTEXITCODE -eq 0 } "the web server on $($server.Address)" -TimeoutSeconds 60
+    }
+    Connect-LvsDirector -Kernel -NetworkNamespace $Ns.Director
+}
+
+AfterAll {
+    Disconnect-LvsDirector -ErrorAction SilentlyContinue
+    foreach ($c in $Children) { $c.Dispose() }
+    foreach ($n in $Ns.Values) { & ip netns del $n 2>$null }
+    Remove-Item -LiteralPath $Www -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+Describe 'The LVS example on kernel IPVS: HTTP, two real servers, rr, masquerading' {
+    BeforeAll {
+        Clear-LvsVirtualService -Confirm:$false
+        $id = 'tcp/10.1.0.2:80'
+        $service = New-LvsVirtualService -Protocol Tcp -Address 10.1.0.2 -Port 80 -Scheduler rr
+        $service | Add-LvsRealServer -Address 10.2.1.11 -Port 80 -Forwarding Masquerade
+        $service | Add-LvsRealServer -Address 10.2.2.12 -Port 80 -Forwarding Masquerade
+        $answers = foreach ($i in 1..6) { Invoke-Curl 'http://10.1.0.2/' }
+    }
+
+    It 'sends real requests that alternate between the two real servers' {
+        $answers | Should -Be @('rs2', 'rs1', 'rs2', 'rs1', 'rs2', 'rs1')
+    }
+
+    It 'lists the service as the kernel has it' {
+        $svc = Get-LvsVirtualService $id
+        $svc.Scheduler | Should -Be 'rr'
+        ($svc.RealServers | ForEach-Object { "$($_.Address):$($_.Port)" }) | Should -Be @('10.2.2.12:80', '10.2.1.11:80')
+        $svc.RealServers.Forwarding | Should -Be @('Masquerade', 'Masquerade')
+        Get-IpvsadmSave | Should -Match '-a -t 10.1.0.2:80 -r 10.2.1.11:80 -m -w 1'
+    }
+
+    It 'counts the connections the kernel saw' {
+        # the kernel folds its per-CPU counters into what it reports every 2 s (estimation_timer, ip_vs_est.c)
+        Wait-Until { (Get-LvsStats $id | Where-Object Scope -EQ 'VirtualService').Connections -eq 6 } 'six connections counted' -TimeoutSeconds 20
+        ($stats = Get-LvsStats $id | Where-Object Scope -EQ 'RealServer').Connections | Should -Be @(3, 3)
+        ($stats | Measure-Object -Property BytesIn -Sum).Sum | Should -BeGreaterThan 0
+    }
+
+    It 'lists the connections with Get-LvsConnection' {
+        $connections = @(Get-LvsConnection -VirtualService $id)
+        $connections.Count | Should -Be 6
+        $connections.ClientAddress | Sort-Object -Unique | ForEach-Object ToString | Should -Be '10.1.0.1'
+        ($connections | Group-Object { $_.DestinationAddress.ToString() }).Count | Should -Be 2
+    }
+
+    It 'zeroes the counters with Reset-LvsStats' {
+        Reset-LvsStats -VirtualService $id -Confirm:$false
+        $after = Get-LvsStats $id
+        ($after | Measure-Object -Property Connections -Sum).Sum | Should -Be 0
+        ($after | Measure-Object -Property BytesIn -Sum).Sum | Should -Be 0
+        & ip netns exec $Ns.Director ipvsadm -L -n --stats --exact -t 10.1.0.2:80 | Select-Object -Skip 3 -First 1 | Should -Match '^TCP\s+10\.1\.0\.2:80\s+0\s+0\s+0\s+0\s+0\s*$'
+    }
+
+    It 'quiesces a real server with weight 0: new connections go to the other' {
+        Set-LvsRealServer -VirtualService $id -Address 10.2.2.12 -Port 80 -Weight 0
+        (Get-LvsRealServer -VirtualService $id | Where-Object Port -EQ 80 | Where-Object { "$($_.Address)" -eq '10.2.2.12' }).Weight | Should -Be 0
+        (1..3 | ForEach-Object { Invoke-Curl 'http://10.1.0.2/' }) | Should -Be @('rs1', 'rs1', 'rs1')
+    }
+
+    It 'exports the table as ipvsadm -S writes it and imports it back' {
+        $exported = Export-LvsConfiguration -Format Ipvsadm
+        $exported.TrimEnd() | Should -BeExactly (Get-IpvsadmSave).TrimEnd()
+        Clear-LvsVirtualService -Confirm:$false
+        Get-IpvsadmSave | Should -Not -Match '-A '
+        $exported | Import-LvsConfiguration
+        (Get-IpvsadmSave).TrimEnd() | Should -BeExactly $exported.TrimEnd()
+        Invoke-Curl 'http://10.1.0.2/' | Should -Be 'rs1'
+    }
+
+    It 'removes a real server, then the service' {
+        Set-LvsRealServer -VirtualService $id -Address 10.2.2.12 -Port 80 -Weight 1
+        Remove-LvsRealServer -VirtualService $id -Address 10.2.1.11 -Port 80 -Confirm:$false
+        (1..2 | ForEach-Object { Invoke-Curl 'http://10.1.0.2/' }) | Should -Be @('rs2', 'rs2')
+        Remove-LvsVirtualService -VirtualService $id -Confirm:$false
+        Get-IpvsadmSave | Should -Not -Match '10\.1\.0\.2:80'
+        Get-LvsVirtualService | Should -BeNullOrEmpty
+    }
+}
