@@ -22,6 +22,7 @@ internal sealed class ControlServer : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _accepting = new();
     private volatile bool _handedOver;
+    private volatile bool _draining;
 
     public ControlServer(string path, ControlDispatcher dispatcher, Action<string> log, ControlLimits? limits = null)
     {
@@ -56,6 +57,16 @@ internal sealed class ControlServer : IDisposable
         _ = AcceptLoop.RunAsync(_listener, () => _stopping.IsCancellationRequested, client => _ = Task.Run(() => ServeAsync(client)), _accepting.Token);
     }
 
+    /// <summary>
+    /// After a hand-over: every connection closes once its request at hand is answered (the Restart answer goes out),
+    /// idle ones at once; their clients reconnect, to the new process.
+    /// </summary>
+    public void Drain()
+    {
+        _draining = true;
+        _connections.EvictIdle();
+    }
+
     /// <summary>After a hand-over: the new process accepts on the socket; this one stops (and will not remove the socket file).</summary>
     private void StopAccepting()
     {
@@ -84,7 +95,7 @@ internal sealed class ControlServer : IDisposable
                 return;
             }
             var reader = new ControlLineReader(stream, _limits.MaxRequestBytes);
-            while (!_stopping.IsCancellationRequested)
+            while (!_stopping.IsCancellationRequested && !_draining)
             {
                 ReadOnlyMemory<byte>? line;
                 entry.SetIdle(true);

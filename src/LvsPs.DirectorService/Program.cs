@@ -140,12 +140,14 @@ public static class Program
         // Shutdown replies first, then stops: the stop is delayed a moment so the answer reaches the client
         int handedTo = 0;
         ControlDispatcher? dispatcherRef = null;
+        ControlServer? serverRef = null;
         var restart = new Restart.ServiceRestart(args, engine, Log, pid =>
         {
             handedTo = pid;
             dispatcherRef?.RefuseChanges($"The director service has restarted (pid {pid} serves now); send the change again.");
             director.StopRetrying();
-            _ = Task.Delay(200).ContinueWith(_ => stop.Set(), TaskScheduler.Default); // the Restart answer goes out first
+            serverRef?.Drain(); // the Restart answer still goes out; then every control connection closes
+            stop.Set();
         });
         var dispatcher = new ControlDispatcher(director, _ => store.Save(DirectorConfiguration.Capture(director) with { Failover = failover.GetFailover(), Bgp = failover.GetBgp() }),
             () => _ = Task.Delay(100).ContinueWith(_ => stop.Set(), TaskScheduler.Default), failover, restart.Restart);
@@ -161,6 +163,7 @@ public static class Program
             return 4;
         }
         using var serverScope = server;
+        serverRef = server;
         server.HandOver = restart;
         using var hup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c =>
         {
@@ -223,7 +226,6 @@ public static class Program
         {
             // handed over: finish the established connections here (bounded), then exit without closing the shared
             // listeners or removing the socket file, which the new process serves on
-            server.Dispose();
             var deadline = DateTime.UtcNow + HandOverDrainTime;
             Thread.Sleep(500); // a connection accepted just before the release is in the table by then
             while (engine!.OpenConnections > 0 && DateTime.UtcNow < deadline) Thread.Sleep(50);
