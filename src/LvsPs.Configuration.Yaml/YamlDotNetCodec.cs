@@ -42,10 +42,12 @@ public sealed partial class YamlDotNetCodec : IYamlCodec
             var at = message.Contains("tab", StringComparison.OrdinalIgnoreCase) && IndentationTab(text, (int)e.Start.Line) is { } tab ? tab : e.Start;
             throw Error(source, at, $"YAML syntax error: {message}");
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException)
         {
-            // YamlDotNet's scanner throws this (not a YamlException) on some malformed plain scalars: found by fuzzing
-            // (tests/LvsPs.Tests/Fuzz), still a syntax error of the document, at the last place the parser reached
+            // YamlDotNet throws these (not a YamlException) on some malformed input, found by fuzzing
+            // (tests/LvsPs.Tests/Fuzz): InvalidOperationException from Scanner.ScanPlainScalar, ArgumentException
+            // ("Global tags must be valid URIs") from TagName. Still a syntax error of the document, at the last place
+            // the parser reached.
             var mark = parser.Current?.Start ?? Mark.Empty;
             throw Error(source, mark, $"YAML syntax error near here: the parser could not read on ({e.Message})");
         }

@@ -250,10 +250,12 @@ public static class ReconcilePlanner
             }
         }
 
-        if (desired.ManageFailover) PlanFailover(liveFailover, desired.Failover, diffs, sync);
+        // the failover pair goes first: a backup listens on the pair's VIPs only once it knows them (IP_FREEBIND)
+        var pair = new List<DirectorChange>();
+        if (desired.ManageFailover) PlanFailover(liveFailover, desired.Failover, diffs, pair);
         if (desired.ManageBgp) PlanBgp(liveBgp, desired.Bgp, diffs, sync);
 
-        var changes = timeouts.Concat(addServices).Concat(editServices).Concat(addReal).Concat(editReal).Concat(health)
+        var changes = timeouts.Concat(pair).Concat(addServices).Concat(editServices).Concat(addReal).Concat(editReal).Concat(health)
             .Concat(deleteReal).Concat(deleteServices).Concat(sync).ToList();
         return new ReconcilePlan(diffs, changes);
     }

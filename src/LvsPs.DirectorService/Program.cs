@@ -87,14 +87,19 @@ public static class Program
         }
         using var handOverScope = handOver;
 
+
+        // a failover backup listens on the pair's VIPs before it holds them, so it is ready the moment keepalived adds
+        // them: the pair as set over the control socket, or as restored until then
+        Failover.FailoverController? pair = null;
+        LvsPs.Model.Failover.FailoverSettings? restoredPair = null;
+        bool PairHolds(IPAddress vip) => (pair?.GetFailover() ?? restoredPair)?.VirtualAddresses.Any(a => a.Address.Equals(vip)) == true;
         ManagedDirector? engine = null;
         IDirectorBackend inner;
         try
         {
             inner = backend switch
             {
-                // a failover backup listens on VIPs it does not hold yet, so it is ready the moment keepalived adds them
-                "managed" => engine = new ManagedDirector(new ManagedDirectorOptions { BindNonLocalAddresses = true, InheritedListeners = handOver?.EngineListeners }),
+                "managed" => engine = new ManagedDirector(new ManagedDirectorOptions { BindNonLocal = PairHolds, InheritedListeners = handOver?.EngineListeners }),
                 "kernel" => new LvsPs.Netlink.KernelDirector(),
                 _ when backend.StartsWith("kernel:", StringComparison.Ordinal) => new LvsPs.Netlink.KernelDirector(backend["kernel:".Length..]),
                 _ => throw LvsException.InvalidArgument("InvalidBackend", $"--backend '{backend}' is not managed, kernel or kernel:NAMESPACE", backend),
@@ -118,7 +123,9 @@ public static class Program
             Console.Error.WriteLine($"LvsPs.DirectorService: {e.Message}");
             return 3;
         }
+        restoredPair = configuration.Failover;
         using var failover = new Failover.FailoverController(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(socketPath))!, "failover"), node, director, Log);
+        pair = failover;
 
         // the metrics endpoint is bound before the control socket exists: a port in use stops the start with a message
         MetricsEndpoint? metricsServer = null;

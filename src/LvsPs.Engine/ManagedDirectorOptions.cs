@@ -34,12 +34,12 @@ public sealed record ManagedDirectorOptions
     public int MaxRequestHeadBytes { get; init; } = 16 * 1024;
 
     /// <summary>
-    /// Listen on virtual addresses this host does not hold yet (IP_FREEBIND / IPV6_FREEBIND): a failover backup keeps
-    /// its services bound and ready, and takes connections the moment keepalived adds the VIP. The director service
-    /// turns it on; in a session a VIP that is not local stays an error (it is more often a typo than a standby).
+    /// The virtual addresses a service may listen on before this host holds them (IP_FREEBIND / IPV6_FREEBIND): a
+    /// failover backup keeps the pair's services bound and ready, and takes connections the moment keepalived adds the
+    /// VIP. The director service answers true for its failover pair's VIPs; any other VIP that is not local stays an
+    /// error (it is more often a typo than a standby). Null: none.
     /// </summary>
-    public bool BindNonLocalAddresses { get; init; }
-
+    public Func<System.Net.IPAddress, bool>? BindNonLocal { get; init; }
     /// <summary>
     /// Listening sockets handed over by a director service that is restarting (SCM_RIGHTS), by service: a service
     /// added with one of these identities adopts its socket instead of binding anew, so no connection is refused

@@ -32,7 +32,7 @@ internal sealed class ManagedService : IDisposable
         _schedulerOptions = options.Scheduler;
         FtpDataTimeout = options.FtpDataTimeout;
         UseEventLoop = options.UseEventLoop;
-        BindNonLocalAddresses = options.BindNonLocalAddresses;
+        BindNonLocalAddresses = settings.Id.Address is { } vip && options.BindNonLocal?.Invoke(vip) == true;
         _settings = settings;
         _clock = _schedulerOptions.Clock;
         _virtualAddress = NetAddress.FromIPAddress(settings.Id.Address!);
@@ -67,7 +67,7 @@ internal sealed class ManagedService : IDisposable
     /// <summary>How long the FTP helper waits for an announced data connection.</summary>
     public TimeSpan FtpDataTimeout { get; }
 
-    /// <summary>Binds the VIP even when the host does not hold it yet (<see cref="ManagedDirectorOptions.BindNonLocalAddresses"/>).</summary>
+    /// <summary>Binds the VIP even when the host does not hold it yet (<see cref="ManagedDirectorOptions.BindNonLocal"/>).</summary>
     public bool BindNonLocalAddresses { get; }
 
     /// <summary>Sockets may be driven by the engine's own epoll threads (<see cref="ManagedDirectorOptions.UseEventLoop"/>).</summary>
@@ -77,6 +77,9 @@ internal sealed class ManagedService : IDisposable
 
     /// <summary>A listening socket handed over by the previous process, adopted instead of binding anew.</summary>
     public System.Net.Sockets.SafeSocketHandle? InheritedListener { get; init; }
+
+    /// <summary>Connections accepted whose preface is still reading (a PROXY header, the first request); not yet scheduled.</summary>
+    internal int PendingPrefaces;
 
     public void Start() => _forwarder.Start();
 

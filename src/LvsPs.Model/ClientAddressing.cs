@@ -5,7 +5,8 @@ namespace LvsPs.Model;
 /// connection to a real server, carrying the client's address and port (HAProxy's <c>send-proxy</c> /
 /// <c>send-proxy-v2</c>).
 /// </summary>
-public enum ProxyProtocol
+/// <remarks>Based on long so that ConvertTo-Json and Export-Csv write the name (docs/output-objects.md).</remarks>
+public enum ProxyProtocol : long
 {
     /// <summary>No header: the real server sees the director's address (or the client's, in transparent mode).</summary>
     None = 0,
@@ -18,7 +19,8 @@ public enum ProxyProtocol
 }
 
 /// <summary>What source address a real server of the managed engine sees for a client's connection.</summary>
-public enum ClientAddressView
+/// <remarks>Based on long so that ConvertTo-Json and Export-Csv write the name (docs/output-objects.md).</remarks>
+public enum ClientAddressView : long
 {
     /// <summary>The director's own address (the engine proxies the connection; the usual case).</summary>
     Director = 0,

@@ -4,7 +4,8 @@ using System.Text.Json.Serialization;
 namespace LvsPs.Model;
 
 /// <summary>Whether a configured virtual service runs.</summary>
-public enum ServiceState
+/// <remarks>Based on long so that ConvertTo-Json and Export-Csv write the name (docs/output-objects.md).</remarks>
+public enum ServiceState : long
 {
     /// <summary>It runs: it accepts and forwards traffic.</summary>
     Running,

@@ -221,6 +221,8 @@ public sealed class KernelDirector : IDirectorBackend, IDirectorBatch
             {
                 case DirectorChange.AddService s: ConnectionFeatures.RequireManaged(s.Settings.Validate()); break;
                 case DirectorChange.AddRealServer r: ConnectionFeatures.RequireManaged(r.Settings.Validate()); break;
+                case DirectorChange.EditService e: ConnectionFeatures.RequireManaged(e.New); break; // never dropped silently
+                case DirectorChange.EditRealServer e: ConnectionFeatures.RequireManaged(e.New); break;
             }
         }
         Run(c =>

@@ -37,11 +37,6 @@ internal sealed class ServicePreface : ITcpPreface
 
     public bool ReadsClient => _settings.AcceptProxy || _router is not null;
 
-    /// <summary>Connections refused by this preface, by reason (for tests and diagnostics).</summary>
-    public static long Refused => Interlocked.Read(ref s_refused);
-
-    private static long s_refused;
-
     public ValueTask<TcpAdmission?> AdmitAsync(Socket client, IPEndPoint peer, CancellationToken stopping)
     {
         var local = (IPEndPoint)client.LocalEndPoint!;
@@ -163,7 +158,6 @@ internal sealed class ServicePreface : ITcpPreface
 
     private static TcpAdmission? Reset(Socket client)
     {
-        Interlocked.Increment(ref s_refused);
         try
         {
             client.LingerState = new LingerOption(true, 0);
@@ -178,7 +172,6 @@ internal sealed class ServicePreface : ITcpPreface
     /// <summary>Answers with an HTTP error and closes (Connection: close, as RFC 9112 section 9.6 has a server close after an error).</summary>
     private static async ValueTask<TcpAdmission?> AnswerAsync(Socket client, int status, string reason)
     {
-        Interlocked.Increment(ref s_refused);
         var body = $"{status} {reason}\n";
         var response = Encoding.ASCII.GetBytes($"HTTP/1.1 {status} {reason}\r\nContent-Type: text/plain\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}");
         try

@@ -184,6 +184,7 @@ internal sealed class TcpForwarder : IForwarder
     private async Task AdmitAsync(ITcpPreface preface, Socket client, IPEndPoint remote, EventLoop? loop)
     {
         TcpAdmission? admission;
+        Interlocked.Increment(ref _service.PendingPrefaces);
         try
         {
             admission = await preface.AdmitAsync(client, remote, _stopping.Token).ConfigureAwait(false);
@@ -192,6 +193,10 @@ internal sealed class TcpForwarder : IForwarder
         {
             client.Dispose();
             return;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _service.PendingPrefaces);
         }
         if (admission is null) return; // refused and closed by the preface
         if (_stopped)

@@ -3,7 +3,8 @@ using System.Text.RegularExpressions;
 namespace LvsPs.Model;
 
 /// <summary>What part of the start of a connection a <see cref="ContentRule"/> looks at.</summary>
-public enum ContentMatch
+/// <remarks>Based on long so that ConvertTo-Json and Export-Csv write the name (docs/output-objects.md).</remarks>
+public enum ContentMatch : long
 {
     /// <summary>The HTTP/1.x Host header (its port dropped), exactly or, with a leading <c>*.</c>, any name under a domain.</summary>
     Host = 0,

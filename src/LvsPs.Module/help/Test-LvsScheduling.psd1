@@ -36,12 +36,12 @@ tells what kernel IPVS would do with the same real servers and counters.
             Remarks = 'With persistence all 20 connections of the client go to one real server.'
         }
         @{
-            Title   = 'Where would a request for a host go?'
+            Title   = 'Example 5: Where would a request for a host go?'
             Code    = 'Test-LvsScheduling tcp/192.0.2.10:80 -ClientAddress 203.0.113.7 -HttpHost api.example.com -Path /v1/users'
             Remarks = 'Runs the service''s content rules on the request (Group and Rule say which matched), then previews the scheduler inside that group.'
         }
         @{
-            Title   = 'Preview a TLS server name'
+            Title   = 'Example 6: Preview a TLS server name'
             Code    = 'Test-LvsScheduling tcp/192.0.2.10:443 -ClientAddress 203.0.113.7 -Sni shop.example.com'
             Remarks = 'As a ClientHello naming shop.example.com would be routed.'
         }

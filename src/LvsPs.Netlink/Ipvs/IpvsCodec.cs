@@ -140,12 +140,21 @@ public static class IpvsCodec
         var family = Family(svc.U16((ushort)ServiceAttribute.AddressFamily) ?? throw Missing("service address family"));
         bool v6 = family == AddressFamily.InterNetworkV6;
         uint mark = svc.U32((ushort)ServiceAttribute.FirewallMark) ?? 0;
-        VirtualServiceId id = mark != 0
-            ? VirtualServiceId.ForFirewallMark(mark, family)
-            : VirtualServiceId.ForAddress(
-                (LvsProtocol)(svc.U16((ushort)ServiceAttribute.Protocol) ?? throw Missing("service protocol")),
-                svc.Address((ushort)ServiceAttribute.Address, v6) ?? throw Missing("service address"),
-                svc.Be16((ushort)ServiceAttribute.Port) ?? 0);
+        VirtualServiceId id;
+        try
+        {
+            id = mark != 0
+                ? VirtualServiceId.ForFirewallMark(mark, family)
+                : VirtualServiceId.ForAddress(
+                    (LvsProtocol)(svc.U16((ushort)ServiceAttribute.Protocol) ?? throw Missing("service protocol")),
+                    svc.Address((ushort)ServiceAttribute.Address, v6) ?? throw Missing("service address"),
+                    svc.Be16((ushort)ServiceAttribute.Port) ?? 0);
+        }
+        catch (LvsException e)
+        {
+            // a service the model cannot hold (an unknown protocol number, found by fuzzing) is a malformed reply
+            throw new InvalidDataException($"The kernel's reply has a service LvsPs cannot read: {e.Message}", e);
+        }
         var flagBytes = svc.Raw((ushort)ServiceAttribute.Flags);
         uint flags = flagBytes is { Length: >= 4 } f ? BinaryPrimitives.ReadUInt32LittleEndian(f.Span) & ~Protocol.IpvsConstants.ServiceFlagHashed : 0;
         bool persistent = (flags & (uint)ServiceFlags.Persistent) != 0;

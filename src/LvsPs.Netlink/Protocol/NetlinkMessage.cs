@@ -8,13 +8,25 @@ public readonly record struct NetlinkMessage(ushort Type, ushort Flags, uint Seq
     public bool IsMulti => (Flags & NetlinkConstants.FlagMulti) != 0;
 
     /// <summary>For an NLMSG_ERROR message, the (negative) errno; 0 is an ACK (struct nlmsgerr: int error first).</summary>
-    public int Error => BinaryPrimitives.ReadInt32LittleEndian(Payload.Span);
+    public int Error => BinaryPrimitives.ReadInt32LittleEndian(Require(4, "error code"));
 
     /// <summary>The generic netlink command (genlmsghdr.cmd).</summary>
-    public byte Command => Payload.Span[0];
+    public byte Command => Require(NetlinkConstants.GenericHeaderLength, "generic netlink header")[0];
 
     /// <summary>The attributes after the genlmsghdr.</summary>
-    public AttributeSet Attributes => AttributeSet.Parse(Payload[NetlinkConstants.GenericHeaderLength..]);
+    public AttributeSet Attributes
+    {
+        get
+        {
+            Require(NetlinkConstants.GenericHeaderLength, "generic netlink header");
+            return AttributeSet.Parse(Payload[NetlinkConstants.GenericHeaderLength..]);
+        }
+    }
+
+    /// <summary>The payload, when it has at least <paramref name="length"/> bytes (a short one is malformed: found by fuzzing).</summary>
+    private ReadOnlySpan<byte> Require(int length, string what) => Payload.Length >= length
+        ? Payload.Span
+        : throw new InvalidDataException($"Malformed netlink message: {Payload.Length} bytes of payload, too short for its {what} ({length} bytes).");
 
     /// <summary>Splits a receive buffer into its messages; throws on a truncated or malformed one.</summary>
     public static List<NetlinkMessage> Split(ReadOnlyMemory<byte> buffer)

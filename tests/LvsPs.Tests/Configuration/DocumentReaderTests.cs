@@ -113,4 +113,14 @@ public sealed class DocumentReaderTests
         Assert.Equal("InvalidDirectorDocument", e.ErrorId);
         Assert.StartsWith("fuzz.yaml:", e.Message);
     }
+
+    [Theory]
+    [InlineData("!![\n1ee62.")]
+    [InlineData("!![\n1ee62.\r@6@!e@.|b,\n3?zb84`#|by>}d~{b'#8.62\u0000*{%?.*\u00e9/>z'1|&5`,>f?5#xz!1[6/!1&%4{f?0.|78*\"9&{@@z13:\u00e9\r\u0000\ne?7y3-\r*b]59\n@8\n4y6%#]\t}&#~x[6\u00e9#!6\t8'\u00e9\"6-?.\t&24#?x")]
+    public void A_tag_YamlDotNet_refuses_with_ArgumentException_is_a_syntax_error_found_by_fuzzing(string input)
+    {
+        // the long fuzz run's find (seed 7, input 46307): TagName's constructor threw ArgumentException out of Load
+        var e = Only(DirectorDocument.Load(input, "fuzz.yaml"));
+        Assert.Equal("InvalidDirectorDocument", e.ErrorId);
+    }
 }

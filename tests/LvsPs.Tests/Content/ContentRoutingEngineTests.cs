@@ -131,6 +131,9 @@ public sealed class ContentRoutingEngineTests : IDisposable
         director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Loopback, (ushort)a.Port), Group = "a" });
         using var slow = Connect(_vip, id.Port);
         slow.Send("GET / HTTP/1.1\r\n"u8.ToArray());
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (director.PendingPrefaces(id) == 0 && DateTime.UtcNow < deadline) Thread.Sleep(10); // accepted and reading
+        Assert.Equal(1, director.PendingPrefaces(id));
         director.Dispose();
         Assert.Equal("<reset>", ReadToEnd(slow)); // at once, not after the 5-minute deadline (the receive timeout is 10 s)
     }

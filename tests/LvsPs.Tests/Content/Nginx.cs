@@ -67,7 +67,7 @@ internal sealed class Nginx : IDisposable
 
     private void WaitForPort(int port)
     {
-        for (int i = 0; i < 200; i++)
+        for (int i = 0; i < 600; i++) // up to 30 s: a loaded 2-core machine starts processes slowly
         {
             if (_process.HasExited)
             {

@@ -173,10 +173,12 @@ public sealed class FailoverModelTests
             Assert.Equal("VirtualAddressNotLocal", Assert.Throws<LvsException>(() => plain.AddService(new VirtualServiceSettings { Id = id })).ErrorId);
             Assert.Empty(plain.GetServices());
         }
-        using var ready = new ManagedDirector(new ManagedDirectorOptions { RunEstimator = false, BindNonLocalAddresses = true });
+        using var ready = new ManagedDirector(new ManagedDirectorOptions { RunEstimator = false, BindNonLocal = vip => vip.Equals(id.Address) });
         ready.AddService(new VirtualServiceSettings { Id = id });
         ready.AddService(new VirtualServiceSettings { Id = VirtualServiceId.Parse("udp/192.0.2.200:8053") });
         Assert.Equal(2, ready.GetServices().Count);
+        // only the addresses it was told about (the service: its failover pair's VIPs); another one is still a typo
+        Assert.Equal("VirtualAddressNotLocal", Assert.Throws<LvsException>(() => ready.AddService(new VirtualServiceSettings { Id = VirtualServiceId.Parse("tcp/192.0.2.201:8080") })).ErrorId);
         // the port is really taken on that address: a second plain socket cannot bind it
         using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         probe.SetRawSocketOption(0, 15, BitConverter.GetBytes(1));

@@ -68,11 +68,11 @@ public sealed class FailoverPairTests(ITestOutputHelper output)
             foreach (var node in new[] { "da", "db" })
             {
                 using var director = Connect(node);
+                director.SetFailover(settings); // first: a director listens on its pair's VIPs before it holds them
                 var vs = new VirtualServiceSettings { Id = VirtualServiceId.Parse($"tcp/{Vip}:80"), Scheduler = "rr" };
-                director.AddService(vs); // the VIP is not local on either director yet: kept and listening (IP_FREEBIND)
+                director.AddService(vs); // the VIP is not local on either director yet: listening all the same (IP_FREEBIND)
                 director.AddRealServer(vs.Id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Parse(Prefix + ".21"), 7000) });
                 director.AddRealServer(vs.Id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Parse(Prefix + ".22"), 7000) });
-                director.SetFailover(settings);
             }
             using (var da = Connect("da")) Wait(() => da.GetFailoverStatus().Role == FailoverRole.Master ? true : (bool?)null, "da to become master");
             using (var db = Connect("db")) Wait(() => db.GetFailoverStatus().Role == FailoverRole.Backup ? true : (bool?)null, "db to be backup");

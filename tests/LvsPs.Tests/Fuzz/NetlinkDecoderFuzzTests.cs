@@ -82,7 +82,44 @@ public sealed class NetlinkDecoderFuzzTests
         }
     }
 
-    public static Gen<byte[]> Inputs => Gen.Frequency((6, Fuzzing.ByteMutations(Seeds())), (1, Gen.Byte.Array[0, 200]));
+    /// <summary>
+    /// Well-framed replies of random content: a header whose length is right, an error or IPVS message type, and a
+    /// payload of random attributes (a command attribute 1..3 nesting attributes of random type and size), so the
+    /// readers behind the framing get exercised, not only Split.
+    /// </summary>
+    private static Gen<byte[]> Framed =>
+        Gen.Select(
+            Gen.OneOf(Gen.Const((ushort)NetlinkConstants.MessageError), Gen.Const((ushort)0x20), Gen.UShort),
+            Gen.OneOf(Gen.Byte.Array[0, 6], Gen.Select(Gen.Int[1, 3], Gen.Select(Gen.Int[0, 24], Gen.Byte.Array[0, 20]).Array[0, 12]).Select(Attributes)),
+            (type, payload) =>
+            {
+                var message = new byte[NetlinkConstants.HeaderLength + payload.Length];
+                BitConverter.TryWriteBytes(message.AsSpan(0), (uint)message.Length);
+                BitConverter.TryWriteBytes(message.AsSpan(4), type);
+                payload.CopyTo(message, NetlinkConstants.HeaderLength);
+                return message;
+            });
+
+    /// <summary>A genlmsghdr and one nested attribute of type <paramref name="outer"/> holding the given attributes.</summary>
+    private static byte[] Attributes(int outer, (int Type, byte[] Value)[] inner)
+    {
+        var body = new List<byte>();
+        foreach (var (type, value) in inner)
+        {
+            int length = 4 + value.Length;
+            body.AddRange(BitConverter.GetBytes((ushort)length));
+            body.AddRange(BitConverter.GetBytes((ushort)type));
+            body.AddRange(value);
+            while (body.Count % 4 != 0) body.Add(0);
+        }
+        var payload = new List<byte> { 1, 1, 0, 0 };
+        payload.AddRange(BitConverter.GetBytes((ushort)(4 + body.Count)));
+        payload.AddRange(BitConverter.GetBytes((ushort)(outer | 0x8000)));
+        payload.AddRange(body);
+        return payload.ToArray();
+    }
+
+    public static Gen<byte[]> Inputs => Gen.Frequency((5, Fuzzing.ByteMutations(Seeds())), (4, Framed), (1, Gen.Byte.Array[0, 200]));
 
     [Fact]
     public void Seeded_run_throws_only_InvalidDataException()

@@ -377,6 +377,14 @@ public sealed class HealthMonitorTests : IDisposable
         Assert.Contains($"-r 127.0.0.1:{portA} -m -w 6", rules);
         Assert.DoesNotContain($":{sorry.Port}", rules);
         Assert.Equal(rules, IpvsadmRules.Format(_monitor.CaptureDesired()));
+        // Export | Compare on the unchanged director: no drift from either format
+        var fromRules = LvsPs.Configuration.DirectorDocument.Load(rules, "export.rules", LvsPs.Configuration.DocumentFormat.Ipvsadm).GetOrThrow();
+        var plan = LvsPs.Configuration.ReconcilePlanner.Plan(fromRules, _monitor, prune: false);
+        Assert.True(plan.InDesiredState, string.Join("; ", plan.Differences.Select(d => d.Description)));
+        var document = LvsPs.Configuration.DirectorDocument.Write(_monitor.CaptureDesired(), _monitor.GetSyncDaemons());
+        var fromDocument = LvsPs.Configuration.DirectorDocument.Read(document, "export.yaml").GetOrThrow();
+        plan = LvsPs.Configuration.ReconcilePlanner.Plan(fromDocument, _monitor, prune: true);
+        Assert.True(plan.InDesiredState, string.Join("; ", plan.Differences.Select(d => d.Description)));
 
         Backend("a", portA);
         await _monitor.RunRoundAsync(_id);

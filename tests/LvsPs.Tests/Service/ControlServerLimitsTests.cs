@@ -43,6 +43,9 @@ public sealed class ControlServerLimitsTests : IDisposable
         client.GetInfo();
         using var raw = Connect();
         Assert.Equal(0, raw.Receive(new byte[16])); // the server closed it (bounded by the 20 s receive timeout)
+        // and the client's kept connection, idle longer, before it (bounded wait for the server to have let both go)
+        SpinWait.SpinUntil(() => server.ConnectionCount == 0, TimeSpan.FromSeconds(20));
+        Assert.Equal(0, server.ConnectionCount);
         // the client's kept connection was closed too: a change goes over a new one, not lost
         client.AddService(new VirtualServiceSettings { Id = VirtualServiceId.Parse("tcp/127.0.0.1:" + FreePort()) });
         Assert.Single(client.GetServices());
