@@ -28,6 +28,7 @@
         'Set-LvsTimeout'
         'Start-LvsDirector'
         'Stop-LvsDirector'
+        'Restart-LvsDirector'
         'Get-LvsDirector'
         'Set-LvsHealthCheck'
         'Get-LvsHealthCheck'

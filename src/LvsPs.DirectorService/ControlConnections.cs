@@ -50,6 +50,19 @@ internal sealed class ControlConnections
         }
     }
 
+    /// <summary>Closes every connection that waits for a request (one in the middle of a request finishes it first).</summary>
+    public void EvictIdle()
+    {
+        lock (_gate)
+        {
+            foreach (var e in _open.Where(e => e.Idle && !e.Evicted.IsCancellationRequested).ToList())
+            {
+                e.Evicted.Cancel();
+                _open.Remove(e);
+            }
+        }
+    }
+
     /// <summary>A place for a new connection, closing the longest-idle one when full; null when every one is busy.</summary>
     public Entry? TryAdd()
     {

@@ -20,6 +20,9 @@ internal sealed class ControlServer : IDisposable
     private readonly Socket _listener;
     private readonly uint _owner = PeerCredentials.EffectiveUserId;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _accepting = new();
+    private volatile bool _handedOver;
+    private volatile bool _draining;
 
     public ControlServer(string path, ControlDispatcher dispatcher, Action<string> log, ControlLimits? limits = null)
     {
@@ -28,6 +31,11 @@ internal sealed class ControlServer : IDisposable
         _log = log;
         _limits = limits ?? ControlLimits.Default;
         _connections = new ControlConnections(_limits.MaxConnections);
+        if (Restart.ListenerHandOver.TakeInherited(Restart.ListenerHandOver.ControlKey) is { } inherited)
+        {
+            _listener = inherited; // a restart: the old process's socket, same path, never unbound in between
+            return;
+        }
         ControlSocketPath.Prepare(_path, _owner);
         _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         _listener.Bind(new UnixDomainSocketEndPoint(_path));
@@ -35,10 +43,36 @@ internal sealed class ControlServer : IDisposable
         _listener.Listen(64);
     }
 
+    /// <summary>Serves a new process's HandOver request (a hitless restart); null: refused as an unknown operation.</summary>
+    public Restart.ServiceRestart? HandOver { get; set; }
+
     /// <summary>The control connections open now (never more than the limit).</summary>
     public int ConnectionCount => _connections.Count;
 
-    public void Start() => _ = AcceptLoop.RunAsync(_listener, () => _stopping.IsCancellationRequested, client => _ = ServeAsync(client));
+    public void Start()
+    {
+        Restart.ListenerHandOver.Offer(Restart.ListenerHandOver.ControlKey, _listener, StopAccepting);
+        // each connection on the pool: a request is answered synchronously (a restart waits for the new process), and the
+        // accept loop must not wait with it
+        _ = AcceptLoop.RunAsync(_listener, () => _stopping.IsCancellationRequested, client => _ = Task.Run(() => ServeAsync(client)), _accepting.Token);
+    }
+
+    /// <summary>
+    /// After a hand-over: every connection closes once its request at hand is answered (the Restart answer goes out),
+    /// idle ones at once; their clients reconnect, to the new process.
+    /// </summary>
+    public void Drain()
+    {
+        _draining = true;
+        _connections.EvictIdle();
+    }
+
+    /// <summary>After a hand-over: the new process accepts on the socket; this one stops (and will not remove the socket file).</summary>
+    private void StopAccepting()
+    {
+        _handedOver = true;
+        _accepting.Cancel();
+    }
 
     private async Task ServeAsync(Socket client)
     {
@@ -61,7 +95,7 @@ internal sealed class ControlServer : IDisposable
                 return;
             }
             var reader = new ControlLineReader(stream, _limits.MaxRequestBytes);
-            while (!_stopping.IsCancellationRequested)
+            while (!_stopping.IsCancellationRequested && !_draining)
             {
                 ReadOnlyMemory<byte>? line;
                 entry.SetIdle(true);
@@ -86,7 +120,22 @@ internal sealed class ControlServer : IDisposable
                 }
                 if (line is null) return;
                 entry.SetIdle(false);
-                await WriteAsync(stream, _dispatcher.Dispatch(line.Value.Span)).ConfigureAwait(false);
+                ControlRequest request;
+                try
+                {
+                    request = ControlProtocol.ParseRequest(line.Value.Span);
+                }
+                catch (LvsException e)
+                {
+                    await WriteAsync(stream, Refusal(e.Kind, e.ErrorId, e.Message)).ConfigureAwait(false);
+                    continue;
+                }
+                if (request.Op == ControlOps.HandOver && HandOver is { } handOver)
+                {
+                    await handOver.ServeAsync(client, stream, reader, request, _stopping.Token).ConfigureAwait(false);
+                    return;
+                }
+                await WriteAsync(stream, _dispatcher.Dispatch(request)).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
@@ -129,6 +178,12 @@ internal sealed class ControlServer : IDisposable
     public void Dispose()
     {
         _stopping.Cancel();
+        if (_handedOver)
+        {
+            // the new process serves on this socket at this path: neither closed (a close may shut it down) nor removed
+            _listener.SafeHandle.SetHandleAsInvalid();
+            return;
+        }
         _listener.Dispose();
         try
         {

@@ -14,6 +14,20 @@ internal static partial class PeerCredentials
 
     public static uint EffectiveUserId => GetEffectiveUserId();
 
+    /// <summary>The peer's process id from struct ucred, or null if the kernel did not say.</summary>
+    public static int? PeerProcessId(Socket socket)
+    {
+        Span<byte> ucred = stackalloc byte[12];
+        try
+        {
+            return socket.GetRawSocketOption(SolSocket, SoPeerCred, ucred) >= 4 ? MemoryMarshal.Read<int>(ucred) : null;
+        }
+        catch (SocketException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The peer's uid from struct ucred { pid_t pid; uid_t uid; gid_t gid; }, or null if the kernel did not say.</summary>
     public static uint? PeerUserId(Socket socket)
     {

@@ -11,16 +11,18 @@ namespace LvsPs.DirectorService;
 
 /// <summary>
 /// lvsps director service. Runs in the foreground (for systemd) until SIGTERM or SIGINT:
-///   LvsPs.DirectorService [--socket PATH] [--state PATH] [--metrics ADDRESS:PORT|off] [--backend managed|kernel|kernel:NS] [--start-empty] [--node NAME]
+///   LvsPs.DirectorService [--socket PATH] [--state PATH] [--metrics ADDRESS:PORT|off] [--backend managed|kernel|kernel:NS] [--start-empty] [--node NAME] [--take-over]
 ///                         [--status-page off|on|ADDRESS:PORT] [--status-actions off|on] [--status-token-file PATH]
 /// It restores its configuration from the state file, runs the health checks, serves the control socket, saves the
 /// configuration after every change before it answers, and serves Prometheus metrics (default 127.0.0.1:9469). It
 /// hosts the managed engine, or drives kernel IPVS with --backend kernel. The status page (Status/) is off by default.
+/// SIGHUP (or the Restart operation) restarts it without a refused connection: a new process with the same command line
+/// and --take-over adopts the listening sockets (Restart/), the old one finishes its connections and exits.
 /// </summary>
 public static class Program
 {
     private const string DefaultMetrics = "127.0.0.1:9469";
-    private const string Usage = "usage: LvsPs.DirectorService [--socket PATH] [--state PATH] [--metrics ADDRESS:PORT|off] [--backend managed|kernel|kernel:NAMESPACE] [--start-empty] [--node NAME] " + StatusPageOptions.Usage;
+    private const string Usage = "usage: LvsPs.DirectorService [--socket PATH] [--state PATH] [--metrics ADDRESS:PORT|off] [--backend managed|kernel|kernel:NAMESPACE] [--start-empty] [--node NAME] [--take-over] " + StatusPageOptions.Usage;
 
     public static int Main(string[] args)
     {
@@ -29,6 +31,7 @@ public static class Program
         string metrics = DefaultMetrics;
         string backend = "managed";
         bool startEmpty = false;
+        bool takeOver = false;
         var statusArgs = new List<KeyValuePair<string, string>>();
         string node = Environment.MachineName;
         for (int i = 0; i < args.Length; i++)
@@ -40,6 +43,7 @@ public static class Program
                 case "--metrics" when i + 1 < args.Length: metrics = args[++i]; break;
                 case "--backend" when i + 1 < args.Length: backend = args[++i].ToLowerInvariant(); break;
                 case "--start-empty": startEmpty = true; break;
+                case "--take-over": takeOver = true; break;
                 case var name when StatusPageOptions.Names.Contains(name) && i + 1 < args.Length: statusArgs.Add(new(name, args[++i])); break;
                 case "--node" when i + 1 < args.Length: node = args[++i]; break;
                 case "-h" or "--help":
@@ -76,17 +80,36 @@ public static class Program
         }
 
         var store = new ConfigurationStore(statePath);
+
+        // a restart: the running service's listening sockets are taken over before anything binds
+        Restart.TakeOver? handOver = null;
+        if (takeOver)
+        {
+            try
+            {
+                handOver = Restart.TakeOver.Begin(socketPath, Environment.GetEnvironmentVariable(Restart.ServiceRestart.TokenVariable) ?? string.Empty);
+            }
+            catch (Exception e) when (e is LvsException or IOException or System.Net.Sockets.SocketException)
+            {
+                Console.Error.WriteLine($"LvsPs.DirectorService: --take-over: cannot take the listening sockets over from the service at '{socketPath}': {e.Message}");
+                return 6;
+            }
+        }
+        using var handOverScope = handOver;
+
+
         // a failover backup listens on the pair's VIPs before it holds them, so it is ready the moment keepalived adds
         // them: the pair as set over the control socket, or as restored until then
         Failover.FailoverController? pair = null;
         LvsPs.Model.Failover.FailoverSettings? restoredPair = null;
         bool PairHolds(IPAddress vip) => (pair?.GetFailover() ?? restoredPair)?.VirtualAddresses.Any(a => a.Address.Equals(vip)) == true;
+        ManagedDirector? engine = null;
         IDirectorBackend inner;
         try
         {
             inner = backend switch
             {
-                "managed" => new ManagedDirector(new ManagedDirectorOptions { BindNonLocal = PairHolds }),
+                "managed" => engine = new ManagedDirector(new ManagedDirectorOptions { BindNonLocal = PairHolds, InheritedListeners = handOver?.EngineListeners }),
                 "kernel" => new LvsPs.Netlink.KernelDirector(),
                 _ when backend.StartsWith("kernel:", StringComparison.Ordinal) => new LvsPs.Netlink.KernelDirector(backend["kernel:".Length..]),
                 _ => throw LvsException.InvalidArgument("InvalidBackend", $"--backend '{backend}' is not managed, kernel or kernel:NAMESPACE", backend),
@@ -132,8 +155,20 @@ public static class Program
         using var metricsScope = metricsServer;
 
         // Shutdown replies first, then stops: the stop is delayed a moment so the answer reaches the client
+        int handedTo = 0;
+        ControlDispatcher? dispatcherRef = null;
+        ControlServer? serverRef = null;
+        var restart = new Restart.ServiceRestart(args, engine, Log, pid =>
+        {
+            handedTo = pid;
+            dispatcherRef?.RefuseChanges($"The director service has restarted (pid {pid} serves now); send the change again.");
+            director.StopRetrying();
+            serverRef?.Drain(); // the Restart answer still goes out; then every control connection closes
+            stop.Set();
+        });
         var dispatcher = new ControlDispatcher(director, _ => store.Save(DirectorConfiguration.Capture(director) with { Failover = failover.GetFailover(), Bgp = failover.GetBgp() }),
-            () => _ = Task.Delay(100).ContinueWith(_ => stop.Set(), TaskScheduler.Default), failover);
+            () => _ = Task.Delay(100).ContinueWith(_ => stop.Set(), TaskScheduler.Default), failover, restart.Restart);
+        dispatcherRef = dispatcher;
         ControlServer server;
         try
         {
@@ -145,6 +180,23 @@ public static class Program
             return 4;
         }
         using var serverScope = server;
+        serverRef = server;
+        server.HandOver = restart;
+        using var hup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c =>
+        {
+            c.Cancel = true;
+            _ = Task.Run(() =>
+            {
+                try
+                {
+                    restart.Restart();
+                }
+                catch (LvsException e)
+                {
+                    Log($"restart (SIGHUP): {e.Message}");
+                }
+            });
+        });
 
         var restored = director.Restore(configuration, (what, e) => Log($"could not restore {what}: {e.Message}"));
         Log($"{restored} (from {store.Path})");
@@ -166,10 +218,45 @@ public static class Program
         metricsServer?.Start();
         if (metricsServer is not null) Log($"metrics on http://{metricsServer.EndPoint}/metrics");
 
+        if (handOver is not null)
+        {
+            foreach (var left in Restart.ListenerHandOver.CloseUnadopted()) Log($"restart: no longer configured, closed: {left}");
+            try
+            {
+                handOver.Complete();
+            }
+            catch (Exception e) when (e is LvsException or IOException or System.Net.Sockets.SocketException)
+            {
+                Log($"restart: the old process did not confirm the hand-over ({e.Message}); serving anyway");
+            }
+            engine?.AcceptPending(); // connections whose wake-up the old process took before it stopped
+            director.RetryNow(); // the UDP ports the old process has just released
+            Log("restart: took over; serving");
+            Restart.SystemdNotify.Send($"MAINPID={Environment.ProcessId}\nREADY=1");
+        }
+        else
+        {
+            Restart.SystemdNotify.Send("READY=1");
+        }
+
         stop.Wait();
+        if (handedTo != 0)
+        {
+            // handed over: finish the established connections here (bounded), then exit without closing the shared
+            // listeners or removing the socket file, which the new process serves on
+            var deadline = DateTime.UtcNow + HandOverDrainTime;
+            Thread.Sleep(500); // a connection accepted just before the release is in the table by then
+            while (engine!.OpenConnections > 0 && DateTime.UtcNow < deadline) Thread.Sleep(50);
+            Thread.Sleep(1000); // a relay whose entry has just closed still flushes its last bytes
+            Log($"handed over to pid {handedTo}; exiting with {engine.OpenConnections} connection(s) still open");
+            Environment.Exit(0);
+        }
         Log("stopping");
         return 0;
     }
+
+    /// <summary>How long a process that handed over waits for its established connections before it exits.</summary>
+    private static readonly TimeSpan HandOverDrainTime = TimeSpan.FromMinutes(5);
 
     private static IReadOnlyList<SyncDaemon> SyncDaemonsOf(IDirectorBackend director)
     {

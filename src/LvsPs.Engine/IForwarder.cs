@@ -5,4 +5,16 @@ internal interface IForwarder : IDisposable
 {
     /// <summary>Binds the virtual address and starts receiving; throws an LvsException when the address cannot be used.</summary>
     void Start();
+
+    /// <summary>The socket clients arrive on (for a hand-over to a new process).</summary>
+    System.Net.Sockets.Socket Listener { get; }
+
+    /// <summary>
+    /// Stops taking new clients here because another process took the socket over: established connections go on, and
+    /// the socket is left open until this process ends (closing it could shut it down for the new owner as well).
+    /// </summary>
+    void Release();
+
+    /// <summary>Takes once what waits to be accepted (after a hand-over; nothing to do for a socket without a queue).</summary>
+    void AcceptPending();
 }

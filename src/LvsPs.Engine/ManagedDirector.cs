@@ -18,6 +18,7 @@ public sealed class ManagedDirector : IDirectorBackend
     public const string IpvsVersion = "1.2.1";
 
     private readonly object _gate = new();
+    private readonly HashSet<VirtualServiceId> _inheritedTaken = new();
     private readonly Dictionary<VirtualServiceId, ManagedService> _services = new();
     private readonly ConnectionTable _table;
 
@@ -106,7 +107,7 @@ public sealed class ManagedDirector : IDirectorBackend
         {
             ThrowIfDisposed();
             if (_services.ContainsKey(settings.Id)) throw LvsException.ServiceExists(settings.Id);
-            var service = new ManagedService(settings, _table, _options);
+            var service = new ManagedService(settings, _table, _options) { InheritedListener = TakeInherited(settings.Id) };
             service.Start(); // binds the VIP; throws with nothing registered when it cannot
             _services.Add(settings.Id, service);
             _estimator.Register(service.Stats);
@@ -294,6 +295,48 @@ public sealed class ManagedDirector : IDirectorBackend
     }
 
     /// <summary>Stops every listener, resets every connection and releases every socket.</summary>
+    private SafeSocketHandle? TakeInherited(VirtualServiceId id)
+    {
+        if (_options.InheritedListeners is null || !_options.InheritedListeners.TryGetValue(id, out var handle)) return null;
+        return _inheritedTaken.Add(id) ? handle : null;
+    }
+
+    /// <summary>The TCP listening sockets of the running services, for a hand-over to a new process (UDP sockets are not handed over).</summary>
+    public IReadOnlyList<(VirtualServiceId Service, Socket Listener)> HandOverListeners()
+    {
+        lock (_gate) return _services.Where(s => s.Key.Protocol == LvsProtocol.Tcp).Select(s => (s.Key, s.Value.Listener)).ToList();
+    }
+
+    /// <summary>
+    /// After a hand-over: stops taking clients on every service (the new process does now), closes the UDP sockets so
+    /// the new process can bind them, and lets established connections finish (<see cref="OpenConnections"/>).
+    /// </summary>
+    public void ReleaseListeners()
+    {
+        lock (_gate)
+        {
+            foreach (var service in _services.Values) service.Release();
+        }
+    }
+
+    /// <summary>Accepts once what waits in every TCP listener's queue (the new process of a restart, when the old one has stopped accepting).</summary>
+    public void AcceptPending()
+    {
+        List<ManagedService> services;
+        lock (_gate) services = _services.Values.ToList();
+        foreach (var service in services) service.AcceptPending();
+    }
+
+    /// <summary>Connections still being relayed (a restarting service waits for them before it exits).</summary>
+    public int OpenConnections
+    {
+        get
+        {
+            // accepted connections still reading their preface are not in the table yet
+            lock (_gate) return _table.OpenCount + _services.Values.Sum(s => Volatile.Read(ref s.PendingPrefaces));
+        }
+    }
+
     public void Dispose()
     {
         lock (_gate)

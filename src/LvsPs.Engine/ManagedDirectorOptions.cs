@@ -40,4 +40,10 @@ public sealed record ManagedDirectorOptions
     /// error (it is more often a typo than a standby). Null: none.
     /// </summary>
     public Func<System.Net.IPAddress, bool>? BindNonLocal { get; init; }
+    /// <summary>
+    /// Listening sockets handed over by a director service that is restarting (SCM_RIGHTS), by service: a service
+    /// added with one of these identities adopts its socket instead of binding anew, so no connection is refused
+    /// while the old process hands over. Each is taken once.
+    /// </summary>
+    public IReadOnlyDictionary<LvsPs.Model.VirtualServiceId, System.Net.Sockets.SafeSocketHandle>? InheritedListeners { get; init; }
 }

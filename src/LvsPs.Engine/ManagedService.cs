@@ -75,10 +75,22 @@ internal sealed class ManagedService : IDisposable
 
     public StatsCounters Stats { get; } = new();
 
+    /// <summary>A listening socket handed over by the previous process, adopted instead of binding anew.</summary>
+    public System.Net.Sockets.SafeSocketHandle? InheritedListener { get; init; }
+
     /// <summary>Connections accepted whose preface is still reading (a PROXY header, the first request); not yet scheduled.</summary>
     internal int PendingPrefaces;
 
     public void Start() => _forwarder.Start();
+
+    /// <inheritdoc cref="IForwarder.Listener"/>
+    public System.Net.Sockets.Socket Listener => _forwarder.Listener;
+
+    /// <inheritdoc cref="IForwarder.Release"/>
+    public void Release() => _forwarder.Release();
+
+    /// <summary>Accepts once what is queued (TCP), after a hand-over.</summary>
+    public void AcceptPending() => _forwarder.AcceptPending();
 
     /// <summary>Applies edited settings: a new scheduler starts fresh, as the kernel rebinds it; flags go to the scheduler.</summary>
     public void Apply(VirtualServiceSettings settings)

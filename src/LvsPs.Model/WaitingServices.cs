@@ -87,6 +87,9 @@ public sealed class WaitingServices : IDirectorBackend, IHealthMonitoring
         }
     }
 
+    /// <summary>Stops retrying (a service process that handed over to a new one must not take the ports back).</summary>
+    public void StopRetrying() => _timer.Change(Timeout.Infinite, Timeout.Infinite);
+
     /// <summary>Tries every waiting service once (the timer does this every interval); returns how many run now.</summary>
     public int RetryNow()
     {

@@ -11,6 +11,7 @@ public sealed class ControlDispatcher
     private readonly IDirectorBackend _backend;
     private readonly Action<string>? _afterMutation;
     private readonly Action? _shutdown;
+    private readonly Func<int>? _restart;
     private readonly IFailoverControl? _failover;
     private readonly object _mutationGate = new();
 
@@ -18,8 +19,10 @@ public sealed class ControlDispatcher
     /// <param name="afterMutation">Runs after every successful change, before the reply is sent (the service saves its configuration there).</param>
     /// <param name="shutdown">Stops the service (the Shutdown operation); it should let the reply go out first.</param>
     /// <param name="failover">The service's failover pair driver, when it has one.</param>
-    public ControlDispatcher(IDirectorBackend backend, Action<string>? afterMutation = null, Action? shutdown = null, IFailoverControl? failover = null)
+    /// <param name="restart">Restarts the service hitlessly (the Restart operation); returns the new process id.</param>
+    public ControlDispatcher(IDirectorBackend backend, Action<string>? afterMutation = null, Action? shutdown = null, IFailoverControl? failover = null, Func<int>? restart = null)
     {
+        _restart = restart;
         _failover = failover;
         _backend = backend;
         _afterMutation = afterMutation;
@@ -54,8 +57,9 @@ public sealed class ControlDispatcher
             if (!ControlOps.Mutating.Contains(request.Op)) return Ok(call());
             lock (_mutationGate)
             {
+                if (_closed is { } closed) throw new LvsException(LvsErrorKind.Unavailable, "DirectorServiceRestarted", closed);
                 var result = call();
-                _afterMutation?.Invoke(request.Op);
+                if (_closed is null) _afterMutation?.Invoke(request.Op); // after a hand-over the new process keeps the file
                 return Ok(result);
             }
         }
@@ -74,6 +78,14 @@ public sealed class ControlDispatcher
                 $"The director service failed on '{ControlProtocol.Quote(request.Op)}': {e.GetType().Name}: {e.Message}"));
         }
     }
+
+    private volatile string? _closed;
+
+    /// <summary>
+    /// Refuses every later change with <paramref name="reason"/> (a process that handed over to a new one: a change
+    /// applied here would be lost). A change waiting for the gate gets that error instead of being applied.
+    /// </summary>
+    public void RefuseChanges(string reason) => _closed = reason;
 
     private static ControlResponse Error(LvsException e) => new(Error: new ControlError(e.Kind, e.ErrorId, e.Message));
 
@@ -120,6 +132,11 @@ public sealed class ControlDispatcher
             case ControlOps.GetFailoverStatus: return () => Failover.GetFailoverStatus();
             case ControlOps.Suspend: return Void(() => Failover.Suspend());
             case ControlOps.Resume: return Void(() => Failover.Resume());
+            case ControlOps.Restart:
+            {
+                var restart = _restart ?? throw LvsException.NotSupported("RestartNotSupported", "This director cannot be restarted over its control socket.");
+                return () => restart();
+            }
             case ControlOps.Shutdown:
                 return Void(_shutdown ?? throw LvsException.NotSupported("ShutdownNotSupported", "This director cannot be stopped over its control socket."));
             default:

@@ -55,6 +55,15 @@ public static class ControlOps
     public const string Suspend = nameof(Model.Failover.IFailoverControl.Suspend);
     public const string Resume = nameof(Model.Failover.IFailoverControl.Resume);
 
+    /// <summary>Asks the service for a hitless restart: a new process takes its listening sockets over; the answer is the new process id.</summary>
+    public const string Restart = "Restart";
+
+    /// <summary>The new process of a restart asks for the listening sockets (argument: its one-time token); they follow by SCM_RIGHTS.</summary>
+    public const string HandOver = "HandOver";
+
+    /// <summary>The new process of a restart serves now: the old one stops accepting and finishes its connections.</summary>
+    public const string HandOverDone = "HandOverDone";
+
     /// <summary>Asks the service to stop, as SIGTERM does; it answers first.</summary>
     public const string Shutdown = "Shutdown";
 
@@ -63,12 +72,14 @@ public static class ControlOps
     {
         GetInfo, GetServices, GetService, AddService, EditService, DeleteService, Flush, AddRealServer, EditRealServer, DeleteRealServer,
         ZeroStats, GetTimeouts, SetTimeouts, GetConnections, GetSyncDaemons, StartSyncDaemon, StopSyncDaemon, SetHealthCheck,
-        GetHealthCheck, GetHealth, CaptureDesired, GetFailover, SetFailover, GetBgp, SetBgp, GetFailoverStatus, Suspend, Resume, Shutdown,
+        GetHealthCheck, GetHealth, CaptureDesired, GetFailover, SetFailover, GetBgp, SetBgp, GetFailoverStatus, Suspend, Resume, Shutdown, Restart, HandOver,
     };
 
     /// <summary>The operations that change the director (the service persists its configuration after each).</summary>
     public static readonly IReadOnlySet<string> Mutating = new HashSet<string>(StringComparer.Ordinal)
     {
-        AddService, EditService, DeleteService, Flush, AddRealServer, EditRealServer, DeleteRealServer, SetTimeouts, SetHealthCheck, SetFailover, SetBgp,
+        AddService, EditService, DeleteService, Flush, AddRealServer, EditRealServer, DeleteRealServer, SetTimeouts, SetHealthCheck,
+        SetFailover, SetBgp,
+        Restart, // no change waits behind a restart and then lands in the process that handed over
     };
 }

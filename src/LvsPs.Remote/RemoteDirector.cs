@@ -159,6 +159,17 @@ public sealed class RemoteDirector : IDirectorBackend, IHealthMonitoring, IFailo
 
     public void Resume() => Call(ControlOps.Resume);
 
+    /// <summary>
+    /// Asks the service for a hitless restart: a new process takes its listening sockets over and serves, the old one
+    /// finishes its established connections and exits. Returns the new process id once it serves.
+    /// </summary>
+    public int Restart()
+    {
+        var pid = Call<int>(ControlOps.Restart);
+        Dispose(); // the old process closes its control connections: the next call connects to the new one
+        return pid;
+    }
+
     /// <summary>Asks the service to stop (it saves nothing more: its configuration is already on disk).</summary>
     public void Shutdown() => Call(ControlOps.Shutdown);
 

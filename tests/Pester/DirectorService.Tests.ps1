@@ -55,6 +55,18 @@ Describe 'Director service' {
         { Get-LvsVirtualService -Director 'nowhere' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidDirector,LvsPs.Commands.GetLvsVirtualServiceCommand'
     }
 
+    It 'restarts hitlessly with Restart-LvsDirector -Service: a new process, the same configuration, traffic on' {
+        Connect-LvsDirector -Service -SocketPath $socket
+        $before = (Get-LvsDirector).StartTime
+        Restart-LvsDirector -Service -SocketPath $socket -WhatIf
+        (Get-LvsDirector).StartTime | Should -Be $before
+        $info = Restart-LvsDirector -Service -SocketPath $socket -PassThru -Confirm:$false
+        $info.StartTime | Should -BeGreaterThan $before
+        (Get-LvsRealServer $id).Weight | Should -Be 4
+        [LvsPs.TestBackends.LoopbackClient]::HttpGet($vip, $port, '/', 10000).Backend | Should -Be 'svc'
+        { Restart-LvsDirector -Service -SocketPath (Join-Path $folder 'none.sock') -ErrorAction Stop } | Should -Throw -ErrorId 'DirectorServiceNotRunning,LvsPs.Commands.RestartLvsDirectorCommand'
+    }
+
     It 'keeps its configuration across a stop and a start' {
         Stop-LvsDirector -Service -SocketPath $socket
         Test-Path $socket | Should -BeFalse

@@ -19,14 +19,30 @@ internal sealed class HttpEndpoint : IDisposable
     private readonly SemaphoreSlim _slots = new(MaxConcurrentConnections);
     private volatile Func<HttpRequest, HttpResponse?>[] _handlers = Array.Empty<Func<HttpRequest, HttpResponse?>>();
     private volatile bool _stopped;
+    private readonly CancellationTokenSource _handedOver = new();
 
     public HttpEndpoint(IPEndPoint endPoint, Action<string> log)
     {
         _log = log;
-        _listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        _listener.Bind(endPoint);
-        _listener.Listen(64);
+        // after a restart the listener the old process handed over is adopted (Restart/ListenerHandOver)
+        _listener = Restart.ListenerHandOver.TakeInherited(Restart.ListenerHandOver.HttpKey(endPoint)) ?? Bind(endPoint);
         EndPoint = (IPEndPoint)_listener.LocalEndPoint!;
+    }
+
+    private static Socket Bind(IPEndPoint endPoint)
+    {
+        var listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            listener.Bind(endPoint);
+            listener.Listen(64);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+        return listener;
     }
 
     public IPEndPoint EndPoint { get; }
@@ -37,11 +53,15 @@ internal sealed class HttpEndpoint : IDisposable
         lock (_listener) _handlers = [.. _handlers, handler];
     }
 
-    public void Start() => _ = AcceptLoop.RunAsync(_listener, () => _stopped, client =>
+    public void Start()
     {
-        if (_slots.Wait(0)) _ = ServeAsync(client);
-        else client.Dispose(); // too many at once: refuse rather than queue without bound
-    });
+        Restart.ListenerHandOver.Offer(Restart.ListenerHandOver.HttpKey(EndPoint), _listener, _handedOver.Cancel);
+        _ = AcceptLoop.RunAsync(_listener, () => _stopped, client =>
+        {
+            if (_slots.Wait(0)) _ = ServeAsync(client);
+            else client.Dispose(); // too many at once: refuse rather than queue without bound
+        }, _handedOver.Token);
+    }
 
     private async Task ServeAsync(Socket client)
     {
@@ -132,6 +152,8 @@ internal sealed class HttpEndpoint : IDisposable
     public void Dispose()
     {
         _stopped = true;
-        _listener.Dispose();
+        // a listener handed over stays open until the process ends (a close could shut it down for its new owner)
+        if (_handedOver.IsCancellationRequested) _listener.SafeHandle.SetHandleAsInvalid();
+        else _listener.Dispose();
     }
 }

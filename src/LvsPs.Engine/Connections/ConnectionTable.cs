@@ -25,6 +25,9 @@ internal sealed class ConnectionTable : IDisposable
 
     public int Count => _entries.Count + _timeWait.Count;
 
+    /// <summary>Connections still open (TIME_WAIT records not counted).</summary>
+    public int OpenCount => _entries.Count;
+
     /// <summary>
     /// A TCP connection closed and entered TIME_WAIT: from now on the table keeps it as a compact record, which leaves
     /// the destination's counters when TIME_WAIT runs out, and lets go of the connection object.

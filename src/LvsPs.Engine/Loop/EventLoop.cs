@@ -17,6 +17,7 @@ internal sealed class EventLoop
     /// <summary>EPOLLEXCLUSIVE (Linux 4.5): of the loops waiting on one listener, a new connection wakes one, not all.</summary>
     public const uint Exclusive = 1u << 28;
 
+    private const int EPOLL_CTL_DEL = 2;
     private const int EPOLL_CTL_ADD = 1, EPOLL_CLOEXEC = 0x80000, EFD_CLOEXEC = 0x80000, EFD_NONBLOCK = 0x800;
     private const int MaxEvents = 256;
     private const ulong WakeKey = ulong.MaxValue;
@@ -133,6 +134,26 @@ internal sealed class EventLoop
 
     /// <summary>Frees the handler's slot on the loop thread and calls its <see cref="LoopHandler.OnReleased"/> there
     /// (closing its sockets takes them out of epoll).</summary>
+    /// <summary>
+    /// Takes <paramref name="socket"/> out of this loop's epoll set at once (epoll_ctl is safe from any thread), so the
+    /// loop gets no more of its wake-ups: a listener handed to another process must not have its exclusive wake-ups
+    /// taken here and left unanswered. The handler is still freed with <see cref="Release"/>.
+    /// </summary>
+    public void Unregister(SafeHandle socket)
+    {
+        Span<byte> ignored = stackalloc byte[16];
+        bool added = false;
+        try
+        {
+            socket.DangerousAddRef(ref added);
+            _ = Native.epoll_ctl(_epoll, EPOLL_CTL_DEL, (int)socket.DangerousGetHandle(), ref MemoryMarshal.GetReference(ignored));
+        }
+        finally
+        {
+            if (added) socket.DangerousRelease();
+        }
+    }
+
     public void Release(LoopHandler relay)
     {
         _released.Enqueue(relay);

@@ -20,7 +20,9 @@ internal sealed class TcpForwarder : IForwarder
 
     private readonly ManagedService _service;
     private readonly ConnectionTable _table;
-    private readonly Socket _listener;
+    private Socket _listener;
+    private bool _inherited;
+    private volatile bool _released;
     private readonly List<AcceptHandler> _acceptors = new();
     private volatile bool _stopped;
     private readonly CancellationTokenSource _stopping = new(); // ends the prefaces still reading when the service stops
@@ -34,15 +36,49 @@ internal sealed class TcpForwarder : IForwarder
         if (id.Address.AddressFamily == AddressFamily.InterNetworkV6) _listener.DualMode = false;
     }
 
+    public Socket Listener => _listener;
+
+    public void Release()
+    {
+        _released = true;
+        _stopped = true;
+        lock (_acceptors)
+        {
+            foreach (var acceptor in _acceptors) acceptor.Loop.Unregister(_listener.SafeHandle);
+        }
+        StopAcceptors();
+    }
+
+    /// <summary>
+    /// Accepts what is queued now, once, on the first loop: after a hand-over the old process may have taken the
+    /// exclusive wake-up of a connection still in the queue, and no later wake-up would come for it.
+    /// </summary>
+    public void AcceptPending()
+    {
+        AcceptHandler? first;
+        lock (_acceptors) first = _acceptors.Count > 0 ? _acceptors[0] : null;
+        first?.OnEvent(0, EventLoop.In);
+    }
+
     public void Start()
     {
         var id = _service.Settings.Id;
         var endPoint = new IPEndPoint(id.Address!, id.Port);
+        if (_service.InheritedListener is { } handle)
+        {
+            // already bound and listening: handed over by the previous process (ManagedDirectorOptions.InheritedListeners)
+            _listener.Dispose();
+            _listener = new Socket(handle);
+            _inherited = true;
+        }
         try
         {
-            if (_service.BindNonLocalAddresses) RawSocket.SetFreeBind(_listener);
-            _listener.Bind(endPoint);
-            _listener.Listen(Backlog);
+            if (!_inherited)
+            {
+                if (_service.BindNonLocalAddresses) RawSocket.SetFreeBind(_listener);
+                _listener.Bind(endPoint);
+                _listener.Listen(Backlog);
+            }
         }
         catch (SocketException e)
         {
@@ -189,7 +225,10 @@ internal sealed class TcpForwarder : IForwarder
         _stopped = true;
         _stopping.Cancel();
         StopAcceptors();
-        _listener.Dispose();
+        // a socket handed over stays open until the process ends: .NET may shut a socket down on close, which would
+        // stop it for the process that took it over as well
+        if (_released) _listener.SafeHandle.SetHandleAsInvalid();
+        else _listener.Dispose();
     }
 
     /// <summary>The listener on one event loop: each event takes what is queued (up to a budget; the registration is

@@ -41,6 +41,16 @@ internal sealed class UdpForwarder : IForwarder
     /// <summary>The loop that drives this service's sockets, or null when .NET's asynchronous operations do.</summary>
     internal EventLoop? Loop => _loop;
 
+    public Socket Listener => _socket;
+
+    /// <summary>A UDP socket is not handed over (its flows' replies leave through it): it is closed, and the new process binds it.</summary>
+    public void Release() => Dispose();
+
+    /// <summary>Datagrams have no accept queue: nothing waits.</summary>
+    public void AcceptPending()
+    {
+    }
+
     public void Start()
     {
         var id = _service.Settings.Id;
