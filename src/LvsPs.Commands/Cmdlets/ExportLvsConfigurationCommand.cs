@@ -38,7 +38,9 @@ public sealed class ExportLvsConfigurationCommand : DirectorCmdlet
         }
         var full = GetUnresolvedProviderPathFromPSPath(Path);
         if (!ShouldProcess(full, $"Write the director's configuration ({Format})")) return;
-        File.WriteAllText(full, text);
+        // a whole file or none (a reader never sees half a document), through a temporary that never follows a link;
+        // readable by others as an ordinary export is (0644, less the umask)
+        LvsPs.Model.IO.AtomicFile.WriteText(full, text, LvsPs.Model.IO.AtomicFile.OwnerOnly | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
     }
 
     /// <summary>The format a path's extension names: .json is Json, .rules (as /etc/ipvsadm.rules) is Ipvsadm, else Yaml.</summary>

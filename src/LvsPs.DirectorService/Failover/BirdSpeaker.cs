@@ -131,7 +131,7 @@ internal sealed class BirdSpeaker : IDisposable
                 var announce = suspended ? Array.Empty<IPAddress>() : Available();
                 if (!changed && _bird is not null && announce.SequenceEqual(written)) continue;
                 ExternalTool.PrivateDirectory(_dir);
-                ExternalTool.WriteAtomically(_config, BirdConfig.Render(settings, self, announce));
+                LvsPs.Model.IO.AtomicFile.WriteText(_config, BirdConfig.Render(settings, self, announce));
                 written = announce;
                 if (_bird is null)
                 {

@@ -15,22 +15,6 @@ internal static class ExternalTool
         return null;
     }
 
-    /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> atomically: a new file with a random name in the same folder, then rename.</summary>
-    public static void WriteAtomically(string path, string text)
-    {
-        var dir = Path.GetDirectoryName(path)!;
-        var temp = Path.Combine(dir, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
-        // CreateNew: O_EXCL, so an existing file or symbolic link of that name is never followed
-        using (var stream = new FileStream(temp, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
-        using (var writer = new StreamWriter(stream))
-        {
-            writer.Write(text);
-            writer.Flush();
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temp, path, overwrite: true);
-    }
-
     /// <summary>Creates <paramref name="path"/> for this service only (0700) when it is missing, and refuses a folder that is a symbolic link.</summary>
     public static string PrivateDirectory(string path)
     {

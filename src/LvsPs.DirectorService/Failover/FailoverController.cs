@@ -182,7 +182,7 @@ internal sealed class FailoverController : IFailoverControl, IDisposable
         ExternalTool.PrivateDirectory(_dir);
         EnsureFifo();
         var self = settings.Node(_node);
-        ExternalTool.WriteAtomically(_config, KeepalivedConfig.Render(settings, self, _fifo));
+        LvsPs.Model.IO.AtomicFile.WriteText(_config, KeepalivedConfig.Render(settings, self, _fifo));
     }
 
     /// <summary>Creates the FIFO once per service run, in the service's private folder (a leftover of an earlier run is replaced).</summary>

@@ -15,6 +15,10 @@ public static class AtomicFile
     /// <summary>Owner read/write: what a configuration holding addresses and commands should be.</summary>
     public const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
+    /// <summary>Writes <paramref name="text"/> (UTF-8, no byte order mark) to <paramref name="path"/> atomically.</summary>
+    public static void WriteText(string path, string text, UnixFileMode mode = OwnerOnly) =>
+        Write(path, stream => stream.Write(new System.Text.UTF8Encoding(false).GetBytes(text)), mode);
+
     /// <summary>
     /// Writes <paramref name="path"/> atomically with what <paramref name="write"/> puts in the stream. The folder is
     /// created (owner-only) when it does not exist; an existing folder's mode is never changed.
