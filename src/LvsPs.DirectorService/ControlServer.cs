@@ -40,7 +40,8 @@ internal sealed class ControlServer : IDisposable
         _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         _listener.Bind(new UnixDomainSocketEndPoint(_path));
         File.SetUnixFileMode(_path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        _listener.Listen(64);
+        // bound now (a bad path stops the start before anything is restored), listening only from Start: a client
+        // that can connect finds the configuration restored
     }
 
     /// <summary>Serves a new process's HandOver request (a hitless restart); null: refused as an unknown operation.</summary>
@@ -51,6 +52,7 @@ internal sealed class ControlServer : IDisposable
 
     public void Start()
     {
+        _listener.Listen(64); // an inherited socket listens already; listen(2) again only sets its backlog
         Restart.ListenerHandOver.Offer(Restart.ListenerHandOver.ControlKey, _listener, StopAccepting);
         // each connection on the pool: a request is answered synchronously (a restart waits for the new process), and the
         // accept loop must not wait with it
