@@ -186,7 +186,8 @@ internal sealed class ControlServer : IDisposable
             _listener.SafeHandle.SetHandleAsInvalid();
             return;
         }
-        _listener.Dispose();
+        // the file first, then the socket: a client that sees the socket close may start a new service at this path at
+        // once, and this one must never delete the new service's socket file
         try
         {
             File.Delete(_path);
@@ -194,5 +195,6 @@ internal sealed class ControlServer : IDisposable
         catch (IOException)
         {
         }
+        _listener.Dispose();
     }
 }
