@@ -12,6 +12,7 @@ namespace LvsPs.DirectorService.Failover;
 internal sealed class FailoverController : IFailoverControl, IDisposable
 {
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
+    private readonly Func<string, string?> _findTool;
     private readonly object _gate = new();
     private readonly string _node;
     private readonly IDirectorBackend _director;
@@ -31,8 +32,10 @@ internal sealed class FailoverController : IFailoverControl, IDisposable
     /// <param name="node">This director's node name in the pair.</param>
     /// <param name="director">The director the service hosts (for the connection sync daemon).</param>
     /// <param name="log">The service's log.</param>
-    public FailoverController(string runtimeDirectory, string node, IDirectorBackend director, Action<string> log)
+    /// <param name="findTool">Finds keepalived (tests: a host without it); by default <see cref="ExternalTool.Find"/>.</param>
+    public FailoverController(string runtimeDirectory, string node, IDirectorBackend director, Action<string> log, Func<string, string?>? findTool = null)
     {
+        _findTool = findTool ?? ExternalTool.Find;
         _node = node;
         _director = director;
         _log = log;
@@ -196,7 +199,7 @@ internal sealed class FailoverController : IFailoverControl, IDisposable
 
     private void StartKeepalived()
     {
-        var binary = ExternalTool.Find("keepalived");
+        var binary = _findTool("keepalived");
         if (binary is null)
         {
             SetProblem("keepalived is not installed, so this director cannot take part in its failover pair (the settings are kept). Install it with 'apt-get install keepalived'; the service starts it within a second.", FailoverRole.Fault);

@@ -164,6 +164,30 @@ public sealed class FailoverModelTests
     }
 
     [Fact]
+    public void Without_keepalived_the_pair_is_kept_and_the_role_is_Fault_saying_how_to_install_it()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "lvsps-nokeepalived-" + Guid.NewGuid().ToString("N")[..8]);
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        try
+        {
+            using var director = new ManagedDirector(new ManagedDirectorOptions { RunEstimator = false });
+            using var controller = new LvsPs.DirectorService.Failover.FailoverController(dir, "lb1", director, log.Enqueue, findTool: _ => null);
+            controller.SetFailover(Pair());
+            var deadline = DateTime.UtcNow.AddSeconds(30); // the supervisor thread applies it
+            while (controller.GetFailoverStatus().Role != FailoverRole.Fault && DateTime.UtcNow < deadline) Thread.Sleep(50);
+            var status = controller.GetFailoverStatus();
+            Assert.Equal(FailoverRole.Fault, status.Role);
+            Assert.Contains("apt-get install keepalived", status.Problem);
+            Assert.Equal(51, controller.GetFailover()!.VirtualRouterId); // the settings are kept, to be used once it is there
+            Assert.Contains(log, line => line.Contains("keepalived is not installed", StringComparison.Ordinal));
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void With_free_bind_a_managed_director_listens_on_a_VIP_the_host_does_not_hold()
     {
         // 192.0.2.0/24 (TEST-NET-1) is on no interface here: only bound, never sent to
