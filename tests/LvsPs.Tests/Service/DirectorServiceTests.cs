@@ -41,23 +41,32 @@ public sealed class DirectorServiceTests : IDisposable
     public async Task Health_checks_run_in_the_service_and_survive_a_restart()
     {
         var web = HttpBackend.Start("svc-health");
+        using var alive = HttpBackend.Start("svc-health-alive");
+        string dead = $"127.0.0.1:{web.Port}";
         using var director = new RemoteDirector(_service.SocketPath);
         var id = VirtualServiceId.Parse($"tcp/{_vip}:{FreePort()}");
         director.AddService(new VirtualServiceSettings { Id = id, Scheduler = "rr" });
         director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Loopback, (ushort)web.Port), Weight = 2 });
+        director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Loopback, (ushort)alive.Port), Weight = 1 });
         var check = new LvsPs.Model.Health.HealthCheckSettings { Type = LvsPs.Model.Health.HealthCheckType.Tcp, IntervalSeconds = 1, TimeoutSeconds = 1, Retries = 1 };
         director.SetHealthCheck(id, check, null);
-        await WaitForAsync(() => director.GetHealth().Single().State == LvsPs.Model.Health.HealthState.Up);
+        await WaitForAsync(() => director.GetHealth().All(h => h.State == LvsPs.Model.Health.HealthState.Up));
 
         web.Dispose(); // the real server dies: the service quiesces it
-        await WaitForAsync(() => director.GetService(id)!.RealServers.Single().EffectiveWeight == 0);
-        Assert.Equal(LvsPs.Model.Health.HealthState.Down, director.GetHealth().Single().State);
+        await WaitForAsync(() => director.GetService(id)!.RealServers.Single(r => r.Id == dead).EffectiveWeight == 0);
+        Assert.Equal(LvsPs.Model.Health.HealthState.Down, director.GetHealth().Single(h => h.RealServer == dead).State);
 
         _service.Kill();
         _service.Start();
         using var again = new RemoteDirector(_service.SocketPath);
         Assert.Equal(check, again.GetHealthCheck(id).Check);
-        Assert.Equal(2, again.CaptureDesired().Services.Single().RealServers.Single().Weight); // the configured weight was saved, not 0
+        Assert.Equal(2, again.CaptureDesired().Services.Single().RealServers.Single(r => r.Id.Port == web.Port).Weight); // the configured weight was saved, not 0
+        // the restarted service checks again: the dead server goes Down, out of the table, its configured weight kept
+        await WaitForAsync(() => again.GetHealth().Any(h => h.RealServer == dead && h.State == LvsPs.Model.Health.HealthState.Down));
+        await WaitForAsync(() => again.GetService(id)!.RealServers.Single(r => r.Id == dead).EffectiveWeight == 0);
+        Assert.Equal(2, again.GetService(id)!.RealServers.Single(r => r.Id == dead).Weight);
+        // and it forwards: every request reaches the live real server
+        Assert.All(Enumerable.Range(0, 3), _ => Assert.Equal("svc-health-alive", LoopbackClient.HttpGet(_vip, id.Port).Backend));
     }
 
     [Fact]
