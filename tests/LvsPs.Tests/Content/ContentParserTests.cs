@@ -1,5 +1,4 @@
 using System.Net;
-using LvsPs.TestBackends;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
@@ -69,7 +68,7 @@ public sealed class ContentParserTests
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen(1);
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        LoopbackClient.Connect(client, listener.LocalEndPoint!);
+        client.Connect(listener.LocalEndPoint!);
         using var server = listener.Accept();
         using var tls = new SslStream(new NetworkStream(client), false, (_, _, _, _) => true);
         var handshake = tls.AuthenticateAsClientAsync(serverName);

@@ -1,5 +1,4 @@
 using System.Net;
-using LvsPs.TestBackends;
 using System.Net.Sockets;
 using System.Text;
 
@@ -25,7 +24,7 @@ internal static class ContentTestKit
     {
         var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 10_000, SendTimeout = 10_000 };
         s.Bind(new IPEndPoint(IPAddress.Parse(from), 0));
-        LoopbackClient.Connect(s, new IPEndPoint(IPAddress.Parse(vip), port));
+        s.Connect(IPAddress.Parse(vip), port);
         return s;
     }
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using LvsPs.TestBackends;
 using System.Net.Sockets;
 
 namespace LvsPs.Tests.Content;
@@ -77,7 +76,7 @@ internal sealed class Nginx : IDisposable
             try
             {
                 using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                LoopbackClient.Connect(s, new IPEndPoint(IPAddress.Loopback, port));
+                s.Connect(IPAddress.Loopback, port);
                 return;
             }
             catch (SocketException)

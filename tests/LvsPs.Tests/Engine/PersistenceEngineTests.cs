@@ -52,7 +52,7 @@ public sealed class PersistenceEngineTests : IDisposable
         foreach (var s in new[] { a, b }) _director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(s.EndPoint.Address, (ushort)s.Port) });
 
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 5000 };
-        LoopbackClient.Connect(client, new IPEndPoint(IPAddress.Parse(_vip), id.Port));
+        client.Connect(new IPEndPoint(IPAddress.Parse(_vip), id.Port));
         var buffer = new byte[1024];
         var replies = new List<string>();
         for (int i = 0; i < 4; i++)

@@ -49,7 +49,7 @@ public sealed partial class FtpHelperEngineTests : IDisposable
     private Socket Connect(IPEndPoint to)
     {
         var s = Own(new Socket(to.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 10000, NoDelay = true });
-        LoopbackClient.Connect(s, to);
+        s.Connect(to);
         return s;
     }
 

@@ -1,5 +1,4 @@
 using System.Net;
-using LvsPs.TestBackends;
 using System.Net.Sockets;
 using LvsPs.Engine;
 using LvsPs.Health;
@@ -94,7 +93,7 @@ public sealed class WaitingServicesTests : IDisposable
         Assert.Equal(HealthCheckType.Tcp, _director.GetHealthCheck(id).Check!.Type);
         Assert.Single(_director.CaptureDesired().Services);
         using var client = new TcpClient();
-        LoopbackClient.Connect(client, new IPEndPoint(IPAddress.Loopback, id.Port)); // the director listens on it now
+        client.Connect(IPAddress.Loopback, id.Port); // the director listens on it now
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using LvsPs.TestBackends;
 using System.Net.Sockets;
 using System.Text;
 using LvsPs.DirectorService;
@@ -32,7 +31,7 @@ public sealed class ControlServerLimitsTests : IDisposable
     private Socket Connect()
     {
         var s = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified) { ReceiveTimeout = 20000 };
-        LoopbackClient.Connect(s, new UnixDomainSocketEndPoint(Path.Combine(_folder, "run", "director.sock")));
+        s.Connect(new UnixDomainSocketEndPoint(Path.Combine(_folder, "run", "director.sock")));
         return s;
     }
 
