@@ -81,7 +81,7 @@ public sealed class KernelFailoverTests(ITestOutputHelper output)
 
             using var connection = NetLab.SocketIn(client, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             connection.ReceiveTimeout = connection.SendTimeout = 30_000;
-            connection.Connect(new IPEndPoint(IPAddress.Parse(vip), 7000));
+            LoopbackClient.Connect(connection, new IPEndPoint(IPAddress.Parse(vip), 7000));
             for (int i = 0; i < 5; i++) Assert.Equal($"before {i}", EchoLine(connection, $"before {i}"));
             // the backup learns the connection from the master's sync daemon (after sync_threshold packets)
             Wait(() => db.GetConnections().Any(c => c.Protocol == LvsProtocol.Tcp && c.VirtualAddress.ToString() == vip) ? true : (bool?)null, "the connection on the backup");
@@ -170,7 +170,7 @@ public sealed class KernelFailoverTests(ITestOutputHelper output)
         s.ReceiveTimeout = s.SendTimeout = 30_000;
         s.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         s.Bind(new IPEndPoint(IPAddress.Any, sourcePort));
-        s.Connect(new IPEndPoint(IPAddress.Parse(vip), 80));
+        LoopbackClient.Connect(s, new IPEndPoint(IPAddress.Parse(vip), 80));
         s.Send("GET / HTTP/1.0\r\nHost: vip\r\n\r\n"u8);
         var response = new List<byte>();
         var buffer = new byte[4096];

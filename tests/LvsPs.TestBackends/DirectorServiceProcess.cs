@@ -88,7 +88,7 @@ public sealed class DirectorServiceProcess : IDisposable
         using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            probe.Connect(new UnixDomainSocketEndPoint(path));
+            LoopbackClient.Connect(probe, new UnixDomainSocketEndPoint(path));
             return true;
         }
         catch (SocketException)

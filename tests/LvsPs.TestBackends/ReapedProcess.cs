@@ -138,7 +138,7 @@ public sealed partial class ReapedProcess : IDisposable
     public static int SocketOwner(string socketPath)
     {
         using var s = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
-        s.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(socketPath));
+        LoopbackClient.Connect(s, new System.Net.Sockets.UnixDomainSocketEndPoint(socketPath));
         var credentials = new byte[12]; // struct ucred { pid_t pid; uid_t uid; gid_t gid; }
         s.GetRawSocketOption(1 /* SOL_SOCKET */, 17 /* SO_PEERCRED */, credentials);
         return BitConverter.ToInt32(credentials, 0);

@@ -1,4 +1,5 @@
 using System.Net;
+using LvsPs.TestBackends;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
@@ -68,7 +69,7 @@ public sealed class ContentParserTests
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen(1);
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        client.Connect(listener.LocalEndPoint!);
+        LoopbackClient.Connect(client, listener.LocalEndPoint!);
         using var server = listener.Accept();
         using var tls = new SslStream(new NetworkStream(client), false, (_, _, _, _) => true);
         var handshake = tls.AuthenticateAsClientAsync(serverName);

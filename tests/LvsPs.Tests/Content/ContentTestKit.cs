@@ -1,4 +1,5 @@
 using System.Net;
+using LvsPs.TestBackends;
 using System.Net.Sockets;
 using System.Text;
 
@@ -24,7 +25,7 @@ internal static class ContentTestKit
     {
         var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 10_000, SendTimeout = 10_000 };
         s.Bind(new IPEndPoint(IPAddress.Parse(from), 0));
-        s.Connect(IPAddress.Parse(vip), port);
+        LoopbackClient.Connect(s, new IPEndPoint(IPAddress.Parse(vip), port));
         return s;
     }
 

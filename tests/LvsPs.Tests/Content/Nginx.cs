@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using LvsPs.TestBackends;
 using System.Net.Sockets;
 
 namespace LvsPs.Tests.Content;
@@ -76,7 +77,7 @@ internal sealed class Nginx : IDisposable
             try
             {
                 using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                s.Connect(IPAddress.Loopback, port);
+                LoopbackClient.Connect(s, new IPEndPoint(IPAddress.Loopback, port));
                 return;
             }
             catch (SocketException)

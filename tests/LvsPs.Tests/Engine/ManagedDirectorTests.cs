@@ -130,7 +130,7 @@ public sealed class ManagedDirectorTests : IDisposable
         using var _ = backendListener;
 
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000 };
-        client.Connect(IPAddress.Parse(_vip), id.Port);
+        LoopbackClient.Connect(client, new IPEndPoint(IPAddress.Parse(_vip), id.Port));
         using var server = backendListener.Accept();
         const int total = 16 * 1024 * 1024;
         var sending = Task.Run(() =>
@@ -156,7 +156,7 @@ public sealed class ManagedDirectorTests : IDisposable
         using var _ = backendListener;
 
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000 };
-        client.Connect(IPAddress.Parse(_vip), id.Port);
+        LoopbackClient.Connect(client, new IPEndPoint(IPAddress.Parse(_vip), id.Port));
         using var server = backendListener.Accept();
         server.ReceiveTimeout = 5000;
         WaitFor(() => _director.GetService(id)!.ActiveConnections == 1, "active connection");
@@ -189,7 +189,7 @@ public sealed class ManagedDirectorTests : IDisposable
         _director.AddRealServer(id, new RealServerSettings { Id = rsId });
 
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000 };
-        client.Connect(IPAddress.Parse(_vip), id.Port);
+        LoopbackClient.Connect(client, new IPEndPoint(IPAddress.Parse(_vip), id.Port));
         using var server = backendListener.Accept();
         server.ReceiveTimeout = 5000;
 
@@ -212,7 +212,7 @@ public sealed class ManagedDirectorTests : IDisposable
         using var _ = listener;
         var rsId = RealServerId.Create(IPAddress.Loopback, (ushort)((IPEndPoint)listener.LocalEndPoint!).Port);
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000, SendTimeout = 5000 };
-        client.Connect(IPAddress.Parse(_vip), id.Port);
+        LoopbackClient.Connect(client, new IPEndPoint(IPAddress.Parse(_vip), id.Port));
         using var server = listener.Accept();
         server.ReceiveTimeout = 5000;
         client.Send(Encoding.ASCII.GetBytes("hello"));
@@ -238,7 +238,7 @@ public sealed class ManagedDirectorTests : IDisposable
     {
         var id = ServiceTo(FreePort()); // nothing listens there
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000 };
-        client.Connect(IPAddress.Parse(_vip), id.Port); // the director accepts, then its connect is refused
+        LoopbackClient.Connect(client, new IPEndPoint(IPAddress.Parse(_vip), id.Port)); // the director accepts, then its connect is refused
         try
         {
             Assert.Equal(0, client.Receive(new byte[1]));
@@ -297,7 +297,7 @@ public sealed class ManagedDirectorTests : IDisposable
         using var _ = backendListener;
         _director.SetTimeouts(new LvsTimeouts(1, 0, 0));
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 10000 };
-        client.Connect(IPAddress.Parse(_vip), id.Port);
+        LoopbackClient.Connect(client, new IPEndPoint(IPAddress.Parse(_vip), id.Port));
         using var server = backendListener.Accept();
         // the director resets the idle connection: the client sees a reset, well before its own 10 s receive timeout
         var end = Assert.Throws<SocketException>(() => client.Receive(new byte[1]));

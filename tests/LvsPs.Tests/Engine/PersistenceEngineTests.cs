@@ -52,7 +52,7 @@ public sealed class PersistenceEngineTests : IDisposable
         foreach (var s in new[] { a, b }) _director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(s.EndPoint.Address, (ushort)s.Port) });
 
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 5000 };
-        client.Connect(new IPEndPoint(IPAddress.Parse(_vip), id.Port));
+        LoopbackClient.Connect(client, new IPEndPoint(IPAddress.Parse(_vip), id.Port));
         var buffer = new byte[1024];
         var replies = new List<string>();
         for (int i = 0; i < 4; i++)

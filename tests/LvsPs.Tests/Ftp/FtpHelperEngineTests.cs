@@ -49,7 +49,7 @@ public sealed partial class FtpHelperEngineTests : IDisposable
     private Socket Connect(IPEndPoint to)
     {
         var s = Own(new Socket(to.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 10000, NoDelay = true });
-        s.Connect(to);
+        LoopbackClient.Connect(s, to);
         return s;
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using LvsPs.TestBackends;
 using System.Net.Sockets;
 using LvsPs.Engine;
 using LvsPs.Health;
@@ -93,7 +94,7 @@ public sealed class WaitingServicesTests : IDisposable
         Assert.Equal(HealthCheckType.Tcp, _director.GetHealthCheck(id).Check!.Type);
         Assert.Single(_director.CaptureDesired().Services);
         using var client = new TcpClient();
-        client.Connect(IPAddress.Loopback, id.Port); // the director listens on it now
+        LoopbackClient.Connect(client, new IPEndPoint(IPAddress.Loopback, id.Port)); // the director listens on it now
     }
 
     [Fact]

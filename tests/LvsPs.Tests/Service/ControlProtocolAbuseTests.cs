@@ -21,7 +21,7 @@ public sealed class ControlProtocolAbuseTests : IDisposable
     private Socket Connect()
     {
         var s = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified) { ReceiveTimeout = 20000, SendTimeout = 20000 };
-        s.Connect(new UnixDomainSocketEndPoint(_service.SocketPath));
+        LoopbackClient.Connect(s, new UnixDomainSocketEndPoint(_service.SocketPath));
         return s;
     }
 

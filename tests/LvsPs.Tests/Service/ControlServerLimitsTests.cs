@@ -1,3 +1,4 @@
+using LvsPs.TestBackends;
 using System.Net.Sockets;
 using System.Text;
 using LvsPs.DirectorService;
@@ -31,7 +32,7 @@ public sealed class ControlServerLimitsTests : IDisposable
     private Socket Connect()
     {
         var s = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified) { ReceiveTimeout = 20000 };
-        s.Connect(new UnixDomainSocketEndPoint(Path.Combine(_folder, "run", "director.sock")));
+        LoopbackClient.Connect(s, new UnixDomainSocketEndPoint(Path.Combine(_folder, "run", "director.sock")));
         return s;
     }
 

@@ -109,7 +109,7 @@ public sealed class HitlessRestartTests
     {
         using var service = DirectorServiceProcess.StartNew();
         using var raw = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified) { ReceiveTimeout = 20000 };
-        raw.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(service.SocketPath));
+        LoopbackClient.Connect(raw, new System.Net.Sockets.UnixDomainSocketEndPoint(service.SocketPath));
         raw.Send(System.Text.Encoding.UTF8.GetBytes("{\"op\":\"HandOver\",\"arg\":\"guess\"}\n"));
         var buffer = new byte[4096];
         var answer = System.Text.Encoding.UTF8.GetString(buffer, 0, raw.Receive(buffer));
