@@ -94,7 +94,7 @@ public sealed class WaitingServicesTests : IDisposable
         Assert.Equal(HealthCheckType.Tcp, _director.GetHealthCheck(id).Check!.Type);
         Assert.Single(_director.CaptureDesired().Services);
         using var client = new TcpClient();
-        LoopbackClient.Connect(client, new IPEndPoint(IPAddress.Loopback, id.Port)); // the director listens on it now
+        LoopbackClient.Connect(client.Client, new IPEndPoint(IPAddress.Loopback, id.Port)); // the director listens on it now
     }
 
     [Fact]
