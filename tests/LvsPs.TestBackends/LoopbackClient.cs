@@ -57,20 +57,31 @@ public static class LoopbackClient
     }
 
     /// <summary>
-    /// Connects <paramref name="s"/> within <paramref name="timeoutMs"/>: a socket's own timeouts do not bound a
-    /// connect, so a lost SYN would otherwise wait for the kernel's retries (minutes). Throws SocketException(TimedOut)
-    /// when the time is up, and whatever the connect failed with otherwise (ConnectionRefused for a closed port).
+    /// Connects <paramref name="s"/> within <paramref name="timeoutMs"/>, as a blocking connect does, only bounded: a lost
+    /// SYN (or a Unix listener whose backlog stays full) would otherwise wait for the kernel's retries (minutes). Linux
+    /// bounds a blocking connect by the socket's send timeout (SO_SNDTIMEO: net/ipv4/af_inet.c __inet_stream_connect
+    /// and net/unix/af_unix.c unix_stream_connect wait sock_sndtimeo()), so the connect is the same system call with the
+    /// same outcomes as an unbounded one (a reset that follows an accepted handshake is seen by the next receive, not by
+    /// the connect; a full Unix backlog is waited on). Throws SocketException(TimedOut) when the time is up, and whatever
+    /// the connect failed with otherwise (ConnectionRefused for a closed port). The socket's own send timeout is kept.
     /// </summary>
     public static void Connect(Socket s, EndPoint to, int timeoutMs = 10000)
     {
-        using var cts = new CancellationTokenSource(timeoutMs);
+        if (!s.Blocking) throw new ArgumentException("A bounded blocking connect needs a blocking socket.", nameof(s));
+        int sendTimeout = s.SendTimeout;
+        s.SendTimeout = timeoutMs;
         try
         {
-            s.ConnectAsync(to, cts.Token).AsTask().GetAwaiter().GetResult();
+            s.Connect(to);
         }
-        catch (OperationCanceledException)
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress or SocketError.TimedOut)
         {
+            // the kernel's own timeout ran out: EINPROGRESS (TCP, still in SYN-SENT) or EAGAIN (Unix, backlog full)
             throw new SocketException((int)SocketError.TimedOut);
+        }
+        finally
+        {
+            s.SendTimeout = sendTimeout;
         }
     }
 

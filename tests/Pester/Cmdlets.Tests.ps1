@@ -363,7 +363,7 @@ Describe 'Graceful drain' {
 
     It 'quiesces, waits for the active connection to end, then removes the real server' {
         $client = [System.Net.Sockets.Socket]::new('InterNetwork', 'Stream', 'Tcp')
-        $client.Connect([ipaddress]$vip, $port)
+        [LvsPs.TestBackends.LoopbackClient]::Connect($client, [System.Net.IPEndPoint]::new([ipaddress]$vip, $port))
         $server = $listener.Accept()
         Wait-Until { (Get-LvsRealServer $id).ActiveConnections -eq 1 } 'an active connection'
         # end the connection from another thread after a moment, while Remove-LvsRealServer -Drain waits
@@ -378,7 +378,7 @@ Describe 'Graceful drain' {
         Add-LvsRealServer $id -Address 127.0.0.1 -Port $rsPort
         $client = [System.Net.Sockets.Socket]::new('InterNetwork', 'Stream', 'Tcp')
         try {
-            $client.Connect([ipaddress]$vip, $port)
+            [LvsPs.TestBackends.LoopbackClient]::Connect($client, [System.Net.IPEndPoint]::new([ipaddress]$vip, $port))
             $server = $listener.Accept()
             Wait-Until { (Get-LvsRealServer $id).ActiveConnections -eq 1 } 'an active connection'
             Remove-LvsRealServer $id -Address 127.0.0.1 -Port $rsPort -Drain -DrainTimeout 1 -ProgressAction SilentlyContinue -WarningVariable warn -WarningAction SilentlyContinue

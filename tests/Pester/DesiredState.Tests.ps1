@@ -194,7 +194,7 @@ virtualServices:
             Import-LvsConfiguration $before
             $clients = foreach ($i in 1..6) {
                 $t = [System.Net.Sockets.TcpClient]::new()
-                $t.Connect($script:Vip, $port)
+                [LvsPs.TestBackends.LoopbackClient]::Connect($t.Client, [System.Net.IPEndPoint]::new([ipaddress]$script:Vip, $port))
                 $t.ReceiveTimeout = 5000
                 $t
             }

@@ -39,7 +39,7 @@ BeforeAll {
         $process = [LvsPs.TestBackends.ReapedProcess]::Start($script:Python, [string[]]@('-m', 'pyftpdlib', '-i', '127.0.0.1', '-p', $port, '-d', $Directory))
         Wait-Until {
             $c = [System.Net.Sockets.TcpClient]::new()
-            try { $c.Connect('127.0.0.1', $port); $true } catch { $false } finally { $c.Dispose() }
+            try { [LvsPs.TestBackends.LoopbackClient]::Connect($c.Client, [System.Net.IPEndPoint]::new([ipaddress]::Loopback, $port), 2000); $true } catch { $false } finally { $c.Dispose() }
         } "the FTP server on port $port" -TimeoutSeconds 20
         [pscustomobject]@{ Process = $process; Port = $port }
     }
