@@ -200,6 +200,7 @@ public static class Program
 
         var restored = director.Restore(configuration, (what, e) => Log($"could not restore {what}: {e.Message}"));
         Log($"{restored} (from {store.Path})");
+        engine?.AcceptHandedOver(); // a new process of a restart takes clients from the handed-over listeners only now
         failover.Restore(configuration.Failover, configuration.Bgp);
         // the status page is in place before the control socket accepts: a client that saw the service start finds it
         StatusPage? statusPage;

@@ -15,6 +15,12 @@ internal interface IForwarder : IDisposable
     /// </summary>
     void Release();
 
+    /// <summary>
+    /// Starts taking clients on a listener adopted with <see cref="ManagedService.HoldAccepting"/> (a hand-over: the new
+    /// process accepts only once its configuration is restored); nothing to do for a forwarder that never holds.
+    /// </summary>
+    void StartAccepting();
+
     /// <summary>Takes once what waits to be accepted (after a hand-over; nothing to do for a socket without a queue).</summary>
     void AcceptPending();
 }

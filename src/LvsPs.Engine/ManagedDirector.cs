@@ -19,6 +19,7 @@ public sealed class ManagedDirector : IDirectorBackend
 
     private readonly object _gate = new();
     private readonly HashSet<VirtualServiceId> _inheritedTaken = new();
+    private bool _holdingHandedOver; // set while handed-over listeners wait for AcceptHandedOver
     private readonly Dictionary<VirtualServiceId, ManagedService> _services = new();
     private readonly ConnectionTable _table;
 
@@ -32,6 +33,7 @@ public sealed class ManagedDirector : IDirectorBackend
     public ManagedDirector(ManagedDirectorOptions? options = null)
     {
         _options = options ?? new ManagedDirectorOptions();
+        _holdingHandedOver = _options.InheritedListeners is { Count: > 0 };
         _table = new ConnectionTable(() => _timeouts);
         _estimator = new RateEstimator(_table.SampleAll, _options.RunEstimator);
         StartTime = DateTimeOffset.Now;
@@ -107,7 +109,8 @@ public sealed class ManagedDirector : IDirectorBackend
         {
             ThrowIfDisposed();
             if (_services.ContainsKey(settings.Id)) throw LvsException.ServiceExists(settings.Id);
-            var service = new ManagedService(settings, _table, _options) { InheritedListener = TakeInherited(settings.Id) };
+            var inherited = TakeInherited(settings.Id);
+            var service = new ManagedService(settings, _table, _options) { InheritedListener = inherited, HoldAccepting = inherited is not null && _holdingHandedOver };
             service.Start(); // binds the VIP; throws with nothing registered when it cannot
             _services.Add(settings.Id, service);
             _estimator.Register(service.Stats);
@@ -295,6 +298,23 @@ public sealed class ManagedDirector : IDirectorBackend
     }
 
     /// <summary>Stops every listener, resets every connection and releases every socket.</summary>
+    /// <summary>
+    /// Starts accepting on every listener handed over by the previous process (<see cref="ManagedDirectorOptions.InheritedListeners"/>).
+    /// Until then they are adopted but not accepted on: the old process still serves their queue, and this one takes
+    /// clients only once its configuration is restored (a client taken between a service and its real servers would be
+    /// reset). A listener handed over and adopted after this call accepts at once.
+    /// </summary>
+    public void AcceptHandedOver()
+    {
+        List<ManagedService> services;
+        lock (_gate)
+        {
+            _holdingHandedOver = false;
+            services = _services.Values.ToList();
+        }
+        foreach (var service in services) service.StartAccepting();
+    }
+
     private SafeSocketHandle? TakeInherited(VirtualServiceId id)
     {
         if (_options.InheritedListeners is null || !_options.InheritedListeners.TryGetValue(id, out var handle)) return null;

@@ -43,7 +43,7 @@ public sealed record ManagedDirectorOptions
     /// <summary>
     /// Listening sockets handed over by a director service that is restarting (SCM_RIGHTS), by service: a service
     /// added with one of these identities adopts its socket instead of binding anew, so no connection is refused
-    /// while the old process hands over. Each is taken once.
+    /// while the old process hands over. Each is taken once, and accepted on only after <see cref="ManagedDirector.AcceptHandedOver"/>.
     /// </summary>
     public IReadOnlyDictionary<LvsPs.Model.VirtualServiceId, System.Net.Sockets.SafeSocketHandle>? InheritedListeners { get; init; }
 }

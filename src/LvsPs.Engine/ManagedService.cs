@@ -78,6 +78,15 @@ internal sealed class ManagedService : IDisposable
     /// <summary>A listening socket handed over by the previous process, adopted instead of binding anew.</summary>
     public System.Net.Sockets.SafeSocketHandle? InheritedListener { get; init; }
 
+    /// <summary>
+    /// An adopted listener is not accepted on until <see cref="StartAccepting"/>: the process that handed it over still
+    /// serves its queue, and a client taken here before the service's real servers are restored would be reset.
+    /// </summary>
+    public bool HoldAccepting { get; init; }
+
+    /// <inheritdoc cref="IForwarder.StartAccepting"/>
+    public void StartAccepting() => _forwarder.StartAccepting();
+
     /// <summary>Connections accepted whose preface is still reading (a PROXY header, the first request); not yet scheduled.</summary>
     internal int PendingPrefaces;
 

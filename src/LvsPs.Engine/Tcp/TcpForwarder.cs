@@ -23,6 +23,7 @@ internal sealed class TcpForwarder : IForwarder
     private Socket _listener;
     private bool _inherited;
     private volatile bool _released;
+    private bool _accepting;
     private readonly List<AcceptHandler> _acceptors = new();
     private volatile bool _stopped;
     private readonly CancellationTokenSource _stopping = new(); // ends the prefaces still reading when the service stops
@@ -84,6 +85,17 @@ internal sealed class TcpForwarder : IForwarder
         {
             _listener.Dispose();
             throw SocketErrors.BindFailed(id, endPoint, e);
+        }
+        if (!(_inherited && _service.HoldAccepting)) StartAccepting();
+    }
+
+    public void StartAccepting()
+    {
+        if (_stopped) return;
+        lock (_acceptors)
+        {
+            if (_accepting) return;
+            _accepting = true;
         }
         if (StartOnLoops()) return;
         // several accepts outstanding, as many as cores (at least two): connections are taken off the queue in parallel

@@ -51,6 +51,12 @@ internal sealed class UdpForwarder : IForwarder
     {
     }
 
+    /// <inheritdoc/>
+    public void StartAccepting()
+    {
+        // UDP sockets are not handed over (a new process binds its own once the old one has closed them): never held
+    }
+
     public void Start()
     {
         var id = _service.Settings.Id;

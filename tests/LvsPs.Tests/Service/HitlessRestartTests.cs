@@ -51,7 +51,7 @@ public sealed class HitlessRestartTests
                         }
                         catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or InvalidOperationException)
                         {
-                            failures.Enqueue(e.Message);
+                            failures.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {e.GetType().Name}: {e.Message}");
                         }
                         // about 50 requests a second each: steady, and well below what loopback's ephemeral ports
                         // can take with every closed connection in TIME_WAIT for a minute
@@ -66,7 +66,9 @@ public sealed class HitlessRestartTests
             for (int r = 0; r < restarts; r++)
             {
                 using var director = new RemoteDirector(service.SocketPath);
+                _output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} restart {r}");
                 pids.Add(director.Restart());
+                _output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} restarted {r}");
                 long before = Interlocked.Read(ref ok);
                 // traffic goes on through the new process before the next restart (bounded)
                 SpinWait.SpinUntil(() => Interlocked.Read(ref ok) > before + 5 || !failures.IsEmpty, TimeSpan.FromSeconds(60));
@@ -77,6 +79,7 @@ public sealed class HitlessRestartTests
             using var last = new RemoteDirector(service.SocketPath);
             Assert.Single(last.GetService(id)!.RealServers); // the configuration came through every restart
             Assert.Equal(restarts + 1, pids.Distinct().Count());
+            foreach (var f in failures) _output.WriteLine(f);
             _output.WriteLine($"{restarts} restarts, {Interlocked.Read(ref ok)} requests answered, {failures.Count} failed");
             Assert.True(failures.IsEmpty, $"{failures.Count} of {ok + failures.Count} requests failed, e.g. {failures.FirstOrDefault()}");
             Assert.True(ok > restarts * 5);
@@ -109,7 +112,7 @@ public sealed class HitlessRestartTests
     {
         using var service = DirectorServiceProcess.StartNew();
         using var raw = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified) { ReceiveTimeout = 20000 };
-        LoopbackClient.Connect(raw, new System.Net.Sockets.UnixDomainSocketEndPoint(service.SocketPath));
+        raw.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(service.SocketPath));
         raw.Send(System.Text.Encoding.UTF8.GetBytes("{\"op\":\"HandOver\",\"arg\":\"guess\"}\n"));
         var buffer = new byte[4096];
         var answer = System.Text.Encoding.UTF8.GetString(buffer, 0, raw.Receive(buffer));
