@@ -54,4 +54,21 @@ function Exit-TestDirector {
     Stop-LvsDirector
 }
 
-Export-ModuleMember -Function Get-FreeTcpPort, New-TestVip, Import-TestBackends, Wait-Until, Enter-TestDirector, Exit-TestDirector
+function Assert-OutputType {
+    <# The objects a cmdlet wrote against its declared [OutputType]: each must be of a declared type (a PSTypeName view
+       selector such as LvsPs.Model.LvsStatsRecord#Rate counts as its base type); [OutputType([void])] writes nothing. #>
+    param([string] $Command, [object[]] $Written)
+    $declared = @((Get-Command $Command).OutputType.Type | Where-Object { $_ })
+    if ($declared -contains [void]) {
+        $Written | Should -BeNullOrEmpty -Because "$Command declares [OutputType([void])]"
+        return
+    }
+    $Written | Should -Not -BeNullOrEmpty -Because "the scenario should make $Command write something to compare"
+    foreach ($o in $Written) {
+        $base = if ($o -is [psobject]) { $o.PSObject.BaseObject } else { $o }
+        $ok = @($declared | Where-Object { $base -is $_ }).Count -gt 0
+        $ok | Should -BeTrue -Because "$Command wrote a $($base.GetType().FullName), declared: $($declared.FullName -join ', ')"
+    }
+}
+
+Export-ModuleMember -Function Get-FreeTcpPort, New-TestVip, Import-TestBackends, Wait-Until, Enter-TestDirector, Exit-TestDirector, Assert-OutputType

@@ -136,3 +136,18 @@ Describe 'The LVS example on kernel IPVS: HTTP, two real servers, rr, masqueradi
         Get-LvsVirtualService | Should -BeNullOrEmpty
     }
 }
+
+Describe 'The sync-daemon cmdlets on kernel IPVS write what their [OutputType] says' {
+    # the kernel's connection-sync daemon (ipvsadm --start-daemon) in the director's namespace, multicast on d0
+    AfterAll { Stop-LvsSyncDaemon Master -ErrorAction SilentlyContinue }
+
+    It 'Start-LvsSyncDaemon -PassThru, Get-LvsSyncDaemon, Stop-LvsSyncDaemon' {
+        Assert-OutputType Start-LvsSyncDaemon @(Start-LvsSyncDaemon -Role Master -Interface d0 -SyncId 7 -PassThru)
+        $running = @(Get-LvsSyncDaemon)
+        Assert-OutputType Get-LvsSyncDaemon $running
+        $running.Role | Should -Be 'Master'
+        $running.Interface | Should -Be 'd0'
+        Assert-OutputType Stop-LvsSyncDaemon @(Stop-LvsSyncDaemon Master)
+        Get-LvsSyncDaemon | Should -BeNullOrEmpty
+    }
+}
