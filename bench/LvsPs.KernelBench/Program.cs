@@ -49,6 +49,35 @@ try
     if (lvspsSaved != ipvsadmSaved) throw new InvalidOperationException("LvsPs's export differs from ipvsadm -S -n");
     if (listed.Count != services || listed.Any(s => s.RealServers.Count != realServers)) throw new InvalidOperationException("GetServices did not return the whole table");
 
+    // one real server's weight changed with the whole table loaded: `ipvsadm -e` (a process, a socket, one request) and
+    // what Set-LvsRealServer does on a kernel director (GetService of that one service, then EditRealServer); five
+    // times each on services spread over the table, the median kept
+    var ipvsadmEdits = new List<TimeSpan>();
+    var lvspsEdits = new List<TimeSpan>();
+    for (int t = 0; t < 5; t++)
+    {
+        int i = (t * 2 + 1) * services / 10;
+        string vip = $"10.{100 + i / 62500}.{i / 250 % 250}.{i % 250 + 1}";
+        string rip = $"192.168.1.{i % 250 + 1}";
+        ipvsadmEdits.Add(Timed(() => Ip(lvspsNs, null, "ipvsadm", "-e", "-t", $"{vip}:80", "-r", $"{rip}:8080", "-m", "-w", "7")).Item1);
+        var id = VirtualServiceId.Parse($"tcp/{vip}:80");
+        var rs = RealServerId.Create(IPAddress.Parse("192.168.2." + (i % 250 + 1)), 8080);
+        lvspsEdits.Add(Timed(() =>
+        {
+            var current = k.GetService(id) ?? throw new InvalidOperationException($"{id} is not loaded");
+            var was = current.RealServers.Single(r => r.Id == rs.ToString());
+            var settings = new RealServerSettings { Id = rs, Forwarding = was.Forwarding, Weight = 9, UpperThreshold = was.UpperThreshold, LowerThreshold = was.LowerThreshold };
+            k.EditRealServer(id, settings);
+            return "";
+        }).Item1);
+        var after = k.GetService(id)!.RealServers;
+        if (after.Single(r => r.Address == rip).Weight != 7 || after.Single(r => r.Id == rs.ToString()).Weight != 9)
+        {
+            throw new InvalidOperationException($"the weight changes on {id} did not reach the kernel");
+        }
+    }
+    static TimeSpan Median(List<TimeSpan> xs) => xs.OrderBy(x => x).ElementAt(xs.Count / 2);
+
     string kernel = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
     var report = new StringBuilder();
     report.AppendLine(CultureInfo.InvariantCulture, $"kernel {kernel}; {services:n0} services x {realServers} real servers = {changes.Count:n0} requests; .NET start-up of this program {startup.TotalSeconds:0.0} s (not in the LvsPs figures)");
@@ -60,6 +89,7 @@ try
     report.AppendLine(Row("Read it back as ipvsadm-save text (`ipvsadm -S -n` / `GetServices` + `IpvsadmRules.Format`)", save, dump + format));
     report.AppendLine(Row("Read it back again, same process (`ipvsadm -S -n` / `GetServices`)", saveAgain, dumpWarm));
     report.AppendLine(Row("Read it back again as text (`ipvsadm -S -n` / `GetServices` + `Format`)", saveAgain, dumpWarm + formatWarm));
+    report.AppendLine(Row($"Change one real server's weight with {services:n0} services loaded (`ipvsadm -e` / `GetService` + `EditRealServer`, as Set-LvsRealServer; median of 5)", Median(ipvsadmEdits), Median(lvspsEdits)));
     Console.Write(report);
     if (results is not null) File.WriteAllText(Path.Combine(results, "kernel-bench.md"), report.ToString());
 }

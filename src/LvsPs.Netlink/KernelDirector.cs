@@ -300,14 +300,13 @@ public sealed class KernelDirector : IDirectorBackend, IDirectorBatch
     {
         var w = new MessageWriter(64);
         w.EndMessage(c.Begin(w, (byte)IpvsCommand.GetService, Protocol.IpvsConstants.FamilyVersion, dump: true));
-        var reply = c.Exchange(w, 1)[0];
-        if (reply.Errno != 0) throw KernelErrors.Map(reply.Errno, new IpvsRequestContext("List virtual services"));
-        var list = new List<(VirtualServiceSettings, LvsStats)>(reply.Messages.Count);
-        foreach (var m in reply.Messages)
-        {
-            if (m.Attributes.Nested((ushort)IpvsCommandAttribute.Service) is { } svc) list.Add(IpvsCodec.ReadService(svc));
-        }
-        return list;
+        var context = new IpvsRequestContext("List virtual services");
+        return ConsistentDump.Read(
+                () => Reply(c, w, context),
+                m => m.Attributes.Nested((ushort)IpvsCommandAttribute.Service) is { } svc ? new Listed<(VirtualServiceSettings Settings, LvsStats Stats)>(IpvsCodec.ReadService(svc)) : null,
+                s => s.Value.Settings.Id,
+                "the virtual services")
+            .Select(s => s.Value).ToList();
     }
 
     private static List<RealServer> DumpDestinations(GenericNetlinkConnection c, VirtualServiceId service)
@@ -316,14 +315,23 @@ public sealed class KernelDirector : IDirectorBackend, IDirectorBatch
         int m = c.Begin(w, (byte)IpvsCommand.GetDestination, Protocol.IpvsConstants.FamilyVersion, dump: true);
         IpvsCodec.WriteServiceKey(w, service);
         w.EndMessage(m);
+        var context = new IpvsRequestContext("List real servers", service);
+        return ConsistentDump.Read(
+            () => Reply(c, w, context),
+            msg => msg.Attributes.Nested((ushort)IpvsCommandAttribute.Destination) is { } d ? IpvsCodec.ReadDestination(d, service) : null,
+            r => r.Id,
+            $"the real servers of {service}");
+    }
+
+    /// <summary>An entry of a dump that is a value type (ConsistentDump keeps entries as references).</summary>
+    private sealed record Listed<T>(T Value);
+
+    /// <summary>Sends the one request in <paramref name="w"/> (again, for a dump read anew) and returns its reply; a kernel error is thrown.</summary>
+    private static Reply Reply(GenericNetlinkConnection c, MessageWriter w, IpvsRequestContext context)
+    {
         var reply = c.Exchange(w, 1)[0];
-        if (reply.Errno != 0) throw KernelErrors.Map(reply.Errno, new IpvsRequestContext("List real servers", service));
-        var list = new List<RealServer>(reply.Messages.Count);
-        foreach (var msg in reply.Messages)
-        {
-            if (msg.Attributes.Nested((ushort)IpvsCommandAttribute.Destination) is { } d) list.Add(IpvsCodec.ReadDestination(d, service));
-        }
-        return list;
+        if (reply.Errno != 0) throw KernelErrors.Map(reply.Errno, context);
+        return reply;
     }
 
     private static NetlinkMessage Single(GenericNetlinkConnection c, MessageWriter w, IpvsRequestContext context)
@@ -368,6 +376,10 @@ public sealed class KernelDirector : IDirectorBackend, IDirectorBatch
             try
             {
                 return work(c);
+            }
+            catch (NetlinkException e) when (e.Errno == Libc.EAGAIN)
+            {
+                throw new LvsException(LvsErrorKind.ResourceBusy, "KernelTableChanging", $"{e.Message} ({Target})", NetworkNamespace, e);
             }
             catch (NetlinkException e)
             {

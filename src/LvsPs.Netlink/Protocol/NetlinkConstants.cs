@@ -35,6 +35,9 @@ public static class NetlinkConstants
     public const ushort FlagAck = 0x04;
     public const ushort FlagDump = 0x100 | 0x200; // NLM_F_ROOT | NLM_F_MATCH
 
+    /// <summary>NLM_F_DUMP_INTR: the kernel's table changed while this dump was read, so it may be inconsistent.</summary>
+    public const ushort FlagDumpInterrupted = 0x10;
+
     // nlattr type bits (netlink.h)
     public const ushort AttributeNested = 1 << 15;
     public const ushort AttributeNetByteOrder = 1 << 14;

@@ -7,7 +7,18 @@ public sealed class Reply
 {
     public int Errno { get; internal set; }
     public List<NetlinkMessage> Messages { get; } = new();
+
+    /// <summary>A message of this reply carried NLM_F_DUMP_INTR: the table changed while the kernel dumped it.</summary>
+    public bool Interrupted { get; internal set; }
+
+    /// <summary>
+    /// In how many receive buffers this reply's messages came: each is one pass of the kernel's dump callback, which
+    /// holds the table's lock only for that pass, so a reply in more than one part may mix two states of the table.
+    /// </summary>
+    public int Parts { get; internal set; }
+
     internal bool Complete { get; set; }
+    internal int LastPart { get; set; } = -1;
 }
 
 /// <summary>
@@ -81,15 +92,18 @@ public sealed class GenericNetlinkConnection : IDisposable
         for (int i = 0; i < count; i++) replies[i] = new Reply();
         _socket.Send(writer.Written);
         int pending = count;
+        int part = 0;
         while (pending > 0)
         {
             int n = _socket.Receive(_receiveBuffer);
+            part++;
             foreach (var message in NetlinkMessage.Split(_receiveBuffer.AsMemory(0, n).ToArray()))
             {
                 uint index = message.Sequence - first;
                 if (index >= (uint)count || message.PortId != _socket.PortId) continue; // not ours (a stale reply)
                 var reply = replies[index];
                 if (reply.Complete) continue;
+                if ((message.Flags & NetlinkConstants.FlagDumpInterrupted) != 0) reply.Interrupted = true;
                 switch (message.Type)
                 {
                     case NetlinkConstants.MessageError:
@@ -109,6 +123,11 @@ public sealed class GenericNetlinkConnection : IDisposable
                         break;
                     default:
                         reply.Messages.Add(message);
+                        if (reply.LastPart != part)
+                        {
+                            reply.LastPart = part;
+                            reply.Parts++;
+                        }
                         break;
                 }
             }

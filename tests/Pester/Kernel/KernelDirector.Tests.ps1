@@ -151,3 +151,47 @@ Describe 'The sync-daemon cmdlets on kernel IPVS write what their [OutputType] s
         Get-LvsSyncDaemon | Should -BeNullOrEmpty
     }
 }
+
+Describe 'The director service on kernel IPVS, through the cmdlets: it rebuilds the table after a restart and forwards' {
+    BeforeAll {
+        Clear-LvsVirtualService -Confirm:$false
+        $folder = Join-Path ([IO.Path]::GetTempPath()) "lvsps-kpsvc-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+        $socket = Join-Path $folder 'director.sock'
+        $service = @{ Service = $true; SocketPath = $socket; Backend = "kernel:$($Ns.Director)"; MetricsEndpoint = 'off' }
+        $id = 'tcp/10.1.0.2:8080'
+    }
+    AfterAll {
+        Stop-LvsDirector -Service -SocketPath $socket -WarningAction SilentlyContinue -ErrorAction SilentlyContinue
+        Connect-LvsDirector -Kernel -NetworkNamespace $Ns.Director
+        Clear-LvsVirtualService -Confirm:$false
+        Remove-Item $folder -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'configures kernel IPVS through the service' {
+        (Start-LvsDirector @service -PassThru).Kind | Should -Be 'Service'
+        New-LvsVirtualService $id -Scheduler rr | Out-Null
+        Add-LvsRealServer $id -Address 10.2.1.11 -Port 80 -Forwarding Masquerade
+        Add-LvsRealServer $id -Address 10.2.2.12 -Port 80 -Forwarding Masquerade -Weight 2
+        Get-IpvsadmSave | Should -Match '(?m)^-a -t 10\.1\.0\.2:8080 -r 10\.2\.2\.12:80 -m -w 2$'
+        (1..3 | ForEach-Object { Invoke-Curl 'http://10.1.0.2:8080/' } | Sort-Object -Unique) | Should -Be @('rs1', 'rs2')
+    }
+
+    It 'starts again on an empty kernel table and rebuilds it from its state file, then forwards' {
+        Stop-LvsDirector -Service -SocketPath $socket -WarningAction SilentlyContinue
+        # the kernel table outlives the service: empty it (as a reboot would), so only the state file can bring it back
+        & ip netns exec $Ns.Director ipvsadm -C
+        Get-IpvsadmSave | Should -Not -Match '10\.1\.0\.2:8080'
+
+        Start-LvsDirector @service
+        Get-IpvsadmSave | Should -Match '(?m)^-A -t 10\.1\.0\.2:8080 -s rr$'
+        Get-IpvsadmSave | Should -Match '(?m)^-a -t 10\.1\.0\.2:8080 -r 10\.2\.2\.12:80 -m -w 2$'
+        (Get-LvsVirtualService $id).RealServers.Count | Should -Be 2
+        (1..3 | ForEach-Object { Invoke-Curl 'http://10.1.0.2:8080/' } | Sort-Object -Unique) | Should -Be @('rs1', 'rs2')
+    }
+
+    It 'quiesces a real server through the service: the kernel sends new connections to the other' {
+        Set-LvsRealServer $id -Address 10.2.1.11 -Port 80 -Weight 0
+        Get-IpvsadmSave | Should -Match '(?m)^-a -t 10\.1\.0\.2:8080 -r 10\.2\.1\.11:80 -m -w 0$'
+        (1..3 | ForEach-Object { Invoke-Curl 'http://10.1.0.2:8080/' }) | Should -Be @('rs2', 'rs2', 'rs2')
+    }
+}
