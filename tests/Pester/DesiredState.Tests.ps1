@@ -269,6 +269,21 @@ Describe "DSC class resources on the $Director director" {
         (Get-LvsRealServer $script:Svc -Address 127.0.0.1 -Port 18302).Weight | Should -Be 4
     }
 
+    It 'manages the FTP helper of a service' {
+        $ftpSvc = "tcp/$($script:Vip):18321"
+        $ftp = New-DscResource LvsVirtualService @{ VirtualService = $ftpSvc; Helper = 'Ftp' }
+        Assert-Boolean ($ftp.Test()) $false
+        $ftp.Set()
+        Assert-Boolean ($ftp.Test()) $true
+        $ftp.Get().Helper | Should -Be 'Ftp'
+        (Get-LvsVirtualService $ftpSvc).Helper | Should -Be 'Ftp'
+        $none = New-DscResource LvsVirtualService @{ VirtualService = $ftpSvc; Helper = 'None' }
+        Assert-Boolean ($none.Test()) $false
+        $none.Get().Reasons.Code | Should -Contain 'LvsPs:VirtualService:Change:Helper'
+        $none.Set()
+        (Get-LvsVirtualService $ftpSvc).Helper | Should -Be 'None'
+    }
+
     It 'removes with Ensure = Absent' {
         $script:Resources | ForEach-Object { $_.Set() }
         $gone = New-DscResource LvsRealServer @{ VirtualService = $script:Svc; Address = '127.0.0.1'; Port = 18301; Ensure = 'Absent' }
