@@ -89,6 +89,19 @@ public sealed class SettingVocabularyTests
         Assert.True(declared.Order().SequenceEqual(names.Order()), $"{className}::Managed names {string.Join(", ", names.Order())}; its properties: {string.Join(", ", declared.Order())}");
     }
 
+    [Theory]
+    [InlineData("LvsVirtualService")]
+    [InlineData("LvsRealServer")]
+    [InlineData("LvsConfiguration")]
+    public void Desired_state_md_lists_each_class_resources_properties(string className)
+    {
+        var row = File.ReadLines(Path.Combine(Root, "docs", "desired-state.md")).Single(l => l.StartsWith($"| `{className}` |", StringComparison.Ordinal));
+        var listed = System.Text.RegularExpressions.Regex.Matches(string.Join("|", row.Split('|').Skip(2)), "`([A-Za-z]+)`").Select(m => m.Groups[1].Value);
+        var declared = ClassResource(className).Members.OfType<PropertyMemberAst>()
+            .Where(p => p.Attributes.Any(a => a.TypeName.Name == "DscProperty") && p.Name != "Reasons").Select(p => p.Name);
+        Assert.Equal(declared.Order(), listed.Order());
+    }
+
     [Fact]
     public void The_drift_the_issue_names_is_mended()
     {
