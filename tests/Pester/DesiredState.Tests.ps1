@@ -3,12 +3,8 @@
 param([ValidateSet('Managed', 'Service')] [string] $Director = 'Managed')
 
 BeforeAll {
-    Import-Module $env:LVSPS_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'LvsPs.TestHelpers.psm1') -Force
-    Import-TestBackends
-    Enter-TestDirector -Director $Director
-    $script:Dir = Join-Path ([IO.Path]::GetTempPath()) "lvsps-desired-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
-    $null = New-Item -ItemType Directory -Path $script:Dir
+    $script:Dir = Enter-TestSession -Director $Director -TempFolder desired
     $script:Module = Get-Module LvsPs
     $script:Pwsh = Join-Path $PSHOME 'pwsh.dll'
 
@@ -29,10 +25,7 @@ BeforeAll {
     }
 }
 
-AfterAll {
-    Exit-TestDirector
-    Remove-Item $script:Dir -Recurse -Force -ErrorAction SilentlyContinue
-}
+AfterAll { Exit-TestSession }
 
 Describe "Director documents on the $Director director" {
     BeforeEach {

@@ -4,10 +4,8 @@
 # Cmdlets that need kernel IPVS or a director service (sync daemons, failover) are covered by their own suites.
 
 BeforeAll {
-    Import-Module $env:LVSPS_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'LvsPs.TestHelpers.psm1') -Force
-    Import-TestBackends
-    Disconnect-LvsDirector
+    Enter-TestSession
     Clear-LvsVirtualService -Confirm:$false
 
     # the written objects' .NET types against the declared ones
@@ -26,7 +24,7 @@ BeforeAll {
     }
 }
 
-AfterAll { Stop-LvsDirector }
+AfterAll { Exit-TestSession }
 
 Describe 'OutputType names what each cmdlet writes' {
     BeforeAll {
