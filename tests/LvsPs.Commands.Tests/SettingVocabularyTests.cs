@@ -230,3 +230,24 @@ public sealed class SettingVocabularyTests
         };
     }
 }
+
+/// <summary>A cmdlet parameter that is a setting takes its range from the model (ValidateSettingRange), as PowerShell's ValidateRange reports one.</summary>
+[Collection(nameof(PowerShellCollection))]
+public sealed class SettingRangeParameterTests(PowerShellHost ps)
+{
+    [Theory]
+    [InlineData("-VirtualRouterId 0", "1..255")]
+    [InlineData("-VirtualRouterId 256", "1..255")]
+    [InlineData("-AdvertisementInterval 300", "1..255")]
+    public void Out_of_range_is_a_parameter_validation_error_naming_the_models_range(string parameter, string range)
+    {
+        var (_, errors) = ps.Run($"Set-LvsFailover {parameter} -WhatIf");
+        var error = Assert.Single(errors);
+        Assert.StartsWith("ParameterArgumentValidationError,", error.FullyQualifiedErrorId);
+        Assert.Contains($"allowed: {range}", error.Exception.Message);
+        Assert.Equal($"allowed: {FailoverSettingsRange(parameter)}", $"allowed: {range}");
+    }
+
+    private static string FailoverSettingsRange(string parameter) => (parameter.Contains("VirtualRouterId", StringComparison.Ordinal)
+        ? LvsPs.Model.Failover.FailoverSettings.VirtualRouterIdRange : LvsPs.Model.Failover.FailoverSettings.AdvertisementIntervalRange).ToString();
+}
