@@ -231,9 +231,12 @@ public sealed class SettingVocabularyTests
     }
 }
 
-/// <summary>A cmdlet parameter that is a setting takes its range from the model (ValidateSettingRange), as PowerShell's ValidateRange reports one.</summary>
+/// <summary>
+/// The vocabulary in a PowerShell session: a cmdlet parameter that is a setting takes its range from the model
+/// (ValidateSettingRange, reported as PowerShell's ValidateRange reports one), and the DSC facade reports each setting.
+/// </summary>
 [Collection(nameof(PowerShellCollection))]
-public sealed class SettingRangeParameterTests(PowerShellHost ps)
+public sealed class SettingVocabularyCmdletTests(PowerShellHost ps)
 {
     [Theory]
     [InlineData("-VirtualRouterId 0", "1..255")]
@@ -246,6 +249,27 @@ public sealed class SettingRangeParameterTests(PowerShellHost ps)
         Assert.StartsWith("ParameterArgumentValidationError,", error.FullyQualifiedErrorId);
         Assert.Contains($"allowed: {range}", error.Exception.Message);
         Assert.Equal($"allowed: {FailoverSettingsRange(parameter)}", $"allowed: {range}");
+    }
+
+    [Fact]
+    public void The_DSC_facade_reports_every_resource_setting_of_a_service_and_a_real_server()
+    {
+        var (output, errors) = ps.Run(@"
+            Stop-LvsDirector
+            $id = 'tcp/127.0.79.3:' + (Get-Random -Minimum 20000 -Maximum 60000)
+            New-LvsVirtualService $id -Scheduler rr | Out-Null
+            Add-LvsRealServer $id -Address 10.0.0.2 -Port 8080
+            [LvsPs.Commands.Dsc.LvsDsc]::Invoke('VirtualService', 'get', @{ virtualService = $id }).State
+            [LvsPs.Commands.Dsc.LvsDsc]::Invoke('RealServer', 'get', @{ virtualService = $id; address = '10.0.0.2'; port = 8080 }).State
+            Stop-LvsDirector");
+        Assert.Empty(errors);
+        var states = output.Select(o => (System.Collections.Specialized.OrderedDictionary)o.BaseObject).ToArray();
+        Assert.Equal(2, states.Length);
+        static string[] Keys(System.Collections.Specialized.OrderedDictionary d) => d.Keys.Cast<string>().Where(k => k != "_exist").Order().ToArray();
+        Assert.Equal(SettingCatalog.ResourceKeys(SettingLevel.Service).Order(), Keys(states[0]));
+        // the tunnel settings are reported with Tunnel forwarding only (a kernel director's)
+        var realServer = new[] { "virtualService" }.Concat(SettingCatalog.Of(SettingLevel.RealServer).Where(s => s.ResourceProperty && !s.Key.StartsWith("tunnel", StringComparison.Ordinal)).Select(s => s.Key));
+        Assert.Equal(realServer.Order(), Keys(states[1]));
     }
 
     private static string FailoverSettingsRange(string parameter) => (parameter.Contains("VirtualRouterId", StringComparison.Ordinal)
