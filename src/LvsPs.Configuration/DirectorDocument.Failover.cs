@@ -112,16 +112,7 @@ public static partial class DirectorDocument
                 }
                 b = b with { Nodes = nodes };
             }
-            if (Errors.Count != errorsBefore) return null;
-            try
-            {
-                return b.Validate();
-            }
-            catch (LvsException e)
-            {
-                Error(node, e.ErrorId, e.Message);
-                return null;
-            }
+            return Validated(node, errorsBefore, b.Validate);
         }
 
         private IPAddress? Address(DocNode node, string key)
@@ -185,16 +176,7 @@ public static partial class DirectorDocument
                 }
                 f = f with { Nodes = nodes };
             }
-            if (Errors.Count != errorsBefore) return null;
-            try
-            {
-                return f.Validate();
-            }
-            catch (LvsException e)
-            {
-                Error(node, e.ErrorId, e.Message);
-                return null;
-            }
+            return Validated(node, errorsBefore, f.Validate);
         }
     }
 }

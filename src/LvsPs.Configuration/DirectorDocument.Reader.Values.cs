@@ -9,6 +9,25 @@ public static partial class DirectorDocument
 {
     private sealed partial class Reader
     {
+        /// <summary>
+        /// The model's own check (<paramref name="validate"/>) of what was read at <paramref name="node"/>, when that
+        /// added no error since <paramref name="errorsBefore"/>; null when there were errors or the model refuses it
+        /// (its error recorded at the node).
+        /// </summary>
+        private T? Validated<T>(DocNode node, int errorsBefore, Func<T> validate) where T : class
+        {
+            if (Errors.Count != errorsBefore) return null;
+            try
+            {
+                return validate();
+            }
+            catch (LvsException e)
+            {
+                Error(node, e.ErrorId, e.Message);
+                return null;
+            }
+        }
+
         private Dictionary<string, KeyValuePair<DocScalar, DocNode>>? Mapping(DocNode node, string what, string[] allowed)
         {
             if (node is not DocMapping map)

@@ -264,16 +264,7 @@ public static partial class DirectorDocument
                 rs = rs with { SendProxy = Enum<ProxyProtocol>(sp.Value, "sendProxy") };
             }
             if (m.TryGetValue("group", out var g) && g.Value is not DocScalar { Kind: DocScalarKind.Null } and not DocScalar { Value: "" }) rs = rs with { Group = Text(g.Value, "group") };
-            if (Errors.Count != errorsBefore) return null;
-            try
-            {
-                return rs.Validate();
-            }
-            catch (LvsException e)
-            {
-                Error(node, e.ErrorId, e.Message);
-                return null;
-            }
+            return Validated(node, errorsBefore, rs.Validate);
         }
 
         private HealthCheckSettings? ReadHealthCheck(DocNode node)
@@ -296,16 +287,7 @@ public static partial class DirectorDocument
             if (m.TryGetValue("retries", out var r)) c = c with { Retries = (int)(UInt(r.Value, SettingLevel.HealthCheck, "retries") ?? 3) };
             if (m.TryGetValue("rise", out var rise)) c = c with { Rise = (int)(UInt(rise.Value, SettingLevel.HealthCheck, "rise") ?? 1) };
             if (m.TryGetValue("failureAction", out var fa)) c = c with { FailureAction = Enum<HealthFailureAction>(fa.Value, "failureAction") ?? HealthFailureAction.Quiesce };
-            if (Errors.Count != errorsBefore) return null;
-            try
-            {
-                return c.Validate();
-            }
-            catch (LvsException e)
-            {
-                Error(node, e.ErrorId, e.Message);
-                return null;
-            }
+            return Validated(node, errorsBefore, c.Validate);
         }
 
         private SyncDaemon? ReadSyncDaemon(DocNode node)
