@@ -1,6 +1,7 @@
 using System.Net;
 using LvsPs.Model;
 using LvsPs.Model.Failover;
+using LvsPs.Model.Settings;
 
 namespace LvsPs.Configuration;
 
@@ -65,7 +66,7 @@ public static partial class DirectorDocument
         public BgpSettings? ReadBgp(DocNode node)
         {
             if (node is DocScalar { Kind: DocScalarKind.Null }) return null;
-            var m = Mapping(node, "the bgp section", FailoverKeys.BgpNames);
+            var m = Mapping(node, "the bgp section", SettingCatalog.Keys(SettingLevel.Bgp));
             if (m is null) return null;
             int errorsBefore = Errors.Count;
             foreach (var required in new[] { "neighbors", "nodes" })
@@ -73,13 +74,13 @@ public static partial class DirectorDocument
                 if (!m.ContainsKey(required)) Error(node, "MissingKey", $"The bgp section needs the key '{required}': {FailoverKeys.Bgp.First(k => k.Key == required).Description}");
             }
             var b = new BgpSettings();
-            if (m.TryGetValue("as", out var asn)) b = b with { As = UInt(asn.Value, "as", 1, uint.MaxValue) ?? 0 };
+            if (m.TryGetValue("as", out var asn)) b = b with { As = UInt(asn.Value, SettingLevel.Bgp, "as") ?? 0 };
             if (m.TryGetValue("neighbors", out var nl) && Sequence(nl.Value, "neighbors") is { } neighborItems)
             {
                 var neighbors = new List<BgpNeighbor>();
                 foreach (var item in neighborItems)
                 {
-                    var n = Mapping(item, "a BGP neighbor", FailoverKeys.BgpNeighborNames);
+                    var n = Mapping(item, "a BGP neighbor", SettingCatalog.Keys(SettingLevel.BgpNeighbor));
                     if (n is null) continue;
                     if (!n.TryGetValue("address", out var a) || !n.TryGetValue("as", out var nas))
                     {
@@ -87,7 +88,7 @@ public static partial class DirectorDocument
                         continue;
                     }
                     var address = Address(a.Value, "address");
-                    var number = UInt(nas.Value, "as", 1, uint.MaxValue);
+                    var number = UInt(nas.Value, SettingLevel.BgpNeighbor, "as");
                     if (address is not null && number is not null) neighbors.Add(new BgpNeighbor { Address = address, As = number.Value });
                 }
                 b = b with { Neighbors = neighbors };
@@ -97,7 +98,7 @@ public static partial class DirectorDocument
                 var nodes = new List<BgpNode>();
                 foreach (var item in nodeItems)
                 {
-                    var n = Mapping(item, "a BGP node", FailoverKeys.BgpNodeNames);
+                    var n = Mapping(item, "a BGP node", SettingCatalog.Keys(SettingLevel.BgpNode));
                     if (n is null) continue;
                     if (!n.TryGetValue("name", out var name) || !n.TryGetValue("routerId", out var rid))
                     {
@@ -106,21 +107,12 @@ public static partial class DirectorDocument
                     }
                     var nodeName = Text(name.Value, "name");
                     var routerId = Address(rid.Value, "routerId");
-                    uint nodeAs = n.TryGetValue("as", out var nas) ? UInt(nas.Value, "as", 1, uint.MaxValue) ?? 0 : 0;
+                    uint nodeAs = n.TryGetValue("as", out var nas) ? UInt(nas.Value, SettingLevel.BgpNode, "as") ?? 0 : 0;
                     if (nodeName is not null && routerId is not null) nodes.Add(new BgpNode { Name = nodeName, RouterId = routerId, As = nodeAs });
                 }
                 b = b with { Nodes = nodes };
             }
-            if (Errors.Count != errorsBefore) return null;
-            try
-            {
-                return b.Validate();
-            }
-            catch (LvsException e)
-            {
-                Error(node, e.ErrorId, e.Message);
-                return null;
-            }
+            return Validated(node, errorsBefore, b.Validate);
         }
 
         private IPAddress? Address(DocNode node, string key)
@@ -135,7 +127,7 @@ public static partial class DirectorDocument
         public FailoverSettings? ReadFailover(DocNode node)
         {
             if (node is DocScalar { Kind: DocScalarKind.Null }) return null;
-            var m = Mapping(node, "the failover section", FailoverKeys.SectionNames);
+            var m = Mapping(node, "the failover section", SettingCatalog.Keys(SettingLevel.Failover));
             if (m is null) return null;
             int errorsBefore = Errors.Count;
             foreach (var required in new[] { "virtualRouterId", "interface", "virtualAddresses", "nodes" })
@@ -143,8 +135,8 @@ public static partial class DirectorDocument
                 if (!m.ContainsKey(required)) Error(node, "MissingKey", $"The failover section needs the key '{required}': {FailoverKeys.Describe(required)}");
             }
             var f = new FailoverSettings();
-            if (m.TryGetValue("virtualRouterId", out var vrid)) f = f with { VirtualRouterId = (int)(UInt(vrid.Value, "virtualRouterId", 1, 255) ?? 0) };
-            if (m.TryGetValue("advertisementInterval", out var ai)) f = f with { AdvertisementInterval = (int)(UInt(ai.Value, "advertisementInterval", 1, 255) ?? 1) };
+            if (m.TryGetValue("virtualRouterId", out var vrid)) f = f with { VirtualRouterId = (int)(UInt(vrid.Value, SettingLevel.Failover, "virtualRouterId") ?? 0) };
+            if (m.TryGetValue("advertisementInterval", out var ai)) f = f with { AdvertisementInterval = (int)(UInt(ai.Value, SettingLevel.Failover, "advertisementInterval") ?? 1) };
             if (m.TryGetValue("interface", out var itf)) f = f with { Interface = Text(itf.Value, "interface") ?? "" };
             if (m.TryGetValue("virtualAddresses", out var va) && Sequence(va.Value, "virtualAddresses") is { } list)
             {
@@ -166,7 +158,7 @@ public static partial class DirectorDocument
                 var nodes = new List<FailoverNode>();
                 foreach (var item in items)
                 {
-                    var n = Mapping(item, "a failover node", FailoverKeys.NodeNames);
+                    var n = Mapping(item, "a failover node", SettingCatalog.Keys(SettingLevel.FailoverNode));
                     if (n is null) continue;
                     if (!n.TryGetValue("name", out var name) || Text(name.Value, "name") is not { } nodeName)
                     {
@@ -174,7 +166,7 @@ public static partial class DirectorDocument
                         continue;
                     }
                     var entry = new FailoverNode { Name = nodeName };
-                    if (n.TryGetValue("priority", out var pr)) entry = entry with { Priority = (int)(UInt(pr.Value, "priority", 1, 254) ?? 100) };
+                    if (n.TryGetValue("priority", out var pr)) entry = entry with { Priority = (int)(UInt(pr.Value, SettingLevel.FailoverNode, "priority") ?? 100) };
                     if (n.TryGetValue("address", out var ad) && Text(ad.Value, "address") is { } at)
                     {
                         if (IPAddress.TryParse(at, out var address) && !at.Contains('%')) entry = entry with { Address = address };
@@ -184,16 +176,7 @@ public static partial class DirectorDocument
                 }
                 f = f with { Nodes = nodes };
             }
-            if (Errors.Count != errorsBefore) return null;
-            try
-            {
-                return f.Validate();
-            }
-            catch (LvsException e)
-            {
-                Error(node, e.ErrorId, e.Message);
-                return null;
-            }
+            return Validated(node, errorsBefore, f.Validate);
         }
     }
 }

@@ -1,3 +1,4 @@
+using LvsPs.Model.Settings;
 namespace LvsPs.Model;
 
 /// <summary>
@@ -16,6 +17,9 @@ public sealed record LvsTimeouts(uint Tcp = LvsTimeouts.DefaultTcp, uint TcpFin 
     /// is 2147483 s with HZ=1000.
     /// </summary>
     public const uint MaxSeconds = int.MaxValue / 1000;
+
+    /// <summary>A timeout that is set (0 leaves one as it is).</summary>
+    public static readonly ValueRange Range = new(1, MaxSeconds);
 
     /// <summary>Checks a change given to SetTimeouts (0 means unchanged, otherwise 1..MaxSeconds).</summary>
     public LvsTimeouts ValidateChange()

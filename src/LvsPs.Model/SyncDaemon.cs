@@ -1,4 +1,5 @@
 using System.Net;
+using LvsPs.Model.Settings;
 
 namespace LvsPs.Model;
 
@@ -27,4 +28,13 @@ public sealed record SyncDaemon
     public ushort Port { get; init; }
     /// <summary>Multicast TTL; 0 for the default 1.</summary>
     public byte Ttl { get; init; }
+
+    /// <summary>The sync id, the kernel's 8-bit syncid (IPVS_DAEMON_ATTR_SYNC_ID).</summary>
+    public static readonly ValueRange SyncIdRange = ValueRange.Bits(8);
+
+    /// <summary>Largest sync message, port: the kernel's 16-bit attributes (IPVS_DAEMON_ATTR_SYNC_MAXLEN, _MCAST_PORT).</summary>
+    public static readonly ValueRange ShortRange = ValueRange.Bits(16);
+
+    /// <summary>Multicast TTL, the kernel's 8-bit IPVS_DAEMON_ATTR_MCAST_TTL.</summary>
+    public static readonly ValueRange TtlRange = ValueRange.Bits(8);
 }

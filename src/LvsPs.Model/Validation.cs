@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using LvsPs.Model.Settings;
 
 namespace LvsPs.Model;
 
@@ -11,6 +12,15 @@ public static class Validation
 
     /// <summary>ipvsadm accepts upper/lower thresholds 0..INT_MAX (0 means no threshold).</summary>
     public const uint MaxThreshold = int.MaxValue;
+
+    /// <summary>A real server's weight.</summary>
+    public static readonly ValueRange WeightRange = new(0, MaxWeight);
+
+    /// <summary>A real server's upper and lower connection thresholds.</summary>
+    public static readonly ValueRange ThresholdRange = new(0, MaxThreshold);
+
+    /// <summary>A TCP, UDP or SCTP port (0: a firewall-mark service's real server, or the service's own port).</summary>
+    public static readonly ValueRange PortRange = ValueRange.Bits(16);
 
     /// <summary>
     /// ipvsadm's persistence timeout when -p is given without a value, in seconds: libipvs IPVS_SVC_PERSISTENT_TIMEOUT
@@ -52,21 +62,21 @@ public static class Validation
 
     public static void RequireWeight(int weight)
     {
-        if (weight is < 0 or > MaxWeight)
+        if (!WeightRange.Contains(weight))
         {
-            throw LvsException.InvalidArgument("InvalidWeight", $"Weight {weight} is out of range; allowed: 0..{MaxWeight}.", weight);
+            throw LvsException.InvalidArgument("InvalidWeight", $"Weight {weight} is out of range; allowed: {WeightRange}.", weight);
         }
     }
 
     public static void RequireThresholds(uint upper, uint lower)
     {
-        if (upper > MaxThreshold)
+        if (!ThresholdRange.Contains(upper))
         {
-            throw LvsException.InvalidArgument("InvalidUpperThreshold", $"Upper threshold {upper} is out of range; allowed: 0..{MaxThreshold} (0 = no limit).", upper);
+            throw LvsException.InvalidArgument("InvalidUpperThreshold", $"Upper threshold {upper} is out of range; allowed: {ThresholdRange} (0 = no limit).", upper);
         }
-        if (lower > MaxThreshold)
+        if (!ThresholdRange.Contains(lower))
         {
-            throw LvsException.InvalidArgument("InvalidLowerThreshold", $"Lower threshold {lower} is out of range; allowed: 0..{MaxThreshold}.", lower);
+            throw LvsException.InvalidArgument("InvalidLowerThreshold", $"Lower threshold {lower} is out of range; allowed: {ThresholdRange}.", lower);
         }
         // The kernel refuses l_threshold > u_threshold when an upper limit is set (ip_vs_ctl.c: ip_vs_add_dest/ip_vs_edit_dest).
         if (upper != 0 && lower > upper)

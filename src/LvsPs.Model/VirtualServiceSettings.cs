@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using LvsPs.Model.Settings;
 
 namespace LvsPs.Model;
 
@@ -17,6 +18,9 @@ public sealed record VirtualServiceSettings
 
     /// <summary>Persistence timeout in seconds; 0 means not persistent (ipvsadm -p).</summary>
     public uint PersistenceTimeout { get; init; }
+
+    /// <summary>The persistence timeout's range: the kernel's 32-bit field (ip_vs.h ip_vs_service_user.timeout).</summary>
+    public static readonly ValueRange PersistenceTimeoutRange = ValueRange.Bits(32);
 
     /// <summary>
     /// Persistence granularity (ipvsadm -M): for IPv4 a netmask in host byte order (default 255.255.255.255),

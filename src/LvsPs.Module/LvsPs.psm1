@@ -70,6 +70,10 @@ class LvsVirtualService {
     [DscProperty()]
     [string] $PersistenceEngine
 
+    # The application helper: None or Ftp (the FTP helper follows the data connections of an FTP session).
+    [DscProperty()]
+    [string] $Helper
+
     # PROXY protocol towards real servers: None, V1 or V2 (managed engine).
     [DscProperty()]
     [string] $SendProxy
@@ -93,7 +97,7 @@ class LvsVirtualService {
     [DscProperty(NotConfigurable)]
     [LvsReason[]] $Reasons
 
-    hidden static [string[]] $Managed = @('VirtualService', 'Ensure', 'Scheduler', 'PersistenceTimeout', 'PersistenceNetmask', 'OnePacket', 'SchedulerFlags', 'PersistenceEngine', 'SendProxy', 'AcceptProxy', 'Transparent', 'ContentRules', 'DefaultGroup', 'Director')
+    hidden static [string[]] $Managed = @('VirtualService', 'Ensure', 'Scheduler', 'PersistenceTimeout', 'PersistenceNetmask', 'OnePacket', 'SchedulerFlags', 'PersistenceEngine', 'Helper', 'SendProxy', 'AcceptProxy', 'Transparent', 'ContentRules', 'DefaultGroup', 'Director')
 
     [LvsVirtualService] Get() {
         $outcome = Invoke-LvsDscFacade -Resource VirtualService -Operation Get -Instance $this -Properties ([LvsVirtualService]::Managed)
@@ -109,6 +113,7 @@ class LvsVirtualService {
             $result.OnePacket = $s['onePacket']
             $result.SchedulerFlags = $s['schedulerFlags']
             $result.PersistenceEngine = $s['persistenceEngine']
+            $result.Helper = $s['helper']
             $result.SendProxy = $s['sendProxy']
             $result.AcceptProxy = $s['acceptProxy']
             $result.Transparent = $s['transparent']
@@ -157,6 +162,18 @@ class LvsRealServer {
     [DscProperty()]
     [Nullable[uint32]] $LowerThreshold
 
+    # The tunnel of Tunnel forwarding (kernel): IpIp, Gue or Gre.
+    [DscProperty()]
+    [string] $TunnelType
+
+    # The destination port of a GUE tunnel.
+    [DscProperty()]
+    [Nullable[uint16]] $TunnelPort
+
+    # Checksum, RemoteChecksum (GUE); none when empty.
+    [DscProperty()]
+    [string[]] $TunnelFlags
+
     # PROXY protocol towards this real server: None, V1, V2, or Inherit (the service's).
     [DscProperty()]
     [string] $SendProxy
@@ -171,7 +188,7 @@ class LvsRealServer {
     [DscProperty(NotConfigurable)]
     [LvsReason[]] $Reasons
 
-    hidden static [string[]] $Managed = @('VirtualService', 'Address', 'Port', 'Ensure', 'Forwarding', 'Weight', 'UpperThreshold', 'LowerThreshold', 'SendProxy', 'Group', 'Director')
+    hidden static [string[]] $Managed = @('VirtualService', 'Address', 'Port', 'Ensure', 'Forwarding', 'Weight', 'UpperThreshold', 'LowerThreshold', 'TunnelType', 'TunnelPort', 'TunnelFlags', 'SendProxy', 'Group', 'Director')
 
     [LvsRealServer] Get() {
         $outcome = Invoke-LvsDscFacade -Resource RealServer -Operation Get -Instance $this -Properties ([LvsRealServer]::Managed)
@@ -187,6 +204,11 @@ class LvsRealServer {
             $result.Weight = $s['weight']
             $result.UpperThreshold = $s['upperThreshold']
             $result.LowerThreshold = $s['lowerThreshold']
+            if ($s.Contains('tunnelType')) {
+                $result.TunnelType = $s['tunnelType']
+                $result.TunnelPort = $s['tunnelPort']
+                $result.TunnelFlags = $s['tunnelFlags']
+            }
             $result.SendProxy = $s['sendProxy']
             $result.Group = $s['group']
         }

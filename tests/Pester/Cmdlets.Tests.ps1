@@ -5,9 +5,8 @@ param([ValidateSet('Managed', 'Service')] [string] $Director = 'Managed')
 BeforeDiscovery { $InSession = $Director -eq 'Managed' }
 
 BeforeAll {
-    Import-Module $env:LVSPS_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'LvsPs.TestHelpers.psm1') -Force
-    Enter-TestDirector -Director $Director
+    Enter-TestSession -Director $Director
 
     function Get-Listing { (Get-LvsVirtualService | Out-String -Width 300) }
 
@@ -19,7 +18,7 @@ BeforeAll {
     }
 }
 
-AfterAll { Exit-TestDirector }
+AfterAll { Exit-TestSession }
 
 Describe "Virtual services ($Director)" {
     BeforeEach {

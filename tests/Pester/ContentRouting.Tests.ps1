@@ -4,12 +4,8 @@
 param([ValidateSet('Managed', 'Service')] [string] $Director = 'Managed')
 
 BeforeAll {
-    Import-Module $env:LVSPS_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'LvsPs.TestHelpers.psm1') -Force
-    Import-TestBackends
-    Enter-TestDirector -Director $Director
-    $script:Dir = Join-Path ([IO.Path]::GetTempPath()) "lvsps-content-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
-    $null = New-Item -ItemType Directory -Path $script:Dir
+    $script:Dir = Enter-TestSession -Director $Director -TempFolder content
     $script:Module = Get-Module LvsPs
 
     function Invoke-Curl([string] $Url, [string] $HostName) {
@@ -24,10 +20,7 @@ BeforeAll {
     }
 }
 
-AfterAll {
-    Exit-TestDirector
-    Remove-Item $script:Dir -Recurse -Force -ErrorAction SilentlyContinue
-}
+AfterAll { Exit-TestSession }
 
 Describe "Content rules ($Director)" {
     BeforeAll {

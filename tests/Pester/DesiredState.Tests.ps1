@@ -3,12 +3,8 @@
 param([ValidateSet('Managed', 'Service')] [string] $Director = 'Managed')
 
 BeforeAll {
-    Import-Module $env:LVSPS_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'LvsPs.TestHelpers.psm1') -Force
-    Import-TestBackends
-    Enter-TestDirector -Director $Director
-    $script:Dir = Join-Path ([IO.Path]::GetTempPath()) "lvsps-desired-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
-    $null = New-Item -ItemType Directory -Path $script:Dir
+    $script:Dir = Enter-TestSession -Director $Director -TempFolder desired
     $script:Module = Get-Module LvsPs
     $script:Pwsh = Join-Path $PSHOME 'pwsh.dll'
 
@@ -29,10 +25,7 @@ BeforeAll {
     }
 }
 
-AfterAll {
-    Exit-TestDirector
-    Remove-Item $script:Dir -Recurse -Force -ErrorAction SilentlyContinue
-}
+AfterAll { Exit-TestSession }
 
 Describe "Director documents on the $Director director" {
     BeforeEach {
@@ -267,6 +260,21 @@ Describe "DSC class resources on the $Director director" {
         $script:Resources | ForEach-Object { $_.Set() }
         $script:Resources | ForEach-Object { $_.Test() } | Should -Be @($true, $true, $true)
         (Get-LvsRealServer $script:Svc -Address 127.0.0.1 -Port 18302).Weight | Should -Be 4
+    }
+
+    It 'manages the FTP helper of a service' {
+        $ftpSvc = "tcp/$($script:Vip):18321"
+        $ftp = New-DscResource LvsVirtualService @{ VirtualService = $ftpSvc; Helper = 'Ftp' }
+        Assert-Boolean ($ftp.Test()) $false
+        $ftp.Set()
+        Assert-Boolean ($ftp.Test()) $true
+        $ftp.Get().Helper | Should -Be 'Ftp'
+        (Get-LvsVirtualService $ftpSvc).Helper | Should -Be 'Ftp'
+        $none = New-DscResource LvsVirtualService @{ VirtualService = $ftpSvc; Helper = 'None' }
+        Assert-Boolean ($none.Test()) $false
+        $none.Get().Reasons.Code | Should -Contain 'LvsPs:VirtualService:Change:Helper'
+        $none.Set()
+        (Get-LvsVirtualService $ftpSvc).Helper | Should -Be 'None'
     }
 
     It 'removes with Ensure = Absent' {

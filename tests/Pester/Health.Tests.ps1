@@ -1,10 +1,9 @@
 # Health checks through the cmdlets, on the in-session managed director: real servers killed and restarted.
 BeforeAll {
-    Import-Module $env:LVSPS_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'LvsPs.TestHelpers.psm1') -Force
-    Import-TestBackends
+    Enter-TestSession
 }
-AfterAll { Stop-LvsDirector }
+AfterAll { Exit-TestSession }
 
 Describe 'Health checks' {
     BeforeAll {

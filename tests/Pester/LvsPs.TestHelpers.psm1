@@ -1,5 +1,5 @@
-# Helpers shared by the LvsPs Pester files: free ports, per-test loopback VIPs (both from TestAddresses in
-# tests/LvsPs.TestBackends), and the test backends.
+# Helpers shared by the LvsPs Pester files: the start and end of a test file (Enter-TestSession, Exit-TestSession),
+# free ports, per-test loopback VIPs (both from TestAddresses in tests/LvsPs.TestBackends), and the test backends.
 
 function Get-FreeTcpPort {
     # a port no other test holds, in 20000-32767 (below the ephemeral range), from the allocator every test project
@@ -54,6 +54,30 @@ function Exit-TestDirector {
     Stop-LvsDirector
 }
 
+function Enter-TestSession {
+    <# The start of a test file's BeforeAll: the module under test (imported afresh, into the session as a test file's
+       own Import-Module does), the test backends, the director the container runs against, and with -TempFolder a
+       temporary folder of the file's own ("lvsps-NAME-xxxxxxxx"), whose path it returns. Exit-TestSession undoes it. #>
+    param([ValidateSet('Managed', 'Service')] [string] $Director = 'Managed', [string] $TempFolder)
+    Import-Module $env:LVSPS_MODULE -Force -Global
+    Import-TestBackends
+    Enter-TestDirector -Director $Director
+    if ($TempFolder) {
+        $script:TestFolder = Join-Path ([IO.Path]::GetTempPath()) "lvsps-$TempFolder-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+        $null = New-Item -ItemType Directory -Path $script:TestFolder
+        $script:TestFolder
+    }
+}
+
+function Exit-TestSession {
+    # the end of a test file's AfterAll: the director stopped (a service one too) and the temporary folder removed
+    Exit-TestDirector
+    if ($script:TestFolder) {
+        Remove-Item $script:TestFolder -Recurse -Force -ErrorAction SilentlyContinue
+        $script:TestFolder = $null
+    }
+}
+
 function Assert-OutputType {
     <# The objects a cmdlet wrote against its declared [OutputType]: each must be of a declared type (a PSTypeName view
        selector such as LvsPs.Model.LvsStatsRecord#Rate counts as its base type); [OutputType([void])] writes nothing. #>
@@ -71,4 +95,4 @@ function Assert-OutputType {
     }
 }
 
-Export-ModuleMember -Function Get-FreeTcpPort, New-TestVip, Import-TestBackends, Wait-Until, Enter-TestDirector, Exit-TestDirector, Assert-OutputType
+Export-ModuleMember -Function Get-FreeTcpPort, New-TestVip, Import-TestBackends, Wait-Until, Enter-TestDirector, Exit-TestDirector, Enter-TestSession, Exit-TestSession, Assert-OutputType

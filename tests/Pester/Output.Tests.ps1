@@ -5,9 +5,8 @@
 param([ValidateSet('Managed', 'Service')] [string] $Director = 'Managed')
 
 BeforeAll {
-    Import-Module $env:LVSPS_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'LvsPs.TestHelpers.psm1') -Force
-    Enter-TestDirector -Director $Director
+    Enter-TestSession -Director $Director
 
     # jq from Debian, as a CI job would read LvsPs's JSON; installed when missing, and a failure in CI when it cannot be
     function Get-Jq {
@@ -28,7 +27,7 @@ BeforeAll {
     }
 }
 
-AfterAll { Exit-TestDirector }
+AfterAll { Exit-TestSession }
 
 Describe "Objects for scripts: JSON, CSV and Format-List * ($Director)" {
     BeforeAll {

@@ -6,14 +6,12 @@
 # fails when a cmdlet of the module is checked nowhere.
 
 BeforeAll {
-    Import-Module $env:LVSPS_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'LvsPs.TestHelpers.psm1') -Force
-    Import-TestBackends
-    Disconnect-LvsDirector
+    Enter-TestSession
     Clear-LvsVirtualService -Confirm:$false
 }
 
-AfterAll { Stop-LvsDirector }
+AfterAll { Exit-TestSession }
 
 Describe 'OutputType names what each cmdlet writes' {
     BeforeAll {

@@ -3,12 +3,10 @@
 param([ValidateSet('Managed', 'Service')] [string] $Director = 'Managed')
 
 BeforeAll {
-    Import-Module $env:LVSPS_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'LvsPs.TestHelpers.psm1') -Force
-    Import-TestBackends
-    Enter-TestDirector -Director $Director
+    Enter-TestSession -Director $Director
 }
-AfterAll { Exit-TestDirector }
+AfterAll { Exit-TestSession }
 
 Describe "The LVS example: HTTP, two real servers, rr, masquerading ($Director)" {
     BeforeAll {

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using LvsPs.Model;
 using LvsPs.Model.Failover;
+using LvsPs.Model.Settings;
 
 namespace LvsPs.Commands;
 
@@ -14,12 +15,12 @@ public sealed class SetLvsFailoverCommand : DirectorCmdlet
 {
     /// <summary>VRRP virtual router id, 1..255, the same on every node of the pair (failover.virtualRouterId).</summary>
     [Parameter(ParameterSetName = "Settings", ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(1, 255)]
+    [ValidateSettingRange(SettingLevel.Failover, "virtualRouterId")]
     public int VirtualRouterId { get; set; }
 
     /// <summary>Seconds between VRRP advertisements, 1..255 (failover.advertisementInterval).</summary>
     [Parameter(ParameterSetName = "Settings", ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(1, 255)]
+    [ValidateSettingRange(SettingLevel.Failover, "advertisementInterval")]
     public int AdvertisementInterval { get; set; }
 
     /// <summary>The interface VRRP runs on and the virtual addresses go to (failover.interface).</summary>

@@ -3,6 +3,7 @@ using System.Collections.Specialized;
 using System.Globalization;
 using LvsPs.Configuration;
 using LvsPs.Model;
+using LvsPs.Model.Settings;
 
 namespace LvsPs.Commands.Dsc;
 
@@ -40,11 +41,11 @@ public static class LvsDsc
     public const string ConfigurationResource = "Configuration";
 
     private static readonly string[] Meta = { "Ensure", "_exist", "Director", "Reasons", "_inDesiredState" };
-    private static readonly string[] ServiceProperties =
-        { "virtualService", "scheduler", "persistenceTimeout", "persistenceNetmask", "onePacket", "schedulerFlags", "persistenceEngine",
-          "sendProxy", "acceptProxy", "transparent", "contentRules", "defaultGroup" };
-    private static readonly string[] RealServerProperties =
-        { "virtualService", "address", "port", "forwarding", "weight", "upperThreshold", "lowerThreshold", "tunnelType", "tunnelPort", "tunnelFlags", "sendProxy", "group" };
+    // the properties of each resource: the settings vocabulary's (SettingCatalog), as the document reader takes them
+    private static readonly string[] ServiceProperties = SettingCatalog.ResourceKeys(SettingLevel.Service);
+    private static readonly string[] RealServerProperties = new[] { "virtualService" }.Concat(SettingCatalog.ResourceKeys(SettingLevel.RealServer)).ToArray();
+    /// <summary>A real server's identity in its service: its address and port; every other property is a setting.</summary>
+    private static readonly string[] RealServerIdentity = { "address", "port" };
     private static readonly string[] ConfigurationProperties = { "path", "prune" };
 
     /// <summary>
@@ -226,6 +227,7 @@ public static class LvsDsc
         state["onePacket"] = s.OnePacket;
         state["schedulerFlags"] = s.SchedulerFlags == SchedulerFlags.None ? Array.Empty<string>() : s.SchedulerFlags.ToString().Split(", ");
         state["persistenceEngine"] = s.PersistenceEngine ?? "";
+        state["helper"] = s.Helper.ToString();
         state["sendProxy"] = s.SendProxy.ToString();
         state["acceptProxy"] = s.AcceptProxy;
         state["transparent"] = s.Transparent;
@@ -253,7 +255,7 @@ public static class LvsDsc
         }
         var id = VirtualServiceId.Parse(RequireText(props, "virtualService", "LvsPs/RealServer"));
         var address = RequireText(props, "address", "LvsPs/RealServer");
-        var idNode = Overlay(new DocMapping(), props, RealServerProperties, "virtualService", "forwarding", "weight", "upperThreshold", "lowerThreshold", "tunnelType", "tunnelPort", "tunnelFlags", "sendProxy", "group");
+        var idNode = Overlay(new DocMapping(), props, RealServerProperties, RealServerProperties.Except(RealServerIdentity).ToArray());
         var rsId = DirectorDocument.ReadRealServer(idNode, id, $"LvsPs/RealServer {address}").Id;
         var liveService = DirectorConfiguration.Capture(director).Services.FirstOrDefault(s => s.Settings.Id.Equals(id));
         var live = liveService?.RealServers.FirstOrDefault(r => r.Id == rsId);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using LvsPs.Model.Settings;
 
 namespace LvsPs.Model.Failover;
 
@@ -47,19 +48,21 @@ public sealed record BgpSettings
     /// <summary>The AS number <paramref name="node"/> speaks as.</summary>
     public uint AsOf(BgpNode node) => node.As != 0 ? node.As : As;
 
+    /// <summary>RFC 6793: four-octet AS numbers; 0 is reserved (RFC 7607). 23456 (AS_TRANS) in it is refused too.</summary>
+    public static readonly ValueRange AsRange = new(1, uint.MaxValue);
+
     /// <summary>Checks every rule and returns this, or throws the first failure.</summary>
     public BgpSettings Validate()
     {
-        // RFC 6793: four-octet AS numbers; 0 is reserved (RFC 7607) and 23456 is AS_TRANS
-        static bool ValidAs(uint asn) => asn is not 0 and not 23456;
-        if (As != 0 && !ValidAs(As)) throw Bad("InvalidAs", $"AS number {As} is not valid; allowed: 1..4294967295 except 23456 (AS_TRANS).", As);
+        static bool ValidAs(uint asn) => AsRange.Contains(asn) && asn != 23456;
+        if (As != 0 && !ValidAs(As)) throw Bad("InvalidAs", $"AS number {As} is not valid; allowed: {AsRange} except 23456 (AS_TRANS).", As);
         if (Neighbors.Count == 0) throw Bad("MissingBgpNeighbor", "BGP needs at least one neighbor (neighbors: address, as).", null);
         var seen = new HashSet<IPAddress>();
         foreach (var n in Neighbors)
         {
             if (!Validation.IsUnicast(n.Address)) throw Bad("InvalidNeighborAddress", $"Neighbor address '{n.Address}' is not valid; allowed: a unicast IPv4 or IPv6 address.", n.Address);
             if (!seen.Add(n.Address)) throw Bad("DuplicateNeighbor", $"Neighbor {n.Address} appears twice; allowed: each neighbor once.", n.Address);
-            if (!ValidAs(n.As)) throw Bad("InvalidAs", $"AS number {n.As} of neighbor {n.Address} is not valid; allowed: 1..4294967295 except 23456.", n.As);
+            if (!ValidAs(n.As)) throw Bad("InvalidAs", $"AS number {n.As} of neighbor {n.Address} is not valid; allowed: {AsRange} except 23456.", n.As);
         }
         if (Nodes.Count == 0) throw Bad("MissingBgpNode", "BGP needs its nodes (nodes: name, routerId, optionally as).", null);
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -75,7 +78,7 @@ public sealed record BgpSettings
             {
                 throw Bad("InvalidRouterId", $"Router id '{n.RouterId}' of node '{n.Name}' is not valid; allowed: a non-zero IPv4 address.", n.RouterId);
             }
-            if (n.As != 0 && !ValidAs(n.As)) throw Bad("InvalidAs", $"AS number {n.As} of node '{n.Name}' is not valid; allowed: 1..4294967295 except 23456.", n.As);
+            if (n.As != 0 && !ValidAs(n.As)) throw Bad("InvalidAs", $"AS number {n.As} of node '{n.Name}' is not valid; allowed: {AsRange} except 23456.", n.As);
             if (AsOf(n) == 0) throw Bad("MissingAs", $"Node '{n.Name}' has no AS number; allowed: give 'as' for the group or for the node.", n.Name);
         }
         return this;

@@ -1,8 +1,9 @@
 namespace LvsPs.Model.Failover;
 
 /// <summary>
-/// The failover section's keys and what each means: the one place these settings are described. The document reader
-/// takes its allowed keys from here, and a test holds docs/lvsps-director.schema.json's descriptions to these texts.
+/// The failover section's keys and what each means: the one place these settings are described. The settings vocabulary
+/// (Settings.SettingCatalog) takes its failover and bgp keys from here, and a test holds docs/lvsps-director.schema.json's
+/// descriptions to these texts.
 /// </summary>
 public static class FailoverKeys
 {
@@ -45,16 +46,6 @@ public static class FailoverKeys
         ("routerId", "The node's BGP router id, an IPv4 address unique in the group (usually its own address)."),
         ("as", "The node's own AS number, when it differs from the group's."),
     };
-
-    public static string[] SectionNames => Section.Select(k => k.Key).ToArray();
-
-    public static string[] NodeNames => Node.Select(k => k.Key).ToArray();
-
-    public static string[] BgpNames => Bgp.Select(k => k.Key).ToArray();
-
-    public static string[] BgpNeighborNames => BgpNeighbor.Select(k => k.Key).ToArray();
-
-    public static string[] BgpNodeNames => BgpNode.Select(k => k.Key).ToArray();
 
     public static string Describe(string key) =>
         Section.Concat(Node).First(k => string.Equals(k.Key, key, StringComparison.OrdinalIgnoreCase)).Description;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using LvsPs.Model.Settings;
 
 namespace LvsPs.Model.Failover;
 
@@ -108,13 +109,20 @@ public sealed record FailoverSettings
 
     private static string ShowNode(FailoverNode n) => $"{n.Name} priority {Show(n.Priority)}" + (n.Address is null ? "" : $" {n.Address}");
 
+    /// <summary>RFC 5798 5.2.3: VRID 1..255.</summary>
+    public static readonly ValueRange VirtualRouterIdRange = new(1, 255);
+
+    /// <summary>keepalived accepts advert_int in seconds; VRRPv2's field is whole seconds 1..255 (RFC 3768 5.3.7).</summary>
+    public static readonly ValueRange AdvertisementIntervalRange = new(1, 255);
+
+    /// <summary>255 belongs to the owner of the address (RFC 5798 5.2.4); keepalived takes 1..254 for a vrrp_instance.</summary>
+    public static readonly ValueRange PriorityRange = new(1, 254);
+
     /// <summary>Checks every rule (ranges from keepalived's vrrp_parser.c and RFC 5798) and returns this, or throws the first failure.</summary>
     public FailoverSettings Validate()
     {
-        // RFC 5798 5.2.3: VRID 1..255
-        if (VirtualRouterId is < 1 or > 255) throw Bad("InvalidVirtualRouterId", $"Virtual router id {VirtualRouterId} is out of range; allowed: 1..255.", VirtualRouterId);
-        // keepalived accepts advert_int in seconds; VRRPv2's field is whole seconds 1..255 (RFC 3768 5.3.7)
-        if (AdvertisementInterval is < 1 or > 255) throw Bad("InvalidAdvertisementInterval", $"Advertisement interval {AdvertisementInterval} s is out of range; allowed: 1..255 seconds.", AdvertisementInterval);
+        if (!VirtualRouterIdRange.Contains(VirtualRouterId)) throw Bad("InvalidVirtualRouterId", $"Virtual router id {VirtualRouterId} is out of range; allowed: {VirtualRouterIdRange}.", VirtualRouterId);
+        if (!AdvertisementIntervalRange.Contains(AdvertisementInterval)) throw Bad("InvalidAdvertisementInterval", $"Advertisement interval {AdvertisementInterval} s is out of range; allowed: {AdvertisementIntervalRange} seconds.", AdvertisementInterval);
         if (!IsInterfaceName(Interface)) throw Bad("InvalidInterface", $"Interface '{FailoverAddress.Cut(Interface)}' is not a valid interface name; allowed: 1..15 characters, no '/', ':' or white space.", Interface);
         if (VirtualAddresses.Count == 0) throw Bad("MissingVirtualAddress", "A failover pair needs at least one virtual address (virtualAddresses).", null);
         var seen = new HashSet<IPAddress>();
@@ -138,8 +146,7 @@ public sealed record FailoverSettings
         {
             if (!IsNodeName(n.Name)) throw Bad("InvalidNodeName", $"Node name '{FailoverAddress.Cut(n.Name)}' is not valid; allowed: 1..63 letters, digits, '.', '-' or '_'.", n.Name);
             if (!names.Add(n.Name)) throw Bad("DuplicateNodeName", $"Node '{n.Name}' is described twice; allowed: each node once.", n.Name);
-            // 255 belongs to the owner of the address (RFC 5798 5.2.4); keepalived takes 1..254 for a vrrp_instance
-            if (n.Priority is < 1 or > 254) throw Bad("InvalidPriority", $"Priority {n.Priority} of node '{n.Name}' is out of range; allowed: 1..254.", n.Priority);
+            if (!PriorityRange.Contains(n.Priority)) throw Bad("InvalidPriority", $"Priority {n.Priority} of node '{n.Name}' is out of range; allowed: {PriorityRange}.", n.Priority);
             if (priorities.TryGetValue(n.Priority, out var other)) throw Bad("DuplicatePriority", $"Nodes '{other}' and '{n.Name}' both have priority {n.Priority}; allowed: a different priority for each node, so the master is never decided by address.", n.Priority);
             priorities.Add(n.Priority, n.Name);
             if (n.Address is { } address)

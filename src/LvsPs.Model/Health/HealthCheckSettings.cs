@@ -1,3 +1,5 @@
+using LvsPs.Model.Settings;
+
 namespace LvsPs.Model.Health;
 
 /// <summary>How a real server is checked, after keepalived's TCP_CHECK, HTTP_GET, SSL_GET and MISC_CHECK.</summary>
@@ -62,14 +64,30 @@ public sealed record HealthCheckSettings
 
     public HealthFailureAction FailureAction { get; init; } = HealthFailureAction.Quiesce;
 
+    /// <summary>Seconds between checks.</summary>
+    public static readonly ValueRange IntervalRange = new(1, 86400);
+
+    /// <summary>Seconds a check may take.</summary>
+    public static readonly ValueRange TimeoutRange = new(1, 3600);
+
+    /// <summary>Failures (retries) or successes (rise) in a row.</summary>
+    public static readonly ValueRange CountRange = new(1, 100);
+
+    /// <summary>HTTP status codes (RFC 9110 15: three digits, 1xx..5xx).</summary>
+    public static readonly ValueRange StatusRange = new(100, 599);
+
+    /// <summary>The port checked instead of the real server's own.</summary>
+    public static readonly ValueRange PortRange = new(1, 65535);
+
     public HealthCheckSettings Validate()
     {
-        Require(IntervalSeconds is >= 1 and <= 86400, "InvalidHealthInterval", $"Health check interval {IntervalSeconds} s is out of range; allowed: 1..86400.", IntervalSeconds);
-        Require(TimeoutSeconds is >= 1 and <= 3600, "InvalidHealthTimeout", $"Health check timeout {TimeoutSeconds} s is out of range; allowed: 1..3600.", TimeoutSeconds);
-        Require(Retries is >= 1 and <= 100, "InvalidHealthRetries", $"Health check retries {Retries} is out of range; allowed: 1..100.", Retries);
-        Require(Rise is >= 1 and <= 100, "InvalidHealthRise", $"Health check rise {Rise} is out of range; allowed: 1..100.", Rise);
-        Require(ExpectedStatus.Count > 0 && ExpectedStatus.All(s => s is >= 100 and <= 599), "InvalidExpectedStatus",
-            $"Expected HTTP status '{string.Join(",", ExpectedStatus)}' is not valid; allowed: one or more codes in 100..599.", ExpectedStatus);
+        Require(IntervalRange.Contains(IntervalSeconds), "InvalidHealthInterval", $"Health check interval {IntervalSeconds} s is out of range; allowed: {IntervalRange}.", IntervalSeconds);
+        Require(TimeoutRange.Contains(TimeoutSeconds), "InvalidHealthTimeout", $"Health check timeout {TimeoutSeconds} s is out of range; allowed: {TimeoutRange}.", TimeoutSeconds);
+        Require(CountRange.Contains(Retries), "InvalidHealthRetries", $"Health check retries {Retries} is out of range; allowed: {CountRange}.", Retries);
+        Require(CountRange.Contains(Rise), "InvalidHealthRise", $"Health check rise {Rise} is out of range; allowed: {CountRange}.", Rise);
+        Require(Port is not { } port || PortRange.Contains(port), "InvalidHealthPort", $"Health check port {Port} is out of range; allowed: {PortRange}.", Port);
+        Require(ExpectedStatus.Count > 0 && ExpectedStatus.All(s => StatusRange.Contains(s)), "InvalidExpectedStatus",
+            $"Expected HTTP status '{string.Join(",", ExpectedStatus)}' is not valid; allowed: one or more codes in {StatusRange}.", ExpectedStatus);
         Require(Type != HealthCheckType.Command || !string.IsNullOrWhiteSpace(Command), "MissingHealthCommand", "A Command health check needs a command to run.", Command);
         // the path goes into the probe's request line: a CR or LF would inject headers, a space would end the target
         Require(Path.StartsWith('/') && Path.Length <= MaxPathLength && !ValueText.HasControl(Path) && !Path.Any(char.IsWhiteSpace), "InvalidHealthPath",

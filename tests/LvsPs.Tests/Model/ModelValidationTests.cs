@@ -33,7 +33,7 @@ public sealed class ModelValidationTests
     public void A_backend_called_directly_refuses_an_unspecified_real_server_address()
     {
         using var director = new ManagedDirector(new ManagedDirectorOptions { RunEstimator = false });
-        var id = VirtualServiceId.Parse($"tcp/127.0.0.1:{Random.Shared.Next(20000, 60000)}");
+        var id = VirtualServiceId.Parse($"tcp/{LvsPs.TestBackends.TestAddresses.NewEndPoint()}");
         director.AddService(new VirtualServiceSettings { Id = id, Scheduler = "rr" });
         Assert.Equal("InvalidAddress", Refused(() => director.AddRealServer(id, new RealServerSettings { Id = new RealServerId(IPAddress.Any, 8080) })).ErrorId);
         Assert.Empty(director.GetService(id)!.RealServers);
@@ -76,7 +76,7 @@ public sealed class ModelValidationTests
         Assert.Equal(errorId, Refused(() => HealthCheckSettings.ValidateSorryServer(Tcp80, sorry)).ErrorId);
 
         using var monitor = new HealthMonitor(new ManagedDirector(new ManagedDirectorOptions { RunEstimator = false }), time: new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
-        var id = VirtualServiceId.Parse($"tcp/127.0.0.1:{Random.Shared.Next(20000, 60000)}");
+        var id = VirtualServiceId.Parse($"tcp/{LvsPs.TestBackends.TestAddresses.NewEndPoint()}");
         monitor.AddService(new VirtualServiceSettings { Id = id, Scheduler = "rr" });
         Assert.Equal(errorId, Refused(() => monitor.SetHealthCheck(id, new HealthCheckSettings { IntervalSeconds = 3600 }, sorry)).ErrorId);
         Assert.Null(monitor.GetHealthCheck(id).Check);

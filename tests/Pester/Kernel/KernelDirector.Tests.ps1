@@ -195,3 +195,38 @@ Describe 'The director service on kernel IPVS, through the cmdlets: it rebuilds 
         (1..3 | ForEach-Object { Invoke-Curl 'http://10.1.0.2:8080/' }) | Should -Be @('rs2', 'rs2', 'rs2')
     }
 }
+
+Describe 'The DSC class resources on kernel IPVS' {
+    It 'LvsRealServer manages the tunnel settings of Tunnel forwarding' {
+        $module = Get-Module LvsPs
+        function New-DscResource([string] $Class, [hashtable] $Properties) {
+            $instance = & $module ([scriptblock]::Create("[$Class]::new()"))
+            foreach ($k in $Properties.Keys) { $instance.$k = $Properties[$k] }
+            $instance
+        }
+        $svc = 'tcp/10.1.0.2:8088'
+        try {
+            (New-DscResource LvsVirtualService @{ VirtualService = $svc; Scheduler = 'rr' }).Set()
+            $rs = New-DscResource LvsRealServer @{
+                VirtualService = $svc; Address = '10.2.1.11'; Port = 80; Forwarding = 'Tunnel'; TunnelType = 'Gue'; TunnelPort = 6080; TunnelFlags = @('Checksum')
+            }
+            $rs.Test() | Should -BeFalse
+            $rs.Set()
+            $rs.Test() | Should -BeTrue
+            $got = $rs.Get()
+            $got.TunnelType | Should -Be 'Gue'
+            $got.TunnelPort | Should -Be 6080
+            $got.TunnelFlags | Should -Be @('Checksum')
+            $live = Get-LvsRealServer $svc -Address 10.2.1.11 -Port 80
+            ($live.Forwarding, $live.TunnelType, $live.TunnelPort) | Should -Be @('Tunnel', 'Gue', 6080)
+            # a changed tunnel port is drift, in Reasons, and Set edits it in place
+            $rs.TunnelPort = 6081
+            $rs.Get().Reasons.Code | Should -Contain 'LvsPs:RealServer:Change:TunnelPort'
+            $rs.Set()
+            (Get-LvsRealServer $svc -Address 10.2.1.11 -Port 80).TunnelPort | Should -Be 6081
+        }
+        finally {
+            Remove-LvsVirtualService $svc -Confirm:$false -ErrorAction SilentlyContinue
+        }
+    }
+}
