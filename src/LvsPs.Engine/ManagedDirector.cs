@@ -34,8 +34,20 @@ public sealed class ManagedDirector : IDirectorBackend
         _options = options ?? new ManagedDirectorOptions();
         _table = new ConnectionTable(() => _timeouts);
         _estimator = new RateEstimator(_table.SampleAll, _options.RunEstimator);
+        (_fastPath, RelayPath, RelayPathReason) = Tcp.RelayPathChoice.Choose(_options);
         StartTime = DateTimeOffset.Now;
     }
+
+    private readonly Bpf.SockmapFastPath? _fastPath;
+
+    /// <summary>How plain TCP connections are relayed: "sockmap", "splice" or "async" (<see cref="Tcp.RelayPathChoice"/>).</summary>
+    public string RelayPath { get; }
+
+    /// <summary>Why: what the fast path is, or why it is off.</summary>
+    public string RelayPathReason { get; }
+
+    /// <summary>The fast path, when it is on (tests look into it).</summary>
+    internal Bpf.SockmapFastPath? FastPathForTests => _fastPath;
 
     public DateTimeOffset StartTime { get; }
 
@@ -58,6 +70,8 @@ public sealed class ManagedDirector : IDirectorBackend
                 RealServerCount = _services.Values.Sum(s => s.DestinationCount),
                 ConnectionCount = _table.Count,
                 Schedulers = SchedulerRegistry.All.Select(d => d.Name).ToArray(),
+                RelayPath = RelayPath,
+                RelayPathReason = RelayPathReason,
             };
         }
     }
@@ -107,7 +121,7 @@ public sealed class ManagedDirector : IDirectorBackend
         {
             ThrowIfDisposed();
             if (_services.ContainsKey(settings.Id)) throw LvsException.ServiceExists(settings.Id);
-            var service = new ManagedService(settings, _table, _options) { InheritedListener = TakeInherited(settings.Id) };
+            var service = new ManagedService(settings, _table, _options) { InheritedListener = TakeInherited(settings.Id), FastPath = _fastPath };
             service.Start(); // binds the VIP; throws with nothing registered when it cannot
             _services.Add(settings.Id, service);
             _estimator.Register(service.Stats);
@@ -348,5 +362,6 @@ public sealed class ManagedDirector : IDirectorBackend
         }
         _estimator.Dispose();
         _table.Dispose();
+        _fastPath?.Dispose(); // after the connections: each took its sockets off the map as it ended
     }
 }

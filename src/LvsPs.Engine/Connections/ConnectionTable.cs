@@ -82,6 +82,7 @@ internal sealed class ConnectionTable : IDisposable
         foreach (var (id, second) in _wheel.TakeDue(now))
         {
             if (!_entries.TryGetValue(id, out var entry) || !_wheel.Claim(entry, second)) continue;
+            entry.CatchUp();
             long deadline = entry.LastActivity + (long)entry.IdleTimeout(timeouts).TotalMilliseconds;
             if (now >= deadline) Remove(entry);
             else _wheel.Schedule(entry, deadline);

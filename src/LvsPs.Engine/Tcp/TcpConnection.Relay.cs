@@ -15,6 +15,47 @@ internal sealed partial class TcpConnection
     private const int BufferSize = 64 * 1024;
 
     private SpliceRelay? _relay;
+    private FastRelay? _fast;
+
+    /// <summary>The fast path this connection may move to once established (a plain TCP relay: no helper, no preface);
+    /// null keeps it on the splice path.</summary>
+    public ITcpFastPath? FastPath { get; init; }
+
+    /// <summary>Whether the connection is relayed by the fast path now.</summary>
+    internal bool OnFastPath => Volatile.Read(ref _fast) is not null;
+
+    /// <summary>
+    /// The one place the relay is chosen, from the event loop once the real server's side is connected and nothing waits
+    /// in a pipe: a plain connection goes to the fast path when it takes it (<see cref="FastRelay"/>), and true is
+    /// returned; otherwise it stays with the splice relay. <paramref name="detach"/> takes the sockets out of the splice
+    /// relay's epoll registration, when they are in it.
+    /// </summary>
+    internal bool TryFastPath(EventLoop loop, Action? detach)
+    {
+        if (FastPath is not { } path || Filter is not null || !Prelude.IsEmpty) return false;
+        Socket? client = _client, backend = _backend;
+        if (client is null || backend is null) return false;
+        var link = path.Link(client, backend);
+        if (link is null) return false;
+        var relay = new FastRelay(this, loop, client, backend, link);
+        Volatile.Write(ref _fast, relay);
+        bool started;
+        try
+        {
+            detach?.Invoke(); // out of the splice relay's registration first: a socket is in an epoll set once
+            started = relay.Start();
+        }
+        catch (ObjectDisposedException)
+        {
+            started = false;
+        }
+        if (!started)
+        {
+            SpliceFailed(); // sockets closed under us, or epoll refused: the connection cannot go on either way
+            return true;
+        }
+        return true;
+    }
 
     /// <summary>
     /// Connects to the real server without blocking and hands both sockets to <paramref name="loop"/>, which completes
