@@ -97,7 +97,7 @@ public sealed class FastPathTests : IDisposable
         Assert.Equal(0, server.Receive(buf));
         server.Shutdown(SocketShutdown.Send);
         Assert.Equal(0, client.Receive(buf));
-        WaitFor(() => director.GetConnections().Single().State == "TIME_WAIT", "time wait");
+        WaitFor(() => director.GetConnections().SingleOrDefault()?.State == "TIME_WAIT", "time wait");
         Assert.Equal(0, path.Linked); // both sockets left the sockmap, and the slot is free again
         Assert.Equal(100_000ul, director.GetService(id)!.Stats.BytesIn); // nothing counted twice at the end
     }
