@@ -76,8 +76,18 @@ public sealed class ManagedDirector : IDirectorBackend
         }
     }
 
+    /// <summary>
+    /// Bytes the fast path moved are counted by its verdict program, in the kernel: before counters or idle times are
+    /// listed, they are folded in (one map lookup per socket), so a listing is as current as on the splice path.
+    /// </summary>
+    private void CatchUpFastPath()
+    {
+        if (_fastPath is { Linked: > 0 }) _table.CatchUpAll();
+    }
+
     public IReadOnlyList<VirtualService> GetServices()
     {
+        CatchUpFastPath();
         lock (_gate)
         {
             ThrowIfDisposed();
@@ -87,6 +97,7 @@ public sealed class ManagedDirector : IDirectorBackend
 
     public VirtualService? GetService(VirtualServiceId id)
     {
+        CatchUpFastPath();
         lock (_gate)
         {
             ThrowIfDisposed();
@@ -246,6 +257,7 @@ public sealed class ManagedDirector : IDirectorBackend
 
     public IReadOnlyList<LvsConnection> GetConnections()
     {
+        CatchUpFastPath();
         ThrowIfDisposed();
         var connections = _table.Snapshot().ToList();
         lock (_gate)

@@ -89,6 +89,12 @@ internal sealed class ConnectionTable : IDisposable
         }
     }
 
+    /// <summary>Brings every entry's activity (and, on the fast path, byte counters) up to date: <see cref="EngineConnection.CatchUp"/>.</summary>
+    public void CatchUpAll()
+    {
+        foreach (var entry in _entries.Values) entry.CatchUp();
+    }
+
     public void SampleAll()
     {
         foreach (var entry in _entries.Values) entry.Sample();

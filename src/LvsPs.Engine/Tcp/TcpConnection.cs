@@ -265,7 +265,7 @@ internal sealed partial class TcpConnection : EngineConnection
     /// activity (folded into the counters, and the entry touched) before the entry is judged idle.</summary>
     public override void CatchUp()
     {
-        if (Volatile.Read(ref _fast) is not null) Sample();
+        if (Volatile.Read(ref _fast) is { } fast && fast.Fold()) Touch();
     }
 
     public override void Expire()
