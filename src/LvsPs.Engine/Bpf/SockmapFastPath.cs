@@ -18,7 +18,7 @@ internal sealed class SockmapFastPath : ITcpFastPath, IDisposable
     private const int SOL_SOCKET = 1, SO_COOKIE = 57, SO_RCVLOWAT = 18;
 
     // include/uapi/linux/tcp.h: TCP_INFO, and tcpi_bytes_acked at byte 120 of struct tcp_info
-    private const int IPPROTO_TCP = 6, TCP_INFO = 11, BytesAckedOffset = 120;
+    private const int IPPROTO_TCP = 6, TCP_INFO = 11, BytesAckedOffset = 120, TcpEstablished = 1;
 
     private readonly int _sockmap, _peers, _program;
     private readonly Stack<int> _free = new();
@@ -96,13 +96,26 @@ internal sealed class SockmapFastPath : ITcpFastPath, IDisposable
         var link = new SockmapLink(this, pair) { Client = client, Backend = backend };
         try
         {
-            link.WrittenBase[0] = Written(client);
-            link.WrittenBase[1] = Written(backend);
+            // a socket that is not ESTABLISHED (its peer's FIN came already: CLOSE_WAIT) cannot join a sockmap
+            // (net/core/sock_map.c sock_map_sk_state_allowed): such a connection stays spliced
+            if (!TryWritten(client, out link.WrittenBase[0]) || !TryWritten(backend, out link.WrittenBase[1]))
+                throw new BpfException("a socket is no longer established", 0);
             link.ClientCookie = Cookie(client);
             link.BackendCookie = Cookie(backend);
             if (!WritePeer(link.ClientCookie, 2 * pair + 1) || !WritePeer(link.BackendCookie, 2 * pair)) throw new BpfException("writing the peers map failed", 0);
             link.PeersWritten = true;
-            if (!WriteSlot(2 * pair, client) || !WriteSlot(2 * pair + 1, backend)) throw new BpfException("adding the sockets to the sockmap failed", 0);
+            if (!WriteSlot(2 * pair, client)) throw new BpfException("adding the client's socket to the sockmap failed", 0);
+        }
+        catch (Exception e) when (e is BpfException or SocketException or ObjectDisposedException)
+        {
+            link.Dispose(); // nothing was relayed: the connection is spliced instead
+            return null;
+        }
+        try
+        {
+            // from here the client's bytes are redirected to the real server's slot: were it left empty, the redirect
+            // would drop them (bpf_sk_redirect_map gives SK_DROP), so a failure now costs the connection, not bytes
+            if (!WriteSlot(2 * pair + 1, backend)) throw new BpfException("adding the real server's socket to the sockmap failed", 0);
             // bytes that arrived before the sockets joined the map wait in their receive queues, and the verdict program
             // runs only when more arrive: SO_RCVLOWAT calls sk_data_ready at once when data is queued (net/ipv4/tcp.c
             // tcp_set_rcvlowat -> tcp_data_ready), which is now the verdict's, so those bytes are relayed first
@@ -112,7 +125,7 @@ internal sealed class SockmapFastPath : ITcpFastPath, IDisposable
         catch (Exception e) when (e is BpfException or SocketException or ObjectDisposedException)
         {
             link.Dispose();
-            return null;
+            throw new IOException("the connection was half linked to the sockmap and taken off again: " + e.Message, e);
         }
         link.Counted();
         Interlocked.Increment(ref _linked);
@@ -128,6 +141,17 @@ internal sealed class SockmapFastPath : ITcpFastPath, IDisposable
         int length = socket.GetRawSocketOption(IPPROTO_TCP, TCP_INFO, info);
         long acked = length >= BytesAckedOffset + 8 ? (long)BinaryPrimitives.ReadUInt64LittleEndian(info[BytesAckedOffset..]) : 0;
         return acked + BpfSyscalls.Ioctl(socket.SafeHandle, BpfSyscalls.SIOCOUTQ);
+    }
+
+    /// <summary>What <paramref name="socket"/> has written so far (<see cref="Written"/>) when it is ESTABLISHED
+    /// (tcpi_state, the first byte of struct tcp_info; TCP_ESTABLISHED is 1 in include/net/tcp_states.h); false when not.
+    /// Nothing user space wrote is unacknowledged yet when a connection is linked, so only tcpi_bytes_acked is read.</summary>
+    private static bool TryWritten(Socket socket, out long written)
+    {
+        Span<byte> info = stackalloc byte[256];
+        int length = socket.GetRawSocketOption(IPPROTO_TCP, TCP_INFO, info);
+        written = length >= BytesAckedOffset + 8 ? (long)BinaryPrimitives.ReadUInt64LittleEndian(info[BytesAckedOffset..]) : 0;
+        return length > 0 && info[0] == TcpEstablished;
     }
 
     private static ulong Cookie(Socket socket)

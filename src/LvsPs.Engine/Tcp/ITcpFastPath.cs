@@ -9,8 +9,9 @@ namespace LvsPs.Engine.Tcp;
 /// </summary>
 internal interface ITcpFastPath
 {
-    /// <summary>Links the two sockets so each one's data goes out of the other; null when it cannot (no free slot, the
-    /// kernel refused), and nothing is left linked.</summary>
+    /// <summary>Links the two sockets so each one's data goes out of the other; null when it cannot (no free slot, a
+    /// socket no longer established, the kernel refused), and nothing was relayed. Throws <see cref="IOException"/>
+    /// when it failed half way, after bytes may have been relayed or dropped: the connection must then be reset.</summary>
     IFastRelayLink? Link(Socket client, Socket backend);
 }
 

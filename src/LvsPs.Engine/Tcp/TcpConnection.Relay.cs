@@ -35,7 +35,16 @@ internal sealed partial class TcpConnection
         if (FastPath is not { } path || Filter is not null || !Prelude.IsEmpty) return false;
         Socket? client = _client, backend = _backend;
         if (client is null || backend is null) return false;
-        var link = path.Link(client, backend);
+        IFastRelayLink? link;
+        try
+        {
+            link = path.Link(client, backend);
+        }
+        catch (IOException)
+        {
+            SpliceFailed(); // half linked and taken off again: bytes may be lost, so the connection is reset
+            return true;
+        }
         if (link is null) return false;
         var relay = new FastRelay(this, loop, client, backend, link);
         Volatile.Write(ref _fast, relay);
