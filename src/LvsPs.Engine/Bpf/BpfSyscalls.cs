@@ -21,19 +21,19 @@ internal static partial class BpfSyscalls
 
     // enum bpf_cmd
     public const int BPF_MAP_CREATE = 0, BPF_MAP_LOOKUP_ELEM = 1, BPF_MAP_UPDATE_ELEM = 2, BPF_MAP_DELETE_ELEM = 3,
-        BPF_PROG_LOAD = 5, BPF_PROG_ATTACH = 8, BPF_PROG_DETACH = 9;
+        BPF_PROG_LOAD = 5, BPF_PROG_ATTACH = 8;
 
     // enum bpf_map_type, enum bpf_prog_type, enum bpf_attach_type
     public const uint BPF_MAP_TYPE_HASH = 1, BPF_MAP_TYPE_SOCKMAP = 15;
     public const uint BPF_PROG_TYPE_SK_SKB = 14;
-    public const uint BPF_SK_SKB_STREAM_PARSER = 4, BPF_SK_SKB_STREAM_VERDICT = 5;
+    public const uint BPF_SK_SKB_STREAM_VERDICT = 5;
 
     /// <summary>BPF_ANY: create or update an element.</summary>
     public const ulong BPF_ANY = 0;
 
     private const int AttrSize = 128;
 
-    public const int EPERM = 1, ENOENT = 2, ENOSPC = 28, EINVAL = 22, ENOSYS = 38;
+    public const int EPERM = 1, ENOSYS = 38;
 
     /// <summary>BPF_MAP_CREATE: a map's descriptor, or -errno.</summary>
     public static int MapCreate(uint type, uint keySize, uint valueSize, uint maxEntries, string name)
@@ -92,7 +92,7 @@ internal static partial class BpfSyscalls
         }
     }
 
-    /// <summary>BPF_PROG_ATTACH / BPF_PROG_DETACH of a program to a map: 0 or -errno.</summary>
+    /// <summary>BPF_PROG_ATTACH of a program to a map: 0 or -errno.</summary>
     public static int ProgAttach(int cmd, int targetFd, int programFd, uint attachType)
     {
         Span<byte> attr = stackalloc byte[AttrSize];

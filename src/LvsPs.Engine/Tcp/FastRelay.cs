@@ -48,7 +48,7 @@ internal sealed class FastRelay : LoopHandler
     {
         if ((events & EventLoop.Err) != 0)
         {
-            _owner.SpliceFailed(); // a reset (or another error) on either side aborts both, as on the splice path
+            _owner.FastPathFailed(); // a reset (or another error) on either side aborts both, as on the splice path
             return;
         }
         if ((events & (EventLoop.RdHup | EventLoop.Hup)) == 0) return;
@@ -81,11 +81,11 @@ internal sealed class FastRelay : LoopHandler
             }
             try
             {
-                _owner.SpliceEnded(to);
+                _owner.FastPathEnded(to);
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
-                _owner.SpliceFailed();
+                _owner.FastPathFailed();
                 return;
             }
         }
@@ -127,9 +127,6 @@ internal sealed class FastRelay : LoopHandler
         if (bytesOut > 0) _owner.AddOut(0, bytesOut);
         return bytesIn > 0 || bytesOut > 0;
     }
-
-    /// <summary>What the link counted so far (tests and the listing).</summary>
-    public FastRelayCounts Counts => _link.Read();
 
     /// <summary>The connection ended: the last counts are folded, both sockets leave the fast path (the connection closes
     /// them), and the loop lets go of the relay.</summary>

@@ -42,7 +42,7 @@ internal sealed partial class TcpConnection
         }
         catch (IOException)
         {
-            SpliceFailed(); // half linked and taken off again: bytes may be lost, so the connection is reset
+            FastPathFailed(); // half linked and taken off again: bytes may be lost, so the connection is reset
             return true;
         }
         if (link is null) return false;
@@ -60,7 +60,7 @@ internal sealed partial class TcpConnection
         }
         if (!started)
         {
-            SpliceFailed(); // sockets closed under us, or epoll refused: the connection cannot go on either way
+            FastPathFailed(); // sockets closed under us, or epoll refused: the connection cannot go on either way
             return true;
         }
         return true;
@@ -104,6 +104,12 @@ internal sealed partial class TcpConnection
 
     /// <summary>From the event loop: a reset or an error on either side.</summary>
     internal void SpliceFailed() => Finish(TcpState.Close, abort: true);
+
+    /// <summary>From the fast path: one side's FIN, once every byte in front of it went out of the other side.</summary>
+    internal void FastPathEnded(Socket to) => EndOfStream(to);
+
+    /// <summary>From the fast path: a reset or an error on either side.</summary>
+    internal void FastPathFailed() => Finish(TcpState.Close, abort: true);
 
     private async Task CopyAsync(Socket from, Socket to, bool inbound)
     {
