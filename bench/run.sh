@@ -7,6 +7,7 @@
 #
 # Placement on the 2-core machine: every balancer is pinned to CPU 0 (taskset -c 0, one thread/worker each); the
 # backends (nginx, iperf3, a UDP echo) and the load generators (wrk, iperf3 -c, the UDP load) share CPU 1.
+# LvsPs runs twice: "lvsps" with the BPF sockmap fast path (when this runs as root) and "lvsps_splice" with it off.
 # Only loopback addresses are used; every process started here is killed by pid on exit.
 set -euo pipefail
 
@@ -98,12 +99,18 @@ start lvsps "$lb_cpu" dotnet "$host_dll" director --scheduler rr \
     --tcp 127.0.0.1:19280=127.0.0.1:18081,127.0.0.1:18082 --tcp 127.0.0.1:19281=127.0.0.1:15201 \
     --udp 127.0.0.1:19282=127.0.0.1:15301,127.0.0.1:15302 \
     --hosts 127.0.0.1:19283=a.example@127.0.0.1:18081,b.example@127.0.0.1:18082
-for p in 18081 18082 15201 19080 19081 19083 19180 19181 19280 19281 19283; do wait_port 127.0.0.1 $p; done
+# the same engine with the BPF sockmap fast path turned off: every TCP relay spliced (docs/fast-path.md)
+start lvsps_splice "$lb_cpu" dotnet "$host_dll" director --scheduler rr --fast-path off \
+    --tcp 127.0.0.1:19380=127.0.0.1:18081,127.0.0.1:18082 --tcp 127.0.0.1:19381=127.0.0.1:15201
+for p in 18081 18082 15201 19080 19081 19083 19180 19181 19280 19281 19283 19380 19381; do wait_port 127.0.0.1 $p; done
 sleep 0.5
+echo "==> LvsPs $(grep -h '^ready' "$tmp/lvsps.out" | cut -d' ' -f3-)"
+echo "==> LvsPs (splice) $(grep -h '^ready' "$tmp/lvsps_splice.out" | cut -d' ' -f3-)"
+lvsps_relay=$(grep -h '^ready' "$tmp/lvsps.out" | awk '{ print $4 }' | tr -d :)
 
-balancers=(haproxy nginx lvsps)
-declare -A http_port=([haproxy]=19080 [nginx]=19180 [lvsps]=19280)
-declare -A bulk_port=([haproxy]=19081 [nginx]=19181 [lvsps]=19281)
+balancers=(haproxy nginx lvsps lvsps_splice)
+declare -A http_port=([haproxy]=19080 [nginx]=19180 [lvsps]=19280 [lvsps_splice]=19380)
+declare -A bulk_port=([haproxy]=19081 [nginx]=19181 [lvsps]=19281 [lvsps_splice]=19381)
 declare -A udp_port=([nginx]=19182 [lvsps]=19282)
 declare -A content_port=([haproxy]=19083 [lvsps]=19283) # Host rules: HAProxy mode http vs LvsPs content rules
 results="$tmp/results.tsv" # run balancer figure value

@@ -10,6 +10,7 @@ internal static class DirectorHost
     {
         string scheduler = "rr";
         bool inline = true;
+        var fastPath = FastPath.Auto;
         var services = new List<(LvsProtocol, string)>();
         var hostServices = new List<string>();
         for (int i = 0; i + 1 < args.Length; i += 2)
@@ -21,6 +22,7 @@ internal static class DirectorHost
                 case "--hosts": hostServices.Add(args[i + 1]); break;
                 case "--scheduler": scheduler = args[i + 1]; break;
                 case "--inline-completions": inline = args[i + 1] != "off"; break;
+                case "--fast-path": fastPath = args[i + 1] == "off" ? FastPath.Off : FastPath.Auto; break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }
@@ -28,7 +30,7 @@ internal static class DirectorHost
         // only make non-blocking system calls, and the hop (a futex wake and the pool's spinning) cost half the CPU
         // per keepalive request (docs/benchmarks.md). Read by System.Net.Sockets once, before the first socket.
         if (inline) Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
-        using var director = new ManagedDirector();
+        using var director = new ManagedDirector(new ManagedDirectorOptions { FastPath = fastPath });
         foreach (var (protocol, text) in services)
         {
             var (vip, reals) = Endpoints.ParseService(text);
@@ -40,7 +42,7 @@ internal static class DirectorHost
         using var stop = new ManualResetEventSlim();
         using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
             System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Set(); });
-        Console.WriteLine($"ready {Environment.ProcessId}");
+        Console.WriteLine($"ready {Environment.ProcessId} relay {director.RelayPath}: {director.RelayPathReason}");
         stop.Wait();
         // what the garbage collector cost, for bench/profile.sh (stdout of the director)
         Console.WriteLine($"gc {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)} pause {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms heap {GC.GetTotalMemory(false) >> 20} MiB");

@@ -4,15 +4,27 @@
 record() { printf '%s\t%s\t%s\t%s\n' "$run" "$1" "$2" "$3" >>"$results"; }
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; } # utime + stime, in clock ticks
+# the whole machine's busy ticks (user nice system irq softirq steal of /proc/stat's "cpu" line): the sockmap fast path
+# relays in softirq and in kernel work items (kworker), which no balancer process is charged for
+machine_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 tck=$(getconf CLK_TCK)
 
-# Records FIGURE_cpu (cores busy) and FIGURE_core (VALUE per core-second of balancer CPU).
-record_cpu() { # balancer figure value ticks elapsed-seconds
+# Records FIGURE_cpu (cores busy) and FIGURE_core (VALUE per core-second of balancer CPU), and, when the machine's
+# ticks over the same time are given, FIGURE_machine (the whole machine's busy cores: balancer, backends, load
+# generator, softirq and kernel workers) and FIGURE_mcore (VALUE per machine core-second), which charge the kernel's
+# share of the work to whoever caused it.
+record_cpu() { # balancer figure value ticks elapsed-seconds [machine-ticks]
     local cores
     cores=$(awk -v t="$4" -v h="$tck" -v e="$5" 'BEGIN { printf "%.3f", t / h / e }')
     record "$1" "${2}_cpu" "$cores"
     record "$1" "${2}_core" "$(awk -v v="$3" -v c="$cores" 'BEGIN { printf "%.3f", (c > 0 ? v / c : 0) }')"
+    if [[ -n "${6:-}" ]]; then
+        local machine
+        machine=$(awk -v t="$6" -v h="$tck" -v e="$5" 'BEGIN { printf "%.3f", t / h / e }')
+        record "$1" "${2}_machine" "$machine"
+        record "$1" "${2}_mcore" "$(awk -v v="$3" -v c="$machine" 'BEGIN { printf "%.3f", (c > 0 ? v / c : 0) }')"
+    fi
 }
 
 to_ms() { # wrk latency (e.g. 850.00us, 1.20ms, 1.02s) to milliseconds
@@ -26,34 +38,35 @@ measure_wrk() { # balancer pid port short|keepalive|big|content_short|content_ke
     [[ $kind == content_short ]] && args=(-H 'Connection: close' -H 'Host: b.example')
     [[ $kind == content_keepalive ]] && args=(-H 'Host: b.example')
     [[ $kind == big ]] && path=/big
-    t0=$(cpu_ticks "$pid")
+    local m0 m1
+    t0=$(cpu_ticks "$pid"); m0=$(machine_ticks)
     out=$(taskset -c "$gen_cpu" wrk -t1 -c32 -d"${seconds}s" --timeout 5s --latency "${args[@]}" "http://127.0.0.1:$port$path")
-    t1=$(cpu_ticks "$pid")
+    t1=$(cpu_ticks "$pid"); m1=$(machine_ticks)
     echo "$out" >>"$tmp/wrk-$b-$kind.log"
     rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
     if [[ $kind == big ]]; then
         local gbps
         gbps=$(awk -v r="$rps" 'BEGIN { printf "%.3f", r * 1048576 * 8 / 1e9 }')
         record "$b" big_gbps "$gbps"
-        record_cpu "$b" big_gbps "$gbps" $((t1 - t0)) "$seconds"
+        record_cpu "$b" big_gbps "$gbps" $((t1 - t0)) "$seconds" $((m1 - m0))
         return
     fi
     record "$b" "${kind}_rps" "$rps"
     record "$b" "${kind}_p50" "$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")"
     record "$b" "${kind}_p99" "$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")"
     record "$b" "${kind}_errors" "$(awk 'BEGIN { n = 0 } /Socket errors:/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n }' <<<"$out")"
-    record_cpu "$b" "${kind}_rps" "$rps" $((t1 - t0)) "$seconds"
+    record_cpu "$b" "${kind}_rps" "$rps" $((t1 - t0)) "$seconds" $((m1 - m0))
 }
 
 measure_iperf() { # balancer pid port streams
-    local b=$1 pid=$2 port=$3 streams=$4 t0 t1 gbps secs
+    local b=$1 pid=$2 port=$3 streams=$4 t0 t1 gbps secs m0 m1
     secs=${seconds%.*}; [[ $secs -lt 1 ]] && secs=1
-    t0=$(cpu_ticks "$pid")
+    t0=$(cpu_ticks "$pid"); m0=$(machine_ticks)
     taskset -c "$gen_cpu" iperf3 -c 127.0.0.1 -p "$port" -t "$secs" -P "$streams" -J >"$tmp/iperf.json" || true
-    t1=$(cpu_ticks "$pid")
+    t1=$(cpu_ticks "$pid"); m1=$(machine_ticks)
     gbps=$(jq -r '(.end.sum_received.bits_per_second // 0) / 1e9 | . * 1000 | round / 1000' "$tmp/iperf.json")
     record "$b" "bulk${streams}_gbps" "$gbps"
-    record_cpu "$b" "bulk${streams}_gbps" "$gbps" $((t1 - t0)) "$secs"
+    record_cpu "$b" "bulk${streams}_gbps" "$gbps" $((t1 - t0)) "$secs" $((m1 - m0))
 }
 
 measure_udp() { # balancer pid port

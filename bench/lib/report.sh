@@ -19,6 +19,12 @@ keepalive_rps_core|Keepalive requests per core-second|higher|1.2|haproxy
 big_gbps_core|1 MiB file Gbit per core-second|higher|1.0|haproxy
 bulk1_gbps_core|iperf3 1 stream Gbit per core-second|higher|1.0|haproxy
 bulk4_gbps_core|iperf3 4 streams Gbit per core-second|higher|1.0|haproxy
+short_rps_machine|Whole machine CPU during short connections (softirq and kernel workers included), cores|lower||haproxy
+keepalive_rps_machine|Whole machine CPU during keepalive, cores|lower||haproxy
+bulk4_gbps_machine|Whole machine CPU during bulk 4 streams, cores|lower||haproxy
+short_rps_mcore|Short connections per machine core-second|higher||haproxy
+keepalive_rps_mcore|Keepalive requests per machine core-second|higher||haproxy
+bulk4_gbps_mcore|iperf3 4 streams Gbit per machine core-second|higher||haproxy
 udp_rps|UDP request/response (DNS-like, 8 clients), datagrams/s|higher|1.0|nginx
 udp_p99|  UDP latency p99, ms|lower|1.0|nginx
 udp_rps_core|UDP datagrams per core-second|higher|1.0|nginx
@@ -36,26 +42,26 @@ medians() { # results.tsv -> "balancer figure median"
         END { flush() }'
 }
 
-write_table() { # results.tsv
+write_table() { # results.tsv: LvsPs as run ("lvsps", the fast path when it loaded) and with the fast path off
     local m
     m=$(medians "$1")
-    echo "| Figure | HAProxy | nginx stream | LvsPs | LvsPs / reference | Target | Met |"
-    echo "|---|---:|---:|---:|---:|---|---|"
+    echo "| Figure | HAProxy | nginx stream | LvsPs (${lvsps_relay:-?}) | LvsPs (splice) | LvsPs / reference | splice / reference | Target | Met |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---|---|"
     awk -v figs="$figures" '
         { val[$1 " " $2] = $3 }
         function fmt(x) { return x == "" ? "-" : (x >= 100 ? sprintf("%.0f", x) : sprintf("%.3g", x)) }
+        function ratio(x, r) { return (r != "" && x != "" && r + 0 > 0) ? sprintf("%.2fx", x / r) : "-" }
         END {
             n = split(figs, lines, "\n")
             for (i = 1; i <= n; i++) {
                 split(lines[i], f, "|")
-                h = val["haproxy " f[1]]; g = val["nginx " f[1]]; l = val["lvsps " f[1]]
-                ref = val[f[5] " " f[1]]; ratio = ""; met = ""; target = ""
-                if (ref != "" && l != "" && ref + 0 > 0) ratio = sprintf("%.2fx", l / ref)
+                h = val["haproxy " f[1]]; g = val["nginx " f[1]]; l = val["lvsps " f[1]]; sp = val["lvsps_splice " f[1]]
+                ref = val[f[5] " " f[1]]; met = ""; target = ""
                 if (f[4] != "") {
                     target = (f[3] == "higher" ? ">= " : "<= ") f[4] "x " (f[5] == "nginx" ? "nginx" : "HAProxy")
-                    if (ratio != "") met = (f[3] == "higher" ? (l / ref >= f[4]) : (l / ref <= f[4])) ? "yes" : "**no**"
+                    if (ref != "" && l != "" && ref + 0 > 0) met = (f[3] == "higher" ? (l / ref >= f[4]) : (l / ref <= f[4])) ? "yes" : "**no**"
                 }
-                printf "| %s | %s | %s | %s | %s | %s | %s |\n", f[2], fmt(h), fmt(g), fmt(l), ratio == "" ? "-" : ratio, target, met
+                printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", f[2], fmt(h), fmt(g), fmt(l), fmt(sp), ratio(l, ref), ratio(sp, ref), target, met
             }
         }' <<<"$m"
 }
@@ -77,7 +83,9 @@ write_doc_section() { # table.md docs/benchmarks.md: replaces (or appends) the "
         echo "- Backends: nginx (one worker, sendfile) serving a 128-byte and a 1 MiB file on two ports (the two real servers,"
         echo "  round-robin); one iperf3 server (iperf3's control and data connections must reach the same server); a UDP echo"
         echo "  on two ports. HAProxy 'mode tcp' (no splice options), nginx 'stream' with default buffers, LvsPs managed engine"
-        echo "  (bench/LvsPs.BenchHost, scheduler rr). wrk: 1 thread, 32 connections. UDP: bench/LvsPs.BenchHost udp-load."
+        echo "  (bench/LvsPs.BenchHost, scheduler rr) twice: as run (${lvsps_relay:-?}: the BPF sockmap fast path when it loaded)"
+        echo "  and with the fast path off (splice). wrk: 1 thread, 32 connections. UDP: bench/LvsPs.BenchHost udp-load."
+        echo "  \"Whole machine\" CPU is /proc/stat's busy time of both cores (softirq and kernel workers included)."
         echo
         cat "$table"
         echo

@@ -22,7 +22,7 @@ namespace LvsPs.DirectorService;
 public static class Program
 {
     private const string DefaultMetrics = "127.0.0.1:9469";
-    private const string Usage = "usage: LvsPs.DirectorService [--socket PATH] [--state PATH] [--metrics ADDRESS:PORT|off] [--backend managed|kernel|kernel:NAMESPACE] [--start-empty] [--node NAME] [--take-over] " + StatusPageOptions.Usage;
+    private const string Usage = "usage: LvsPs.DirectorService [--socket PATH] [--state PATH] [--metrics ADDRESS:PORT|off] [--backend managed|kernel|kernel:NAMESPACE] [--start-empty] [--node NAME] [--take-over] [--fast-path auto|off] " + StatusPageOptions.Usage;
 
     public static int Main(string[] args)
     {
@@ -32,6 +32,7 @@ public static class Program
         string backend = "managed";
         bool startEmpty = false;
         bool takeOver = false;
+        var fastPath = LvsPs.Engine.FastPath.Auto;
         var statusArgs = new List<KeyValuePair<string, string>>();
         string node = Environment.MachineName;
         for (int i = 0; i < args.Length; i++)
@@ -44,6 +45,14 @@ public static class Program
                 case "--backend" when i + 1 < args.Length: backend = args[++i].ToLowerInvariant(); break;
                 case "--start-empty": startEmpty = true; break;
                 case "--take-over": takeOver = true; break;
+                case "--fast-path" when i + 1 < args.Length:
+                    string value = args[++i];
+                    if (!Enum.TryParse(value, ignoreCase: true, out fastPath) || !Enum.IsDefined(fastPath) || value.Any(char.IsDigit))
+                    {
+                        Console.Error.WriteLine($"LvsPs.DirectorService: --fast-path '{(value.Length > 40 ? value[..40] + "..." : value)}' is not auto or off");
+                        return 2;
+                    }
+                    break;
                 case var name when StatusPageOptions.Names.Contains(name) && i + 1 < args.Length: statusArgs.Add(new(name, args[++i])); break;
                 case "--node" when i + 1 < args.Length: node = args[++i]; break;
                 case "-h" or "--help":
@@ -109,7 +118,7 @@ public static class Program
         {
             inner = backend switch
             {
-                "managed" => engine = new ManagedDirector(new ManagedDirectorOptions { BindNonLocal = PairHolds, InheritedListeners = handOver?.EngineListeners }),
+                "managed" => engine = new ManagedDirector(new ManagedDirectorOptions { BindNonLocal = PairHolds, InheritedListeners = handOver?.EngineListeners, FastPath = fastPath }),
                 "kernel" => new LvsPs.Netlink.KernelDirector(),
                 _ when backend.StartsWith("kernel:", StringComparison.Ordinal) => new LvsPs.Netlink.KernelDirector(backend["kernel:".Length..]),
                 _ => throw LvsException.InvalidArgument("InvalidBackend", $"--backend '{backend}' is not managed, kernel or kernel:NAMESPACE", backend),

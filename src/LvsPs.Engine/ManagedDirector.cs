@@ -36,8 +36,20 @@ public sealed class ManagedDirector : IDirectorBackend
         _holdingHandedOver = _options.InheritedListeners is { Count: > 0 };
         _table = new ConnectionTable(() => _timeouts);
         _estimator = new RateEstimator(_table.SampleAll, _options.RunEstimator);
+        (_fastPath, RelayPath, RelayPathReason) = Tcp.RelayPathChoice.Choose(_options);
         StartTime = DateTimeOffset.Now;
     }
+
+    private readonly Bpf.SockmapFastPath? _fastPath;
+
+    /// <summary>How plain TCP connections are relayed: "sockmap", "splice" or "async" (<see cref="Tcp.RelayPathChoice"/>).</summary>
+    public string RelayPath { get; }
+
+    /// <summary>Why: what the fast path is, or why it is off.</summary>
+    public string RelayPathReason { get; }
+
+    /// <summary>The fast path, when it is on (tests look into it).</summary>
+    internal Bpf.SockmapFastPath? FastPathForTests => _fastPath;
 
     public DateTimeOffset StartTime { get; }
 
@@ -60,12 +72,24 @@ public sealed class ManagedDirector : IDirectorBackend
                 RealServerCount = _services.Values.Sum(s => s.DestinationCount),
                 ConnectionCount = _table.Count,
                 Schedulers = SchedulerRegistry.All.Select(d => d.Name).ToArray(),
+                RelayPath = RelayPath,
+                RelayPathReason = RelayPathReason,
             };
         }
     }
 
+    /// <summary>
+    /// Bytes the fast path moved are counted by its verdict program, in the kernel: before counters or idle times are
+    /// listed, they are folded in (one map lookup per socket), so a listing is as current as on the splice path.
+    /// </summary>
+    private void CatchUpFastPath()
+    {
+        if (_fastPath is { Linked: > 0 }) _table.CatchUpAll();
+    }
+
     public IReadOnlyList<VirtualService> GetServices()
     {
+        CatchUpFastPath();
         lock (_gate)
         {
             ThrowIfDisposed();
@@ -75,6 +99,7 @@ public sealed class ManagedDirector : IDirectorBackend
 
     public VirtualService? GetService(VirtualServiceId id)
     {
+        CatchUpFastPath();
         lock (_gate)
         {
             ThrowIfDisposed();
@@ -110,7 +135,7 @@ public sealed class ManagedDirector : IDirectorBackend
             ThrowIfDisposed();
             if (_services.ContainsKey(settings.Id)) throw LvsException.ServiceExists(settings.Id);
             var inherited = TakeInherited(settings.Id);
-            var service = new ManagedService(settings, _table, _options) { InheritedListener = inherited, HoldAccepting = inherited is not null && _holdingHandedOver };
+            var service = new ManagedService(settings, _table, _options) { InheritedListener = inherited, HoldAccepting = inherited is not null && _holdingHandedOver, FastPath = _fastPath };
             service.Start(); // binds the VIP; throws with nothing registered when it cannot
             _services.Add(settings.Id, service);
             _estimator.Register(service.Stats);
@@ -235,6 +260,7 @@ public sealed class ManagedDirector : IDirectorBackend
 
     public IReadOnlyList<LvsConnection> GetConnections()
     {
+        CatchUpFastPath();
         ThrowIfDisposed();
         var connections = _table.Snapshot().ToList();
         lock (_gate)
@@ -368,5 +394,6 @@ public sealed class ManagedDirector : IDirectorBackend
         }
         _estimator.Dispose();
         _table.Dispose();
+        _fastPath?.Dispose(); // after the connections: each took its sockets off the map as it ended
     }
 }

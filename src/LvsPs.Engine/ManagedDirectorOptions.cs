@@ -2,6 +2,16 @@ using LvsPs.Scheduling;
 
 namespace LvsPs.Engine;
 
+/// <summary>Whether the managed engine may relay TCP through the BPF sockmap fast path.</summary>
+/// <remarks>Based on long so that ConvertTo-Json and Export-Csv write the name (docs/output-objects.md).</remarks>
+public enum FastPath : long
+{
+    /// <summary>Use it when the process may (root, or CAP_BPF and CAP_NET_ADMIN) and loading succeeds.</summary>
+    Auto,
+    /// <summary>Never: every TCP relay is spliced.</summary>
+    Off,
+}
+
 /// <summary>How a <see cref="ManagedDirector"/> is made.</summary>
 public sealed record ManagedDirectorOptions
 {
@@ -22,6 +32,20 @@ public sealed record ManagedDirectorOptions
     /// (default); false uses .NET's asynchronous socket operations, as on other systems.
     /// </summary>
     public bool UseEventLoop { get; init; } = true;
+
+    /// <summary>
+    /// Whether established plain TCP relays go to the BPF sockmap fast path (<see cref="Engine.FastPath.Auto"/>, the
+    /// default: when the process may use bpf(2) and the event loop runs) or always stay on the splice path
+    /// (<see cref="Engine.FastPath.Off"/>). docs/fast-path.md.
+    /// </summary>
+    public FastPath FastPath { get; init; } = FastPath.Auto;
+
+    /// <summary>How many connections the fast path holds at once (16,384); the next ones are spliced until one ends.</summary>
+    public int FastPathConnections { get; init; } = 16 * 1024;
+
+    /// <summary>The verdict program to load instead of the real one, given the sockmap's and the peers map's descriptors:
+    /// tests hand one the verifier refuses, to see the director fall back to splice.</summary>
+    internal Func<int, int, byte[]>? FastPathProgram { get; init; }
 
     /// <summary>
     /// How long a new connection of a service with content rules or accept-proxy may take to send its PROXY header and

@@ -75,6 +75,9 @@ internal sealed class ManagedService : IDisposable
 
     public StatsCounters Stats { get; } = new();
 
+    /// <summary>The director's fast path for plain TCP relays, or null (off, not permitted, or failed to load).</summary>
+    public Tcp.ITcpFastPath? FastPath { get; init; }
+
     /// <summary>A listening socket handed over by the previous process, adopted instead of binding anew.</summary>
     public System.Net.Sockets.SafeSocketHandle? InheritedListener { get; init; }
 

@@ -33,6 +33,12 @@ public sealed record DirectorInfo
     public string? Peer { get; init; }
     /// <summary>When its failover role last changed, or null.</summary>
     public DateTimeOffset? LastTransition { get; init; }
+    /// <summary>The managed engine's way of relaying plain TCP connections: "sockmap" (the BPF fast path, bytes never
+    /// reach user space), "splice" (splice(2) on the engine's epoll threads), "async" (.NET sockets); null for the
+    /// kernel backend.</summary>
+    public string? RelayPath { get; init; }
+    /// <summary>What that path covers, or why the fast path is off.</summary>
+    public string? RelayPathReason { get; init; }
     /// <summary>Scheduler names this director can use.</summary>
     public IReadOnlyList<string> Schedulers { get => _schedulers; init => _schedulers = new TextList<string>(value ?? Array.Empty<string>()); }
 

@@ -277,6 +277,19 @@ Describe 'The in-session director' -Skip:(-not $InSession) {
         (Get-LvsDirector).Running | Should -BeTrue
     }
 
+    It 'says how it relays TCP, and -FastPath Off keeps every relay on splice' {
+        Stop-LvsDirector
+        $info = Start-LvsDirector -FastPath Off -PassThru
+        $info.RelayPath | Should -Be 'splice'
+        $info.RelayPathReason | Should -Match 'turned off'
+        Stop-LvsDirector
+        $info = Start-LvsDirector -PassThru
+        # as root (and always in CI) the BPF sockmap fast path loads; elsewhere the reason says bpf(2) is not permitted
+        if ([Environment]::UserName -eq 'root' -or $env:CI -eq 'true') { $info.RelayPath | Should -Be 'sockmap' }
+        else { $info.RelayPath | Should -Be 'splice'; $info.RelayPathReason | Should -Match 'not permitted' }
+        Stop-LvsDirector
+    }
+
     It 'Stop-LvsDirector releases every socket and discards the configuration' {
         Start-LvsDirector
         $vip = New-TestVip

@@ -26,9 +26,12 @@ Describe 'Director service' {
     }
 
     It 'starts a service process and connects the session to it' {
-        $info = Start-LvsDirector -Service -SocketPath $socket -MetricsEndpoint "127.0.0.1:$metricsPort" -PassThru
+        # -FastPath Off reaches the service as --fast-path off, and its answer comes back over the control socket
+        $info = Start-LvsDirector -Service -SocketPath $socket -MetricsEndpoint "127.0.0.1:$metricsPort" -FastPath Off -PassThru
         $info.Kind | Should -Be 'Service'
         $info.Target | Should -Be $socket
+        $info.RelayPath | Should -Be 'splice'
+        $info.RelayPathReason | Should -Match 'turned off'
         (Get-LvsDirector).Kind | Should -Be 'Service'
         ([IO.File]::GetUnixFileMode($socket)) | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite')
     }

@@ -59,6 +59,13 @@ public sealed class StartLvsDirectorCommand : LvsCmdlet
     [ValidateNotNullOrEmpty]
     public string? StatusTokenPath { get; set; }
 
+    /// <summary>
+    /// Whether plain TCP connections may be relayed by the BPF sockmap fast path: Auto (the default: when the process
+    /// may use bpf(2), as root) or Off (always splice). Get-LvsDirector's RelayPath says which is used.
+    /// </summary>
+    [Parameter]
+    public LvsPs.Engine.FastPath? FastPath { get; set; }
+
     /// <summary>Writes the director's information.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -77,7 +84,7 @@ public sealed class StartLvsDirectorCommand : LvsCmdlet
             return;
         }
         if (!ShouldProcess("in-session managed director", "Start")) return;
-        LvsSession.StartManaged(null, out var director);
+        LvsSession.StartManaged(FastPath is { } fastPath ? new LvsPs.Engine.ManagedDirectorOptions { FastPath = fastPath } : null, out var director);
         if (PassThru) WriteObject(director.GetInfo());
     }
 
@@ -97,6 +104,7 @@ public sealed class StartLvsDirectorCommand : LvsCmdlet
                 if (StatePath is not null) args.AddRange(new[] { "--state", GetUnresolvedProviderPathFromPSPath(StatePath) });
                 if (MetricsEndpoint is not null) args.AddRange(new[] { "--metrics", MetricsEndpoint });
                 if (StartEmpty) args.Add("--start-empty");
+                if (FastPath is { } fastPath) args.AddRange(new[] { "--fast-path", fastPath.ToString().ToLowerInvariant() });
                 args.AddRange(StatusPageArgs());
                 var log = DirectorServiceLauncher.Start(socket, args, TimeSpan.FromSeconds(60));
                 WriteVerbose($"Director service started; it logs to {log}.");

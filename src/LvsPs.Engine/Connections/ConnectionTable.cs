@@ -82,10 +82,17 @@ internal sealed class ConnectionTable : IDisposable
         foreach (var (id, second) in _wheel.TakeDue(now))
         {
             if (!_entries.TryGetValue(id, out var entry) || !_wheel.Claim(entry, second)) continue;
+            entry.CatchUp();
             long deadline = entry.LastActivity + (long)entry.IdleTimeout(timeouts).TotalMilliseconds;
             if (now >= deadline) Remove(entry);
             else _wheel.Schedule(entry, deadline);
         }
+    }
+
+    /// <summary>Brings every entry's activity (and, on the fast path, byte counters) up to date: <see cref="EngineConnection.CatchUp"/>.</summary>
+    public void CatchUpAll()
+    {
+        foreach (var entry in _entries.Values) entry.CatchUp();
     }
 
     public void SampleAll()

@@ -120,6 +120,10 @@ internal abstract class EngineConnection : IWheelEntry
     /// <summary>Brings packet counters up to date (TCP reads TCP_INFO); called by the estimator tick.</summary>
     public virtual void Sample() { }
 
+    /// <summary>Brings <see cref="LastActivity"/> up to date before the entry is judged idle, for an entry whose activity
+    /// the engine does not see as it happens (a TCP connection on the fast path); nothing by default.</summary>
+    public virtual void CatchUp() { }
+
     /// <summary>Ends the entry: closes what it holds and leaves the destination's counters. Called once by the table.</summary>
     public abstract void Expire();
 

@@ -39,6 +39,11 @@ internal sealed class SpliceRelay : LoopHandler
     {
         _connecting = connecting;
         if (!connecting && (!_owner.SpliceConnected() || !SendPrelude())) return false;
+        if (!connecting && _inbound.Pending == 0 && _owner.TryFastPath(_loop, detach: null))
+        {
+            _handedOver = true; // never registered: the fast path waits on the sockets
+            return true;
+        }
         return _loop.Register(this, _inbound.From.SafeHandle, _outbound.From.SafeHandle, EventLoop.StreamEvents);
     }
 
@@ -49,9 +54,23 @@ internal sealed class SpliceRelay : LoopHandler
         _loop.Release(this);
     }
 
+    /// <summary>The connection went to the fast path: this relay takes no more events.</summary>
+    private bool _handedOver;
+
+    /// <summary>Offers the connection, just connected, to the fast path; when it takes it, the sockets leave this relay's
+    /// epoll registration before the fast path registers them for hang-ups only (this relay keeps its slot, empty, until
+    /// the connection closes it).</summary>
+    private bool HandOver() => _owner.TryFastPath(_loop, detach: () =>
+    {
+        _handedOver = true;
+        _loop.Unregister(_inbound.From.SafeHandle);
+        _loop.Unregister(_outbound.From.SafeHandle);
+    });
+
     /// <summary>A readiness event on the client's (side 0) or the real server's (side 1) socket.</summary>
     internal override void OnEvent(int side, uint events)
     {
+        if (_handedOver) return;
         bool readable = (events & (EventLoop.In | EventLoop.RdHup | EventLoop.Hup | EventLoop.Err)) != 0;
         bool writable = (events & (EventLoop.Out | EventLoop.Hup | EventLoop.Err)) != 0;
         // the peer's FIN (or an error) was already there when the event was taken, so the socket is read to its end
@@ -95,6 +114,7 @@ internal sealed class SpliceRelay : LoopHandler
             _owner.SpliceFailed();
             return;
         }
+        if (_inbound.Pending == 0 && HandOver()) return;
         Pump(_inbound, hangup: true); // whatever the client sent (or its FIN) while we connected
         Pump(_outbound, hangup: true);
     }

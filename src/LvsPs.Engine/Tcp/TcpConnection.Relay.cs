@@ -15,6 +15,56 @@ internal sealed partial class TcpConnection
     private const int BufferSize = 64 * 1024;
 
     private SpliceRelay? _relay;
+    private FastRelay? _fast;
+
+    /// <summary>The fast path this connection may move to once established (a plain TCP relay: no helper, no preface);
+    /// null keeps it on the splice path.</summary>
+    public ITcpFastPath? FastPath { get; init; }
+
+    /// <summary>Whether the connection is relayed by the fast path now.</summary>
+    internal bool OnFastPath => Volatile.Read(ref _fast) is not null;
+
+    /// <summary>
+    /// The one place the relay is chosen, from the event loop once the real server's side is connected and nothing waits
+    /// in a pipe: a plain connection goes to the fast path when it takes it (<see cref="FastRelay"/>), and true is
+    /// returned; otherwise it stays with the splice relay. <paramref name="detach"/> takes the sockets out of the splice
+    /// relay's epoll registration, when they are in it.
+    /// </summary>
+    internal bool TryFastPath(EventLoop loop, Action? detach)
+    {
+        if (FastPath is not { } path || Filter is not null || !Prelude.IsEmpty) return false;
+        Socket? client = _client, backend = _backend;
+        if (client is null || backend is null) return false;
+        IFastRelayLink? link;
+        try
+        {
+            link = path.Link(client, backend);
+        }
+        catch (IOException)
+        {
+            FastPathFailed(); // half linked and taken off again: bytes may be lost, so the connection is reset
+            return true;
+        }
+        if (link is null) return false;
+        var relay = new FastRelay(this, loop, client, backend, link);
+        Volatile.Write(ref _fast, relay);
+        bool started;
+        try
+        {
+            detach?.Invoke(); // out of the splice relay's registration first: a socket is in an epoll set once
+            started = relay.Start();
+        }
+        catch (ObjectDisposedException)
+        {
+            started = false;
+        }
+        if (!started)
+        {
+            FastPathFailed(); // sockets closed under us, or epoll refused: the connection cannot go on either way
+            return true;
+        }
+        return true;
+    }
 
     /// <summary>
     /// Connects to the real server without blocking and hands both sockets to <paramref name="loop"/>, which completes
@@ -54,6 +104,12 @@ internal sealed partial class TcpConnection
 
     /// <summary>From the event loop: a reset or an error on either side.</summary>
     internal void SpliceFailed() => Finish(TcpState.Close, abort: true);
+
+    /// <summary>From the fast path: one side's FIN, once every byte in front of it went out of the other side.</summary>
+    internal void FastPathEnded(Socket to) => EndOfStream(to);
+
+    /// <summary>From the fast path: a reset or an error on either side.</summary>
+    internal void FastPathFailed() => Finish(TcpState.Close, abort: true);
 
     private async Task CopyAsync(Socket from, Socket to, bool inbound)
     {

@@ -216,6 +216,7 @@ internal sealed partial class TcpConnection : EngineConnection
             SampleLocked();
             _socketsClosed = true;
         }
+        Interlocked.Exchange(ref _fast, null)?.Close(); // the last counts, and both sockets leave the fast path before closing
         Close(_client!, abort);
         Close(_backend!, abort);
         _client = _backend = null;
@@ -245,6 +246,8 @@ internal sealed partial class TcpConnection : EngineConnection
 
     private void SampleLocked()
     {
+        // bytes the fast path moved never passed through user space: the verdict program counted them
+        if (Volatile.Read(ref _fast) is { } fast && fast.Fold()) Touch();
         // segments the client sent us are IPVS's "in" packets; segments the real server sent us are its "out" packets
         if (TcpInfo.TryGetSegmentsIn(_client!, out var clientSegs))
         {
@@ -256,6 +259,13 @@ internal sealed partial class TcpConnection : EngineConnection
             AddOut(backendSegs - _lastBackendSegs, 0);
             _lastBackendSegs = backendSegs;
         }
+    }
+
+    /// <summary>On the fast path user space sees no bytes: what the verdict program counted since the last look is
+    /// activity (folded into the counters, and the entry touched) before the entry is judged idle.</summary>
+    public override void CatchUp()
+    {
+        if (Volatile.Read(ref _fast) is { } fast && fast.Fold()) Touch();
     }
 
     public override void Expire()

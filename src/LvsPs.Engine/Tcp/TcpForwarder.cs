@@ -183,8 +183,9 @@ internal sealed class TcpForwarder : IForwarder
             client.Dispose();
             return;
         }
-        var connection = new TcpConnection(_service, scheduled, client, remote, _table) { Loop = loop };
-        if (_service.Settings.Helper == ApplicationHelper.Ftp) connection.Filter = new FtpControlInspector(connection, _table, _service.FtpDataTimeout);
+        bool ftp = _service.Settings.Helper == ApplicationHelper.Ftp;
+        var connection = new TcpConnection(_service, scheduled, client, remote, _table) { Loop = loop, FastPath = ftp ? null : _service.FastPath };
+        if (ftp) connection.Filter = new FtpControlInspector(connection, _table, _service.FtpDataTimeout);
         connection.Start();
     }
 

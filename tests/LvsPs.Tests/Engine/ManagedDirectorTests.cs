@@ -10,7 +10,15 @@ namespace LvsPs.Tests.Engine;
 /// <summary>Real traffic through the managed director on loopback: each test uses its own VIP (<see cref="TestAddresses"/>).</summary>
 public sealed class ManagedDirectorTests : IDisposable
 {
-    private readonly ManagedDirector _director = new(new ManagedDirectorOptions { RunEstimator = false });
+    private ManagedDirector _director = new(new ManagedDirectorOptions { RunEstimator = false });
+
+    /// <summary>Runs this test's traffic on <paramref name="path"/> (<see cref="RelayPaths"/>): the relay tests are theories
+    /// over the splice path and the BPF sockmap fast path, with the same assertions.</summary>
+    private void Use(string path)
+    {
+        _director.Dispose();
+        _director = RelayPaths.NewDirector(path);
+    }
     private readonly List<IDisposable> _backends = new();
     private readonly string _vip = TestAddresses.NewVip();
 
@@ -64,9 +72,12 @@ public sealed class ManagedDirectorTests : IDisposable
         }
     }
 
-    [Fact]
-    public void Round_robin_alternates_real_requests_and_counts_them()
+    [Theory]
+    [InlineData(RelayPaths.Splice)]
+    [SockmapData]
+    public void Round_robin_alternates_real_requests_and_counts_them(string path)
     {
+        Use(path);
         var a = Keep(HttpBackend.Start("a"));
         var b = Keep(HttpBackend.Start("b"));
         var id = TcpService("rr", a, b); // list: b, a
@@ -111,9 +122,12 @@ public sealed class ManagedDirectorTests : IDisposable
         Assert.Equal(0, _director.GetInfo().ConnectionCount);
     }
 
-    [Fact]
-    public void Bulk_bytes_are_counted_exactly()
+    [Theory]
+    [InlineData(RelayPaths.Splice)]
+    [SockmapData]
+    public void Bulk_bytes_are_counted_exactly(string path)
     {
+        Use(path);
         var a = Keep(HttpBackend.Start("a"));
         var id = TcpService("rr", a);
         var r = LoopbackClient.HttpGet(_vip, id.Port, "/bytes/3000000");
@@ -121,9 +135,12 @@ public sealed class ManagedDirectorTests : IDisposable
         WaitFor(() => _director.GetService(id)!.Stats.BytesOut == (ulong)r.BytesReceived, "byte count");
     }
 
-    [Fact]
-    public async Task A_reader_that_pauses_gets_everything_when_the_sender_stalled_on_a_full_window()
+    [Theory]
+    [InlineData(RelayPaths.Splice)]
+    [SockmapData]
+    public async Task A_reader_that_pauses_gets_everything_when_the_sender_stalled_on_a_full_window(string path)
     {
+        Use(path);
         // the real server fills every buffer on the way and stops; nothing new arrives to announce what is left, so the
         // relay must resume by itself once the client reads again (a lost wake-up here stalls the transfer for good)
         var (id, backendListener) = ServiceToListener();
@@ -149,9 +166,12 @@ public sealed class ManagedDirectorTests : IDisposable
         WaitFor(() => _director.GetService(id)!.Stats.BytesOut == total, "byte count");
     }
 
-    [Fact]
-    public void Half_close_keeps_the_other_direction_open_and_counts_active_then_inactive()
+    [Theory]
+    [InlineData(RelayPaths.Splice)]
+    [SockmapData]
+    public void Half_close_keeps_the_other_direction_open_and_counts_active_then_inactive(string path)
     {
+        Use(path);
         var (id, backendListener) = ServiceToListener();
         using var _ = backendListener;
 
@@ -174,6 +194,64 @@ public sealed class ManagedDirectorTests : IDisposable
         server.Shutdown(SocketShutdown.Send);
         Assert.Equal(0, client.Receive(buf));
         WaitFor(() => _director.GetConnections().Single().State == "TIME_WAIT", "time wait");
+    }
+
+    [Theory]
+    [InlineData(RelayPaths.Splice)]
+    [SockmapData]
+    public void A_reset_from_the_client_resets_the_real_server_and_closes_the_entry(string path)
+    {
+        Use(path);
+        var (id, backendListener) = ServiceToListener();
+        using var _ = backendListener;
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000 };
+        client.Connect(IPAddress.Parse(_vip), id.Port);
+        using var server = backendListener.Accept();
+        server.ReceiveTimeout = 5000;
+        client.Send(Encoding.ASCII.GetBytes("hello"));
+        var buf = new byte[100];
+        Assert.Equal("hello", Encoding.ASCII.GetString(buf, 0, server.Receive(buf)));
+
+        client.LingerState = new LingerOption(true, 0);
+        client.Close(); // RST
+        try
+        {
+            Assert.Equal(0, server.Receive(buf)); // the director aborts its side: a reset (or, at worst, an end)
+        }
+        catch (SocketException e)
+        {
+            Assert.Equal(SocketError.ConnectionReset, e.SocketErrorCode);
+        }
+        WaitFor(() => _director.GetConnections().SingleOrDefault()?.State == "CLOSE", "the entry to close");
+        Assert.Equal(0, _director.GetService(id)!.ActiveConnections);
+        Assert.Equal(5ul, _director.GetService(id)!.Stats.BytesIn);
+    }
+
+    [Theory]
+    [InlineData(RelayPaths.Splice)]
+    [SockmapData]
+    public async Task Bulk_echo_comes_back_whole_and_is_counted_both_ways(string path)
+    {
+        Use(path);
+        var echo = Keep(TcpEchoBackend.Start());
+        var id = ServiceTo(echo.Port);
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 10000 };
+        client.Connect(IPAddress.Parse(_vip), id.Port);
+        const int total = 8 * 1024 * 1024;
+        var data = new byte[total];
+        new Random(17).NextBytes(data);
+        var sending = Task.Run(() =>
+        {
+            client.Send(data);
+            client.Shutdown(SocketShutdown.Send);
+        });
+        var back = new byte[total];
+        int received = 0, n;
+        while (received < total && (n = client.Receive(back, received, total - received, SocketFlags.None)) > 0) received += n;
+        await sending.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(total, received);
+        Assert.True(data.AsSpan().SequenceEqual(back), "the echo differs from what was sent");
+        WaitFor(() => _director.GetService(id)!.Stats is { BytesIn: total, BytesOut: total }, "byte counts");
     }
 
     [Fact]
@@ -290,9 +368,12 @@ public sealed class ManagedDirectorTests : IDisposable
         Assert.Equal(0, _director.GetService(id)!.InactiveConnections);
     }
 
-    [Fact]
-    public void Idle_established_tcp_connections_expire_by_the_tcp_timeout()
+    [Theory]
+    [InlineData(RelayPaths.Splice)]
+    [SockmapData]
+    public void Idle_established_tcp_connections_expire_by_the_tcp_timeout(string path)
     {
+        Use(path);
         var (id, backendListener) = ServiceToListener();
         using var _ = backendListener;
         _director.SetTimeouts(new LvsTimeouts(1, 0, 0));
