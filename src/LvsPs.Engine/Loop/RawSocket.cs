@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using LvsPs.Interop;
 
 namespace LvsPs.Engine.Loop;
 
@@ -7,18 +8,13 @@ namespace LvsPs.Engine.Loop;
 /// freshly allocated page.</summary>
 internal static class RawSocket
 {
-    private const int EINTR = 4, EAGAIN = 11, ECONNABORTED = 103, EINPROGRESS = 115;
-    private const int SOCK_NONBLOCK = 0x800, SOCK_CLOEXEC = 0x80000;
-    private const int MSG_DONTWAIT = 0x40, MSG_NOSIGNAL = 0x4000;
-
-    // linux/in.h IP_FREEBIND 15 at SOL_IP 0; linux/in6.h IPV6_FREEBIND 78 at SOL_IPV6 41 (since Linux 4.15)
-    private const int SOL_IP = 0, IP_FREEBIND = 15, SOL_IPV6 = 41, IPV6_FREEBIND = 78;
+    // IP_FREEBIND at SOL_IP (linux/in.h); IPV6_FREEBIND at SOL_IPV6 (linux/in6.h, since Linux 4.15)
 
     /// <summary>Lets <paramref name="socket"/> bind an address the host does not hold (yet): setsockopt IP_FREEBIND / IPV6_FREEBIND.</summary>
     public static void SetFreeBind(System.Net.Sockets.Socket socket)
     {
         bool v6 = socket.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
-        socket.SetRawSocketOption(v6 ? SOL_IPV6 : SOL_IP, v6 ? IPV6_FREEBIND : IP_FREEBIND, BitConverter.GetBytes(1));
+        socket.SetRawSocketOption(v6 ? Libc.SOL_IPV6 : Libc.SOL_IP, v6 ? Libc.IPV6_FREEBIND : Libc.IP_FREEBIND, BitConverter.GetBytes(1));
     }
 
     /// <summary>Bytes read, 0 at end of stream, -1 when nothing is there; throws <see cref="IOException"/> on an error.</summary>
@@ -32,15 +28,15 @@ internal static class RawSocket
     public static bool Connect(SafeHandle socket, System.Net.IPEndPoint endPoint)
     {
         var address = endPoint.Serialize(); // the native sockaddr (family, port, address) as .NET lays it out
-        using var lease = new DescriptorLease(socket);
+        using var lease = new HandleLease(socket);
         int fd = lease.Fd;
         while (true)
         {
-            int r = Native.connect(fd, ref address.Buffer.Span[0], address.Size);
+            int r = Libc.Connect(fd, ref address.Buffer.Span[0], address.Size);
             if (r == 0) return true;
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno == EINPROGRESS) return false;
-            if (errno != EINTR) throw new IOException($"connect failed (errno {errno}).");
+            int errno = Errno.Last;
+            if (errno == Errno.EINPROGRESS) return false;
+            if (errno != Errno.EINTR) throw new SystemCallException("connect", errno);
         }
     }
 
@@ -51,23 +47,23 @@ internal static class RawSocket
     /// </summary>
     public static int ReceiveFrom(SafeHandle socket, Span<byte> buffer, Span<byte> address, out int addressLength)
     {
-        using var lease = new DescriptorLease(socket);
+        using var lease = new HandleLease(socket);
         int fd = lease.Fd;
         while (true)
         {
             int length = address.Length;
-            nint n = Native.recvfrom(fd, ref MemoryMarshal.GetReference(buffer), (nuint)buffer.Length, MSG_DONTWAIT,
+            nint n = Libc.RecvFrom(fd, ref MemoryMarshal.GetReference(buffer), (nuint)buffer.Length, Libc.MSG_DONTWAIT,
                 ref MemoryMarshal.GetReference(address), ref length);
             if (n >= 0)
             {
                 addressLength = length;
                 return (int)n;
             }
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno == EINTR) continue;
+            int errno = Errno.Last;
+            if (errno == Errno.EINTR) continue;
             addressLength = 0;
-            if (errno == EAGAIN) return -1;
-            throw new IOException($"recvfrom failed (errno {errno}).");
+            if (errno == Errno.EAGAIN) return -1;
+            throw new SystemCallException("recvfrom", errno);
         }
     }
 
@@ -75,17 +71,17 @@ internal static class RawSocket
     /// (the datagram is dropped, as a full queue drops it on the wire); throws <see cref="IOException"/> on an error.</summary>
     public static bool SendTo(SafeHandle socket, ReadOnlySpan<byte> data, ReadOnlySpan<byte> address)
     {
-        using var lease = new DescriptorLease(socket);
+        using var lease = new HandleLease(socket);
         int fd = lease.Fd;
         while (true)
         {
-            nint n = Native.sendto(fd, ref MemoryMarshal.GetReference(data), (nuint)data.Length, MSG_DONTWAIT | MSG_NOSIGNAL,
+            nint n = Libc.SendTo(fd, ref MemoryMarshal.GetReference(data), (nuint)data.Length, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL,
                 ref MemoryMarshal.GetReference(address), address.Length);
             if (n >= 0) return true;
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno == EINTR) continue;
-            if (errno == EAGAIN) return false;
-            throw new IOException($"sendto failed (errno {errno}).");
+            int errno = Errno.Last;
+            if (errno == Errno.EINTR) continue;
+            if (errno == Errno.EAGAIN) return false;
+            throw new SystemCallException("sendto", errno);
         }
     }
 
@@ -96,78 +92,40 @@ internal static class RawSocket
     /// </summary>
     public static int Accept(SafeHandle listener, Span<byte> address, out int addressLength)
     {
-        using var lease = new DescriptorLease(listener);
+        using var lease = new HandleLease(listener);
         int fd = lease.Fd;
         while (true)
         {
             int length = address.Length;
-            int client = Native.accept4(fd, ref MemoryMarshal.GetReference(address), ref length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+            int client = Libc.Accept4(fd, ref MemoryMarshal.GetReference(address), ref length, Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC);
             if (client >= 0)
             {
                 addressLength = length;
                 return client;
             }
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno == EINTR || errno == ECONNABORTED) continue;
+            int errno = Errno.Last;
+            if (errno == Errno.EINTR || errno == Errno.ECONNABORTED) continue;
             addressLength = 0;
-            if (errno == EAGAIN) return -1;
-            throw new IOException($"accept4 failed (errno {errno}).");
+            if (errno == Errno.EAGAIN) return -1;
+            throw new SystemCallException("accept4", errno);
         }
     }
 
     private static int Call(SafeHandle socket, Span<byte> buffer, bool send)
     {
-        using var lease = new DescriptorLease(socket);
+        using var lease = new HandleLease(socket);
         int fd = lease.Fd;
         while (true)
         {
             nint n = send
-                ? Native.send(fd, ref MemoryMarshal.GetReference(buffer), (nuint)buffer.Length, MSG_DONTWAIT | MSG_NOSIGNAL)
-                : Native.recv(fd, ref MemoryMarshal.GetReference(buffer), (nuint)buffer.Length, MSG_DONTWAIT);
+                ? Libc.Send(fd, ref MemoryMarshal.GetReference(buffer), (nuint)buffer.Length, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL)
+                : Libc.Recv(fd, ref MemoryMarshal.GetReference(buffer), (nuint)buffer.Length, Libc.MSG_DONTWAIT);
             if (n >= 0) return (int)n;
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno == EINTR) continue;
-            if (errno == EAGAIN) return -1;
-            throw new IOException($"{(send ? "send" : "recv")} failed (errno {errno}).");
+            int errno = Errno.Last;
+            if (errno == Errno.EINTR) continue;
+            if (errno == Errno.EAGAIN) return -1;
+            throw new SystemCallException(send ? "send" : "recv", errno);
         }
     }
 
-    /// <summary>A socket's descriptor, kept from being closed and reused until disposed (a SafeHandle add-ref).</summary>
-    private readonly ref struct DescriptorLease
-    {
-        private readonly SafeHandle _handle;
-
-        public DescriptorLease(SafeHandle handle)
-        {
-            bool added = false;
-            handle.DangerousAddRef(ref added); // throws ObjectDisposedException once the socket is closed
-            _handle = handle;
-            Fd = (int)handle.DangerousGetHandle();
-        }
-
-        public int Fd { get; }
-
-        public void Dispose() => _handle.DangerousRelease();
-    }
-
-    private static class Native
-    {
-        [DllImport("libc", SetLastError = true)]
-        public static extern nint recv(int fd, ref byte buffer, nuint length, int flags);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern int connect(int fd, ref byte address, int length);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern nint send(int fd, ref byte buffer, nuint length, int flags);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern int accept4(int fd, ref byte address, ref int addressLength, int flags);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern nint recvfrom(int fd, ref byte buffer, nuint length, int flags, ref byte address, ref int addressLength);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern nint sendto(int fd, ref byte buffer, nuint length, int flags, ref byte address, int addressLength);
-    }
 }
