@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using LvsPs.Engine.Connections;
+using LvsPs.Engine.Helpers;
 using LvsPs.Engine.Stats;
 using LvsPs.Model;
 using LvsPs.Scheduling;
@@ -20,10 +21,14 @@ public sealed class ManagedDirector : IDirectorBackend
     private readonly object _gate = new();
     private readonly HashSet<VirtualServiceId> _inheritedTaken = new();
     private readonly Dictionary<VirtualServiceId, ManagedService> _services = new();
+    private readonly EngineContext _context;
     private readonly ConnectionTable _table;
 
     /// <summary>The connection table (tests sweep it with a clock of their own).</summary>
     internal ConnectionTable Connections => _table;
+
+    /// <summary>The director's engine: its loops, table and helpers (tests check the loops end with the director).</summary>
+    internal EngineContext Engine => _context;
     private readonly RateEstimator _estimator;
     private readonly ManagedDirectorOptions _options;
     private volatile LvsTimeouts _timeouts = new();
@@ -32,8 +37,9 @@ public sealed class ManagedDirector : IDirectorBackend
     public ManagedDirector(ManagedDirectorOptions? options = null)
     {
         _options = options ?? new ManagedDirectorOptions();
-        _table = new ConnectionTable(() => _timeouts);
-        _estimator = new RateEstimator(_table.SampleAll, _options.RunEstimator);
+        _context = new EngineContext(_options, () => _timeouts, ApplicationHelperRegistry.Standard());
+        _table = _context.Table;
+        _estimator = _context.Estimator;
         StartTime = DateTimeOffset.Now;
     }
 
@@ -107,7 +113,7 @@ public sealed class ManagedDirector : IDirectorBackend
         {
             ThrowIfDisposed();
             if (_services.ContainsKey(settings.Id)) throw LvsException.ServiceExists(settings.Id);
-            var service = new ManagedService(settings, _table, _options) { InheritedListener = TakeInherited(settings.Id) };
+            var service = new ManagedService(settings, _context) { InheritedListener = TakeInherited(settings.Id) };
             service.Start(); // binds the VIP; throws with nothing registered when it cannot
             _services.Add(settings.Id, service);
             _estimator.Register(service.Stats);
@@ -346,7 +352,6 @@ public sealed class ManagedDirector : IDirectorBackend
             foreach (var service in _services.Values) service.Dispose();
             _services.Clear();
         }
-        _estimator.Dispose();
-        _table.Dispose();
+        _context.Dispose(); // the estimator, every connection, then the event loops
     }
 }

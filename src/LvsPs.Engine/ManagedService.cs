@@ -26,12 +26,11 @@ internal sealed class ManagedService : IDisposable
     private volatile VirtualServiceSettings _settings;
     private volatile ITcpPreface? _preface;
 
-    public ManagedService(VirtualServiceSettings settings, ConnectionTable table, ManagedDirectorOptions options)
+    public ManagedService(VirtualServiceSettings settings, EngineContext context)
     {
+        var options = context.Options;
         _options = options;
         _schedulerOptions = options.Scheduler;
-        FtpDataTimeout = options.FtpDataTimeout;
-        UseEventLoop = options.UseEventLoop;
         BindNonLocalAddresses = settings.Id.Address is { } vip && options.BindNonLocal?.Invoke(vip) == true;
         _settings = settings;
         _clock = _schedulerOptions.Clock;
@@ -39,7 +38,7 @@ internal sealed class ManagedService : IDisposable
         _ungrouped = new ServiceGroup("", settings, _schedulerOptions);
         _groups = new Dictionary<string, ServiceGroup>(StringComparer.Ordinal) { [""] = _ungrouped };
         _preface = ServicePreface.For(settings, options, realServerProxy: false);
-        _forwarder = settings.Id.Protocol == LvsProtocol.Tcp ? new TcpForwarder(this, table) : new UdpForwarder(this, table, UseEventLoop);
+        _forwarder = settings.Id.Protocol == LvsProtocol.Tcp ? new TcpForwarder(this, context) : new UdpForwarder(this, context);
     }
 
     public VirtualServiceSettings Settings => _settings;
@@ -64,14 +63,8 @@ internal sealed class ManagedService : IDisposable
     /// <summary>What runs on a new TCP connection before scheduling (content rules, PROXY protocol, transparent mode); null for plain layer 4.</summary>
     public ITcpPreface? Preface => _preface;
 
-    /// <summary>How long the FTP helper waits for an announced data connection.</summary>
-    public TimeSpan FtpDataTimeout { get; }
-
     /// <summary>Binds the VIP even when the host does not hold it yet (<see cref="ManagedDirectorOptions.BindNonLocal"/>).</summary>
     public bool BindNonLocalAddresses { get; }
-
-    /// <summary>Sockets may be driven by the engine's own epoll threads (<see cref="ManagedDirectorOptions.UseEventLoop"/>).</summary>
-    public bool UseEventLoop { get; }
 
     public StatsCounters Stats { get; } = new();
 

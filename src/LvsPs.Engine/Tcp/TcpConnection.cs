@@ -24,7 +24,7 @@ internal sealed partial class TcpConnection : EngineConnection
     /// <summary>After a reset, the entry stays in CLOSE for 10 seconds, as IPVS does.</summary>
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly ConnectionTable _table;
+    private readonly EngineContext _context;
     private Socket? _client; // released when the relay ends: a TIME_WAIT entry holds no sockets
     private Socket? _backend;
     private readonly IPEndPoint _connectTo;
@@ -44,9 +44,9 @@ internal sealed partial class TcpConnection : EngineConnection
         Close,
     }
 
-    public TcpConnection(ManagedService service, ScheduledServer scheduled, Socket client, IPEndPoint remote, ConnectionTable table, IPEndPoint? connectFrom = null)
+    public TcpConnection(ManagedService service, ScheduledServer scheduled, Socket client, IPEndPoint remote, EngineContext context, IPEndPoint? connectFrom = null)
         : this(service, scheduled.RealServer, client, remote, NewSocket(scheduled.RealServer.EndPoint.AddressFamily),
-            scheduled.RealServer.EndPoint, connectClientSide: false, table, scheduled.Template)
+            scheduled.RealServer.EndPoint, connectClientSide: false, context, scheduled.Template)
     {
         _connectFrom = connectFrom;
     }
@@ -64,14 +64,14 @@ internal sealed partial class TcpConnection : EngineConnection
     /// helpers use it for the data connections they expect (FTP active mode connects the client's side).
     /// </summary>
     internal TcpConnection(ManagedService service, RealServerRuntime realServer, Socket clientSide, IPEndPoint client, Socket backendSide,
-        IPEndPoint connectTo, bool connectClientSide, ConnectionTable table, PersistenceTemplate? template = null)
+        IPEndPoint connectTo, bool connectClientSide, EngineContext context, PersistenceTemplate? template = null)
         : base(service, realServer, client, active: false, template)
     {
         _client = clientSide;
         _backend = backendSide;
         _connectTo = connectTo;
         _connectClientSide = connectClientSide;
-        _table = table;
+        _context = context;
         _client.NoDelay = true;
         _backend.NoDelay = true;
     }
@@ -126,7 +126,7 @@ internal sealed partial class TcpConnection : EngineConnection
                 return;
             }
         }
-        if (!_connectClientSide && Filter is null && Service.UseEventLoop && SplicePipe.Available && (Loop ?? EventLoop.Next()) is { } loop)
+        if (!_connectClientSide && Filter is null && (Loop ?? _context.TcpLoops?.Next()) is { } loop)
         {
             StartSpliced(loop, client, backend); // the loop connects and relays; no task waits for this connection
             return;
@@ -268,7 +268,7 @@ internal sealed partial class TcpConnection : EngineConnection
     /// <summary>Starts the relay in the background and removes the entry from the table if it never established.</summary>
     public void Start()
     {
-        _table.Add(this);
+        _context.Table.Add(this);
         _ = RunAsync().ContinueWith(
             t => { _ = t.Exception; },
             CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);

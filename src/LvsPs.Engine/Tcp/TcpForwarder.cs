@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using LvsPs.Engine.Connections;
-using LvsPs.Engine.Ftp;
 using LvsPs.Engine.Loop;
 using LvsPs.Model;
 
@@ -19,7 +17,7 @@ internal sealed class TcpForwarder : IForwarder
     private const int Backlog = 4096;
 
     private readonly ManagedService _service;
-    private readonly ConnectionTable _table;
+    private readonly EngineContext _context;
     private Socket _listener;
     private bool _inherited;
     private volatile bool _released;
@@ -27,10 +25,10 @@ internal sealed class TcpForwarder : IForwarder
     private volatile bool _stopped;
     private readonly CancellationTokenSource _stopping = new(); // ends the prefaces still reading when the service stops
 
-    public TcpForwarder(ManagedService service, ConnectionTable table)
+    public TcpForwarder(ManagedService service, EngineContext context)
     {
         _service = service;
-        _table = table;
+        _context = context;
         var id = service.Settings.Id;
         _listener = new Socket(id.Address!.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         if (id.Address.AddressFamily == AddressFamily.InterNetworkV6) _listener.DualMode = false;
@@ -93,11 +91,9 @@ internal sealed class TcpForwarder : IForwarder
     /// <summary>Registers the listener with every event loop; false when connections are not relayed on loops.</summary>
     private bool StartOnLoops()
     {
-        if (!_service.UseEventLoop || !SplicePipe.Available) return false;
-        var loops = EventLoop.All;
-        if (loops.Count == 0) return false;
+        if (_context.TcpLoops is not { } loops) return false;
         _listener.Blocking = false;
-        foreach (var loop in loops)
+        foreach (var loop in loops.All)
         {
             var acceptor = new AcceptHandler(this, loop);
             if (!loop.Register(acceptor, _listener.SafeHandle, null, EventLoop.In | EventLoop.Exclusive))
@@ -171,8 +167,8 @@ internal sealed class TcpForwarder : IForwarder
             client.Dispose();
             return;
         }
-        var connection = new TcpConnection(_service, scheduled, client, remote, _table) { Loop = loop };
-        if (_service.Settings.Helper == ApplicationHelper.Ftp) connection.Filter = new FtpControlInspector(connection, _table, _service.FtpDataTimeout);
+        var connection = new TcpConnection(_service, scheduled, client, remote, _context) { Loop = loop };
+        connection.Filter = _context.Helpers.Attach(connection, _context);
         connection.Start();
     }
 
@@ -211,7 +207,7 @@ internal sealed class TcpForwarder : IForwarder
             preface.Refuse(client, admission);
             return;
         }
-        var connection = new TcpConnection(_service, scheduled, client, admission.Client, _table, preface.ConnectFrom(admission))
+        var connection = new TcpConnection(_service, scheduled, client, admission.Client, _context, preface.ConnectFrom(admission))
         {
             Loop = loop,
             Prelude = preface.Prelude(admission, scheduled.RealServer),

@@ -26,15 +26,15 @@ internal sealed class UdpForwarder : IForwarder
     private readonly VipHandler? _vip;
     private volatile bool _stopped;
 
-    public UdpForwarder(ManagedService service, ConnectionTable table, bool useEventLoop = true)
+    public UdpForwarder(ManagedService service, EngineContext context)
     {
         _service = service;
-        _table = table;
+        _table = context.Table;
         var family = service.Settings.Id.Address!.AddressFamily;
         _socket = new Socket(family, SocketType.Dgram, ProtocolType.Udp);
         if (family == AddressFamily.InterNetworkV6) _socket.DualMode = false;
         _anyRemote = new IPEndPoint(family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
-        _loop = useEventLoop ? EventLoop.Next() : null;
+        _loop = context.Loops?.Next();
         if (_loop is not null) _vip = new VipHandler(this);
     }
 
