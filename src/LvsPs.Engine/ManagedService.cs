@@ -1,5 +1,5 @@
 using System.Net;
-using LvsPs.Engine.Connections;
+using LvsPs.Engine.Loop;
 using LvsPs.Engine.Preface;
 using LvsPs.Engine.Stats;
 using LvsPs.Engine.Tcp;
@@ -172,16 +172,17 @@ internal sealed class ManagedService : IDisposable
     /// the service is persistent); null when none is available. A connection made from it must pass
     /// <see cref="ScheduledServer.Template"/> on so that it is released when the connection ends.
     /// </summary>
-    public ScheduledServer? Schedule(IPEndPoint client) => Schedule(_ungrouped, client);
+    /// <remarks>Scheduled straight from the address the kernel gave (accept4(2), recvfrom(2)), without an <see cref="IPEndPoint"/>.</remarks>
+    public ScheduledServer? Schedule(in PeerAddress client) => Schedule(_ungrouped, client.Address, client.Port);
 
-    /// <summary>As <see cref="Schedule(IPEndPoint)"/>, among the real servers of <paramref name="group"/> (null: the ungrouped).</summary>
-    public ScheduledServer? Schedule(IPEndPoint client, string? group) =>
-        group is null ? Schedule(_ungrouped, client) : _groups.TryGetValue(group, out var g) ? Schedule(g, client) : null;
+    /// <summary>As <see cref="Schedule(in PeerAddress)"/>, among the real servers of <paramref name="group"/> (null: the ungrouped).</summary>
+    public ScheduledServer? Schedule(in PeerAddress client, string? group) =>
+        group is null ? Schedule(_ungrouped, client.Address, client.Port) : _groups.TryGetValue(group, out var g) ? Schedule(g, client.Address, client.Port) : null;
 
-    private ScheduledServer? Schedule(ServiceGroup group, IPEndPoint client)
+    private ScheduledServer? Schedule(ServiceGroup group, NetAddress client, ushort port)
     {
         var id = _settings.Id;
-        var request = new SchedulingRequest(id.Protocol, NetAddress.FromIPAddress(client.Address), (ushort)client.Port, _virtualAddress, id.Port, _clock.Now);
+        var request = new SchedulingRequest(id.Protocol, client, port, _virtualAddress, id.Port, _clock.Now);
         var decision = group.Scheduling.Schedule(request);
         return decision.Destination is null ? null : new ScheduledServer(RealServerRuntime.Of(decision.Destination), decision.Template, decision.OnePacket);
     }

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using LvsPs.Engine.Connections;
+using LvsPs.Engine.Loop;
 using LvsPs.Engine.Tcp;
 
 namespace LvsPs.Engine.Ftp;
@@ -17,7 +17,7 @@ internal static class FtpDataConnections
     {
         if (!TryRemote(fromClient, out var client)) return;
         var target = new IPEndPoint(control.RealServer.EndPoint.Address, serverPort);
-        new TcpConnection(control.Service, control.RealServer, fromClient, client, TcpConnection.NewSocket(target.AddressFamily), target,
+        new TcpConnection(control.Service, control.RealServer, new TcpEnd(fromClient), PeerAddress.From(client), backendSide: null, target,
             connectClientSide: false, context).Start();
     }
 
@@ -39,7 +39,8 @@ internal static class FtpDataConnections
                 // the kernel picks the source address instead
             }
         }
-        new TcpConnection(control.Service, control.RealServer, toClient, client, fromServer, client, connectClientSide: true, context).Start();
+        new TcpConnection(control.Service, control.RealServer, new TcpEnd(toClient), PeerAddress.From(client), new TcpEnd(fromServer), client,
+            connectClientSide: true, context).Start();
     }
 
     private static bool TryRemote(Socket s, out IPEndPoint remote)

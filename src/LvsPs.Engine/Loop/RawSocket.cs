@@ -27,12 +27,13 @@ internal static class RawSocket
     /// <see cref="IOException"/> on an error. Unlike Socket.Connect it does not throw for "in progress".</summary>
     public static bool Connect(SafeHandle socket, System.Net.IPEndPoint endPoint)
     {
-        var address = endPoint.Serialize(); // the native sockaddr (family, port, address) as .NET lays it out
+        Span<byte> address = stackalloc byte[PeerAddress.MaxSockAddr];
+        int length = PeerAddress.Write(endPoint, address);
         using var lease = new HandleLease(socket);
         int fd = lease.Fd;
         while (true)
         {
-            int r = Libc.Connect(fd, ref address.Buffer.Span[0], address.Size);
+            int r = Libc.Connect(fd, ref MemoryMarshal.GetReference(address), length);
             if (r == 0) return true;
             int errno = Errno.Last;
             if (errno == Errno.EINPROGRESS) return false;
@@ -128,4 +129,66 @@ internal static class RawSocket
         }
     }
 
+
+    /// <summary>setsockopt(2) of an int option; throws <see cref="SystemCallException"/> when the kernel refuses.</summary>
+    public static void SetOption(SafeHandle socket, int level, int name, int value)
+    {
+        using var lease = new HandleLease(socket);
+        if (Libc.SetSockOpt(lease.Fd, level, name, value, sizeof(int)) != 0) throw new SystemCallException($"setsockopt({level}, {name})", Errno.Last);
+    }
+
+    /// <summary>TCP_NODELAY: small relayed writes leave at once (the peers decide their own batching).</summary>
+    public static void SetNoDelay(SafeHandle socket) => SetOption(socket, Libc.IPPROTO_TCP, Libc.TCP_NODELAY, 1);
+
+    /// <summary>SO_LINGER with a zero timeout: the close that follows resets the connection (RST) instead of a FIN.</summary>
+    public static void SetAbortiveClose(SafeHandle socket)
+    {
+        using var lease = new HandleLease(socket);
+        var linger = new Libc.Linger { OnOff = 1, Seconds = 0 };
+        if (Libc.SetSockOpt(lease.Fd, Libc.SOL_SOCKET, Libc.SO_LINGER, linger, 8) != 0) throw new SystemCallException("setsockopt(SO_LINGER)", Errno.Last);
+    }
+
+    /// <summary>shutdown(2) of the sending half: the peer reads its end of stream (a FIN passed on).</summary>
+    public static void ShutdownSend(SafeHandle socket)
+    {
+        using var lease = new HandleLease(socket);
+        if (Libc.Shutdown(lease.Fd, Libc.SHUT_WR) != 0) throw new SystemCallException("shutdown", Errno.Last);
+    }
+
+    /// <summary>getsockopt(2) into <paramref name="value"/>: the length the kernel wrote, or -1 when it refused.</summary>
+    public static int GetOption(SafeHandle socket, int level, int name, Span<byte> value)
+    {
+        using var lease = new HandleLease(socket);
+        int length = value.Length;
+        return Libc.GetSockOpt(lease.Fd, level, name, ref MemoryMarshal.GetReference(value), ref length) == 0 ? length : -1;
+    }
+
+    /// <summary>SO_ERROR: the error a non-blocking connect ended with (0 for none, -1 when it cannot be read).</summary>
+    public static int PendingError(SafeHandle socket)
+    {
+        Span<byte> value = stackalloc byte[sizeof(int)];
+        return GetOption(socket, Libc.SOL_SOCKET, Libc.SO_ERROR, value) == sizeof(int) ? BitConverter.ToInt32(value) : -1;
+    }
+
+    /// <summary>bind(2) to <paramref name="endPoint"/>; throws <see cref="SystemCallException"/> (EADDRINUSE, ...) when it fails.</summary>
+    public static void Bind(SafeHandle socket, System.Net.IPEndPoint endPoint)
+    {
+        Span<byte> sockaddr = stackalloc byte[PeerAddress.MaxSockAddr];
+        int length = PeerAddress.Write(endPoint, sockaddr);
+        using var lease = new HandleLease(socket);
+        if (Libc.Bind(lease.Fd, ref MemoryMarshal.GetReference(sockaddr), length) != 0) throw new SystemCallException("bind", Errno.Last);
+    }
+
+    /// <summary>getsockname(2): the socket's own address, or null when it has none (or is closed).</summary>
+    public static System.Net.IPAddress? LocalAddress(SafeHandle socket)
+    {
+        if (!HandleLease.TryLease(socket, out var lease)) return null;
+        using (lease)
+        {
+            Span<byte> sockaddr = stackalloc byte[PeerAddress.MaxSockAddr];
+            int length = sockaddr.Length;
+            if (Libc.GetSockName(lease.Fd, ref MemoryMarshal.GetReference(sockaddr), ref length) != 0) return null;
+            return PeerAddress.TryRead(sockaddr[..length], out var local) ? local.ToEndPoint().Address : null;
+        }
+    }
 }

@@ -148,26 +148,36 @@ internal sealed class TcpForwarder : IForwarder
             client.Dispose();
             return;
         }
-        Dispatch(client, remote, loop: null);
+        Dispatch(new TcpEnd(client), PeerAddress.From(remote), loop: null);
     }
 
-    /// <summary>Schedules the accepted connection and starts relaying it (on <paramref name="loop"/> when given).</summary>
-    private void Dispatch(Socket client, IPEndPoint remote, EventLoop? loop)
+    /// <summary>Schedules the accepted connection straight from its peer's address and starts relaying it (on
+    /// <paramref name="loop"/> when given).</summary>
+    private void Dispatch(TcpEnd client, in PeerAddress peer, EventLoop? loop)
     {
         if (_service.Preface is { } preface)
         {
-            _ = AdmitAsync(preface, client, remote, loop);
+            Socket socket;
+            try
+            {
+                socket = client.AsSocket(); // a preface reads the client asynchronously
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                client.Close(abort: true);
+                return;
+            }
+            _ = AdmitAsync(preface, socket, peer.ToEndPoint(), loop);
             return;
         }
-        var scheduled = _service.Schedule(remote);
+        var scheduled = _service.Schedule(peer);
         if (scheduled is null)
         {
             // no destination available: IPVS drops the SYN; a proxy resets the accepted connection
-            client.LingerState = new LingerOption(true, 0);
-            client.Dispose();
+            client.Close(abort: true);
             return;
         }
-        var connection = new TcpConnection(_service, scheduled, client, remote, _context) { Loop = loop };
+        var connection = new TcpConnection(_service, scheduled, client, peer, _context) { Loop = loop };
         connection.Filter = _context.Helpers.Attach(connection, _context);
         connection.Start();
     }
@@ -201,13 +211,14 @@ internal sealed class TcpForwarder : IForwarder
             client.Dispose();
             return;
         }
-        var scheduled = _service.Schedule(admission.Client, admission.Group);
+        var peer = PeerAddress.From(admission.Client);
+        var scheduled = _service.Schedule(peer, admission.Group);
         if (scheduled is null)
         {
             preface.Refuse(client, admission);
             return;
         }
-        var connection = new TcpConnection(_service, scheduled, client, admission.Client, _context, preface.ConnectFrom(admission))
+        var connection = new TcpConnection(_service, scheduled, new TcpEnd(client), peer, _context, preface.ConnectFrom(admission))
         {
             Loop = loop,
             Prelude = preface.Prelude(admission, scheduled.RealServer),
@@ -240,31 +251,24 @@ internal sealed class TcpForwarder : IForwarder
             Span<byte> address = stackalloc byte[PeerAddress.MaxSockAddr];
             for (int i = 0; i < Budget && !owner._stopped; i++)
             {
-                int fd, length;
+                SocketFd? client;
+                int length;
                 try
                 {
-                    fd = RawSocket.Accept(owner._listener.SafeHandle, address, out length);
+                    // accept4(2) straight into an owned descriptor, non-blocking and close-on-exec: no .NET Socket
+                    client = SocketFd.Accept(owner._listener.SafeHandle, address, out length);
                 }
                 catch (Exception e) when (e is IOException or ObjectDisposedException)
                 {
                     return; // e.g. out of descriptors: the connection stays queued until one is free
                 }
-                if (fd < 0) return;
-                Socket client;
-                try
-                {
-                    client = new Socket(new SafeSocketHandle(fd, ownsHandle: true));
-                }
-                catch (SocketException)
-                {
-                    continue;
-                }
+                if (client is null) return;
                 if (!PeerAddress.TryRead(address[..length], out var peer))
                 {
                     client.Dispose();
                     continue;
                 }
-                owner.Dispatch(client, peer.ToEndPoint(), loop);
+                owner.Dispatch(new TcpEnd(client), peer, loop);
             }
         }
     }

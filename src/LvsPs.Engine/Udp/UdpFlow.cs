@@ -21,10 +21,9 @@ internal sealed class UdpFlow : EngineConnection
     private volatile bool _closed;
 
     public UdpFlow(ManagedService service, ScheduledServer scheduled, IPEndPoint client, PeerAddress peer, UdpForwarder forwarder)
-        : base(service, scheduled.RealServer, client, active: false, scheduled.OnePacket ? null : scheduled.Template)
+        : base(service, scheduled.RealServer, peer, active: false, scheduled.OnePacket ? null : scheduled.Template)
     {
         _forwarder = forwarder;
-        Peer = peer;
         _clientSockAddrLength = PeerAddress.Write(client, _clientSockAddr);
         try
         {
@@ -38,9 +37,6 @@ internal sealed class UdpFlow : EngineConnection
             throw;
         }
     }
-
-    /// <summary>The client's address and port as the flow table's key.</summary>
-    public PeerAddress Peer { get; }
 
     public override LvsProtocol Protocol => LvsProtocol.Udp;
 

@@ -112,7 +112,7 @@ internal sealed class UdpForwarder : IForwarder
     /// </summary>
     private UdpFlow? OnePacketFlow(in PeerAddress peer, IPEndPoint client)
     {
-        var scheduled = _service.Schedule(client);
+        var scheduled = _service.Schedule(peer);
         if (scheduled is null) return null;
         if (_flows.TryGetValue(peer, out var existing) && existing.RealServer == scheduled.RealServer) return existing;
         return OpenFlow(peer, client, scheduled);
@@ -120,7 +120,7 @@ internal sealed class UdpForwarder : IForwarder
 
     private UdpFlow? OpenFlow(in PeerAddress peer, IPEndPoint client, ScheduledServer? scheduled = null)
     {
-        scheduled ??= _service.Schedule(client);
+        scheduled ??= _service.Schedule(peer);
         if (scheduled is null) return null;
         UdpFlow flow;
         try
