@@ -85,6 +85,24 @@ internal readonly struct PeerAddress : IEquatable<PeerAddress>
         return SockAddrIn6;
     }
 
+    /// <summary>Writes this address as the sockaddr sendto(2) takes; its length.</summary>
+    public int Write(Span<byte> sockaddr)
+    {
+        sockaddr[..MaxSockAddr].Clear();
+        BinaryPrimitives.WriteUInt16BigEndian(sockaddr[2..], _port);
+        if (!_v6)
+        {
+            BitConverter.TryWriteBytes(sockaddr, (ushort)AfInet);
+            BinaryPrimitives.WriteUInt32BigEndian(sockaddr[4..], (uint)_hi);
+            return SockAddrIn;
+        }
+        BitConverter.TryWriteBytes(sockaddr, (ushort)AfInet6);
+        BinaryPrimitives.WriteUInt64BigEndian(sockaddr[8..], _hi);
+        BinaryPrimitives.WriteUInt64BigEndian(sockaddr[16..], _lo);
+        BitConverter.TryWriteBytes(sockaddr[24..], _scope);
+        return SockAddrIn6;
+    }
+
     public IPEndPoint ToEndPoint()
     {
         if (!_v6)
