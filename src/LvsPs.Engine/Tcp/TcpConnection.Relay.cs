@@ -30,6 +30,7 @@ internal sealed partial class TcpConnection
         try
         {
             client.MakeNonBlocking(); // splice(2), recv(2) and send(2) on the loop must never block it
+            backend.MakeNonBlocking();
             started = relay.Start(connecting: !RawSocket.Connect(backend.Handle, _connectTo));
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
