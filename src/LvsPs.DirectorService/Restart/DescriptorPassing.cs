@@ -31,7 +31,8 @@ internal static unsafe class DescriptorPassing
         descriptors.CopyTo(new Span<int>(control + CmsgHeader, descriptors.Length));
         var iov = new Libc.IoVec { Base = &data, Length = 1 };
         var message = new Libc.MsgHdr { Iov = &iov, IovLength = 1, Control = control, ControlLength = (nuint)space };
-        if (Libc.SendMsg(socket.Handle, &message, 0) != 1) throw new IOException($"sendmsg(SCM_RIGHTS) failed: {Errno.Describe(Errno.Last)}");
+        using var lease = new HandleLease(socket.SafeHandle);
+        if (Libc.SendMsg(lease.Fd, &message, 0) != 1) throw new IOException($"sendmsg(SCM_RIGHTS) failed: {Errno.Describe(Errno.Last)}");
     }
 
     /// <summary>Receives one message of descriptors (the sender's count is its one data byte).</summary>
@@ -42,7 +43,8 @@ internal static unsafe class DescriptorPassing
         byte* control = stackalloc byte[space];
         var iov = new Libc.IoVec { Base = &data, Length = 1 };
         var message = new Libc.MsgHdr { Iov = &iov, IovLength = 1, Control = control, ControlLength = (nuint)space };
-        nint n = Libc.RecvMsg(socket.Handle, &message, Libc.MSG_CMSG_CLOEXEC);
+        nint n;
+        using (var lease = new HandleLease(socket.SafeHandle)) n = Libc.RecvMsg(lease.Fd, &message, Libc.MSG_CMSG_CLOEXEC);
         if (n < 0) throw new IOException($"recvmsg(SCM_RIGHTS) failed: {Errno.Describe(Errno.Last)}");
         if (n == 0) throw new EndOfStreamException("The old process closed the connection before it handed over its sockets.");
         if (message.ControlLength < CmsgHeader || *(int*)(control + 8) != Libc.SOL_SOCKET || *(int*)(control + 12) != Libc.SCM_RIGHTS)
