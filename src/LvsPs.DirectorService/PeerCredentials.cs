@@ -1,18 +1,13 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using LvsPs.Interop;
 
 namespace LvsPs.DirectorService;
 
 /// <summary>The user on the other end of a Unix domain socket (SO_PEERCRED), and this process's effective user.</summary>
-internal static partial class PeerCredentials
+internal static class PeerCredentials
 {
-    private const int SolSocket = 1;   // asm-generic/socket.h SOL_SOCKET
-    private const int SoPeerCred = 17; // asm-generic/socket.h SO_PEERCRED
-
-    [LibraryImport("libc", EntryPoint = "geteuid")]
-    private static partial uint GetEffectiveUserId();
-
-    public static uint EffectiveUserId => GetEffectiveUserId();
+    public static uint EffectiveUserId => Libc.GetEffectiveUserId();
 
     /// <summary>The peer's process id from struct ucred, or null if the kernel did not say.</summary>
     public static int? PeerProcessId(Socket socket)
@@ -20,7 +15,7 @@ internal static partial class PeerCredentials
         Span<byte> ucred = stackalloc byte[12];
         try
         {
-            return socket.GetRawSocketOption(SolSocket, SoPeerCred, ucred) >= 4 ? MemoryMarshal.Read<int>(ucred) : null;
+            return socket.GetRawSocketOption(Libc.SOL_SOCKET, Libc.SO_PEERCRED, ucred) >= 4 ? MemoryMarshal.Read<int>(ucred) : null;
         }
         catch (SocketException)
         {
@@ -34,7 +29,7 @@ internal static partial class PeerCredentials
         Span<byte> ucred = stackalloc byte[12];
         try
         {
-            return socket.GetRawSocketOption(SolSocket, SoPeerCred, ucred) >= 8 ? MemoryMarshal.Read<uint>(ucred[4..]) : null;
+            return socket.GetRawSocketOption(Libc.SOL_SOCKET, Libc.SO_PEERCRED, ucred) >= 8 ? MemoryMarshal.Read<uint>(ucred[4..]) : null;
         }
         catch (SocketException)
         {

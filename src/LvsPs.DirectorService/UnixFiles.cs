@@ -1,12 +1,10 @@
-using System.Runtime.InteropServices;
+using LvsPs.Interop;
 
 namespace LvsPs.DirectorService;
 
 /// <summary>What is at a path, without following a symbolic link there (statx with AT_SYMLINK_NOFOLLOW).</summary>
-internal static partial class UnixFiles
+internal static class UnixFiles
 {
-    private const int AtFdCwd = -100;              // fcntl.h AT_FDCWD
-    private const int AtSymlinkNoFollow = 0x100;   // fcntl.h AT_SYMLINK_NOFOLLOW
     private const uint StatxType = 0x1, StatxUid = 0x8; // linux/stat.h STATX_TYPE, STATX_UID
     private const int SFmt = 0xF000;               // sys/stat.h S_IFMT
 
@@ -24,19 +22,17 @@ internal static partial class UnixFiles
 
     public readonly record struct Status(FileType Type, uint OwnerId);
 
-    // struct statx has one layout on every architecture (linux/stat.h): stx_uid at 20, stx_mode (u16) at 28; 256 bytes
-    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static unsafe partial int Statx(int dirfd, string path, int flags, uint mask, byte* buffer);
 
     /// <summary>The type and owner of what is at <paramref name="path"/> itself (a link is reported as a link); null when nothing is.</summary>
+    /// <remarks>struct statx has one layout on every architecture (linux/stat.h): stx_uid at 20, stx_mode (u16) at 28; 256 bytes.</remarks>
     public static unsafe Status? LStat(string path)
     {
         byte* buffer = stackalloc byte[256];
-        if (Statx(AtFdCwd, path, AtSymlinkNoFollow, StatxType | StatxUid, buffer) != 0)
+        if (Libc.Statx(Libc.AT_FDCWD, path, Libc.AT_SYMLINK_NOFOLLOW, StatxType | StatxUid, buffer) != 0)
         {
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno == 2) return null; // ENOENT
-            throw new IOException($"Cannot examine '{path}': {Marshal.GetPInvokeErrorMessage(errno)}");
+            int errno = Errno.Last;
+            if (errno == Errno.ENOENT) return null;
+            throw new IOException($"Cannot examine '{path}': {Errno.Describe(errno)}");
         }
         var mode = *(ushort*)(buffer + 28);
         var uid = *(uint*)(buffer + 20);

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using LvsPs.Engine.Connections;
+using LvsPs.Engine.Helpers;
 using LvsPs.Engine.Stats;
 using LvsPs.Model;
 using LvsPs.Scheduling;
@@ -21,10 +22,14 @@ public sealed class ManagedDirector : IDirectorBackend
     private readonly HashSet<VirtualServiceId> _inheritedTaken = new();
     private bool _holdingHandedOver; // set while handed-over listeners wait for AcceptHandedOver
     private readonly Dictionary<VirtualServiceId, ManagedService> _services = new();
+    private readonly EngineContext _context;
     private readonly ConnectionTable _table;
 
     /// <summary>The connection table (tests sweep it with a clock of their own).</summary>
     internal ConnectionTable Connections => _table;
+
+    /// <summary>The director's engine: its loops, table and helpers (tests check the loops end with the director).</summary>
+    internal EngineContext Engine => _context;
     private readonly RateEstimator _estimator;
     private readonly ManagedDirectorOptions _options;
     private volatile LvsTimeouts _timeouts = new();
@@ -34,22 +39,21 @@ public sealed class ManagedDirector : IDirectorBackend
     {
         _options = options ?? new ManagedDirectorOptions();
         _holdingHandedOver = _options.InheritedListeners is { Count: > 0 };
-        _table = new ConnectionTable(() => _timeouts);
-        _estimator = new RateEstimator(_table.SampleAll, _options.RunEstimator);
-        (_fastPath, RelayPath, RelayPathReason) = Tcp.RelayPathChoice.Choose(_options);
+        _context = new EngineContext(_options, () => _timeouts, ApplicationHelperRegistry.Standard());
+        _table = _context.Table;
+        _estimator = _context.Estimator;
         StartTime = DateTimeOffset.Now;
     }
 
-    private readonly Bpf.SockmapFastPath? _fastPath;
 
     /// <summary>How plain TCP connections are relayed: "sockmap", "splice" or "async" (<see cref="Tcp.RelayPathChoice"/>).</summary>
-    public string RelayPath { get; }
+    public string RelayPath => _context.RelayPath;
 
     /// <summary>Why: what the fast path is, or why it is off.</summary>
-    public string RelayPathReason { get; }
+    public string RelayPathReason => _context.RelayPathReason;
 
     /// <summary>The fast path, when it is on (tests look into it).</summary>
-    internal Bpf.SockmapFastPath? FastPathForTests => _fastPath;
+    internal Bpf.SockmapFastPath? FastPathForTests => _context.FastPath;
 
     public DateTimeOffset StartTime { get; }
 
@@ -84,7 +88,7 @@ public sealed class ManagedDirector : IDirectorBackend
     /// </summary>
     private void CatchUpFastPath()
     {
-        if (_fastPath is { Linked: > 0 }) _table.CatchUpAll();
+        if (_context.FastPath is { Linked: > 0 }) _table.CatchUpAll();
     }
 
     public IReadOnlyList<VirtualService> GetServices()
@@ -135,7 +139,7 @@ public sealed class ManagedDirector : IDirectorBackend
             ThrowIfDisposed();
             if (_services.ContainsKey(settings.Id)) throw LvsException.ServiceExists(settings.Id);
             var inherited = TakeInherited(settings.Id);
-            var service = new ManagedService(settings, _table, _options) { InheritedListener = inherited, HoldAccepting = inherited is not null && _holdingHandedOver, FastPath = _fastPath };
+            var service = new ManagedService(settings, _context) { InheritedListener = inherited, HoldAccepting = inherited is not null && _holdingHandedOver };
             service.Start(); // binds the VIP; throws with nothing registered when it cannot
             _services.Add(settings.Id, service);
             _estimator.Register(service.Stats);
@@ -392,8 +396,6 @@ public sealed class ManagedDirector : IDirectorBackend
             foreach (var service in _services.Values) service.Dispose();
             _services.Clear();
         }
-        _estimator.Dispose();
-        _table.Dispose();
-        _fastPath?.Dispose(); // after the connections: each took its sockets off the map as it ended
+        _context.Dispose(); // the estimator, every connection, the fast path, then the event loops
     }
 }

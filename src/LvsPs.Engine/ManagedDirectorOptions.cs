@@ -28,8 +28,9 @@ public sealed record ManagedDirectorOptions
     public TimeSpan FtpDataTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
-    /// On Linux, relay TCP connections (splice(2)) and UDP flows on the engine's own epoll threads, one per core
-    /// (default); false uses .NET's asynchronous socket operations, as on other systems.
+    /// On Linux, relay TCP connections (splice(2)) and UDP flows on the director's own epoll threads, one per core,
+    /// made when the director starts and stopped when it stops (default); false uses .NET's asynchronous socket
+    /// operations, as on other systems.
     /// </summary>
     public bool UseEventLoop { get; init; } = true;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using LvsPs.Engine.Connections;
+using LvsPs.Engine.Loop;
 using LvsPs.Engine.Preface;
 using LvsPs.Engine.Stats;
 using LvsPs.Engine.Tcp;
@@ -26,12 +26,11 @@ internal sealed class ManagedService : IDisposable
     private volatile VirtualServiceSettings _settings;
     private volatile ITcpPreface? _preface;
 
-    public ManagedService(VirtualServiceSettings settings, ConnectionTable table, ManagedDirectorOptions options)
+    public ManagedService(VirtualServiceSettings settings, EngineContext context)
     {
+        var options = context.Options;
         _options = options;
         _schedulerOptions = options.Scheduler;
-        FtpDataTimeout = options.FtpDataTimeout;
-        UseEventLoop = options.UseEventLoop;
         BindNonLocalAddresses = settings.Id.Address is { } vip && options.BindNonLocal?.Invoke(vip) == true;
         _settings = settings;
         _clock = _schedulerOptions.Clock;
@@ -39,7 +38,7 @@ internal sealed class ManagedService : IDisposable
         _ungrouped = new ServiceGroup("", settings, _schedulerOptions);
         _groups = new Dictionary<string, ServiceGroup>(StringComparer.Ordinal) { [""] = _ungrouped };
         _preface = ServicePreface.For(settings, options, realServerProxy: false);
-        _forwarder = settings.Id.Protocol == LvsProtocol.Tcp ? new TcpForwarder(this, table) : new UdpForwarder(this, table, UseEventLoop);
+        _forwarder = settings.Id.Protocol == LvsProtocol.Tcp ? new TcpForwarder(this, context) : new UdpForwarder(this, context);
     }
 
     public VirtualServiceSettings Settings => _settings;
@@ -64,19 +63,11 @@ internal sealed class ManagedService : IDisposable
     /// <summary>What runs on a new TCP connection before scheduling (content rules, PROXY protocol, transparent mode); null for plain layer 4.</summary>
     public ITcpPreface? Preface => _preface;
 
-    /// <summary>How long the FTP helper waits for an announced data connection.</summary>
-    public TimeSpan FtpDataTimeout { get; }
-
     /// <summary>Binds the VIP even when the host does not hold it yet (<see cref="ManagedDirectorOptions.BindNonLocal"/>).</summary>
     public bool BindNonLocalAddresses { get; }
 
-    /// <summary>Sockets may be driven by the engine's own epoll threads (<see cref="ManagedDirectorOptions.UseEventLoop"/>).</summary>
-    public bool UseEventLoop { get; }
-
     public StatsCounters Stats { get; } = new();
 
-    /// <summary>The director's fast path for plain TCP relays, or null (off, not permitted, or failed to load).</summary>
-    public Tcp.ITcpFastPath? FastPath { get; init; }
 
     /// <summary>A listening socket handed over by the previous process, adopted instead of binding anew.</summary>
     public System.Net.Sockets.SafeSocketHandle? InheritedListener { get; init; }
@@ -191,16 +182,17 @@ internal sealed class ManagedService : IDisposable
     /// the service is persistent); null when none is available. A connection made from it must pass
     /// <see cref="ScheduledServer.Template"/> on so that it is released when the connection ends.
     /// </summary>
-    public ScheduledServer? Schedule(IPEndPoint client) => Schedule(_ungrouped, client);
+    /// <remarks>Scheduled straight from the address the kernel gave (accept4(2), recvfrom(2)), without an <see cref="IPEndPoint"/>.</remarks>
+    public ScheduledServer? Schedule(in PeerAddress client) => Schedule(_ungrouped, client.Address, client.Port);
 
-    /// <summary>As <see cref="Schedule(IPEndPoint)"/>, among the real servers of <paramref name="group"/> (null: the ungrouped).</summary>
-    public ScheduledServer? Schedule(IPEndPoint client, string? group) =>
-        group is null ? Schedule(_ungrouped, client) : _groups.TryGetValue(group, out var g) ? Schedule(g, client) : null;
+    /// <summary>As <see cref="Schedule(in PeerAddress)"/>, among the real servers of <paramref name="group"/> (null: the ungrouped).</summary>
+    public ScheduledServer? Schedule(in PeerAddress client, string? group) =>
+        group is null ? Schedule(_ungrouped, client.Address, client.Port) : _groups.TryGetValue(group, out var g) ? Schedule(g, client.Address, client.Port) : null;
 
-    private ScheduledServer? Schedule(ServiceGroup group, IPEndPoint client)
+    private ScheduledServer? Schedule(ServiceGroup group, NetAddress client, ushort port)
     {
         var id = _settings.Id;
-        var request = new SchedulingRequest(id.Protocol, NetAddress.FromIPAddress(client.Address), (ushort)client.Port, _virtualAddress, id.Port, _clock.Now);
+        var request = new SchedulingRequest(id.Protocol, client, port, _virtualAddress, id.Port, _clock.Now);
         var decision = group.Scheduling.Schedule(request);
         return decision.Destination is null ? null : new ScheduledServer(RealServerRuntime.Of(decision.Destination), decision.Template, decision.OnePacket);
     }

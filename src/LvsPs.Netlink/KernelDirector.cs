@@ -1,3 +1,4 @@
+using LvsPs.Interop;
 using LvsPs.Model;
 using LvsPs.Netlink.Ipvs;
 using LvsPs.Netlink.Protocol;
@@ -71,7 +72,7 @@ public sealed class KernelDirector : IDirectorBackend, IDirectorBatch
         IpvsCodec.WriteServiceKey(w, id);
         w.EndMessage(m);
         var reply = c.Exchange(w, 1)[0];
-        if (reply.Errno == Libc.ESRCH || reply.Errno == Libc.ENOENT) return null;
+        if (reply.Errno == Errno.ESRCH || reply.Errno == Errno.ENOENT) return null;
         if (reply.Errno != 0) throw KernelErrors.Map(reply.Errno, new IpvsRequestContext("Get virtual service", id));
         var svc = reply.Messages.Single().Attributes.Nested((ushort)IpvsCommandAttribute.Service) ?? throw new InvalidDataException("GET_SERVICE reply without a service.");
         var (settings, stats) = IpvsCodec.ReadService(svc);
@@ -180,7 +181,7 @@ public sealed class KernelDirector : IDirectorBackend, IDirectorBatch
             IpvsCodec.WriteDaemon(w, daemon);
             w.EndMessage(m);
             int errno = c.Exchange(w, 1)[0].Errno;
-            if (errno == Libc.EEXIST)
+            if (errno == Errno.EEXIST)
             {
                 throw new LvsException(LvsErrorKind.AlreadyExists, "SyncDaemonRunning", $"A {daemon.Role.ToString().ToLowerInvariant()} sync daemon is already running; stop it first.", daemon.Role);
             }
@@ -199,7 +200,7 @@ public sealed class KernelDirector : IDirectorBackend, IDirectorBatch
             IpvsCodec.WriteDaemonRole(w, role);
             w.EndMessage(m);
             int errno = c.Exchange(w, 1)[0].Errno;
-            if (errno == Libc.ESRCH)
+            if (errno == Errno.ESRCH)
             {
                 throw new LvsException(LvsErrorKind.NotFound, "SyncDaemonNotRunning", $"No {role.ToString().ToLowerInvariant()} sync daemon is running.", role);
             }
@@ -377,7 +378,7 @@ public sealed class KernelDirector : IDirectorBackend, IDirectorBatch
             {
                 return work(c);
             }
-            catch (NetlinkException e) when (e.Errno == Libc.EAGAIN)
+            catch (NetlinkException e) when (e.Errno == Errno.EAGAIN)
             {
                 throw new LvsException(LvsErrorKind.ResourceBusy, "KernelTableChanging", $"{e.Message} ({Target})", NetworkNamespace, e);
             }

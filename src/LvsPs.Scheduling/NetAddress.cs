@@ -36,6 +36,9 @@ public readonly struct NetAddress : IEquatable<NetAddress>
 
     public static NetAddress FromIPv4(uint hostOrder) => new((ulong)hostOrder << 32, 0, false);
 
+    /// <summary>An IPv6 address from its 16 network-order bytes read as two big-endian halves (as a sockaddr_in6 holds it).</summary>
+    public static NetAddress FromIPv6(ulong high, ulong low) => new(high, low, true);
+
     public static NetAddress FromIPAddress(IPAddress address)
     {
         Span<byte> b = stackalloc byte[16];

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LvsPs.Interop;
 
 namespace LvsPs.DirectorService.Failover;
 
@@ -47,14 +48,14 @@ internal sealed class ChildProcess : IDisposable
         return new ChildProcess(process, name, log);
     }
 
-    public void Signal(int signal) => Posix.Kill(_process.Id, signal);
+    public void Signal(int signal) => Libc.Kill(_process.Id, signal);
 
     /// <summary>SIGTERM, so the speaker says goodbye to its peers; SIGKILL when it does not end within a few seconds.</summary>
     public void Stop()
     {
         if (!_process.HasExited)
         {
-            Posix.Kill(_process.Id, Posix.SIGTERM);
+            Libc.Kill(_process.Id, Libc.SIGTERM);
             if (!_process.WaitForExit(StopGrace)) _process.Kill(entireProcessTree: true);
             _process.WaitForExit();
         }

@@ -1,5 +1,6 @@
 using LvsPs.Model;
 using LvsPs.Model.Failover;
+using LvsPs.Interop;
 
 namespace LvsPs.DirectorService.Failover;
 
@@ -170,7 +171,7 @@ internal sealed class FailoverController : IFailoverControl, IDisposable
                 }
                 if (changed || _keepalived is null) WriteConfig(settings!);
                 if (_keepalived is null) StartKeepalived();
-                else if (changed) _keepalived.Signal(Posix.SIGHUP); // keepalived reloads its configuration on SIGHUP
+                else if (changed) _keepalived.Signal(Libc.SIGHUP); // keepalived reloads its configuration on SIGHUP
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception or LvsException)
             {
@@ -193,7 +194,7 @@ internal sealed class FailoverController : IFailoverControl, IDisposable
     {
         if (_fifoReady) return;
         File.Delete(_fifo);
-        if (Posix.MakeFifo(_fifo, 0x180 /* 0600 */) != 0) throw new IOException($"mkfifo '{_fifo}' failed (errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()})");
+        if (Libc.MakeFifo(_fifo, 0x180 /* 0600 */) != 0) throw new IOException($"mkfifo '{_fifo}' failed ({Errno.Describe(Errno.Last)})");
         _fifoReady = true;
     }
 

@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
+using LvsPs.Interop;
 
 namespace LvsPs.DirectorService.Restart;
 
@@ -8,43 +8,12 @@ namespace LvsPs.DirectorService.Restart;
 /// as HAProxy's seamless reload and Envoy's hot restart hand their listening sockets to the new process. The receiver
 /// gets its own descriptors for the same open sockets, marked close-on-exec.
 /// </summary>
-internal static unsafe partial class DescriptorPassing
+internal static unsafe class DescriptorPassing
 {
-    private const int SolSocket = 1;                 // asm-generic/socket.h SOL_SOCKET
-    private const int ScmRights = 1;                 // linux/socket.h SCM_RIGHTS
-    private const int MsgCmsgCloexec = 0x40000000;   // linux/socket.h MSG_CMSG_CLOEXEC
     private const int CmsgHeader = 16;               // struct cmsghdr { size_t len; int level; int type; } on LP64
 
     /// <summary>The kernel refuses more than SCM_MAX_FD (253) descriptors in one message; batches stay below it.</summary>
     public const int MaxPerMessage = 250;
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct IoVec
-    {
-        public void* Base;
-        public nuint Length;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct MsgHdr
-    {
-        public void* Name;
-        public uint NameLength;
-        public IoVec* Iov;
-        public nuint IovLength;
-        public void* Control;
-        public nuint ControlLength;
-        public int Flags;
-    }
-
-    [LibraryImport("libc", EntryPoint = "sendmsg", SetLastError = true)]
-    private static partial nint SendMsg(nint fd, MsgHdr* message, int flags);
-
-    [LibraryImport("libc", EntryPoint = "recvmsg", SetLastError = true)]
-    private static partial nint RecvMsg(nint fd, MsgHdr* message, int flags);
-
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-    private static partial int Close(int fd);
 
     private static int Space(int count) => CmsgHeader + ((count * 4 + 7) & ~7);
 
@@ -57,12 +26,13 @@ internal static unsafe partial class DescriptorPassing
         byte* control = stackalloc byte[space];
         new Span<byte>(control, space).Clear();
         *(nuint*)control = (nuint)(CmsgHeader + descriptors.Length * 4);
-        *(int*)(control + 8) = SolSocket;
-        *(int*)(control + 12) = ScmRights;
+        *(int*)(control + 8) = Libc.SOL_SOCKET;
+        *(int*)(control + 12) = Libc.SCM_RIGHTS;
         descriptors.CopyTo(new Span<int>(control + CmsgHeader, descriptors.Length));
-        var iov = new IoVec { Base = &data, Length = 1 };
-        var message = new MsgHdr { Iov = &iov, IovLength = 1, Control = control, ControlLength = (nuint)space };
-        if (SendMsg(socket.Handle, &message, 0) != 1) throw new IOException($"sendmsg(SCM_RIGHTS) failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        var iov = new Libc.IoVec { Base = &data, Length = 1 };
+        var message = new Libc.MsgHdr { Iov = &iov, IovLength = 1, Control = control, ControlLength = (nuint)space };
+        using var lease = new HandleLease(socket.SafeHandle);
+        if (Libc.SendMsg(lease.Fd, &message, 0) != 1) throw new IOException($"sendmsg(SCM_RIGHTS) failed: {Errno.Describe(Errno.Last)}");
     }
 
     /// <summary>Receives one message of descriptors (the sender's count is its one data byte).</summary>
@@ -71,25 +41,26 @@ internal static unsafe partial class DescriptorPassing
         byte data = 0;
         int space = Space(MaxPerMessage);
         byte* control = stackalloc byte[space];
-        var iov = new IoVec { Base = &data, Length = 1 };
-        var message = new MsgHdr { Iov = &iov, IovLength = 1, Control = control, ControlLength = (nuint)space };
-        nint n = RecvMsg(socket.Handle, &message, MsgCmsgCloexec);
-        if (n < 0) throw new IOException($"recvmsg(SCM_RIGHTS) failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        var iov = new Libc.IoVec { Base = &data, Length = 1 };
+        var message = new Libc.MsgHdr { Iov = &iov, IovLength = 1, Control = control, ControlLength = (nuint)space };
+        nint n;
+        using (var lease = new HandleLease(socket.SafeHandle)) n = Libc.RecvMsg(lease.Fd, &message, Libc.MSG_CMSG_CLOEXEC);
+        if (n < 0) throw new IOException($"recvmsg(SCM_RIGHTS) failed: {Errno.Describe(Errno.Last)}");
         if (n == 0) throw new EndOfStreamException("The old process closed the connection before it handed over its sockets.");
-        if (message.ControlLength < CmsgHeader || *(int*)(control + 8) != SolSocket || *(int*)(control + 12) != ScmRights)
+        if (message.ControlLength < CmsgHeader || *(int*)(control + 8) != Libc.SOL_SOCKET || *(int*)(control + 12) != Libc.SCM_RIGHTS)
         {
             throw new IOException("The hand-over message carried no descriptors.");
         }
         int count = (int)((*(nuint*)control - CmsgHeader) / 4);
         var fds = new Span<int>(control + CmsgHeader, count).ToArray();
-        if ((message.Flags & 0x8) != 0 || count != data) // MSG_CTRUNC
+        if ((message.Flags & Libc.MSG_CTRUNC) != 0 || count != data)
         {
-            foreach (var fd in fds) Close(fd);
+            foreach (var fd in fds) Libc.Close(fd);
             throw new IOException($"The hand-over message was cut: {count} of {data} descriptors arrived.");
         }
         return fds;
     }
 
     /// <summary>Closes a descriptor without shutting its socket down (the other process still uses the socket).</summary>
-    public static void CloseOnly(int fd) => Close(fd);
+    public static void CloseOnly(int fd) => Libc.Close(fd);
 }

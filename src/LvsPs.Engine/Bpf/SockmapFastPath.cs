@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using LvsPs.Engine.Loop;
 using LvsPs.Engine.Tcp;
 
 namespace LvsPs.Engine.Bpf;
@@ -86,7 +88,7 @@ internal sealed class SockmapFastPath : ITcpFastPath, IDisposable
     private static int Check(int result, string what) =>
         result >= 0 ? result : throw new BpfException(what + (-result == BpfSyscalls.EPERM ? " was not permitted" : " failed"), -result);
 
-    public IFastRelayLink? Link(Socket client, Socket backend)
+    public IFastRelayLink? Link(SafeHandle client, SafeHandle backend)
     {
         int pair;
         lock (_gate)
@@ -106,7 +108,7 @@ internal sealed class SockmapFastPath : ITcpFastPath, IDisposable
             link.PeersWritten = true;
             if (!WriteSlot(2 * pair, client)) throw new BpfException("adding the client's socket to the sockmap failed", 0);
         }
-        catch (Exception e) when (e is BpfException or SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is BpfException or SocketException or ObjectDisposedException or IOException)
         {
             link.Dispose(); // nothing was relayed: the connection is spliced instead
             return null;
@@ -119,10 +121,10 @@ internal sealed class SockmapFastPath : ITcpFastPath, IDisposable
             // bytes that arrived before the sockets joined the map wait in their receive queues, and the verdict program
             // runs only when more arrive: SO_RCVLOWAT calls sk_data_ready at once when data is queued (net/ipv4/tcp.c
             // tcp_set_rcvlowat -> tcp_data_ready), which is now the verdict's, so those bytes are relayed first
-            client.SetRawSocketOption(SOL_SOCKET, SO_RCVLOWAT, BitConverter.GetBytes(1));
-            backend.SetRawSocketOption(SOL_SOCKET, SO_RCVLOWAT, BitConverter.GetBytes(1));
+            RawSocket.SetOption(client, SOL_SOCKET, SO_RCVLOWAT, 1);
+            RawSocket.SetOption(backend, SOL_SOCKET, SO_RCVLOWAT, 1);
         }
-        catch (Exception e) when (e is BpfException or SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is BpfException or SocketException or ObjectDisposedException or IOException)
         {
             link.Dispose();
             throw new IOException("the connection was half linked to the sockmap and taken off again: " + e.Message, e);
@@ -135,29 +137,29 @@ internal sealed class SockmapFastPath : ITcpFastPath, IDisposable
     /// <summary>Bytes written into <paramref name="socket"/> so far: acknowledged (TCP_INFO tcpi_bytes_acked, since Linux
     /// 4.1; struct tcp_info in include/uapi/linux/tcp.h) plus still in its send queue (SIOCOUTQ). The SYN, which
     /// tcpi_bytes_acked may count, is in the base taken when the connection was linked.</summary>
-    private static long Written(Socket socket)
+    private static long Written(SafeHandle socket)
     {
         Span<byte> info = stackalloc byte[256];
-        int length = socket.GetRawSocketOption(IPPROTO_TCP, TCP_INFO, info);
+        int length = RawSocket.GetOption(socket, IPPROTO_TCP, TCP_INFO, info);
         long acked = length >= BytesAckedOffset + 8 ? (long)BinaryPrimitives.ReadUInt64LittleEndian(info[BytesAckedOffset..]) : 0;
-        return acked + BpfSyscalls.Ioctl(socket.SafeHandle, BpfSyscalls.SIOCOUTQ);
+        return acked + BpfSyscalls.Ioctl(socket, BpfSyscalls.SIOCOUTQ);
     }
 
     /// <summary>What <paramref name="socket"/> has written so far (<see cref="Written"/>) when it is ESTABLISHED
     /// (tcpi_state, the first byte of struct tcp_info; TCP_ESTABLISHED is 1 in include/net/tcp_states.h); false when not.
     /// Nothing user space wrote is unacknowledged yet when a connection is linked, so only tcpi_bytes_acked is read.</summary>
-    private static bool TryWritten(Socket socket, out long written)
+    private static bool TryWritten(SafeHandle socket, out long written)
     {
         Span<byte> info = stackalloc byte[256];
-        int length = socket.GetRawSocketOption(IPPROTO_TCP, TCP_INFO, info);
+        int length = RawSocket.GetOption(socket, IPPROTO_TCP, TCP_INFO, info);
         written = length >= BytesAckedOffset + 8 ? (long)BinaryPrimitives.ReadUInt64LittleEndian(info[BytesAckedOffset..]) : 0;
         return length > 0 && info[0] == TcpEstablished;
     }
 
-    private static ulong Cookie(Socket socket)
+    private static ulong Cookie(SafeHandle socket)
     {
         Span<byte> value = stackalloc byte[8];
-        if (socket.GetRawSocketOption(SOL_SOCKET, SO_COOKIE, value) != 8) throw new BpfException("SO_COOKIE gave no cookie", 0);
+        if (RawSocket.GetOption(socket, SOL_SOCKET, SO_COOKIE, value) != 8) throw new BpfException("SO_COOKIE gave no cookie", 0);
         return BinaryPrimitives.ReadUInt64LittleEndian(value);
     }
 
@@ -171,13 +173,13 @@ internal sealed class SockmapFastPath : ITcpFastPath, IDisposable
         return BpfSyscalls.MapElement(BpfSyscalls.BPF_MAP_UPDATE_ELEM, _peers, key, value) == 0;
     }
 
-    private bool WriteSlot(int slot, Socket socket)
+    private bool WriteSlot(int slot, SafeHandle socket)
     {
         Span<byte> key = stackalloc byte[4];
         Span<byte> value = stackalloc byte[4];
         BinaryPrimitives.WriteUInt32LittleEndian(key, (uint)slot);
         bool added = false;
-        var handle = socket.SafeHandle;
+        var handle = socket;
         try
         {
             handle.DangerousAddRef(ref added);
@@ -266,13 +268,13 @@ internal sealed class SockmapFastPath : ITcpFastPath, IDisposable
         public bool Delivered(bool inbound)
         {
             var (from, to) = inbound ? (Client!, Backend!) : (Backend!, Client!);
-            if (BpfSyscalls.Ioctl(from.SafeHandle, BpfSyscalls.SIOCINQ) != 0) return false; // the verdict has not read it all
+            if (BpfSyscalls.Ioctl(from, BpfSyscalls.SIOCINQ) != 0) return false; // the verdict has not read it all
             long relayed = inbound ? path.ReadPeer(ClientCookie).Bytes : path.ReadPeer(BackendCookie).Bytes;
             return Written(to) - WrittenBase[inbound ? 1 : 0] >= relayed;
         }
 
-        public Socket? Client { get; set; }
-        public Socket? Backend { get; set; }
+        public SafeHandle? Client { get; set; }
+        public SafeHandle? Backend { get; set; }
 
         public void Dispose()
         {

@@ -42,7 +42,7 @@ internal sealed class ConnectionTable : IDisposable
             return;
         }
         _timeWait.Add(new TimeWaitRecords.Record(connection.Id, Environment.TickCount64, connection.Service, connection.RealServer,
-            connection.Template, PeerAddress.From(connection.Client)));
+            connection.Template, connection.Peer));
     }
 
     public void Add(EngineConnection connection)

@@ -2,6 +2,7 @@ using System.Net;
 using LvsPs.Model;
 using LvsPs.Scheduling;
 using LvsPs.Scheduling.Persistence;
+using LvsPs.Engine.Loop;
 
 namespace LvsPs.Engine.Connections;
 
@@ -16,13 +17,13 @@ internal abstract class EngineConnection : IWheelEntry
     private long _lastActivity;
     private int _unbound;
 
-    protected EngineConnection(ManagedService service, RealServerRuntime realServer, IPEndPoint client, bool active, PersistenceTemplate? template = null)
+    protected EngineConnection(ManagedService service, RealServerRuntime realServer, in PeerAddress client, bool active, PersistenceTemplate? template = null)
     {
         Template = template;
         Id = Interlocked.Increment(ref s_nextId);
         Service = service;
         RealServer = realServer;
-        Client = client;
+        Peer = client;
         Active = active;
         Touch();
         realServer.Destination.BindConnection(active);
@@ -36,7 +37,11 @@ internal abstract class EngineConnection : IWheelEntry
 
     public RealServerRuntime RealServer { get; }
 
-    public IPEndPoint Client { get; }
+    /// <summary>The client's address and port as the kernel gave them (the flow table's key for UDP).</summary>
+    public PeerAddress Peer { get; }
+
+    /// <summary>The client's address and port as an endpoint, made when asked (for the listing, FTP).</summary>
+    public IPEndPoint Client => Peer.ToEndPoint();
 
     /// <summary>The persistence template that controls this entry (released when it ends); null when not persistent.</summary>
     public PersistenceTemplate? Template { get; }

@@ -25,7 +25,7 @@ internal sealed class FtpControlInspector : ITcpStreamFilter
     private static readonly Encoding Latin1 = Encoding.Latin1;
 
     private readonly TcpConnection _control;
-    private readonly ConnectionTable _table;
+    private readonly EngineContext _context;
     private readonly TimeSpan _dataTimeout;
     private readonly FtpLineSplitter _fromClient = new();
     private readonly FtpLineSplitter _fromServer = new();
@@ -39,10 +39,10 @@ internal sealed class FtpControlInspector : ITcpStreamFilter
     private bool _announcedInThisReply;
     private volatile bool _authRequested;
 
-    public FtpControlInspector(TcpConnection control, ConnectionTable table, TimeSpan dataTimeout)
+    public FtpControlInspector(TcpConnection control, EngineContext context, TimeSpan dataTimeout)
     {
         _control = control;
-        _table = table;
+        _context = context;
         _dataTimeout = dataTimeout;
         _onClientLine = OnClientLine;
         _onServerLine = OnServerLine;
@@ -124,7 +124,7 @@ internal sealed class FtpControlInspector : ITcpStreamFilter
         var vip = _control.ClientSideLocalAddress;
         if (vip is null || (!extended && vip.AddressFamily != AddressFamily.InterNetwork)) return null; // 227 cannot carry IPv6
         int serverPort = at.Port;
-        var expectation = Expect(vip, _control.Client.Address, s => FtpDataConnections.StartPassive(_control, s, serverPort, _table));
+        var expectation = Expect(vip, _control.Client.Address, s => FtpDataConnections.StartPassive(_control, s, serverPort, _context));
         if (expectation is null) return null;
         int port = expectation.LocalEndPoint.Port;
         var replacement = extended ? port.ToString(System.Globalization.CultureInfo.InvariantCulture) : FtpEndpointSyntax.FormatHostPort(vip, port);
@@ -142,7 +142,7 @@ internal sealed class FtpControlInspector : ITcpStreamFilter
         if (local is null || (!extended && local.AddressFamily != AddressFamily.InterNetwork)) return null;
         var client = new IPEndPoint(_control.Client.Address, at.Port); // the control connection's client, whatever address was announced
         var vip = _control.ClientSideLocalAddress;
-        var expectation = Expect(local, _control.RealServer.EndPoint.Address, s => FtpDataConnections.StartActive(_control, s, client, vip, _table));
+        var expectation = Expect(local, _control.RealServer.EndPoint.Address, s => FtpDataConnections.StartActive(_control, s, client, vip, _context));
         if (expectation is null) return null;
         int port = expectation.LocalEndPoint.Port;
         var replacement = extended ? FtpEndpointSyntax.FormatExtendedPort(local, port) : FtpEndpointSyntax.FormatHostPort(local, port);

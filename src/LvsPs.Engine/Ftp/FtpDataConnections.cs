@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using LvsPs.Engine.Connections;
+using LvsPs.Engine.Loop;
 using LvsPs.Engine.Tcp;
 
 namespace LvsPs.Engine.Ftp;
@@ -13,19 +13,19 @@ namespace LvsPs.Engine.Ftp;
 internal static class FtpDataConnections
 {
     /// <summary>Passive mode: the client connected to the director; connect on to the real server's announced port.</summary>
-    public static void StartPassive(TcpConnection control, Socket fromClient, int serverPort, ConnectionTable table)
+    public static void StartPassive(TcpConnection control, Socket fromClient, int serverPort, EngineContext context)
     {
         if (!TryRemote(fromClient, out var client)) return;
         var target = new IPEndPoint(control.RealServer.EndPoint.Address, serverPort);
-        new TcpConnection(control.Service, control.RealServer, fromClient, client, TcpConnection.NewSocket(target.AddressFamily), target,
-            connectClientSide: false, table).Start();
+        new TcpConnection(control.Service, control.RealServer, new TcpEnd(fromClient), PeerAddress.From(client), backendSide: null, target,
+            connectClientSide: false, context).Start();
     }
 
     /// <summary>
     /// Active mode: the real server connected to the director; connect on to the client's announced port, from the VIP
     /// (<paramref name="fromAddress"/>) so the client sees its data connection come from the address it used.
     /// </summary>
-    public static void StartActive(TcpConnection control, Socket fromServer, IPEndPoint client, IPAddress? fromAddress, ConnectionTable table)
+    public static void StartActive(TcpConnection control, Socket fromServer, IPEndPoint client, IPAddress? fromAddress, EngineContext context)
     {
         var toClient = TcpConnection.NewSocket(client.AddressFamily);
         if (fromAddress is not null)
@@ -39,7 +39,8 @@ internal static class FtpDataConnections
                 // the kernel picks the source address instead
             }
         }
-        new TcpConnection(control.Service, control.RealServer, toClient, client, fromServer, client, connectClientSide: true, table).Start();
+        new TcpConnection(control.Service, control.RealServer, new TcpEnd(toClient), PeerAddress.From(client), new TcpEnd(fromServer), client,
+            connectClientSide: true, context).Start();
     }
 
     private static bool TryRemote(Socket s, out IPEndPoint remote)

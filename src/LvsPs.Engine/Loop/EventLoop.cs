@@ -1,13 +1,15 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
+using LvsPs.Interop;
+using Microsoft.Win32.SafeHandles;
 
 namespace LvsPs.Engine.Loop;
 
 /// <summary>
 /// An epoll(7) thread that drives <see cref="LoopHandler"/>s: TCP relays (both sockets of a connection) and UDP
 /// services (the virtual address and each flow's socket to its real server), registered edge-triggered; each readiness
-/// event is handled on this thread, without a task, a buffer or a thread-pool hop per read. One loop per core;
-/// handlers are spread over them round-robin. Linux only.
+/// event is handled on this thread, without a task, a buffer or a thread-pool hop per read. A director owns its
+/// loops (<see cref="EventLoopGroup"/>, one per core) and stops them when it stops. Linux only.
 /// </summary>
 internal sealed class EventLoop
 {
@@ -17,8 +19,6 @@ internal sealed class EventLoop
     /// <summary>EPOLLEXCLUSIVE (Linux 4.5): of the loops waiting on one listener, a new connection wakes one, not all.</summary>
     public const uint Exclusive = 1u << 28;
 
-    private const int EPOLL_CTL_DEL = 2;
-    private const int EPOLL_CTL_ADD = 1, EPOLL_CLOEXEC = 0x80000, EFD_CLOEXEC = 0x80000, EFD_NONBLOCK = 0x800;
     private const int MaxEvents = 256;
     private const ulong WakeKey = ulong.MaxValue;
 
@@ -26,17 +26,15 @@ internal sealed class EventLoop
     private static readonly int s_eventSize = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 12 : 16;
     private static readonly int s_dataOffset = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 4 : 8;
 
-    private static readonly Lazy<EventLoop[]?> s_loops = new(CreateLoops);
-    private static int s_next;
-
-    private readonly int _epoll, _wake;
+    private readonly SafeFileHandle _epoll, _wake;
+    private readonly Thread _thread;
     private readonly object _gate = new();
     private readonly Stack<int> _freeSlots = new();
     private readonly ConcurrentQueue<LoopHandler> _released = new();
     private LoopHandler?[] _slots = new LoopHandler?[256];
     private int _usedSlots;
     private uint _generation;
-    private int _threadId;
+    private volatile bool _stopping, _stopped;
 
     /// <summary>
     /// The buffer small TCP reads are copied through and UDP datagrams are received into (the largest UDP payload fits);
@@ -47,35 +45,46 @@ internal sealed class EventLoop
     /// <summary>64 KiB: a UDP payload fits, and so does what a TCP read copies into a pipe (a pipe holds 16 pages).</summary>
     public const int BufferSize = 64 * 1024;
 
-    private EventLoop(int epoll, int wake)
+    private EventLoop(SafeFileHandle epoll, SafeFileHandle wake)
     {
         _epoll = epoll;
         _wake = wake;
-        new Thread(Run) { IsBackground = true, Name = "LvsPs loop" }.Start();
+        _thread = new Thread(Run) { IsBackground = true, Name = "LvsPs loop" };
+        _thread.Start();
     }
 
-    /// <summary>Every loop (one per core); empty where epoll(7) is not available.</summary>
-    public static IReadOnlyList<EventLoop> All => s_loops.Value ?? (IReadOnlyList<EventLoop>)Array.Empty<EventLoop>();
+    /// <summary>The loop's thread (tests check that it ends with its director).</summary>
+    internal Thread Thread => _thread;
 
-    /// <summary>The loop for the next handler; null where epoll(7) is not available.</summary>
-    public static EventLoop? Next()
-    {
-        var loops = s_loops.Value;
-        return loops is null ? null : loops[(int)((uint)Interlocked.Increment(ref s_next) % (uint)loops.Length)];
-    }
-
-    private static EventLoop[]? CreateLoops()
+    /// <summary>A loop with its epoll set and wake-up eventfd; null where epoll(7) or eventfd(2) is not available.</summary>
+    public static EventLoop? Create()
     {
         if (!OperatingSystem.IsLinux()) return null;
-        var loops = new EventLoop[Math.Max(1, Environment.ProcessorCount)];
-        for (int i = 0; i < loops.Length; i++)
+        var epoll = new SafeFileHandle(Libc.EpollCreate1(Libc.EPOLL_CLOEXEC), ownsHandle: true);
+        if (epoll.IsInvalid) return null;
+        var wake = new SafeFileHandle(Libc.EventFd(0, Libc.EFD_CLOEXEC | Libc.EFD_NONBLOCK), ownsHandle: true);
+        if (wake.IsInvalid || Add(epoll, wake, In | EdgeTriggered, WakeKey) != 0)
         {
-            int epoll = Native.epoll_create1(EPOLL_CLOEXEC);
-            int wake = epoll < 0 ? -1 : Native.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-            if (wake < 0 || Add(epoll, wake, In | EdgeTriggered, WakeKey) != 0) return null;
-            loops[i] = new EventLoop(epoll, wake);
+            wake.Dispose();
+            epoll.Dispose();
+            return null;
         }
-        return loops;
+        return new EventLoop(epoll, wake);
+    }
+
+    /// <summary>
+    /// Ends the loop: its thread frees what was released before, then exits, and its epoll and eventfd descriptors are
+    /// closed. Handlers released later are freed on the caller's thread. Waits for the thread unless called on it.
+    /// </summary>
+    public void Stop()
+    {
+        lock (_gate)
+        {
+            if (_stopping) return;
+            _stopping = true;
+        }
+        Wake();
+        if (Environment.CurrentManagedThreadId != _thread.ManagedThreadId) _thread.Join();
     }
 
     /// <summary>Events a TCP relay's sockets are registered for.</summary>
@@ -103,7 +112,8 @@ internal sealed class EventLoop
             Volatile.Write(ref _slots[slot], relay);
             key = ((ulong)relay.Generation << 32) | ((uint)slot << 1);
         }
-        return Add(_epoll, fd0, events, key) == 0 && (fd1 < 0 || Add(_epoll, fd1, events, key | 1) == 0);
+        if (!HandleLease.TryLease(_epoll, out var epoll)) return false; // the loop has stopped
+        using (epoll) return Add(epoll.Fd, fd0, events, key) == 0 && (fd1 < 0 || Add(epoll.Fd, fd1, events, key | 1) == 0);
     }
 
     /// <summary>
@@ -114,21 +124,12 @@ internal sealed class EventLoop
     /// </summary>
     public bool Register(LoopHandler handler, SafeHandle socket0, SafeHandle? socket1, uint events)
     {
-        bool added0 = false, added1 = false;
-        try
+        if (!HandleLease.TryLease(socket0, out var lease0)) return false;
+        using (lease0)
         {
-            socket0.DangerousAddRef(ref added0);
-            socket1?.DangerousAddRef(ref added1);
-            return Register(handler, (int)socket0.DangerousGetHandle(), socket1 is null ? -1 : (int)socket1.DangerousGetHandle(), events);
-        }
-        catch (ObjectDisposedException)
-        {
-            return false;
-        }
-        finally
-        {
-            if (added0) socket0.DangerousRelease();
-            if (added1) socket1!.DangerousRelease();
+            if (socket1 is null) return Register(handler, lease0.Fd, -1, events);
+            if (!HandleLease.TryLease(socket1, out var lease1)) return false;
+            using (lease1) return Register(handler, lease0.Fd, lease1.Fd, events);
         }
     }
 
@@ -142,24 +143,38 @@ internal sealed class EventLoop
     public void Unregister(SafeHandle socket)
     {
         Span<byte> ignored = stackalloc byte[16];
-        bool added = false;
-        try
-        {
-            socket.DangerousAddRef(ref added);
-            _ = Native.epoll_ctl(_epoll, EPOLL_CTL_DEL, (int)socket.DangerousGetHandle(), ref MemoryMarshal.GetReference(ignored));
-        }
-        finally
-        {
-            if (added) socket.DangerousRelease();
-        }
+        using var lease = new HandleLease(socket);
+        if (!HandleLease.TryLease(_epoll, out var epoll)) return; // the loop has stopped: nothing is waited on
+        using (epoll) _ = Libc.EpollCtl(epoll.Fd, Libc.EPOLL_CTL_DEL, lease.Fd, ref MemoryMarshal.GetReference(ignored));
     }
 
     public void Release(LoopHandler relay)
     {
         _released.Enqueue(relay);
-        if (Environment.CurrentManagedThreadId == _threadId) return; // freed after the events at hand, without a wake-up
-        ulong one = 1;
-        _ = Native.write(_wake, ref one, sizeof(ulong));
+        if (_stopped)
+        {
+            lock (_gate) ReleasePending(); // no thread any more: freed here
+            return;
+        }
+        if (Environment.CurrentManagedThreadId == _thread.ManagedThreadId) return; // freed after the events at hand, without a wake-up
+        Wake();
+    }
+
+    private void Wake()
+    {
+        if (!HandleLease.TryLease(_wake, out var wake)) return;
+        using (wake)
+        {
+            ulong one = 1;
+            _ = Libc.Write(wake.Fd, ref one, sizeof(ulong));
+        }
+    }
+
+    private static int Add(SafeHandle epoll, SafeHandle fd, uint events, ulong key)
+    {
+        using var e = new HandleLease(epoll);
+        using var f = new HandleLease(fd);
+        return Add(e.Fd, f.Fd, events, key);
     }
 
     private static int Add(int epoll, int fd, uint events, ulong key)
@@ -167,36 +182,47 @@ internal sealed class EventLoop
         Span<byte> ev = stackalloc byte[16];
         MemoryMarshal.Write(ev, in events);
         MemoryMarshal.Write(ev[s_dataOffset..], in key);
-        return Native.epoll_ctl(epoll, EPOLL_CTL_ADD, fd, ref MemoryMarshal.GetReference(ev));
+        return Libc.EpollCtl(epoll, Libc.EPOLL_CTL_ADD, fd, ref MemoryMarshal.GetReference(ev));
     }
 
     private void Run()
     {
-        _threadId = Environment.CurrentManagedThreadId;
         var events = new byte[MaxEvents * s_eventSize];
-        while (true)
+        using (var epollLease = new HandleLease(_epoll))
+        using (var wakeLease = new HandleLease(_wake))
         {
-            int n = Native.epoll_wait(_epoll, ref events[0], MaxEvents, -1);
-            if (n < 0) continue; // EINTR
-            for (int i = 0; i < n; i++)
+            int epoll = epollLease.Fd, wake = wakeLease.Fd;
+            while (!_stopping)
             {
-                var ev = events.AsSpan(i * s_eventSize, s_eventSize);
-                uint flags = MemoryMarshal.Read<uint>(ev);
-                ulong key = MemoryMarshal.Read<ulong>(ev[s_dataOffset..]);
-                if (key == WakeKey)
+                int n = Libc.EpollWait(epoll, ref events[0], MaxEvents, -1);
+                if (n < 0) continue; // EINTR
+                for (int i = 0; i < n; i++)
                 {
-                    ulong count = 0;
-                    _ = Native.read(_wake, ref count, sizeof(ulong));
-                    continue;
+                    var ev = events.AsSpan(i * s_eventSize, s_eventSize);
+                    uint flags = MemoryMarshal.Read<uint>(ev);
+                    ulong key = MemoryMarshal.Read<ulong>(ev[s_dataOffset..]);
+                    if (key == WakeKey)
+                    {
+                        ulong count = 0;
+                        _ = Libc.Read(wake, ref count, sizeof(ulong));
+                        continue;
+                    }
+                    int slot = (int)((uint)key >> 1);
+                    var slots = Volatile.Read(ref _slots);
+                    var relay = slot < slots.Length ? Volatile.Read(ref slots[slot]) : null;
+                    if (relay is null || relay.Generation != (uint)(key >> 32)) continue; // a released connection's event
+                    relay.OnEvent((int)(key & 1), flags);
                 }
-                int slot = (int)((uint)key >> 1);
-                var slots = Volatile.Read(ref _slots);
-                var relay = slot < slots.Length ? Volatile.Read(ref slots[slot]) : null;
-                if (relay is null || relay.Generation != (uint)(key >> 32)) continue; // a released connection's event
-                relay.OnEvent((int)(key & 1), flags);
+                ReleasePending();
             }
+        }
+        lock (_gate)
+        {
+            _stopped = true;
             ReleasePending();
         }
+        _wake.Dispose();
+        _epoll.Dispose();
     }
 
     private void ReleasePending()
@@ -213,26 +239,5 @@ internal sealed class EventLoop
                 relay.Slot = -1;
             }
         }
-    }
-
-    private static class Native
-    {
-        [DllImport("libc", SetLastError = true)]
-        public static extern int epoll_create1(int flags);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern int epoll_ctl(int epfd, int op, int fd, ref byte ev);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern int epoll_wait(int epfd, ref byte events, int maxEvents, int timeout);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern int eventfd(uint initval, int flags);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern nint write(int fd, ref ulong value, nuint count);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern nint read(int fd, ref ulong value, nuint count);
     }
 }

@@ -1,13 +1,15 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
+using LvsPs.Scheduling;
 
 namespace LvsPs.Engine.Loop;
 
 /// <summary>
 /// A peer's address and port as a value, made from the sockaddr that recvfrom(2) or accept4(2) fills in (sockaddr_in or
-/// sockaddr_in6, netinet/in.h) without allocating: the key of a UDP service's flow table. Turned into an
-/// <see cref="IPEndPoint"/> only when a new flow or connection is scheduled.
+/// sockaddr_in6, netinet/in.h) without allocating: the key of a UDP service's flow table and a connection's client. The
+/// scheduler takes it as it is (<see cref="Address"/>, <see cref="Port"/>); it becomes an <see cref="IPEndPoint"/> only
+/// when a connection is listed or a socket API needs one.
 /// </summary>
 internal readonly struct PeerAddress : IEquatable<PeerAddress>
 {
@@ -52,6 +54,12 @@ internal readonly struct PeerAddress : IEquatable<PeerAddress>
         return false;
     }
 
+    /// <summary>The address as the scheduler takes it.</summary>
+    public NetAddress Address => _v6 ? NetAddress.FromIPv6(_hi, _lo) : NetAddress.FromIPv4((uint)_hi);
+
+    /// <summary>The port, in host order.</summary>
+    public ushort Port => _port;
+
     public static PeerAddress From(IPEndPoint endPoint)
     {
         Span<byte> sockaddr = stackalloc byte[MaxSockAddr];
@@ -74,6 +82,24 @@ internal readonly struct PeerAddress : IEquatable<PeerAddress>
         BitConverter.TryWriteBytes(sockaddr, (ushort)AfInet6);
         endPoint.Address.TryWriteBytes(sockaddr[8..24], out _);
         BitConverter.TryWriteBytes(sockaddr[24..], (uint)endPoint.Address.ScopeId);
+        return SockAddrIn6;
+    }
+
+    /// <summary>Writes this address as the sockaddr sendto(2) takes; its length.</summary>
+    public int Write(Span<byte> sockaddr)
+    {
+        sockaddr[..MaxSockAddr].Clear();
+        BinaryPrimitives.WriteUInt16BigEndian(sockaddr[2..], _port);
+        if (!_v6)
+        {
+            BitConverter.TryWriteBytes(sockaddr, (ushort)AfInet);
+            BinaryPrimitives.WriteUInt32BigEndian(sockaddr[4..], (uint)_hi);
+            return SockAddrIn;
+        }
+        BitConverter.TryWriteBytes(sockaddr, (ushort)AfInet6);
+        BinaryPrimitives.WriteUInt64BigEndian(sockaddr[8..], _hi);
+        BinaryPrimitives.WriteUInt64BigEndian(sockaddr[16..], _lo);
+        BitConverter.TryWriteBytes(sockaddr[24..], _scope);
         return SockAddrIn6;
     }
 

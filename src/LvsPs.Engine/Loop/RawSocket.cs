@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using LvsPs.Interop;
 
 namespace LvsPs.Engine.Loop;
 
@@ -7,18 +8,13 @@ namespace LvsPs.Engine.Loop;
 /// freshly allocated page.</summary>
 internal static class RawSocket
 {
-    private const int EINTR = 4, EAGAIN = 11, ECONNABORTED = 103, EINPROGRESS = 115;
-    private const int SOCK_NONBLOCK = 0x800, SOCK_CLOEXEC = 0x80000;
-    private const int MSG_DONTWAIT = 0x40, MSG_NOSIGNAL = 0x4000;
-
-    // linux/in.h IP_FREEBIND 15 at SOL_IP 0; linux/in6.h IPV6_FREEBIND 78 at SOL_IPV6 41 (since Linux 4.15)
-    private const int SOL_IP = 0, IP_FREEBIND = 15, SOL_IPV6 = 41, IPV6_FREEBIND = 78;
+    // IP_FREEBIND at SOL_IP (linux/in.h); IPV6_FREEBIND at SOL_IPV6 (linux/in6.h, since Linux 4.15)
 
     /// <summary>Lets <paramref name="socket"/> bind an address the host does not hold (yet): setsockopt IP_FREEBIND / IPV6_FREEBIND.</summary>
     public static void SetFreeBind(System.Net.Sockets.Socket socket)
     {
         bool v6 = socket.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
-        socket.SetRawSocketOption(v6 ? SOL_IPV6 : SOL_IP, v6 ? IPV6_FREEBIND : IP_FREEBIND, BitConverter.GetBytes(1));
+        socket.SetRawSocketOption(v6 ? Libc.SOL_IPV6 : Libc.SOL_IP, v6 ? Libc.IPV6_FREEBIND : Libc.IP_FREEBIND, BitConverter.GetBytes(1));
     }
 
     /// <summary>Bytes read, 0 at end of stream, -1 when nothing is there; throws <see cref="IOException"/> on an error.</summary>
@@ -31,16 +27,17 @@ internal static class RawSocket
     /// <see cref="IOException"/> on an error. Unlike Socket.Connect it does not throw for "in progress".</summary>
     public static bool Connect(SafeHandle socket, System.Net.IPEndPoint endPoint)
     {
-        var address = endPoint.Serialize(); // the native sockaddr (family, port, address) as .NET lays it out
-        using var lease = new DescriptorLease(socket);
+        Span<byte> address = stackalloc byte[PeerAddress.MaxSockAddr];
+        int length = PeerAddress.Write(endPoint, address);
+        using var lease = new HandleLease(socket);
         int fd = lease.Fd;
         while (true)
         {
-            int r = Native.connect(fd, ref address.Buffer.Span[0], address.Size);
+            int r = Libc.Connect(fd, ref MemoryMarshal.GetReference(address), length);
             if (r == 0) return true;
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno == EINPROGRESS) return false;
-            if (errno != EINTR) throw new IOException($"connect failed (errno {errno}).");
+            int errno = Errno.Last;
+            if (errno == Errno.EINPROGRESS) return false;
+            if (errno != Errno.EINTR) throw new SystemCallException("connect", errno);
         }
     }
 
@@ -51,23 +48,23 @@ internal static class RawSocket
     /// </summary>
     public static int ReceiveFrom(SafeHandle socket, Span<byte> buffer, Span<byte> address, out int addressLength)
     {
-        using var lease = new DescriptorLease(socket);
+        using var lease = new HandleLease(socket);
         int fd = lease.Fd;
         while (true)
         {
             int length = address.Length;
-            nint n = Native.recvfrom(fd, ref MemoryMarshal.GetReference(buffer), (nuint)buffer.Length, MSG_DONTWAIT,
+            nint n = Libc.RecvFrom(fd, ref MemoryMarshal.GetReference(buffer), (nuint)buffer.Length, Libc.MSG_DONTWAIT,
                 ref MemoryMarshal.GetReference(address), ref length);
             if (n >= 0)
             {
                 addressLength = length;
                 return (int)n;
             }
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno == EINTR) continue;
+            int errno = Errno.Last;
+            if (errno == Errno.EINTR) continue;
             addressLength = 0;
-            if (errno == EAGAIN) return -1;
-            throw new IOException($"recvfrom failed (errno {errno}).");
+            if (errno == Errno.EAGAIN) return -1;
+            throw new SystemCallException("recvfrom", errno);
         }
     }
 
@@ -75,17 +72,17 @@ internal static class RawSocket
     /// (the datagram is dropped, as a full queue drops it on the wire); throws <see cref="IOException"/> on an error.</summary>
     public static bool SendTo(SafeHandle socket, ReadOnlySpan<byte> data, ReadOnlySpan<byte> address)
     {
-        using var lease = new DescriptorLease(socket);
+        using var lease = new HandleLease(socket);
         int fd = lease.Fd;
         while (true)
         {
-            nint n = Native.sendto(fd, ref MemoryMarshal.GetReference(data), (nuint)data.Length, MSG_DONTWAIT | MSG_NOSIGNAL,
+            nint n = Libc.SendTo(fd, ref MemoryMarshal.GetReference(data), (nuint)data.Length, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL,
                 ref MemoryMarshal.GetReference(address), address.Length);
             if (n >= 0) return true;
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno == EINTR) continue;
-            if (errno == EAGAIN) return false;
-            throw new IOException($"sendto failed (errno {errno}).");
+            int errno = Errno.Last;
+            if (errno == Errno.EINTR) continue;
+            if (errno == Errno.EAGAIN) return false;
+            throw new SystemCallException("sendto", errno);
         }
     }
 
@@ -96,78 +93,102 @@ internal static class RawSocket
     /// </summary>
     public static int Accept(SafeHandle listener, Span<byte> address, out int addressLength)
     {
-        using var lease = new DescriptorLease(listener);
+        using var lease = new HandleLease(listener);
         int fd = lease.Fd;
         while (true)
         {
             int length = address.Length;
-            int client = Native.accept4(fd, ref MemoryMarshal.GetReference(address), ref length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+            int client = Libc.Accept4(fd, ref MemoryMarshal.GetReference(address), ref length, Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC);
             if (client >= 0)
             {
                 addressLength = length;
                 return client;
             }
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno == EINTR || errno == ECONNABORTED) continue;
+            int errno = Errno.Last;
+            if (errno == Errno.EINTR || errno == Errno.ECONNABORTED) continue;
             addressLength = 0;
-            if (errno == EAGAIN) return -1;
-            throw new IOException($"accept4 failed (errno {errno}).");
+            if (errno == Errno.EAGAIN) return -1;
+            throw new SystemCallException("accept4", errno);
         }
     }
 
     private static int Call(SafeHandle socket, Span<byte> buffer, bool send)
     {
-        using var lease = new DescriptorLease(socket);
+        using var lease = new HandleLease(socket);
         int fd = lease.Fd;
         while (true)
         {
             nint n = send
-                ? Native.send(fd, ref MemoryMarshal.GetReference(buffer), (nuint)buffer.Length, MSG_DONTWAIT | MSG_NOSIGNAL)
-                : Native.recv(fd, ref MemoryMarshal.GetReference(buffer), (nuint)buffer.Length, MSG_DONTWAIT);
+                ? Libc.Send(fd, ref MemoryMarshal.GetReference(buffer), (nuint)buffer.Length, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL)
+                : Libc.Recv(fd, ref MemoryMarshal.GetReference(buffer), (nuint)buffer.Length, Libc.MSG_DONTWAIT);
             if (n >= 0) return (int)n;
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno == EINTR) continue;
-            if (errno == EAGAIN) return -1;
-            throw new IOException($"{(send ? "send" : "recv")} failed (errno {errno}).");
+            int errno = Errno.Last;
+            if (errno == Errno.EINTR) continue;
+            if (errno == Errno.EAGAIN) return -1;
+            throw new SystemCallException(send ? "send" : "recv", errno);
         }
     }
 
-    /// <summary>A socket's descriptor, kept from being closed and reused until disposed (a SafeHandle add-ref).</summary>
-    private readonly ref struct DescriptorLease
-    {
-        private readonly SafeHandle _handle;
 
-        public DescriptorLease(SafeHandle handle)
+    /// <summary>setsockopt(2) of an int option; throws <see cref="SystemCallException"/> when the kernel refuses.</summary>
+    public static void SetOption(SafeHandle socket, int level, int name, int value)
+    {
+        using var lease = new HandleLease(socket);
+        if (Libc.SetSockOpt(lease.Fd, level, name, value, sizeof(int)) != 0) throw new SystemCallException($"setsockopt({level}, {name})", Errno.Last);
+    }
+
+    /// <summary>TCP_NODELAY: small relayed writes leave at once (the peers decide their own batching).</summary>
+    public static void SetNoDelay(SafeHandle socket) => SetOption(socket, Libc.IPPROTO_TCP, Libc.TCP_NODELAY, 1);
+
+    /// <summary>SO_LINGER with a zero timeout: the close that follows resets the connection (RST) instead of a FIN.</summary>
+    public static void SetAbortiveClose(SafeHandle socket)
+    {
+        using var lease = new HandleLease(socket);
+        var linger = new Libc.Linger { OnOff = 1, Seconds = 0 };
+        if (Libc.SetSockOpt(lease.Fd, Libc.SOL_SOCKET, Libc.SO_LINGER, linger, 8) != 0) throw new SystemCallException("setsockopt(SO_LINGER)", Errno.Last);
+    }
+
+    /// <summary>shutdown(2) of the sending half: the peer reads its end of stream (a FIN passed on).</summary>
+    public static void ShutdownSend(SafeHandle socket)
+    {
+        using var lease = new HandleLease(socket);
+        if (Libc.Shutdown(lease.Fd, Libc.SHUT_WR) != 0) throw new SystemCallException("shutdown", Errno.Last);
+    }
+
+    /// <summary>getsockopt(2) into <paramref name="value"/>: the length the kernel wrote, or -1 when it refused.</summary>
+    public static int GetOption(SafeHandle socket, int level, int name, Span<byte> value)
+    {
+        using var lease = new HandleLease(socket);
+        int length = value.Length;
+        return Libc.GetSockOpt(lease.Fd, level, name, ref MemoryMarshal.GetReference(value), ref length) == 0 ? length : -1;
+    }
+
+    /// <summary>SO_ERROR: the error a non-blocking connect ended with (0 for none, -1 when it cannot be read).</summary>
+    public static int PendingError(SafeHandle socket)
+    {
+        Span<byte> value = stackalloc byte[sizeof(int)];
+        return GetOption(socket, Libc.SOL_SOCKET, Libc.SO_ERROR, value) == sizeof(int) ? BitConverter.ToInt32(value) : -1;
+    }
+
+    /// <summary>bind(2) to <paramref name="endPoint"/>; throws <see cref="SystemCallException"/> (EADDRINUSE, ...) when it fails.</summary>
+    public static void Bind(SafeHandle socket, System.Net.IPEndPoint endPoint)
+    {
+        Span<byte> sockaddr = stackalloc byte[PeerAddress.MaxSockAddr];
+        int length = PeerAddress.Write(endPoint, sockaddr);
+        using var lease = new HandleLease(socket);
+        if (Libc.Bind(lease.Fd, ref MemoryMarshal.GetReference(sockaddr), length) != 0) throw new SystemCallException("bind", Errno.Last);
+    }
+
+    /// <summary>getsockname(2): the socket's own address, or null when it has none (or is closed).</summary>
+    public static System.Net.IPAddress? LocalAddress(SafeHandle socket)
+    {
+        if (!HandleLease.TryLease(socket, out var lease)) return null;
+        using (lease)
         {
-            bool added = false;
-            handle.DangerousAddRef(ref added); // throws ObjectDisposedException once the socket is closed
-            _handle = handle;
-            Fd = (int)handle.DangerousGetHandle();
+            Span<byte> sockaddr = stackalloc byte[PeerAddress.MaxSockAddr];
+            int length = sockaddr.Length;
+            if (Libc.GetSockName(lease.Fd, ref MemoryMarshal.GetReference(sockaddr), ref length) != 0) return null;
+            return PeerAddress.TryRead(sockaddr[..length], out var local) ? local.ToEndPoint().Address : null;
         }
-
-        public int Fd { get; }
-
-        public void Dispose() => _handle.DangerousRelease();
-    }
-
-    private static class Native
-    {
-        [DllImport("libc", SetLastError = true)]
-        public static extern nint recv(int fd, ref byte buffer, nuint length, int flags);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern int connect(int fd, ref byte address, int length);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern nint send(int fd, ref byte buffer, nuint length, int flags);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern int accept4(int fd, ref byte address, ref int addressLength, int flags);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern nint recvfrom(int fd, ref byte buffer, nuint length, int flags, ref byte address, ref int addressLength);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern nint sendto(int fd, ref byte buffer, nuint length, int flags, ref byte address, int addressLength);
     }
 }

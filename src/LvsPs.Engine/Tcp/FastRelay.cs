@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Net.Sockets;
 using LvsPs.Engine.Loop;
 
@@ -23,7 +24,7 @@ internal sealed class FastRelay : LoopHandler
 
     private readonly TcpConnection _owner;
     private readonly EventLoop _loop;
-    private readonly Socket _client, _backend;
+    private readonly SafeHandle _client, _backend;
     private readonly IFastRelayLink _link;
     private readonly object _gate = new();
     private readonly bool[] _finSeen = new bool[2], _finPassed = new bool[2];
@@ -32,7 +33,7 @@ internal sealed class FastRelay : LoopHandler
     private bool _closed;
     private FastRelayCounts _counted;
 
-    public FastRelay(TcpConnection owner, EventLoop loop, Socket client, Socket backend, IFastRelayLink link)
+    public FastRelay(TcpConnection owner, EventLoop loop, SafeHandle client, SafeHandle backend, IFastRelayLink link)
     {
         _owner = owner;
         _loop = loop;
@@ -42,7 +43,7 @@ internal sealed class FastRelay : LoopHandler
     }
 
     /// <summary>Registers both sockets for RDHUP (and ERR, HUP) on the loop; false when it cannot.</summary>
-    public bool Start() => _loop.Register(this, _client.SafeHandle, _backend.SafeHandle, EventLoop.RdHup | EventLoop.EdgeTriggered);
+    public bool Start() => _loop.Register(this, _client, _backend, EventLoop.RdHup | EventLoop.EdgeTriggered);
 
     internal override void OnEvent(int side, uint events)
     {
@@ -66,7 +67,7 @@ internal sealed class FastRelay : LoopHandler
         bool waiting = false;
         for (int side = 0; side < 2; side++)
         {
-            Socket? to = null;
+            SafeHandle? to = null;
             lock (_gate)
             {
                 if (_closed) return;
@@ -83,7 +84,7 @@ internal sealed class FastRelay : LoopHandler
             {
                 _owner.FastPathEnded(to);
             }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
             {
                 _owner.FastPathFailed();
                 return;
@@ -105,7 +106,7 @@ internal sealed class FastRelay : LoopHandler
         {
             return _link.Delivered(inbound: side == 0);
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
         {
             return true; // the socket is gone: nothing more will be taken, the connection is ending anyway
         }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Net.Sockets;
 
 namespace LvsPs.Engine.Tcp;
@@ -12,7 +13,7 @@ internal interface ITcpFastPath
     /// <summary>Links the two sockets so each one's data goes out of the other; null when it cannot (no free slot, a
     /// socket no longer established, the kernel refused), and nothing was relayed. Throws <see cref="IOException"/>
     /// when it failed half way, after bytes may have been relayed or dropped: the connection must then be reset.</summary>
-    IFastRelayLink? Link(Socket client, Socket backend);
+    IFastRelayLink? Link(SafeHandle client, SafeHandle backend);
 }
 
 /// <summary>One connection on a fast path; disposing it takes both sockets off the path (they stay open).</summary>

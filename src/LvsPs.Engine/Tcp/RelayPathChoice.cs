@@ -15,11 +15,13 @@ internal static class RelayPathChoice
 
     private const int MaxReasonLength = 400;
 
-    public static (SockmapFastPath? Path, string Name, string Reason) Choose(ManagedDirectorOptions options)
+    /// <param name="options">The director's options (FastPath, FastPathConnections, FastPathProgram).</param>
+    /// <param name="tcpLoops">The loops TCP is relayed on; null when it takes .NET's asynchronous path.</param>
+    public static (SockmapFastPath? Path, string Name, string Reason) Choose(ManagedDirectorOptions options, EventLoopGroup? tcpLoops)
     {
         if (!options.UseEventLoop || !OperatingSystem.IsLinux())
             return (null, Async, "the engine's event loop is off (UseEventLoop false, or not Linux): .NET asynchronous sockets");
-        if (!SplicePipe.Available || EventLoop.All.Count == 0)
+        if (tcpLoops is null)
             return (null, Async, "splice(2) or epoll(7) is not available: .NET asynchronous sockets");
         if (options.FastPath == FastPath.Off)
             return (null, Splice, "the BPF fast path is turned off (FastPath Off)");

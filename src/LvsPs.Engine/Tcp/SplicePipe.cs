@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
+using LvsPs.Interop;
 
 namespace LvsPs.Engine.Tcp;
 
@@ -11,9 +12,6 @@ namespace LvsPs.Engine.Tcp;
 internal sealed class SplicePipe : IDisposable
 {
     private const int MaxPooled = 256;
-    private const uint SpliceMove = 1, SpliceNonBlock = 2; // SPLICE_F_MOVE, SPLICE_F_NONBLOCK (splice(2))
-    private const int EINTR = 4, EAGAIN = 11;
-    private const int O_CLOEXEC = 0x80000, O_NONBLOCK = 0x800;
 
     private static readonly ConcurrentQueue<SplicePipe> s_pool = new();
     private static int s_pooled;
@@ -33,6 +31,14 @@ internal sealed class SplicePipe : IDisposable
     /// <summary>False on other systems or once the kernel refused (then relays copy through a buffer).</summary>
     public static bool Available => Volatile.Read(ref s_available) != 0;
 
+    /// <summary>Whether pipes can be made here at all: rents one and gives it back (a director asks once, when it
+    /// chooses its transport).</summary>
+    public static bool Probe()
+    {
+        if (Rent() is { } pipe) pipe.Return();
+        return Available;
+    }
+
     /// <summary>A pooled pipe, or a new one; null when pipes cannot be made (splice is then turned off).</summary>
     public static SplicePipe? Rent()
     {
@@ -42,10 +48,10 @@ internal sealed class SplicePipe : IDisposable
             return pipe;
         }
         Span<int> fds = stackalloc int[2];
-        if (Native.pipe2(ref MemoryMarshal.GetReference(fds), O_CLOEXEC | O_NONBLOCK) != 0)
+        if (Libc.Pipe2(ref MemoryMarshal.GetReference(fds), Libc.O_CLOEXEC | Libc.O_NONBLOCK) != 0)
         {
             // out of descriptors (or no pipes at all): copy through a buffer this time
-            if (Marshal.GetLastPInvokeError() is not (24 or 23)) Volatile.Write(ref s_available, 0); // EMFILE, ENFILE
+            if (Errno.Last is not (Errno.EMFILE or Errno.ENFILE)) Volatile.Write(ref s_available, 0);
             return null;
         }
         return new SplicePipe(fds[0], fds[1]);
@@ -76,55 +82,32 @@ internal sealed class SplicePipe : IDisposable
     {
         while (!data.IsEmpty)
         {
-            nint n = Native.write(_write, ref MemoryMarshal.GetReference(data), (nuint)data.Length);
+            nint n = Libc.Write(_write, in MemoryMarshal.GetReference(data), (nuint)data.Length);
             if (n > 0) data = data[(int)n..];
-            else if (Marshal.GetLastPInvokeError() != EINTR) throw new IOException("write into a splice pipe failed.");
+            else if (Errno.Last is var errno and not Errno.EINTR) throw new SystemCallException("write into a splice pipe", errno);
         }
     }
 
     private static int Splice(SafeHandle socket, int pipeFd, bool fromSocket, int count)
     {
-        bool added = false;
-        try
+        using var lease = new HandleLease(socket); // the socket's descriptor cannot be closed (and reused) under us
+        int fd = lease.Fd;
+        while (true)
         {
-            socket.DangerousAddRef(ref added); // the socket's descriptor cannot be closed (and reused) under us
-            int fd = (int)socket.DangerousGetHandle();
-            while (true)
-            {
-                nint n = fromSocket
-                    ? Native.splice(fd, 0, pipeFd, 0, (nuint)count, SpliceMove | SpliceNonBlock)
-                    : Native.splice(pipeFd, 0, fd, 0, (nuint)count, SpliceMove | SpliceNonBlock);
-                if (n >= 0) return (int)n;
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno == EINTR) continue;
-                if (errno == EAGAIN) return -1;
-                throw new IOException($"splice failed (errno {errno}).");
-            }
-        }
-        finally
-        {
-            if (added) socket.DangerousRelease();
+            nint n = fromSocket
+                ? Libc.Splice(fd, 0, pipeFd, 0, (nuint)count, Libc.SPLICE_F_MOVE | Libc.SPLICE_F_NONBLOCK)
+                : Libc.Splice(pipeFd, 0, fd, 0, (nuint)count, Libc.SPLICE_F_MOVE | Libc.SPLICE_F_NONBLOCK);
+            if (n >= 0) return (int)n;
+            int errno = Errno.Last;
+            if (errno == Errno.EINTR) continue;
+            if (errno == Errno.EAGAIN) return -1;
+            throw new SystemCallException("splice", errno);
         }
     }
 
     public void Dispose()
     {
-        Native.close(_read);
-        Native.close(_write);
-    }
-
-    private static class Native
-    {
-        [DllImport("libc", SetLastError = true)]
-        public static extern nint splice(int fdIn, nint offIn, int fdOut, nint offOut, nuint len, uint flags);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern int pipe2(ref int fds, int flags);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern int close(int fd);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern nint write(int fd, ref readonly byte buffer, nuint count);
+        Libc.Close(_read);
+        Libc.Close(_write);
     }
 }

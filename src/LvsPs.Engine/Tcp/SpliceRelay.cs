@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using LvsPs.Engine.Loop;
 
 namespace LvsPs.Engine.Tcp;
@@ -21,7 +22,7 @@ internal sealed class SpliceRelay : LoopHandler
 
     private ReadOnlyMemory<byte> _prelude;
 
-    public SpliceRelay(TcpConnection owner, EventLoop loop, Socket client, Socket backend, ReadOnlyMemory<byte> prelude = default)
+    public SpliceRelay(TcpConnection owner, EventLoop loop, SafeHandle client, SafeHandle backend, ReadOnlyMemory<byte> prelude = default)
     {
         _prelude = prelude;
         _owner = owner;
@@ -44,7 +45,7 @@ internal sealed class SpliceRelay : LoopHandler
             _handedOver = true; // never registered: the fast path waits on the sockets
             return true;
         }
-        return _loop.Register(this, _inbound.From.SafeHandle, _outbound.From.SafeHandle, EventLoop.StreamEvents);
+        return _loop.Register(this, _inbound.From, _outbound.From, EventLoop.StreamEvents);
     }
 
     /// <summary>The connection ended (its sockets are closed or about to be): the loop frees what the relay holds.</summary>
@@ -63,8 +64,8 @@ internal sealed class SpliceRelay : LoopHandler
     private bool HandOver() => _owner.TryFastPath(_loop, detach: () =>
     {
         _handedOver = true;
-        _loop.Unregister(_inbound.From.SafeHandle);
-        _loop.Unregister(_outbound.From.SafeHandle);
+        _loop.Unregister(_inbound.From);
+        _loop.Unregister(_outbound.From);
     });
 
     /// <summary>A readiness event on the client's (side 0) or the real server's (side 1) socket.</summary>
@@ -96,9 +97,9 @@ internal sealed class SpliceRelay : LoopHandler
         int error = 0;
         try
         {
-            if (failed) error = (int)_outbound.From.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
+            if (failed) error = RawSocket.PendingError(_outbound.From);
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (ObjectDisposedException)
         {
             error = -1;
         }
@@ -130,7 +131,7 @@ internal sealed class SpliceRelay : LoopHandler
         _prelude = default;
         try
         {
-            int sent = Math.Max(0, RawSocket.Send(_inbound.To.SafeHandle, prelude));
+            int sent = Math.Max(0, RawSocket.Send(_inbound.To, prelude));
             if (sent == prelude.Length) return true;
             _inbound.Pipe = SplicePipe.Rent() ?? throw new IOException("no pipe for splice (out of file descriptors).");
             _inbound.Pipe.Write(prelude[sent..]);
@@ -151,7 +152,7 @@ internal sealed class SpliceRelay : LoopHandler
             {
                 if (d.Pending > 0)
                 {
-                    int moved = d.Pipe!.Drain(d.To.SafeHandle, d.Pending);
+                    int moved = d.Pipe!.Drain(d.To, d.Pending);
                     if (moved < 0)
                     {
                         d.MoreLikely = true; // read events seen while we wait are not seen again: try reading after the wait
@@ -185,7 +186,7 @@ internal sealed class SpliceRelay : LoopHandler
     private int SpliceIn(Direction d)
     {
         d.Pipe ??= SplicePipe.Rent() ?? throw new IOException("no pipe for splice (out of file descriptors).");
-        int n = d.Pipe.Fill(d.From.SafeHandle);
+        int n = d.Pipe.Fill(d.From);
         if (n <= 0) ReturnPipe(d);
         if (n > 0)
         {
@@ -200,11 +201,11 @@ internal sealed class SpliceRelay : LoopHandler
     private int CopyThrough(Direction d)
     {
         var buffer = _loop.Buffer;
-        int n = RawSocket.Receive(d.From.SafeHandle, buffer);
+        int n = RawSocket.Receive(d.From, buffer);
         if (n <= 0) return n;
         _owner.SpliceMoved(d.Inbound, n);
         d.MoreLikely = n == buffer.Length; // recv(2) takes all there is: a short read left the socket empty
-        int sent = Math.Max(0, RawSocket.Send(d.To.SafeHandle, buffer.AsSpan(0, n)));
+        int sent = Math.Max(0, RawSocket.Send(d.To, buffer.AsSpan(0, n)));
         if (sent < n)
         {
             d.Pipe = SplicePipe.Rent() ?? throw new IOException("no pipe for splice (out of file descriptors).");
@@ -234,10 +235,10 @@ internal sealed class SpliceRelay : LoopHandler
         }
     }
 
-    private sealed class Direction(Socket from, Socket to, bool inbound)
+    private sealed class Direction(SafeHandle from, SafeHandle to, bool inbound)
     {
-        public Socket From { get; } = from;
-        public Socket To { get; } = to;
+        public SafeHandle From { get; } = from;
+        public SafeHandle To { get; } = to;
         public bool Inbound { get; } = inbound;
         public SplicePipe? Pipe { get; set; }
         public int Pending { get; set; }

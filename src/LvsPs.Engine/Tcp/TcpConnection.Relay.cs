@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using LvsPs.Engine.Loop;
 
 namespace LvsPs.Engine.Tcp;
@@ -33,8 +34,8 @@ internal sealed partial class TcpConnection
     internal bool TryFastPath(EventLoop loop, Action? detach)
     {
         if (FastPath is not { } path || Filter is not null || !Prelude.IsEmpty) return false;
-        Socket? client = _client, backend = _backend;
-        if (client is null || backend is null) return false;
+        if (_client is not { } clientEnd || _backend is not { } backendEnd) return false;
+        SafeHandle client = clientEnd.Handle, backend = backendEnd.Handle;
         IFastRelayLink? link;
         try
         {
@@ -71,16 +72,16 @@ internal sealed partial class TcpConnection
     /// the connect (<see cref="SpliceConnected"/>) and relays with splice(2). Sockets that only the loop waits on are
     /// never registered with .NET's own epoll thread, so each event wakes one thread.
     /// </summary>
-    private void StartSpliced(EventLoop loop, Socket client, Socket backend)
+    private void StartSpliced(EventLoop loop, TcpEnd client, TcpEnd backend)
     {
-        var relay = new SpliceRelay(this, loop, client, backend, Prelude);
+        var relay = new SpliceRelay(this, loop, client.Handle, backend.Handle, Prelude);
         Volatile.Write(ref _relay, relay);
         bool started;
         try
         {
-            client.Blocking = false; // splice(2), recv(2) and send(2) on the loop must never block it
-            backend.Blocking = false;
-            started = relay.Start(connecting: !RawSocket.Connect(backend.SafeHandle, _connectTo));
+            client.MakeNonBlocking(); // splice(2), recv(2) and send(2) on the loop must never block it
+            backend.MakeNonBlocking();
+            started = relay.Start(connecting: !RawSocket.Connect(backend.Handle, _connectTo));
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
         {
@@ -100,13 +101,13 @@ internal sealed partial class TcpConnection
     }
 
     /// <summary>From the event loop: one side sent its FIN.</summary>
-    internal void SpliceEnded(Socket to) => EndOfStream(to);
+    internal void SpliceEnded(SafeHandle to) => EndOfStream(to);
 
     /// <summary>From the event loop: a reset or an error on either side.</summary>
     internal void SpliceFailed() => Finish(TcpState.Close, abort: true);
 
     /// <summary>From the fast path: one side's FIN, once every byte in front of it went out of the other side.</summary>
-    internal void FastPathEnded(Socket to) => EndOfStream(to);
+    internal void FastPathEnded(SafeHandle to) => EndOfStream(to);
 
     /// <summary>From the fast path: a reset or an error on either side.</summary>
     internal void FastPathFailed() => Finish(TcpState.Close, abort: true);
@@ -123,7 +124,7 @@ internal sealed partial class TcpConnection
                 {
                     var held = Filter is { } f ? f.Flush(inbound) : default;
                     if (!held.IsEmpty) await to.SendAsync(held, SocketFlags.None).ConfigureAwait(false);
-                    EndOfStream(to);
+                    EndOfStream(to.SafeHandle);
                     return;
                 }
                 Touch();
@@ -143,9 +144,9 @@ internal sealed partial class TcpConnection
     }
 
     /// <summary>A FIN from one side: passed on as a shutdown of the other side's sending half (half-close).</summary>
-    private void EndOfStream(Socket to)
+    private void EndOfStream(SafeHandle to)
     {
-        to.Shutdown(SocketShutdown.Send);
+        RawSocket.ShutdownSend(to);
         DirectionEnded();
     }
 }

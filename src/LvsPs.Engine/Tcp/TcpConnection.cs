@@ -24,9 +24,9 @@ internal sealed partial class TcpConnection : EngineConnection
     /// <summary>After a reset, the entry stays in CLOSE for 10 seconds, as IPVS does.</summary>
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly ConnectionTable _table;
-    private Socket? _client; // released when the relay ends: a TIME_WAIT entry holds no sockets
-    private Socket? _backend;
+    private readonly EngineContext _context;
+    private TcpEnd? _client; // released when the relay ends: a TIME_WAIT entry holds no sockets
+    private TcpEnd? _backend; // made when the relay starts, on the transport it takes
     private readonly IPEndPoint _connectTo;
     private readonly bool _connectClientSide;
     private readonly object _socketGate = new();
@@ -44,9 +44,9 @@ internal sealed partial class TcpConnection : EngineConnection
         Close,
     }
 
-    public TcpConnection(ManagedService service, ScheduledServer scheduled, Socket client, IPEndPoint remote, ConnectionTable table, IPEndPoint? connectFrom = null)
-        : this(service, scheduled.RealServer, client, remote, NewSocket(scheduled.RealServer.EndPoint.AddressFamily),
-            scheduled.RealServer.EndPoint, connectClientSide: false, table, scheduled.Template)
+    public TcpConnection(ManagedService service, ScheduledServer scheduled, TcpEnd client, in PeerAddress remote, EngineContext context, IPEndPoint? connectFrom = null)
+        : this(service, scheduled.RealServer, client, remote, backendSide: null,
+            scheduled.RealServer.EndPoint, connectClientSide: false, context, scheduled.Template)
     {
         _connectFrom = connectFrom;
     }
@@ -60,20 +60,19 @@ internal sealed partial class TcpConnection : EngineConnection
     /// <summary>
     /// A relay between <paramref name="clientSide"/> (the client's side, counted "in") and <paramref name="backendSide"/>
     /// (the real server's side, counted "out"), of which the one named by <paramref name="connectClientSide"/> is
-    /// connected to <paramref name="connectTo"/> when the relay runs and the other is already connected. Application
-    /// helpers use it for the data connections they expect (FTP active mode connects the client's side).
+    /// connected to <paramref name="connectTo"/> when the relay runs and the other is already connected. A null
+    /// <paramref name="backendSide"/> is made when the relay starts, on the transport it takes. Application helpers use it
+    /// for the data connections they expect (FTP active mode connects the client's side).
     /// </summary>
-    internal TcpConnection(ManagedService service, RealServerRuntime realServer, Socket clientSide, IPEndPoint client, Socket backendSide,
-        IPEndPoint connectTo, bool connectClientSide, ConnectionTable table, PersistenceTemplate? template = null)
+    internal TcpConnection(ManagedService service, RealServerRuntime realServer, TcpEnd clientSide, in PeerAddress client, TcpEnd? backendSide,
+        IPEndPoint connectTo, bool connectClientSide, EngineContext context, PersistenceTemplate? template = null)
         : base(service, realServer, client, active: false, template)
     {
         _client = clientSide;
         _backend = backendSide;
         _connectTo = connectTo;
         _connectClientSide = connectClientSide;
-        _table = table;
-        _client.NoDelay = true;
-        _backend.NoDelay = true;
+        _context = context;
     }
 
     internal static Socket NewSocket(AddressFamily family) => new(family, SocketType.Stream, ProtocolType.Tcp);
@@ -85,10 +84,10 @@ internal sealed partial class TcpConnection : EngineConnection
     public ITcpStreamFilter? Filter { get; set; }
 
     /// <summary>The director's address on the client's side (the VIP the client reached).</summary>
-    public IPAddress? ClientSideLocalAddress => (_client?.LocalEndPoint as IPEndPoint)?.Address;
+    public IPAddress? ClientSideLocalAddress => _client?.LocalAddress;
 
     /// <summary>The director's address on the real server's side, once connected (what the real server sees as its client).</summary>
-    public IPAddress? BackendSideLocalAddress => (_backend?.LocalEndPoint as IPEndPoint)?.Address;
+    public IPAddress? BackendSideLocalAddress => _backend?.LocalAddress;
 
     public override LvsProtocol Protocol => LvsProtocol.Tcp;
 
@@ -110,30 +109,50 @@ internal sealed partial class TcpConnection : EngineConnection
         _ => CloseTimeout,
     };
 
+    /// <summary>
+    /// The one place a relay is chosen: the event loop to splice on (the one that accepted the connection, or the next
+    /// of the director's), or null for the asynchronous relay through a buffer (an application helper inspects the bytes,
+    /// the client's side is the one to connect, or the director has no loops).
+    /// </summary>
+    private EventLoop? RelayLoop() => !_connectClientSide && Filter is null ? Loop ?? _context.TcpLoops?.Next() : null;
+
     /// <summary>Connects to the real server and relays until both directions end.</summary>
     public async Task RunAsync()
     {
-        Socket client = _client!, backend = _backend!;
-        if (_connectFrom is not null)
+        var loop = RelayLoop();
+        TcpEnd client, backend;
+        Socket? clientSocket = null, backendSocket = null;
+        try
         {
-            try
+            lock (_socketGate)
             {
-                TransparentSource.Bind(backend, _connectFrom);
+                if (_socketsClosed) return; // expired before it started
+                client = _client!;
+                backend = _backend ??= loop is null ? new TcpEnd(NewSocket(_connectTo.AddressFamily)) : TcpEnd.Create(_connectTo.AddressFamily);
+                if (loop is null)
+                {
+                    clientSocket = client.AsSocket();
+                    backendSocket = backend.AsSocket();
+                }
             }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
-            {
-                Finish(TcpState.Close, abort: true); // no CAP_NET_ADMIN, or the address is taken: reset, as a failed connect
-                return;
-            }
+            RawSocket.SetNoDelay(client.Handle);
+            RawSocket.SetNoDelay(backend.Handle);
+            // no CAP_NET_ADMIN, or the address is taken: reset, as a failed connect does
+            if (_connectFrom is not null) TransparentSource.Bind(backend.Handle, _connectFrom);
         }
-        if (!_connectClientSide && Filter is null && Service.UseEventLoop && SplicePipe.Available && (Loop ?? EventLoop.Next()) is { } loop)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+        {
+            Finish(TcpState.Close, abort: true);
+            return;
+        }
+        if (loop is not null)
         {
             StartSpliced(loop, client, backend); // the loop connects and relays; no task waits for this connection
             return;
         }
         try
         {
-            await (_connectClientSide ? client : backend).ConnectAsync(_connectTo).ConfigureAwait(false);
+            await (_connectClientSide ? clientSocket! : backendSocket!).ConnectAsync(_connectTo).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
@@ -145,7 +164,7 @@ internal sealed partial class TcpConnection : EngineConnection
         {
             try
             {
-                await backend.SendAsync(Prelude, SocketFlags.None).ConfigureAwait(false);
+                await backendSocket!.SendAsync(Prelude, SocketFlags.None).ConfigureAwait(false);
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
@@ -153,7 +172,7 @@ internal sealed partial class TcpConnection : EngineConnection
                 return;
             }
         }
-        await Task.WhenAll(CopyAsync(client, backend, inbound: true), CopyAsync(backend, client, inbound: false)).ConfigureAwait(false);
+        await Task.WhenAll(CopyAsync(clientSocket!, backendSocket!, inbound: true), CopyAsync(backendSocket!, clientSocket!, inbound: false)).ConfigureAwait(false);
     }
 
     /// <summary>The real server accepted: SYN_RECV -> ESTABLISHED (active); false when the entry expired meanwhile.</summary>
@@ -217,23 +236,11 @@ internal sealed partial class TcpConnection : EngineConnection
             _socketsClosed = true;
         }
         Interlocked.Exchange(ref _fast, null)?.Close(); // the last counts, and both sockets leave the fast path before closing
-        Close(_client!, abort);
-        Close(_backend!, abort);
+        // abort: send RST, as the peer's reset did
+        _client?.Close(abort);
+        _backend?.Close(abort);
         _client = _backend = null;
         Interlocked.Exchange(ref _relay, null)?.Close(); // a TIME_WAIT entry keeps neither the relay nor its sockets
-
-        static void Close(Socket s, bool abort)
-        {
-            try
-            {
-                // send RST, as the peer's reset did (a socket the event loop connected is not Connected to .NET)
-                if (abort) s.LingerState = new LingerOption(true, 0);
-                s.Dispose();
-            }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
-            {
-            }
-        }
     }
 
     public override void Sample()
@@ -249,12 +256,12 @@ internal sealed partial class TcpConnection : EngineConnection
         // bytes the fast path moved never passed through user space: the verdict program counted them
         if (Volatile.Read(ref _fast) is { } fast && fast.Fold()) Touch();
         // segments the client sent us are IPVS's "in" packets; segments the real server sent us are its "out" packets
-        if (TcpInfo.TryGetSegmentsIn(_client!, out var clientSegs))
+        if (_client is { } client && TcpInfo.TryGetSegmentsIn(client.Handle, out var clientSegs))
         {
             AddIn(clientSegs - _lastClientSegs, 0);
             _lastClientSegs = clientSegs;
         }
-        if (_state != TcpState.SynRecv && TcpInfo.TryGetSegmentsIn(_backend!, out var backendSegs))
+        if (_state != TcpState.SynRecv && _backend is { } backend && TcpInfo.TryGetSegmentsIn(backend.Handle, out var backendSegs))
         {
             AddOut(backendSegs - _lastBackendSegs, 0);
             _lastBackendSegs = backendSegs;
@@ -278,7 +285,7 @@ internal sealed partial class TcpConnection : EngineConnection
     /// <summary>Starts the relay in the background and removes the entry from the table if it never established.</summary>
     public void Start()
     {
-        _table.Add(this);
+        _context.Table.Add(this);
         _ = RunAsync().ContinueWith(
             t => { _ = t.Exception; },
             CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using LvsPs.Engine.Connections;
-using LvsPs.Engine.Ftp;
 using LvsPs.Engine.Loop;
 using LvsPs.Model;
 
@@ -19,7 +17,7 @@ internal sealed class TcpForwarder : IForwarder
     private const int Backlog = 4096;
 
     private readonly ManagedService _service;
-    private readonly ConnectionTable _table;
+    private readonly EngineContext _context;
     private Socket _listener;
     private bool _inherited;
     private volatile bool _released;
@@ -28,10 +26,10 @@ internal sealed class TcpForwarder : IForwarder
     private volatile bool _stopped;
     private readonly CancellationTokenSource _stopping = new(); // ends the prefaces still reading when the service stops
 
-    public TcpForwarder(ManagedService service, ConnectionTable table)
+    public TcpForwarder(ManagedService service, EngineContext context)
     {
         _service = service;
-        _table = table;
+        _context = context;
         var id = service.Settings.Id;
         _listener = new Socket(id.Address!.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         if (id.Address.AddressFamily == AddressFamily.InterNetworkV6) _listener.DualMode = false;
@@ -105,11 +103,9 @@ internal sealed class TcpForwarder : IForwarder
     /// <summary>Registers the listener with every event loop; false when connections are not relayed on loops.</summary>
     private bool StartOnLoops()
     {
-        if (!_service.UseEventLoop || !SplicePipe.Available) return false;
-        var loops = EventLoop.All;
-        if (loops.Count == 0) return false;
+        if (_context.TcpLoops is not { } loops) return false;
         _listener.Blocking = false;
-        foreach (var loop in loops)
+        foreach (var loop in loops.All)
         {
             var acceptor = new AcceptHandler(this, loop);
             if (!loop.Register(acceptor, _listener.SafeHandle, null, EventLoop.In | EventLoop.Exclusive))
@@ -164,28 +160,38 @@ internal sealed class TcpForwarder : IForwarder
             client.Dispose();
             return;
         }
-        Dispatch(client, remote, loop: null);
+        Dispatch(new TcpEnd(client), PeerAddress.From(remote), loop: null);
     }
 
-    /// <summary>Schedules the accepted connection and starts relaying it (on <paramref name="loop"/> when given).</summary>
-    private void Dispatch(Socket client, IPEndPoint remote, EventLoop? loop)
+    /// <summary>Schedules the accepted connection straight from its peer's address and starts relaying it (on
+    /// <paramref name="loop"/> when given).</summary>
+    private void Dispatch(TcpEnd client, in PeerAddress peer, EventLoop? loop)
     {
         if (_service.Preface is { } preface)
         {
-            _ = AdmitAsync(preface, client, remote, loop);
+            Socket socket;
+            try
+            {
+                socket = client.AsSocket(); // a preface reads the client asynchronously
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                client.Close(abort: true);
+                return;
+            }
+            _ = AdmitAsync(preface, socket, peer.ToEndPoint(), loop);
             return;
         }
-        var scheduled = _service.Schedule(remote);
+        var scheduled = _service.Schedule(peer);
         if (scheduled is null)
         {
             // no destination available: IPVS drops the SYN; a proxy resets the accepted connection
-            client.LingerState = new LingerOption(true, 0);
-            client.Dispose();
+            client.Close(abort: true);
             return;
         }
-        bool ftp = _service.Settings.Helper == ApplicationHelper.Ftp;
-        var connection = new TcpConnection(_service, scheduled, client, remote, _table) { Loop = loop, FastPath = ftp ? null : _service.FastPath };
-        if (ftp) connection.Filter = new FtpControlInspector(connection, _table, _service.FtpDataTimeout);
+        // a plain connection may move to the fast path once established (TcpConnection.TryFastPath: not with a helper)
+        var connection = new TcpConnection(_service, scheduled, client, peer, _context) { Loop = loop, FastPath = _context.FastPath };
+        connection.Filter = _context.Helpers.Attach(connection, _context);
         connection.Start();
     }
 
@@ -218,13 +224,14 @@ internal sealed class TcpForwarder : IForwarder
             client.Dispose();
             return;
         }
-        var scheduled = _service.Schedule(admission.Client, admission.Group);
+        var peer = PeerAddress.From(admission.Client);
+        var scheduled = _service.Schedule(peer, admission.Group);
         if (scheduled is null)
         {
             preface.Refuse(client, admission);
             return;
         }
-        var connection = new TcpConnection(_service, scheduled, client, admission.Client, _table, preface.ConnectFrom(admission))
+        var connection = new TcpConnection(_service, scheduled, new TcpEnd(client), peer, _context, preface.ConnectFrom(admission))
         {
             Loop = loop,
             Prelude = preface.Prelude(admission, scheduled.RealServer),
@@ -257,31 +264,24 @@ internal sealed class TcpForwarder : IForwarder
             Span<byte> address = stackalloc byte[PeerAddress.MaxSockAddr];
             for (int i = 0; i < Budget && !owner._stopped; i++)
             {
-                int fd, length;
+                SocketFd? client;
+                int length;
                 try
                 {
-                    fd = RawSocket.Accept(owner._listener.SafeHandle, address, out length);
+                    // accept4(2) straight into an owned descriptor, non-blocking and close-on-exec: no .NET Socket
+                    client = SocketFd.Accept(owner._listener.SafeHandle, address, out length);
                 }
                 catch (Exception e) when (e is IOException or ObjectDisposedException)
                 {
                     return; // e.g. out of descriptors: the connection stays queued until one is free
                 }
-                if (fd < 0) return;
-                Socket client;
-                try
-                {
-                    client = new Socket(new SafeSocketHandle(fd, ownsHandle: true));
-                }
-                catch (SocketException)
-                {
-                    continue;
-                }
+                if (client is null) return;
                 if (!PeerAddress.TryRead(address[..length], out var peer))
                 {
                     client.Dispose();
                     continue;
                 }
-                owner.Dispatch(client, peer.ToEndPoint(), loop);
+                owner.Dispatch(new TcpEnd(client), peer, loop);
             }
         }
     }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
-using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using LvsPs.Engine.Loop;
 
 namespace LvsPs.Engine.Tcp;
 
@@ -18,7 +19,7 @@ internal static class TcpInfo
     public static bool IsSupported { get; } = OperatingSystem.IsLinux();
 
     /// <summary>Segments received on <paramref name="socket"/>; false when the kernel did not report them.</summary>
-    public static bool TryGetSegmentsIn(Socket socket, out uint segmentsIn)
+    public static bool TryGetSegmentsIn(SafeHandle socket, out uint segmentsIn)
     {
         segmentsIn = 0;
         if (!IsSupported) return false;
@@ -26,9 +27,9 @@ internal static class TcpInfo
         int length;
         try
         {
-            length = socket.GetRawSocketOption(IpProtoTcp, TcpInfoOption, buffer);
+            length = RawSocket.GetOption(socket, IpProtoTcp, TcpInfoOption, buffer);
         }
-        catch (SocketException)
+        catch (ObjectDisposedException)
         {
             return false;
         }

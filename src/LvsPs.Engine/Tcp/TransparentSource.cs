@@ -1,5 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using LvsPs.Engine.Loop;
+using LvsPs.Interop;
 
 namespace LvsPs.Engine.Tcp;
 
@@ -15,18 +18,18 @@ internal static class TransparentSource
     private const int SolIp = 0, IpTransparent = 19, SolIpv6 = 41, Ipv6Transparent = 75;
 
     /// <summary>Binds <paramref name="socket"/> to <paramref name="client"/> (its port too, or any port when that one is
-    /// taken); throws <see cref="SocketException"/> when the kernel refuses (no CAP_NET_ADMIN).</summary>
-    public static void Bind(Socket socket, IPEndPoint client)
+    /// taken); throws <see cref="SystemCallException"/> when the kernel refuses (no CAP_NET_ADMIN).</summary>
+    public static void Bind(SafeHandle socket, IPEndPoint client)
     {
-        if (client.AddressFamily == AddressFamily.InterNetworkV6) socket.SetRawSocketOption(SolIpv6, Ipv6Transparent, BitConverter.GetBytes(1));
-        else socket.SetRawSocketOption(SolIp, IpTransparent, BitConverter.GetBytes(1));
+        if (client.AddressFamily == AddressFamily.InterNetworkV6) RawSocket.SetOption(socket, SolIpv6, Ipv6Transparent, 1);
+        else RawSocket.SetOption(socket, SolIp, IpTransparent, 1);
         try
         {
-            socket.Bind(client);
+            RawSocket.Bind(socket, client);
         }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        catch (SystemCallException e) when (e.Errno == Errno.EADDRINUSE)
         {
-            socket.Bind(new IPEndPoint(client.Address, 0)); // the client's port is in use towards another real server
+            RawSocket.Bind(socket, new IPEndPoint(client.Address, 0)); // the client's port is in use towards another real server
         }
     }
 }

@@ -20,12 +20,11 @@ internal sealed class UdpFlow : EngineConnection
     private ReplyHandler? _replies;
     private volatile bool _closed;
 
-    public UdpFlow(ManagedService service, ScheduledServer scheduled, IPEndPoint client, PeerAddress peer, UdpForwarder forwarder)
-        : base(service, scheduled.RealServer, client, active: false, scheduled.OnePacket ? null : scheduled.Template)
+    public UdpFlow(ManagedService service, ScheduledServer scheduled, in PeerAddress peer, UdpForwarder forwarder)
+        : base(service, scheduled.RealServer, peer, active: false, scheduled.OnePacket ? null : scheduled.Template)
     {
         _forwarder = forwarder;
-        Peer = peer;
-        _clientSockAddrLength = PeerAddress.Write(client, _clientSockAddr);
+        _clientSockAddrLength = peer.Write(_clientSockAddr);
         try
         {
             _backend = new Socket(scheduled.RealServer.EndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
@@ -38,9 +37,6 @@ internal sealed class UdpFlow : EngineConnection
             throw;
         }
     }
-
-    /// <summary>The client's address and port as the flow table's key.</summary>
-    public PeerAddress Peer { get; }
 
     public override LvsProtocol Protocol => LvsProtocol.Udp;
 
@@ -99,6 +95,7 @@ internal sealed class UdpFlow : EngineConnection
     private async Task ReplyLoopAsync()
     {
         var buffer = new byte[UdpForwarder.MaxDatagram];
+        var client = Client; // made once for the flow's replies
         while (!_closed)
         {
             int n;
@@ -116,7 +113,7 @@ internal sealed class UdpFlow : EngineConnection
             }
             Touch();
             AddOut(1, n);
-            await _forwarder.SendToClientAsync(buffer.AsMemory(0, n), Client).ConfigureAwait(false);
+            await _forwarder.SendToClientAsync(buffer.AsMemory(0, n), client).ConfigureAwait(false);
         }
     }
 

@@ -26,15 +26,15 @@ internal sealed class UdpForwarder : IForwarder
     private readonly VipHandler? _vip;
     private volatile bool _stopped;
 
-    public UdpForwarder(ManagedService service, ConnectionTable table, bool useEventLoop = true)
+    public UdpForwarder(ManagedService service, EngineContext context)
     {
         _service = service;
-        _table = table;
+        _table = context.Table;
         var family = service.Settings.Id.Address!.AddressFamily;
         _socket = new Socket(family, SocketType.Dgram, ProtocolType.Udp);
         if (family == AddressFamily.InterNetworkV6) _socket.DualMode = false;
         _anyRemote = new IPEndPoint(family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
-        _loop = useEventLoop ? EventLoop.Next() : null;
+        _loop = context.Loops?.Next();
         if (_loop is not null) _vip = new VipHandler(this);
     }
 
@@ -98,17 +98,17 @@ internal sealed class UdpForwarder : IForwarder
                 return;
             }
             var client = (IPEndPoint)result.RemoteEndPoint;
-            var flow = FlowFor(PeerAddress.From(client), client);
+            var flow = FlowFor(PeerAddress.From(client));
             if (flow is null) continue; // no destination available: dropped, as IPVS drops it
             await flow.ForwardAsync(buffer.AsMemory(0, result.ReceivedBytes)).ConfigureAwait(false);
         }
     }
 
     /// <summary>The client's flow (opened and scheduled when it has none), or null when no destination is available.</summary>
-    private UdpFlow? FlowFor(in PeerAddress peer, IPEndPoint? client)
+    private UdpFlow? FlowFor(in PeerAddress peer)
     {
-        if (_service.Settings.OnePacket) return OnePacketFlow(peer, client ?? peer.ToEndPoint());
-        return _flows.TryGetValue(peer, out var existing) ? existing : OpenFlow(peer, client ?? peer.ToEndPoint());
+        if (_service.Settings.OnePacket) return OnePacketFlow(peer);
+        return _flows.TryGetValue(peer, out var existing) ? existing : OpenFlow(peer);
     }
 
     /// <summary>
@@ -116,22 +116,22 @@ internal sealed class UdpForwarder : IForwarder
     /// reused when the datagram goes to the same real server (so replies keep flowing back); otherwise a new flow
     /// takes its place and the old one ends at its idle timeout.
     /// </summary>
-    private UdpFlow? OnePacketFlow(in PeerAddress peer, IPEndPoint client)
+    private UdpFlow? OnePacketFlow(in PeerAddress peer)
     {
-        var scheduled = _service.Schedule(client);
+        var scheduled = _service.Schedule(peer);
         if (scheduled is null) return null;
         if (_flows.TryGetValue(peer, out var existing) && existing.RealServer == scheduled.RealServer) return existing;
-        return OpenFlow(peer, client, scheduled);
+        return OpenFlow(peer, scheduled);
     }
 
-    private UdpFlow? OpenFlow(in PeerAddress peer, IPEndPoint client, ScheduledServer? scheduled = null)
+    private UdpFlow? OpenFlow(in PeerAddress peer, ScheduledServer? scheduled = null)
     {
-        scheduled ??= _service.Schedule(client);
+        scheduled ??= _service.Schedule(peer);
         if (scheduled is null) return null;
         UdpFlow flow;
         try
         {
-            flow = new UdpFlow(_service, scheduled, client, peer, this);
+            flow = new UdpFlow(_service, scheduled, peer, this);
         }
         catch (SocketException)
         {
@@ -202,7 +202,7 @@ internal sealed class UdpForwarder : IForwarder
                 }
                 if (n < 0) return;
                 if (!PeerAddress.TryRead(address[..length], out var peer)) continue;
-                owner.FlowFor(peer, null)?.Forward(buffer.AsSpan(0, n));
+                owner.FlowFor(peer)?.Forward(buffer.AsSpan(0, n));
             }
         }
     }

@@ -1,3 +1,4 @@
+using LvsPs.Interop;
 using LvsPs.Netlink.Protocol;
 
 namespace LvsPs.Netlink.Transport;
@@ -46,7 +47,7 @@ public static class ConsistentDump
             if (previous is not null && previous.Count == entries.Count && previous.All(e => keys.Contains(key(e)))) return entries;
             previous = entries;
         }
-        throw new NetlinkException(Libc.EAGAIN,
+        throw new NetlinkException(Errno.EAGAIN,
             $"The kernel's table changed during each of {MaxAttempts} reads of {what}; no partial table was taken. Try again when the changes settle.");
     }
 }

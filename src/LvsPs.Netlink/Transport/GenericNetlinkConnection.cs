@@ -1,3 +1,4 @@
+using LvsPs.Interop;
 using LvsPs.Netlink.Protocol;
 
 namespace LvsPs.Netlink.Transport;
@@ -118,7 +119,7 @@ public sealed class GenericNetlinkConnection : IDisposable
                         pending--;
                         break;
                     case NetlinkConstants.MessageOverrun:
-                        throw new NetlinkException(Libc.ENOBUFS, "The kernel reported a netlink overrun.");
+                        throw new NetlinkException(Errno.ENOBUFS, "The kernel reported a netlink overrun.");
                     case NetlinkConstants.MessageNoop:
                         break;
                     default:

@@ -1,3 +1,4 @@
+using LvsPs.Interop;
 using LvsPs.Netlink.Protocol;
 
 namespace LvsPs.Netlink.Transport;
@@ -12,18 +13,18 @@ public sealed class NetlinkSocket : IDisposable
 
     public NetlinkSocket(int protocol, TimeSpan receiveTimeout)
     {
-        _fd = Libc.Socket(NetlinkConstants.AfNetlink, Libc.SockRaw | Libc.SockCloexec, protocol);
+        _fd = Libc.Socket(NetlinkConstants.AfNetlink, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, protocol);
         if (_fd < 0) throw Failure("socket(AF_NETLINK)");
         try
         {
             int big = 4 << 20;
             // many ACKs of a batch wait in the receive queue: a large buffer (the FORCE variant needs CAP_NET_ADMIN)
-            if (Libc.SetSockOpt(_fd, Libc.SolSocket, Libc.SoRcvbufForce, big, sizeof(int)) != 0) Libc.SetSockOpt(_fd, Libc.SolSocket, Libc.SoRcvbuf, big, sizeof(int));
-            if (Libc.SetSockOpt(_fd, Libc.SolSocket, Libc.SoSndbufForce, big, sizeof(int)) != 0) Libc.SetSockOpt(_fd, Libc.SolSocket, Libc.SoSndbuf, big, sizeof(int));
+            if (Libc.SetSockOpt(_fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, big, sizeof(int)) != 0) Libc.SetSockOpt(_fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, big, sizeof(int));
+            if (Libc.SetSockOpt(_fd, Libc.SOL_SOCKET, Libc.SO_SNDBUFFORCE, big, sizeof(int)) != 0) Libc.SetSockOpt(_fd, Libc.SOL_SOCKET, Libc.SO_SNDBUF, big, sizeof(int));
             // error ACKs carry only the request's header, not its payload (NETLINK_CAP_ACK)
             Libc.SetSockOpt(_fd, NetlinkConstants.SolNetlink, NetlinkConstants.OptionCapAck, 1, sizeof(int));
             var tv = new Libc.Timeval { Seconds = (long)receiveTimeout.TotalSeconds, Microseconds = receiveTimeout.Milliseconds * 1000L };
-            if (Libc.SetSockOpt(_fd, Libc.SolSocket, Libc.SoRcvtimeo, tv, System.Runtime.InteropServices.Marshal.SizeOf<Libc.Timeval>()) != 0) throw Failure("setsockopt(SO_RCVTIMEO)");
+            if (Libc.SetSockOpt(_fd, Libc.SOL_SOCKET, Libc.SO_RCVTIMEO, tv, System.Runtime.InteropServices.Marshal.SizeOf<Libc.Timeval>()) != 0) throw Failure("setsockopt(SO_RCVTIMEO)");
             var local = new Libc.SockaddrNl { Family = NetlinkConstants.AfNetlink };
             if (Libc.Bind(_fd, local, System.Runtime.InteropServices.Marshal.SizeOf<Libc.SockaddrNl>()) != 0) throw Failure("bind(AF_NETLINK)");
             int len = System.Runtime.InteropServices.Marshal.SizeOf<Libc.SockaddrNl>();
@@ -51,10 +52,10 @@ public sealed class NetlinkSocket : IDisposable
                 nint n = Libc.SendTo(Fd, p, data.Length, 0, kernel, System.Runtime.InteropServices.Marshal.SizeOf<Libc.SockaddrNl>());
                 if (n >= 0)
                 {
-                    if (n != data.Length) throw new NetlinkException(Libc.EINVAL, $"sendto sent {n} of {data.Length} bytes.");
+                    if (n != data.Length) throw new NetlinkException(Errno.EINVAL, $"sendto sent {n} of {data.Length} bytes.");
                     return;
                 }
-                if (Libc.LastError != Libc.EINTR) throw Failure("sendto");
+                if (Errno.Last != Errno.EINTR) throw Failure("sendto");
             }
         }
     }
@@ -66,15 +67,15 @@ public sealed class NetlinkSocket : IDisposable
         {
             while (true)
             {
-                nint n = Libc.Recv(Fd, p, buffer.Length, Libc.MsgTrunc);
+                nint n = Libc.Recv(Fd, p, buffer.Length, Libc.MSG_TRUNC);
                 if (n >= 0)
                 {
-                    if (n > buffer.Length) throw new NetlinkException(Libc.ENOBUFS, $"A netlink reply of {n} bytes did not fit the {buffer.Length}-byte receive buffer.");
+                    if (n > buffer.Length) throw new NetlinkException(Errno.ENOBUFS, $"A netlink reply of {n} bytes did not fit the {buffer.Length}-byte receive buffer.");
                     return (int)n;
                 }
-                int e = Libc.LastError;
-                if (e == Libc.EINTR) continue;
-                if (e == Libc.EAGAIN) throw new NetlinkException(e, "The kernel did not answer a netlink request in time.");
+                int e = Errno.Last;
+                if (e == Errno.EINTR) continue;
+                if (e == Errno.EAGAIN) throw new NetlinkException(e, "The kernel did not answer a netlink request in time.");
                 throw Failure("recv");
             }
         }
@@ -84,8 +85,8 @@ public sealed class NetlinkSocket : IDisposable
 
     private static NetlinkException Failure(string call)
     {
-        int e = Libc.LastError;
-        return new NetlinkException(e, $"{call} failed: errno {e}.");
+        int e = Errno.Last;
+        return new NetlinkException(e, $"{call} failed: {Errno.Describe(e)}.");
     }
 
     public void Dispose()

@@ -1,3 +1,4 @@
+using LvsPs.Interop;
 using LvsPs.Model;
 
 namespace LvsPs.Netlink.Transport;
@@ -32,20 +33,20 @@ public static class NetworkNamespace
         {
             try
             {
-                int fd = Libc.Open(path, Libc.ORdonly | Libc.OCloexec);
+                int fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_CLOEXEC);
                 if (fd < 0)
                 {
-                    int e = Libc.LastError;
-                    throw e == Libc.ENOENT
+                    int e = Errno.Last;
+                    throw e == Errno.ENOENT
                         ? new LvsException(LvsErrorKind.NotFound, "NetworkNamespaceNotFound", $"Network namespace '{name}' does not exist ({path}); create it with 'ip netns add {name}'.", name)
-                        : new LvsException(LvsErrorKind.PermissionDenied, "NetworkNamespaceDenied", $"Network namespace '{name}' cannot be opened ({path}, errno {e}); run as root.", name);
+                        : new LvsException(LvsErrorKind.PermissionDenied, "NetworkNamespaceDenied", $"Network namespace '{name}' cannot be opened ({path}, {Errno.Describe(e)}); run as root.", name);
                 }
                 try
                 {
-                    if (Libc.SetNs(fd, Libc.CloneNewNet) != 0)
+                    if (Libc.SetNs(fd, Libc.CLONE_NEWNET) != 0)
                     {
-                        int e = Libc.LastError;
-                        throw new LvsException(LvsErrorKind.PermissionDenied, "NetworkNamespaceDenied", $"Cannot enter network namespace '{name}' (setns errno {e}); this needs CAP_SYS_ADMIN: run as root.", name);
+                        int e = Errno.Last;
+                        throw new LvsException(LvsErrorKind.PermissionDenied, "NetworkNamespaceDenied", $"Cannot enter network namespace '{name}' (setns: {Errno.Describe(e)}); this needs CAP_SYS_ADMIN: run as root.", name);
                     }
                 }
                 finally
