@@ -1,11 +1,12 @@
+using LvsPs.Interop;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 
 namespace LvsPs.Engine.Bpf;
 
 /// <summary>
-/// The bpf(2) system call, made through libc's syscall(2) (glibc has no bpf() wrapper): every P/Invoke declaration of
-/// the BPF fast path is here. Command numbers and the layout of <c>union bpf_attr</c> are those of
+/// The bpf(2) system call, made through libc's syscall(2) (glibc has no bpf() wrapper; the declarations are in LvsPs.Interop, Libc.Bpf.cs) for
+/// the BPF fast path. Command numbers and the layout of <c>union bpf_attr</c> are those of
 /// include/uapi/linux/bpf.h; an attribute is passed as a zeroed 128-byte block (the kernel accepts a shorter or longer
 /// one as long as the bytes it does not know are zero, kernel/bpf/syscall.c bpf_check_uarg_tail_zero).
 /// </summary>
@@ -116,7 +117,7 @@ internal static partial class BpfSyscalls
         if (nr < 0) return -ENOSYS;
         fixed (byte* a = attr)
         {
-            long r = syscall(nr, cmd, a, (uint)attr.Length);
+            long r = Libc.Syscall(nr, cmd, a, (uint)attr.Length);
             return r >= 0 ? (int)r : -Marshal.GetLastPInvokeError();
         }
     }
@@ -124,11 +125,8 @@ internal static partial class BpfSyscalls
     /// <summary>Closes a descriptor bpf(2) returned (maps and programs are freed when nothing refers to them).</summary>
     public static void Close(int fd)
     {
-        if (fd >= 0) _ = close(fd);
+        if (fd >= 0) _ = Libc.Close(fd);
     }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static unsafe partial long syscall(long number, int cmd, byte* attr, uint size);
 
     /// <summary>SIOCINQ (FIONREAD) and SIOCOUTQ (TIOCOUTQ), include/uapi/asm-generic/ioctls.h: bytes unread in a TCP
     /// socket's receive queue, bytes not yet acknowledged in its send queue (net/ipv4/tcp.c tcp_ioctl).</summary>
@@ -137,24 +135,9 @@ internal static partial class BpfSyscalls
     /// <summary>An int-valued ioctl(2) on a socket; throws <see cref="System.Net.Sockets.SocketException"/> on an error.</summary>
     public static int Ioctl(SafeHandle socket, int request)
     {
-        bool added = false;
-        try
-        {
-            socket.DangerousAddRef(ref added);
-            int value = 0;
-            if (ioctl((int)socket.DangerousGetHandle(), (nuint)request, ref value) != 0)
-                throw new System.Net.Sockets.SocketException(Marshal.GetLastPInvokeError());
-            return value;
-        }
-        finally
-        {
-            if (added) socket.DangerousRelease();
-        }
+        using var lease = new HandleLease(socket);
+        int value = 0;
+        if (Libc.Ioctl(lease.Fd, (nuint)request, ref value) != 0) throw new System.Net.Sockets.SocketException(Marshal.GetLastPInvokeError());
+        return value;
     }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int close(int fd);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int ioctl(int fd, nuint request, ref int value);
 }
