@@ -12,7 +12,7 @@ namespace LvsPs.Health;
 /// out included, the sorry server never) with their effective weight and health; <see cref="CaptureDesired"/> gives the
 /// configuration as the user set it. <see cref="Inner"/> is the table as it is.
 /// </summary>
-public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
+public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring, ISchedulingPreview, IFtpHelperCheck
 {
     private readonly IDirectorBackend _inner;
     private readonly Action<string> _log;
@@ -44,6 +44,15 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring
     // ---- pass-through reads ----
 
     public DirectorInfo GetInfo() => _inner.GetInfo();
+
+    // ---- capabilities of the director underneath, passed through (it has them or it has not) ----
+
+    /// <summary>The preview on the live state underneath (where a check has quiesced or removed real servers).</summary>
+    public SchedulingPreviewResult? PreviewScheduling(SchedulingPreviewRequest request) =>
+        _inner is ISchedulingPreview p ? p.PreviewScheduling(request) : null;
+
+    public IReadOnlyList<KernelFtpFinding> CheckFtpHelper(VirtualServiceId service) =>
+        _inner is IFtpHelperCheck c ? c.CheckFtpHelper(service) : Array.Empty<KernelFtpFinding>();
 
     // ---- reads: the configured state, with what the table has now ----
 

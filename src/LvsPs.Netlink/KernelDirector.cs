@@ -12,7 +12,7 @@ namespace LvsPs.Netlink;
 /// plus one destination dump per service on one socket. Every single request is atomic in the kernel; a batch that
 /// fails part-way is rolled back.
 /// </summary>
-public sealed class KernelDirector : IDirectorBackend, IDirectorBatch
+public sealed class KernelDirector : IDirectorBackend, IDirectorBatch, IFtpHelperCheck
 {
     private static readonly TimeSpan ReceiveTimeout = TimeSpan.FromSeconds(30);
 
@@ -52,6 +52,18 @@ public sealed class KernelDirector : IDirectorBackend, IDirectorBatch
                 Schedulers = KernelSchedulers.Available(),
             };
         });
+    }
+
+    /// <summary>
+    /// What kernel IPVS lacks for FTP through a TCP service that has the FTP helper or a port ip_vs_ftp inspects
+    /// (<see cref="KernelFtpCheck"/>: modules are not per network namespace, so the host's tree answers for every one).
+    /// </summary>
+    public IReadOnlyList<KernelFtpFinding> CheckFtpHelper(VirtualServiceId service)
+    {
+        if (service.Protocol != LvsProtocol.Tcp || GetService(service) is not { } s) return Array.Empty<KernelFtpFinding>();
+        var check = new KernelFtpCheck();
+        bool ftp = s.Settings.Helper == ApplicationHelper.Ftp || check.Ports.Contains(service.Port);
+        return ftp ? check.Check(s.Settings, s.RealServers.Select(r => r.Settings)) : Array.Empty<KernelFtpFinding>();
     }
 
     public IReadOnlyList<VirtualService> GetServices() => Run(c =>

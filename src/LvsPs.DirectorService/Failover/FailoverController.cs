@@ -9,7 +9,7 @@ namespace LvsPs.DirectorService.Failover;
 /// The settings are kept (and saved by the service) even when keepalived cannot run; a supervisor thread starts it as
 /// soon as it can and restarts it when it ends.
 /// </summary>
-internal sealed class FailoverController : IFailoverControl, IDisposable
+internal sealed class FailoverController : IFailoverControl, IBgpControl, IDisposable
 {
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
     private readonly Func<string, string?> _findTool;
