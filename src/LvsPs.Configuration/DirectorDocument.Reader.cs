@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using LvsPs.Model;
 using LvsPs.Model.Health;
 using LvsPs.Model.Settings;
-using LvsPs.Scheduling;
 
 namespace LvsPs.Configuration;
 
@@ -98,9 +97,9 @@ public static partial class DirectorDocument
             var settings = new VirtualServiceSettings { Id = id };
             if (m.TryGetValue("scheduler", out var sched) && Text(sched.Value, "scheduler") is { } name)
             {
-                if (!SchedulerRegistry.IsKnown(name))
+                if (!SchedulerNames.IsKnown(name))
                 {
-                    Error(sched.Value, "UnknownScheduler", $"Scheduler '{ValueText.Cut(name)}' is not known; allowed: {string.Join(", ", SchedulerRegistry.All.Select(d => d.Name))}.");
+                    Error(sched.Value, "UnknownScheduler", $"Scheduler '{ValueText.Cut(name)}' is not known; allowed: {SchedulerNames.List}.");
                 }
                 settings = settings with { Scheduler = name };
             }

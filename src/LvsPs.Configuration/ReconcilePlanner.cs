@@ -36,9 +36,8 @@ public static class ReconcilePlanner
         ArgumentNullException.ThrowIfNull(director);
         var live = DirectorConfiguration.Capture(director);
         var daemons = desired.SyncDaemons is null && !prune ? Array.Empty<SyncDaemon>() : director.GetSyncDaemons();
-        var ha = director as Model.Failover.IFailoverControl;
-        var failover = desired.ManageFailover ? ha?.GetFailover() : null;
-        var bgp = desired.ManageBgp ? ha?.GetBgp() : null;
+        var failover = desired.ManageFailover ? (director as Model.Failover.IFailoverControl)?.GetFailover() : null;
+        var bgp = desired.ManageBgp ? (director as Model.Failover.IBgpControl)?.GetBgp() : null;
         return Plan(desired, live, daemons, prune, failover, bgp);
     }
 

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using LvsPs.DirectorService.Metrics;
 using LvsPs.DirectorService.Status;
 using LvsPs.Engine;
+using LvsPs.Directors;
 using LvsPs.Health;
 using LvsPs.Model;
 using LvsPs.Remote;
@@ -112,17 +113,11 @@ public static class Program
         Failover.FailoverController? pair = null;
         LvsPs.Model.Failover.FailoverSettings? restoredPair = null;
         bool PairHolds(IPAddress vip) => (pair?.GetFailover() ?? restoredPair)?.VirtualAddresses.Any(a => a.Address.Equals(vip)) == true;
-        ManagedDirector? engine = null;
-        IDirectorBackend inner;
+        ManagedDirector? engine;
+        IDirectorBackend monitored;
         try
         {
-            inner = backend switch
-            {
-                "managed" => engine = new ManagedDirector(new ManagedDirectorOptions { BindNonLocal = PairHolds, InheritedListeners = handOver?.EngineListeners, FastPath = fastPath }),
-                "kernel" => new LvsPs.Netlink.KernelDirector(),
-                _ when backend.StartsWith("kernel:", StringComparison.Ordinal) => new LvsPs.Netlink.KernelDirector(backend["kernel:".Length..]),
-                _ => throw LvsException.InvalidArgument("InvalidBackend", $"--backend '{backend}' is not managed, kernel or kernel:NAMESPACE", backend),
-            };
+            monitored = DirectorFactory.Hosted(backend, new ManagedDirectorOptions { BindNonLocal = PairHolds, InheritedListeners = handOver?.EngineListeners, FastPath = fastPath }, Log, out engine);
         }
         catch (LvsException e)
         {
@@ -130,7 +125,7 @@ public static class Program
             return 1;
         }
         // the engine, its health checks, and the configured services kept waiting until they can run
-        using var director = new WaitingServices(new HealthMonitor(inner, Log), Log);
+        using var director = new WaitingServices(monitored, Log);
         DirectorConfiguration configuration;
         try
         {
@@ -176,7 +171,7 @@ public static class Program
             stop.Set();
         });
         var dispatcher = new ControlDispatcher(director, _ => store.Save(DirectorConfiguration.Capture(director) with { Failover = failover.GetFailover(), Bgp = failover.GetBgp() }),
-            () => _ = Task.Delay(100).ContinueWith(_ => stop.Set(), TaskScheduler.Default), failover, restart.Restart);
+            () => _ = Task.Delay(100).ContinueWith(_ => stop.Set(), TaskScheduler.Default), failover, restart.Restart, bgp: failover);
         dispatcherRef = dispatcher;
         ControlServer server;
         try

@@ -4,6 +4,7 @@ using LvsPs.Engine.Helpers;
 using LvsPs.Engine.Stats;
 using LvsPs.Model;
 using LvsPs.Scheduling;
+using LvsPs.Scheduling.Preview;
 
 namespace LvsPs.Engine;
 
@@ -13,7 +14,7 @@ namespace LvsPs.Engine;
 /// kernel module. Every change is validated and its sockets bound before it becomes visible, so a failed call leaves
 /// the director as it was.
 /// </summary>
-public sealed class ManagedDirector : IDirectorBackend
+public sealed class ManagedDirector : IDirectorBackend, ISchedulingPreview
 {
     /// <summary>The IPVS version whose behaviour the managed engine follows.</summary>
     public const string IpvsVersion = "1.2.1";
@@ -112,10 +113,29 @@ public sealed class ManagedDirector : IDirectorBackend
     }
 
     /// <summary>
+    /// Previews on copies of a service's live scheduling state (<see cref="CloneScheduling"/>); null when there is no
+    /// such service or group.
+    /// </summary>
+    public SchedulingPreviewResult? PreviewScheduling(SchedulingPreviewRequest request)
+    {
+        request.Validate();
+        var id = request.Settings.Id;
+        if (CloneScheduling(id, request.Group) is not { } first) return null;
+        var next = first;
+        return SchedulingSimulation.Run(request, () =>
+        {
+            // the first copy is taken above; each later decision copies the live state again
+            var clone = Interlocked.Exchange(ref next, null) ?? CloneScheduling(id, request.Group)
+                ?? throw LvsException.ServiceNotFound(id); // deleted while previewing
+            return SchedulingSimulation.FromLive(clone, request.Settings);
+        });
+    }
+
+    /// <summary>
     /// A copy of a service's scheduling state (destinations with their counters, scheduler state and persistence
     /// templates) to simulate on without changing the service; null when there is no such service.
     /// </summary>
-    public LvsPs.Scheduling.Persistence.ServiceScheduler? CloneScheduling(VirtualServiceId id, string? group = null)
+    private LvsPs.Scheduling.Persistence.ServiceScheduler? CloneScheduling(VirtualServiceId id, string? group = null)
     {
         lock (_gate)
         {

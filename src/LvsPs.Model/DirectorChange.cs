@@ -108,7 +108,7 @@ public abstract record DirectorChange
             case StartSyncDaemon s: director.StartSyncDaemon(s.Daemon); break;
             case StopSyncDaemon s: director.StopSyncDaemon(s.Old.Role); break;
             case SetFailover f: FailoverOf(director).SetFailover(f.New); break;
-            case SetBgp b: FailoverOf(director).SetBgp(b.New); break;
+            case SetBgp b: BgpOf(director).SetBgp(b.New); break;
             default: throw new ArgumentOutOfRangeException(nameof(change), change, "Unknown director change.");
         }
     }
@@ -135,7 +135,7 @@ public abstract record DirectorChange
             case StartSyncDaemon s: director.StopSyncDaemon(s.Daemon.Role); break;
             case StopSyncDaemon s: director.StartSyncDaemon(s.Old); break;
             case SetFailover f: FailoverOf(director).SetFailover(f.Old); break;
-            case SetBgp b: FailoverOf(director).SetBgp(b.Old); break;
+            case SetBgp b: BgpOf(director).SetBgp(b.Old); break;
         }
     }
 
@@ -144,14 +144,12 @@ public abstract record DirectorChange
         "FailoverNotAvailable",
         "This director cannot join a failover pair: failover runs in a director service (Start-LvsDirector -Service, or the systemd unit), which drives keepalived.");
 
+    /// <summary>The director's BGP capability, or the error that says where BGP announcements run.</summary>
+    public static IBgpControl BgpOf(IDirectorBackend director) => director as IBgpControl ?? throw LvsException.NotSupported(
+        "BgpNotAvailable",
+        "This director cannot announce routes over BGP: a scale-out group runs in director services (Start-LvsDirector -Service, or the systemd unit), which drive BIRD.");
+
     private static IHealthMonitoring Monitoring(IDirectorBackend director) => director as IHealthMonitoring ?? throw LvsException.NotSupported(
         "HealthChecksNotAvailable",
         "This director runs no health checks; use the in-session managed director or a director service (Start-LvsDirector -Service), which can also drive kernel IPVS.");
-}
-
-/// <summary>A backend that applies a set of additions itself, all or nothing (the kernel backend batches them on one socket).</summary>
-public interface IDirectorBatch
-{
-    /// <summary>Applies <see cref="DirectorChange.AddService"/> and <see cref="DirectorChange.AddRealServer"/> changes.</summary>
-    void Apply(IReadOnlyList<DirectorChange> changes);
 }

@@ -10,7 +10,7 @@ namespace LvsPs.Model;
 /// <c>retryInterval</c> until it runs. Nothing configured is dropped because it cannot run now.
 /// A service added interactively (AddService) is not kept: its failure is the caller's error, as at the prompt.
 /// </summary>
-public sealed class WaitingServices : IDirectorBackend, IHealthMonitoring
+public sealed class WaitingServices : IDirectorBackend, IHealthMonitoring, ISchedulingPreview, IFtpHelperCheck
 {
     /// <summary>How often waiting services are retried by default.</summary>
     public static readonly TimeSpan DefaultRetryInterval = TimeSpan.FromSeconds(5);
@@ -145,6 +145,13 @@ public sealed class WaitingServices : IDirectorBackend, IHealthMonitoring
     // ---- reads ----
 
     public DirectorInfo GetInfo() => _inner.GetInfo();
+
+    /// <summary>A waiting service has no live state: the caller previews it from its listing.</summary>
+    public SchedulingPreviewResult? PreviewScheduling(SchedulingPreviewRequest request) =>
+        _inner is ISchedulingPreview p ? p.PreviewScheduling(request) : null;
+
+    public IReadOnlyList<KernelFtpFinding> CheckFtpHelper(VirtualServiceId service) =>
+        _inner is IFtpHelperCheck c ? c.CheckFtpHelper(service) : Array.Empty<KernelFtpFinding>();
 
     public IReadOnlyList<VirtualService> GetServices()
     {

@@ -7,15 +7,22 @@ using LvsPs.Netlink.Transport;
 namespace LvsPs.Netlink;
 
 /// <summary>
-/// Kernel IPVS as a director backend, over generic netlink (what ipvsadm does through libipvs). Each operation opens a
-/// socket in the target network namespace and resolves the IPVS family by name, so a reloaded ip_vs module (with a new
-/// family id) is always found; a set of changes goes out in batches on one socket, and a listing is one service dump
-/// plus one destination dump per service on one socket. Every single request is atomic in the kernel; a batch that
-/// fails part-way is rolled back.
+/// Kernel IPVS as a director backend, over generic netlink (what ipvsadm does through libipvs). It keeps one netlink
+/// socket, opened in the target network namespace (a socket stays in the namespace it was made in, so it is used from
+/// any thread afterwards) and shared by every call under a lock. Each request goes through one helper
+/// (<see cref="Exchange"/>): build, send, check the reply's status. The IPVS family is resolved by name when the socket
+/// is opened; a reloaded ip_vs module has a new family id, and a request to the old one fails with ENOENT
+/// (genl_rcv_msg in net/netlink/genetlink.c finds no family), so on ENOENT the family is resolved again and the call
+/// made once more on a new socket. A set of changes goes out in batches, and a listing is one service dump plus one
+/// destination dump per service. Every single request is atomic in the kernel; a batch that fails part-way is rolled back.
 /// </summary>
-public sealed class KernelDirector : IDirectorBackend, IDirectorBatch
+public sealed class KernelDirector : IDirectorBackend, IDirectorBatch, IFtpHelperCheck
 {
     private static readonly TimeSpan ReceiveTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly object _gate = new();
+    private GenericNetlinkConnection? _connection;
+    private bool _disposed;
 
     /// <summary>Targets the kernel of this process's network namespace, or of the named one (/run/netns/NAME).</summary>
     public KernelDirector(string? networkNamespace = null)
@@ -34,9 +41,7 @@ public sealed class KernelDirector : IDirectorBackend, IDirectorBatch
     {
         return Run(c =>
         {
-            var w = new MessageWriter(64);
-            w.EndMessage(c.Begin(w, (byte)IpvsCommand.GetInfo, Protocol.IpvsConstants.FamilyVersion, dump: false));
-            var info = Single(c, w, new IpvsRequestContext("Get IPVS info")).Attributes;
+            var info = First(Exchange(c, IpvsCommand.GetInfo, new IpvsRequestContext("Get IPVS info"))!, "Get IPVS info").Attributes;
             var services = DumpServices(c);
             int realServers = 0;
             foreach (var s in services) realServers += DumpDestinations(c, s.Settings.Id).Count;
@@ -49,10 +54,22 @@ public sealed class KernelDirector : IDirectorBackend, IDirectorBatch
                 Running = true,
                 VirtualServiceCount = services.Count,
                 RealServerCount = realServers,
-                ConnectionCount = ReadConnectionsHere().Count,
+                ConnectionCount = ReadConnections().Count,
                 Schedulers = KernelSchedulers.Available(),
             };
         });
+    }
+
+    /// <summary>
+    /// What kernel IPVS lacks for FTP through a TCP service that has the FTP helper or a port ip_vs_ftp inspects
+    /// (<see cref="KernelFtpCheck"/>: modules are not per network namespace, so the host's tree answers for every one).
+    /// </summary>
+    public IReadOnlyList<KernelFtpFinding> CheckFtpHelper(VirtualServiceId service)
+    {
+        if (service.Protocol != LvsProtocol.Tcp || GetService(service) is not { } s) return Array.Empty<KernelFtpFinding>();
+        var check = new KernelFtpCheck();
+        bool ftp = s.Settings.Helper == ApplicationHelper.Ftp || check.Ports.Contains(service.Port);
+        return ftp ? check.Check(s.Settings, s.RealServers.Select(r => r.Settings)) : Array.Empty<KernelFtpFinding>();
     }
 
     public IReadOnlyList<VirtualService> GetServices() => Run(c =>
@@ -67,14 +84,9 @@ public sealed class KernelDirector : IDirectorBackend, IDirectorBatch
 
     public VirtualService? GetService(VirtualServiceId id) => Run(c =>
     {
-        var w = new MessageWriter(128);
-        int m = c.Begin(w, (byte)IpvsCommand.GetService, Protocol.IpvsConstants.FamilyVersion, dump: false);
-        IpvsCodec.WriteServiceKey(w, id);
-        w.EndMessage(m);
-        var reply = c.Exchange(w, 1)[0];
-        if (reply.Errno == Errno.ESRCH || reply.Errno == Errno.ENOENT) return null;
-        if (reply.Errno != 0) throw KernelErrors.Map(reply.Errno, new IpvsRequestContext("Get virtual service", id));
-        var svc = reply.Messages.Single().Attributes.Nested((ushort)IpvsCommandAttribute.Service) ?? throw new InvalidDataException("GET_SERVICE reply without a service.");
+        var messages = Exchange(c, IpvsCommand.GetService, new IpvsRequestContext("Get virtual service", id), w => IpvsCodec.WriteServiceKey(w, id), absentIsNull: true);
+        if (messages is null) return null;
+        var svc = messages.Single().Attributes.Nested((ushort)IpvsCommandAttribute.Service) ?? throw new InvalidDataException("GET_SERVICE reply without a service.");
         var (settings, stats) = IpvsCodec.ReadService(svc);
         return new VirtualService(settings, DumpDestinations(c, settings.Id), stats);
     });
@@ -124,9 +136,7 @@ public sealed class KernelDirector : IDirectorBackend, IDirectorBatch
 
     public LvsTimeouts GetTimeouts() => Run(c =>
     {
-        var w = new MessageWriter(64);
-        w.EndMessage(c.Begin(w, (byte)IpvsCommand.GetConfig, Protocol.IpvsConstants.FamilyVersion, dump: false));
-        var a = Single(c, w, new IpvsRequestContext("Get timeouts")).Attributes;
+        var a = First(Exchange(c, IpvsCommand.GetConfig, new IpvsRequestContext("Get timeouts"))!, "Get timeouts").Attributes;
         return new LvsTimeouts(
             a.U32((ushort)IpvsCommandAttribute.TimeoutTcp) ?? 0,
             a.U32((ushort)IpvsCommandAttribute.TimeoutTcpFin) ?? 0,
@@ -146,15 +156,11 @@ public sealed class KernelDirector : IDirectorBackend, IDirectorBatch
         }, new IpvsRequestContext("Set timeouts"));
     }
 
-    public IReadOnlyList<LvsConnection> GetConnections() => Run(_ => ReadConnectionsHere());
+    public IReadOnlyList<LvsConnection> GetConnections() => ReadConnections();
 
     public IReadOnlyList<SyncDaemon> GetSyncDaemons() => Run(c =>
     {
-        var w = new MessageWriter(64);
-        w.EndMessage(c.Begin(w, (byte)IpvsCommand.GetDaemon, Protocol.IpvsConstants.FamilyVersion, dump: true));
-        var reply = c.Exchange(w, 1)[0];
-        if (reply.Errno != 0) throw KernelErrors.Map(reply.Errno, new IpvsRequestContext("List sync daemons"));
-        return (IReadOnlyList<SyncDaemon>)reply.Messages
+        return (IReadOnlyList<SyncDaemon>)Exchange(c, IpvsCommand.GetDaemon, new IpvsRequestContext("List sync daemons"), dump: true)!
             .Select(m => m.Attributes.Nested((ushort)IpvsCommandAttribute.Daemon))
             .Where(d => d is not null)
             .Select(d => IpvsCodec.ReadDaemon(d!))
@@ -174,39 +180,17 @@ public sealed class KernelDirector : IDirectorBackend, IDirectorBatch
             throw LvsException.InvalidArgument("InvalidMulticastGroup", $"Sync group '{g}' is not a multicast address.", g);
         }
         var context = new IpvsRequestContext($"Start {daemon.Role.ToString().ToLowerInvariant()} sync daemon");
-        Run(c =>
-        {
-            var w = new MessageWriter(128);
-            int m = c.Begin(w, (byte)IpvsCommand.NewDaemon, Protocol.IpvsConstants.FamilyVersion, dump: false);
-            IpvsCodec.WriteDaemon(w, daemon);
-            w.EndMessage(m);
-            int errno = c.Exchange(w, 1)[0].Errno;
-            if (errno == Errno.EEXIST)
-            {
-                throw new LvsException(LvsErrorKind.AlreadyExists, "SyncDaemonRunning", $"A {daemon.Role.ToString().ToLowerInvariant()} sync daemon is already running; stop it first.", daemon.Role);
-            }
-            if (errno != 0) throw KernelErrors.Map(errno, context);
-            return 0;
-        });
+        Request(IpvsCommand.NewDaemon, w => IpvsCodec.WriteDaemon(w, daemon), context, errno => errno == Errno.EEXIST
+            ? new LvsException(LvsErrorKind.AlreadyExists, "SyncDaemonRunning", $"A {daemon.Role.ToString().ToLowerInvariant()} sync daemon is already running; stop it first.", daemon.Role)
+            : null);
     }
 
     public void StopSyncDaemon(SyncDaemonRole role)
     {
         var context = new IpvsRequestContext($"Stop {role.ToString().ToLowerInvariant()} sync daemon");
-        Run(c =>
-        {
-            var w = new MessageWriter(64);
-            int m = c.Begin(w, (byte)IpvsCommand.DeleteDaemon, Protocol.IpvsConstants.FamilyVersion, dump: false);
-            IpvsCodec.WriteDaemonRole(w, role);
-            w.EndMessage(m);
-            int errno = c.Exchange(w, 1)[0].Errno;
-            if (errno == Errno.ESRCH)
-            {
-                throw new LvsException(LvsErrorKind.NotFound, "SyncDaemonNotRunning", $"No {role.ToString().ToLowerInvariant()} sync daemon is running.", role);
-            }
-            if (errno != 0) throw KernelErrors.Map(errno, context);
-            return 0;
-        });
+        Request(IpvsCommand.DeleteDaemon, w => IpvsCodec.WriteDaemonRole(w, role), context, errno => errno == Errno.ESRCH
+            ? new LvsException(LvsErrorKind.NotFound, "SyncDaemonNotRunning", $"No {role.ToString().ToLowerInvariant()} sync daemon is running.", role)
+            : null);
     }
 
     /// <summary>
@@ -253,14 +237,18 @@ public sealed class KernelDirector : IDirectorBackend, IDirectorBatch
         _ => new IpvsRequestContext("Apply"),
     };
 
-    private static void SendBatches(GenericNetlinkConnection c, IReadOnlyList<DirectorChange> changes, Action<DirectorChange, int> result, bool delete = false)
+    private void SendBatches(GenericNetlinkConnection c, IReadOnlyList<DirectorChange> changes, Action<DirectorChange, int> result, bool delete = false)
     {
         var w = new MessageWriter(GenericNetlinkConnection.MaxBatchBytes + 1024);
         var pending = new List<DirectorChange>();
+        bool first = true;
         void Flush()
         {
             if (pending.Count == 0) return;
             var replies = c.Exchange(w, pending.Count);
+            // nothing was applied yet when the first batch all failed with ENOENT: a moved family is safe to retry
+            if (first && Array.TrueForAll(replies, r => r.Errno == Errno.ENOENT)) ThrowIfFamilyMoved(c);
+            first = false;
             for (int i = 0; i < pending.Count; i++) result(pending[i], replies[i].Errno);
             pending.Clear();
             w.Clear();
@@ -297,104 +285,176 @@ public sealed class KernelDirector : IDirectorBackend, IDirectorBatch
         IpvsCodec.WriteDestination(w, settings);
     }
 
-    private List<(VirtualServiceSettings Settings, LvsStats Stats)> DumpServices(GenericNetlinkConnection c)
-    {
-        var w = new MessageWriter(64);
-        w.EndMessage(c.Begin(w, (byte)IpvsCommand.GetService, Protocol.IpvsConstants.FamilyVersion, dump: true));
-        var context = new IpvsRequestContext("List virtual services");
-        return ConsistentDump.Read(
-                () => Reply(c, w, context),
+    private List<(VirtualServiceSettings Settings, LvsStats Stats)> DumpServices(GenericNetlinkConnection c) =>
+        Dump(c, IpvsCommand.GetService, new IpvsRequestContext("List virtual services"), null,
                 m => m.Attributes.Nested((ushort)IpvsCommandAttribute.Service) is { } svc ? new Listed<(VirtualServiceSettings Settings, LvsStats Stats)>(IpvsCodec.ReadService(svc)) : null,
-                s => s.Value.Settings.Id,
-                "the virtual services")
+                s => s.Value.Settings.Id, "the virtual services")
             .Select(s => s.Value).ToList();
-    }
 
-    private static List<RealServer> DumpDestinations(GenericNetlinkConnection c, VirtualServiceId service)
-    {
-        var w = new MessageWriter(128);
-        int m = c.Begin(w, (byte)IpvsCommand.GetDestination, Protocol.IpvsConstants.FamilyVersion, dump: true);
-        IpvsCodec.WriteServiceKey(w, service);
-        w.EndMessage(m);
-        var context = new IpvsRequestContext("List real servers", service);
-        return ConsistentDump.Read(
-            () => Reply(c, w, context),
+    private List<RealServer> DumpDestinations(GenericNetlinkConnection c, VirtualServiceId service) =>
+        Dump(c, IpvsCommand.GetDestination, new IpvsRequestContext("List real servers", service), w => IpvsCodec.WriteServiceKey(w, service),
             msg => msg.Attributes.Nested((ushort)IpvsCommandAttribute.Destination) is { } d ? IpvsCodec.ReadDestination(d, service) : null,
-            r => r.Id,
-            $"the real servers of {service}");
-    }
+            r => r.Id, $"the real servers of {service}");
 
     /// <summary>An entry of a dump that is a value type (ConsistentDump keeps entries as references).</summary>
     private sealed record Listed<T>(T Value);
 
-    /// <summary>Sends the one request in <paramref name="w"/> (again, for a dump read anew) and returns its reply; a kernel error is thrown.</summary>
-    private static Reply Reply(GenericNetlinkConnection c, MessageWriter w, IpvsRequestContext context)
+    private static NetlinkMessage First(List<NetlinkMessage> messages, string operation) =>
+        messages.Count > 0 ? messages[0] : throw new LvsException(LvsErrorKind.ProtocolError, "KernelNoReply", $"{operation}: the kernel sent no data.");
+
+    /// <summary>
+    /// The one request helper: <paramref name="command"/> with what <paramref name="attributes"/> writes, sent on
+    /// <paramref name="c"/>, and its reply's status checked. A failure is what <paramref name="refuse"/> makes of the
+    /// errno, or the kernel's error mapped with <paramref name="context"/>; with <paramref name="absentIsNull"/>, ESRCH or
+    /// ENOENT (no such service or real server) is null instead. An ENOENT from a family that moved (ip_vs reloaded) is
+    /// not the kernel's answer: the call is made again (<see cref="Run"/>).
+    /// </summary>
+    private List<NetlinkMessage>? Exchange(GenericNetlinkConnection c, IpvsCommand command, IpvsRequestContext context,
+        Action<MessageWriter>? attributes = null, bool dump = false, Func<int, LvsException?>? refuse = null, bool absentIsNull = false)
     {
-        var reply = c.Exchange(w, 1)[0];
-        if (reply.Errno != 0) throw KernelErrors.Map(reply.Errno, context);
-        return reply;
+        var w = Build(c, command, attributes, dump);
+        return Send(c, w, context, refuse, absentIsNull)?.Messages;
     }
 
-    private static NetlinkMessage Single(GenericNetlinkConnection c, MessageWriter w, IpvsRequestContext context)
+    /// <summary>
+    /// A dump read until it is a whole table (<see cref="ConsistentDump"/>: IPVS resumes a dump at an index and never
+    /// flags one that the table's changes tore), the same request sent again for each read.
+    /// </summary>
+    private List<T> Dump<T, TKey>(GenericNetlinkConnection c, IpvsCommand command, IpvsRequestContext context, Action<MessageWriter>? attributes,
+        Func<NetlinkMessage, T?> decode, Func<T, TKey> key, string what)
+        where T : class
+        where TKey : notnull
     {
-        var reply = c.Exchange(w, 1)[0];
-        if (reply.Errno != 0) throw KernelErrors.Map(reply.Errno, context);
-        return reply.Messages.Count > 0 ? reply.Messages[0] : throw new LvsException(LvsErrorKind.ProtocolError, "KernelNoReply", $"{context.Operation}: the kernel sent no data.");
+        var w = Build(c, command, attributes, dump: true);
+        return ConsistentDump.Read(() => Send(c, w, context, refuse: null, absentIsNull: false)!, decode, key, what);
     }
 
-    private void Request(IpvsCommand command, Action<MessageWriter> attributes, IpvsRequestContext context) => Run(c =>
+    private static MessageWriter Build(GenericNetlinkConnection c, IpvsCommand command, Action<MessageWriter>? attributes, bool dump)
     {
         var w = new MessageWriter(256);
-        int m = c.Begin(w, (byte)command, Protocol.IpvsConstants.FamilyVersion, dump: false);
-        attributes(w);
+        int m = c.Begin(w, (byte)command, Protocol.IpvsConstants.FamilyVersion, dump);
+        attributes?.Invoke(w);
         w.EndMessage(m);
-        int errno = c.Exchange(w, 1)[0].Errno;
-        if (errno != 0) throw KernelErrors.Map(errno, context);
-        return 0;
-    });
+        return w;
+    }
 
-    private static IReadOnlyList<LvsConnection> ReadConnectionsHere()
+    /// <summary>Sends the request in <paramref name="w"/> and checks its reply's status (see <see cref="Exchange"/>).</summary>
+    private Reply? Send(GenericNetlinkConnection c, MessageWriter w, IpvsRequestContext context, Func<int, LvsException?>? refuse, bool absentIsNull)
+    {
+        var reply = c.Exchange(w, 1)[0];
+        if (reply.Errno == 0) return reply;
+        if (reply.Errno == Errno.ENOENT) ThrowIfFamilyMoved(c);
+        if (absentIsNull && reply.Errno is Errno.ESRCH or Errno.ENOENT) return null;
+        throw refuse?.Invoke(reply.Errno) ?? KernelErrors.Map(reply.Errno, context);
+    }
+
+    /// <summary>A request whose answer is only its status (a change).</summary>
+    private void Request(IpvsCommand command, Action<MessageWriter> attributes, IpvsRequestContext context, Func<int, LvsException?>? refuse = null) =>
+        Run(c => Exchange(c, command, context, attributes, refuse: refuse));
+
+    /// <summary>The connection table, read from /proc inside the target namespace (the only call that enters it on a thread of its own).</summary>
+    private IReadOnlyList<LvsConnection> ReadConnections() => Transport.NetworkNamespace.Run(NetworkNamespace, () =>
     {
         // /proc/thread-self/net shows the calling thread's network namespace (this runs on the namespace's thread)
         string path = File.Exists("/proc/thread-self/net/ip_vs_conn") ? "/proc/thread-self/net/ip_vs_conn" : ProcConnectionTable.Path;
         return ProcConnectionTable.Parse(File.ReadAllText(path));
-    }
+    });
 
-    /// <summary>Runs <paramref name="work"/> with a fresh IPVS connection inside the target namespace.</summary>
-    private T Run<T>(Func<GenericNetlinkConnection, T> work) => Transport.NetworkNamespace.Run(NetworkNamespace, () =>
+    /// <summary>A socket in the target namespace with the IPVS family resolved by name.</summary>
+    private GenericNetlinkConnection Open() => Transport.NetworkNamespace.Run(NetworkNamespace, () =>
     {
-        GenericNetlinkConnection c;
         try
         {
-            c = GenericNetlinkConnection.Open(Protocol.IpvsConstants.FamilyName, ReceiveTimeout);
+            return GenericNetlinkConnection.Open(Protocol.IpvsConstants.FamilyName, ReceiveTimeout);
         }
         catch (NetlinkException e)
         {
             throw KernelErrors.Connect(e, Target);
         }
-        using (c)
+    });
+
+    /// <summary>
+    /// After an ENOENT: resolves the family again. The same id means the ENOENT was IPVS's own answer; another id means
+    /// ip_vs was reloaded (<see cref="FamilyMovedException"/> carries the new socket); none means it is not loaded now
+    /// (KernelIpvsUnavailable).
+    /// </summary>
+    private void ThrowIfFamilyMoved(GenericNetlinkConnection c)
+    {
+        var fresh = Open();
+        if (fresh.FamilyId != c.FamilyId) throw new FamilyMovedException(fresh);
+        fresh.Dispose();
+    }
+
+    private sealed class FamilyMovedException(GenericNetlinkConnection fresh) : Exception("The IPVS generic netlink family has a new id.")
+    {
+        public GenericNetlinkConnection Fresh { get; } = fresh;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on the director's socket (opened on first use, or again after it broke), one call at
+    /// a time. When the IPVS family moved, the work runs once more on a socket with the new id.
+    /// </summary>
+    private T Run<T>(Func<GenericNetlinkConnection, T> work)
+    {
+        lock (_gate)
         {
-            try
+            for (int attempt = 0; ; attempt++)
             {
-                return work(c);
-            }
-            catch (NetlinkException e) when (e.Errno == Errno.EAGAIN)
-            {
-                throw new LvsException(LvsErrorKind.ResourceBusy, "KernelTableChanging", $"{e.Message} ({Target})", NetworkNamespace, e);
-            }
-            catch (NetlinkException e)
-            {
-                throw new LvsException(LvsErrorKind.ProtocolError, "NetlinkError", $"Netlink failed in {Target}: {e.Message}", NetworkNamespace, e);
-            }
-            catch (InvalidDataException e)
-            {
-                throw new LvsException(LvsErrorKind.ProtocolError, "NetlinkMalformedReply", $"The kernel's reply could not be read: {e.Message}", NetworkNamespace, e);
+                var c = _connection ?? Open();
+                if (!_disposed) _connection = c; // after Dispose a call still works, on a socket of its own
+                try
+                {
+                    return work(c);
+                }
+                catch (FamilyMovedException moved)
+                {
+                    Drop(c);
+                    if (_disposed) moved.Fresh.Dispose();
+                    else _connection = moved.Fresh;
+                    if (attempt > 0) throw new LvsException(LvsErrorKind.ProtocolError, "NetlinkError", $"Netlink failed in {Target}: the IPVS family moved again during the call.", NetworkNamespace);
+                }
+                catch (LvsException e) when (e.ErrorId == "KernelIpvsUnavailable")
+                {
+                    Drop(c); // ip_vs is gone: the next call resolves the family again
+                    throw;
+                }
+                catch (NetlinkException e) when (e.Errno == Errno.EAGAIN)
+                {
+                    // the table kept changing while it was read (ConsistentDump): the socket is fine, the listing is refused
+                    throw new LvsException(LvsErrorKind.ResourceBusy, "KernelTableChanging", $"{e.Message} ({Target})", NetworkNamespace, e);
+                }
+                catch (NetlinkException e)
+                {
+                    Drop(c);
+                    throw new LvsException(LvsErrorKind.ProtocolError, "NetlinkError", $"Netlink failed in {Target}: {e.Message}", NetworkNamespace, e);
+                }
+                catch (InvalidDataException e)
+                {
+                    Drop(c);
+                    throw new LvsException(LvsErrorKind.ProtocolError, "NetlinkMalformedReply", $"The kernel's reply could not be read: {e.Message}", NetworkNamespace, e);
+                }
+                finally
+                {
+                    if (_disposed && !ReferenceEquals(c, _connection)) c.Dispose();
+                }
             }
         }
-    });
+    }
+
+    /// <summary>Forgets a socket that failed (a timed-out reply may still be on its way): the next call opens a new one.</summary>
+    private void Drop(GenericNetlinkConnection c)
+    {
+        if (ReferenceEquals(_connection, c)) _connection = null;
+        c.Dispose();
+    }
 
     public void Dispose()
     {
-        // nothing is held between operations
+        lock (_gate)
+        {
+            _disposed = true;
+            _connection?.Dispose();
+            _connection = null;
+        }
     }
 }

@@ -13,6 +13,7 @@ public sealed class ControlDispatcher
     private readonly Action? _shutdown;
     private readonly Func<int>? _restart;
     private readonly IFailoverControl? _failover;
+    private readonly IBgpControl? _bgp;
     private readonly object _mutationGate = new();
 
     /// <param name="backend">The director the service hosts.</param>
@@ -20,8 +21,11 @@ public sealed class ControlDispatcher
     /// <param name="shutdown">Stops the service (the Shutdown operation); it should let the reply go out first.</param>
     /// <param name="failover">The service's failover pair driver, when it has one.</param>
     /// <param name="restart">Restarts the service hitlessly (the Restart operation); returns the new process id.</param>
-    public ControlDispatcher(IDirectorBackend backend, Action<string>? afterMutation = null, Action? shutdown = null, IFailoverControl? failover = null, Func<int>? restart = null)
+    /// <param name="bgp">The service's BGP speaker driver, when it has one.</param>
+    public ControlDispatcher(IDirectorBackend backend, Action<string>? afterMutation = null, Action? shutdown = null, IFailoverControl? failover = null, Func<int>? restart = null,
+        IBgpControl? bgp = null)
     {
+        _bgp = bgp;
         _restart = restart;
         _failover = failover;
         _backend = backend;
@@ -125,10 +129,20 @@ public sealed class ControlDispatcher
             }
             case ControlOps.GetHealth: return () => Health.GetHealth();
             case ControlOps.CaptureDesired: return () => DirectorConfiguration.Capture(_backend);
+            case ControlOps.PreviewScheduling:
+            {
+                var request = Arg<SchedulingPreviewRequest>(r).Validate();
+                return () => _backend is ISchedulingPreview p ? p.PreviewScheduling(request) : null;
+            }
+            case ControlOps.CheckFtpHelper:
+            {
+                var id = Arg<VirtualServiceId>(r);
+                return () => _backend is IFtpHelperCheck c ? c.CheckFtpHelper(id) : Array.Empty<KernelFtpFinding>();
+            }
             case ControlOps.GetFailover: return () => Failover.GetFailover();
             case ControlOps.SetFailover: { var f = OptionalArg<FailoverSettings>(r)?.Validate(); return Void(() => Failover.SetFailover(f)); }
-            case ControlOps.GetBgp: return () => Failover.GetBgp();
-            case ControlOps.SetBgp: { var b = OptionalArg<BgpSettings>(r)?.Validate(); return Void(() => Failover.SetBgp(b)); }
+            case ControlOps.GetBgp: return () => Bgp.GetBgp();
+            case ControlOps.SetBgp: { var b = OptionalArg<BgpSettings>(r)?.Validate(); return Void(() => Bgp.SetBgp(b)); }
             case ControlOps.GetFailoverStatus: return () => Failover.GetFailoverStatus();
             case ControlOps.Suspend: return Void(() => Failover.Suspend());
             case ControlOps.Resume: return Void(() => Failover.Resume());
@@ -145,6 +159,8 @@ public sealed class ControlDispatcher
     }
 
     private IFailoverControl Failover => _failover ?? throw LvsException.NotSupported("FailoverNotAvailable", "This director service runs no failover pair driver.");
+
+    private IBgpControl Bgp => _bgp ?? throw LvsException.NotSupported("BgpNotAvailable", "This director service runs no BGP speaker driver.");
 
     private DirectorInfo WithRole(DirectorInfo info)
     {

@@ -47,11 +47,14 @@ public static class ControlOps
     public const string GetHealth = nameof(Model.Health.IHealthMonitoring.GetHealth);
     public const string CaptureDesired = nameof(Model.Health.IHealthMonitoring.CaptureDesired);
 
+    public const string PreviewScheduling = nameof(ISchedulingPreview.PreviewScheduling);
+    public const string CheckFtpHelper = nameof(IFtpHelperCheck.CheckFtpHelper);
+
     public const string GetFailover = nameof(Model.Failover.IFailoverControl.GetFailover);
     public const string SetFailover = nameof(Model.Failover.IFailoverControl.SetFailover);
     public const string GetFailoverStatus = nameof(Model.Failover.IFailoverControl.GetFailoverStatus);
-    public const string GetBgp = nameof(Model.Failover.IFailoverControl.GetBgp);
-    public const string SetBgp = nameof(Model.Failover.IFailoverControl.SetBgp);
+    public const string GetBgp = nameof(Model.Failover.IBgpControl.GetBgp);
+    public const string SetBgp = nameof(Model.Failover.IBgpControl.SetBgp);
     public const string Suspend = nameof(Model.Failover.IFailoverControl.Suspend);
     public const string Resume = nameof(Model.Failover.IFailoverControl.Resume);
 
@@ -72,7 +75,7 @@ public static class ControlOps
     {
         GetInfo, GetServices, GetService, AddService, EditService, DeleteService, Flush, AddRealServer, EditRealServer, DeleteRealServer,
         ZeroStats, GetTimeouts, SetTimeouts, GetConnections, GetSyncDaemons, StartSyncDaemon, StopSyncDaemon, SetHealthCheck,
-        GetHealthCheck, GetHealth, CaptureDesired, GetFailover, SetFailover, GetBgp, SetBgp, GetFailoverStatus, Suspend, Resume, Shutdown, Restart, HandOver,
+        GetHealthCheck, GetHealth, CaptureDesired, PreviewScheduling, CheckFtpHelper, GetFailover, SetFailover, GetBgp, SetBgp, GetFailoverStatus, Suspend, Resume, Shutdown, Restart, HandOver,
     };
 
     /// <summary>The operations that change the director (the service persists its configuration after each).</summary>

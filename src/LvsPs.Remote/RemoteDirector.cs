@@ -11,7 +11,7 @@ namespace LvsPs.Remote;
 /// one response on a connection that is kept open and made again when it breaks. Errors arrive as the same
 /// <see cref="LvsException"/> the service's backend threw.
 /// </summary>
-public sealed class RemoteDirector : IDirectorBackend, IHealthMonitoring, IFailoverControl
+public sealed class RemoteDirector : IDirectorBackend, IHealthMonitoring, IFailoverControl, IBgpControl, ISchedulingPreview, IFtpHelperCheck, IDirectorServiceClient
 {
     private readonly object _gate = new();
     private ControlChannel? _channel;
@@ -136,6 +136,14 @@ public sealed class RemoteDirector : IDirectorBackend, IHealthMonitoring, IFailo
     public IReadOnlyList<RealServerHealth> GetHealth() => Call<List<RealServerHealth>>(ControlOps.GetHealth);
 
     public DirectorConfiguration CaptureDesired() => Call<DirectorConfiguration>(ControlOps.CaptureDesired);
+
+    /// <summary>The service previews on its own live state (null when it keeps none for that service).</summary>
+    public SchedulingPreviewResult? PreviewScheduling(SchedulingPreviewRequest request) =>
+        Call<SchedulingPreviewResult?>(ControlOps.PreviewScheduling, request.Validate());
+
+    /// <summary>What the service's director (kernel IPVS) lacks for FTP through <paramref name="service"/>.</summary>
+    public IReadOnlyList<KernelFtpFinding> CheckFtpHelper(VirtualServiceId service) =>
+        Call<List<KernelFtpFinding>?>(ControlOps.CheckFtpHelper, service) ?? new List<KernelFtpFinding>();
 
     public FailoverSettings? GetFailover() => Call<FailoverSettings?>(ControlOps.GetFailover);
 

@@ -13,20 +13,20 @@ public static class SchedulerRegistry
 
     static SchedulerRegistry()
     {
-        Register(new("rr", "Round Robin: each available real server in turn", _ => new RoundRobinScheduler()));
-        Register(new("wrr", "Weighted Round Robin: in turn, in proportion to weight", s => new WeightedRoundRobinScheduler(s)));
-        Register(new("wlc", "Weighted Least-Connection: fewest connections relative to weight", _ => new WeightedLeastConnectionScheduler()));
-        Register(new("lc", "Least-Connection: fewest connections (active * 256 + inactive)", _ => new LeastConnectionScheduler()));
-        Register(new("lblc", "Locality-Based Least-Connection: a cached real server per destination address", s => new LocalityBasedLeastConnectionScheduler(s.Options)));
-        Register(new("lblcr", "Locality-Based Least-Connection with Replication: a cached set of real servers per destination address", s => new LocalityBasedLeastConnectionReplicationScheduler(s.Options)));
-        Register(new("dh", "Destination Hashing: a static 256-bucket table keyed by the destination address", s => new DestinationHashingScheduler(s)));
-        Register(new("sh", "Source Hashing: a weighted 256-bucket table keyed by the client address (and port with sh-port)", s => new SourceHashingScheduler(s)));
-        Register(new("sed", "Shortest Expected Delay: least (active + 1) / weight", _ => new ShortestExpectedDelayScheduler()));
-        Register(new("nq", "Never Queue: an idle real server, else shortest expected delay", _ => new NeverQueueScheduler()));
-        Register(new("mh", "Maglev Hashing: a consistent 4093-entry table keyed by the client address (and port with mh-port)", s => new MaglevHashingScheduler(s)));
-        Register(new("fo", "Weighted Fail Over: the available real server with the highest weight", _ => new WeightedFailoverScheduler()));
-        Register(new("ovf", "Weighted Overflow: the highest weight whose active connections do not exceed it", _ => new OverflowConnectionScheduler()));
-        Register(new("twos", "Weighted Random Twos Choice: the less loaded of two weighted random picks", s => new PowerOfTwoChoicesScheduler(s.Options.Random)));
+        Register("rr", _ => new RoundRobinScheduler());
+        Register("wrr", s => new WeightedRoundRobinScheduler(s));
+        Register("wlc", _ => new WeightedLeastConnectionScheduler());
+        Register("lc", _ => new LeastConnectionScheduler());
+        Register("lblc", s => new LocalityBasedLeastConnectionScheduler(s.Options));
+        Register("lblcr", s => new LocalityBasedLeastConnectionReplicationScheduler(s.Options));
+        Register("dh", s => new DestinationHashingScheduler(s));
+        Register("sh", s => new SourceHashingScheduler(s));
+        Register("sed", _ => new ShortestExpectedDelayScheduler());
+        Register("nq", _ => new NeverQueueScheduler());
+        Register("mh", s => new MaglevHashingScheduler(s));
+        Register("fo", _ => new WeightedFailoverScheduler());
+        Register("ovf", _ => new OverflowConnectionScheduler());
+        Register("twos", s => new PowerOfTwoChoicesScheduler(s.Options.Random));
     }
 
     /// <summary>Adds a scheduler (a later registration of the same name replaces the earlier one).</summary>
@@ -34,6 +34,10 @@ public static class SchedulerRegistry
     {
         lock (ByName) ByName[descriptor.Name] = descriptor;
     }
+
+    /// <summary>Adds the library's scheduler for one of the kernel's names, described as <see cref="SchedulerNames"/> describes it.</summary>
+    private static void Register(string name, Func<DestinationSet, IScheduler> create) =>
+        Register(new SchedulerDescriptor(name, SchedulerNames.Describe(name) ?? throw new ArgumentException($"'{name}' is not an IPVS scheduler name.", nameof(name)), create));
 
     public static IReadOnlyList<SchedulerDescriptor> All
     {

@@ -71,4 +71,21 @@ public sealed class DirectorServiceKernelTests : IDisposable
         for (int i = 0; i < 40 && (counted = again.GetService(id)!.Stats.Connections) != 4; i++) Thread.Sleep(250);
         Assert.Equal(4ul, counted);
     }
+
+    [Fact]
+    public void The_kernel_ftp_findings_show_through_the_service()
+    {
+        _service.Start();
+        var id = VirtualServiceId.Parse($"tcp/{TrafficLab.DirectorAddress}:21");
+        using var director = new RemoteDirector(_service.SocketPath);
+        director.AddService(new VirtualServiceSettings { Id = id, Helper = ApplicationHelper.Ftp });
+        director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Parse(TrafficLab.ServerAddresses[0]), 21), Forwarding = ForwardingMethod.Masquerade });
+        // the guest loads ip_vs_ftp with its default ports=21, read from its /sys by the service's kernel backend; kernel
+        // IPVS keeps no helper setting (the listing says None), so what shows is that port 21 is inspected as FTP anyway
+        var finding = Assert.Single(director.CheckFtpHelper(id));
+        Assert.Equal(("FtpHelperOnPort", KernelFtpSeverity.Warning), (finding.Id, finding.Severity));
+        Assert.Contains("ip_vs_ftp's ports (21)", finding.Message);
+        // the kernel keeps no scheduling state a client could copy: the preview is left to the listing
+        Assert.Null(director.PreviewScheduling(new SchedulingPreviewRequest { Settings = director.GetService(id)!.Settings, ClientAddresses = new[] { "10.9.9.9" } }));
+    }
 }

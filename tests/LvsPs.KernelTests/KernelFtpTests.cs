@@ -1,5 +1,6 @@
 using System.Net;
 using LvsPs.Model;
+using LvsPs.Netlink;
 using LvsPs.TestBackends;
 
 namespace LvsPs.KernelTests;

@@ -8,21 +8,14 @@ namespace LvsPs.TestBackends;
 /// A minimal HTTP/1.1 server on a loopback endpoint, standing in for a real server. Every response names the backend
 /// (its body starts with the name) and closes the connection. <c>GET /bytes/N</c> answers with N bytes of body.
 /// </summary>
-public sealed class HttpBackend : IDisposable
+public sealed class HttpBackend : TcpTestServer
 {
-    private readonly Socket _listener;
-    private readonly CancellationTokenSource _stop = new();
     private int _requests;
 
-    public HttpBackend(string name, IPEndPoint endPoint)
+    public HttpBackend(string name, IPEndPoint endPoint) : base(endPoint)
     {
         Name = name;
-        _listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        _listener.Bind(endPoint);
-        _listener.Listen(512);
-        EndPoint = (IPEndPoint)_listener.LocalEndPoint!;
-        _ = AcceptLoopAsync();
+        StartAccepting();
     }
 
     /// <summary>Starts a backend on <paramref name="address"/> and a free port (or the given one).</summary>
@@ -30,30 +23,10 @@ public sealed class HttpBackend : IDisposable
 
     public string Name { get; }
 
-    public IPEndPoint EndPoint { get; }
-
-    public int Port => EndPoint.Port;
-
     public int Requests => Volatile.Read(ref _requests);
 
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            Socket s;
-            try
-            {
-                s = await _listener.AcceptAsync(_stop.Token).ConfigureAwait(false);
-            }
-            catch (Exception)
-            {
-                return;
-            }
-            _ = ServeAsync(s);
-        }
-    }
 
-    private async Task ServeAsync(Socket s)
+    protected override async Task ServeAsync(Socket s)
     {
         using (s)
         {
@@ -104,11 +77,5 @@ public sealed class HttpBackend : IDisposable
             if (end >= 0) return text[..end];
         }
         return null;
-    }
-
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _listener.Dispose();
     }
 }

@@ -11,58 +11,32 @@ namespace LvsPs.TestBackends;
 /// An HTTPS/1.1 server on a loopback endpoint with a self-signed certificate made at start (a real TLS handshake, as a
 /// real server with its own certificate does). Every response is 200 with the backend's name as body, then a close.
 /// </summary>
-public sealed class HttpsBackend : IDisposable
+public sealed class HttpsBackend : TcpTestServer
 {
-    private readonly Socket _listener;
-    private readonly CancellationTokenSource _stop = new();
     private readonly X509Certificate2 _certificate;
     private int _handshakes;
 
-    public HttpsBackend(string name, IPEndPoint endPoint)
+    public HttpsBackend(string name, IPEndPoint endPoint) : base(endPoint, backlog: 64, reuseAddress: false)
     {
         Name = name;
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
         using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
         _certificate = X509CertificateLoader.LoadPkcs12(cert.Export(X509ContentType.Pkcs12), null); // a key SslStream can use on Linux
-        _listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        _listener.Bind(endPoint);
-        _listener.Listen(64);
-        EndPoint = (IPEndPoint)_listener.LocalEndPoint!;
-        _ = AcceptLoopAsync();
+        StartAccepting();
     }
 
     public static HttpsBackend Start(string name, string address = "127.0.0.1", int port = 0) => new(name, new IPEndPoint(IPAddress.Parse(address), port));
 
     public string Name { get; }
 
-    public IPEndPoint EndPoint { get; }
-
-    public int Port => EndPoint.Port;
-
     /// <summary>TLS handshakes completed (so a test can tell the client really spoke TLS).</summary>
     public int Handshakes => Volatile.Read(ref _handshakes);
 
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            Socket s;
-            try
-            {
-                s = await _listener.AcceptAsync(_stop.Token).ConfigureAwait(false);
-            }
-            catch (Exception)
-            {
-                return;
-            }
-            _ = ServeAsync(s);
-        }
-    }
 
-    private async Task ServeAsync(Socket s)
+    protected override async Task ServeAsync(Socket s)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Stopping);
         timeout.CancelAfter(TimeSpan.FromSeconds(10)); // every exchange bounded
         try
         {
@@ -90,10 +64,5 @@ public sealed class HttpsBackend : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _listener.Dispose();
-        _certificate.Dispose();
-    }
+    protected override void Stopped() => _certificate.Dispose();
 }

@@ -10,59 +10,30 @@ namespace LvsPs.TestBackends;
 /// server the director chose, and reading it proves the handshake passed the director (so a NAT director has seen the
 /// connection established) before the next connection is made.
 /// </summary>
-public sealed class NamedEchoBackend : IDisposable
+public sealed class NamedEchoBackend : TcpTestServer
 {
-    private readonly Socket _listener;
-    private readonly CancellationTokenSource _stop = new();
     private readonly List<Socket> _open = new();
-    private int _connections;
 
-    public NamedEchoBackend(string name, IPEndPoint endPoint)
+    public NamedEchoBackend(string name, IPEndPoint endPoint) : base(endPoint)
     {
         Name = name;
-        _listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        _listener.Bind(endPoint);
-        _listener.Listen(512);
-        EndPoint = (IPEndPoint)_listener.LocalEndPoint!;
-        _ = AcceptLoopAsync();
+        StartAccepting();
     }
 
     public string Name { get; }
 
-    public IPEndPoint EndPoint { get; }
 
-    public int Connections => Volatile.Read(ref _connections);
-
-    private async Task AcceptLoopAsync()
+    protected override async Task ServeAsync(Socket s)
     {
-        while (!_stop.IsCancellationRequested)
-        {
-            Socket s;
-            try
-            {
-                s = await _listener.AcceptAsync(_stop.Token).ConfigureAwait(false);
-            }
-            catch (Exception)
-            {
-                return; // disposed
-            }
-            Interlocked.Increment(ref _connections);
-            lock (_open) _open.Add(s);
-            _ = ServeAsync(s);
-        }
-    }
-
-    private async Task ServeAsync(Socket s)
-    {
+        lock (_open) _open.Add(s);
         try
         {
-            await s.SendAsync(Encoding.ASCII.GetBytes(Name + "\n"), _stop.Token).ConfigureAwait(false);
+            await s.SendAsync(Encoding.ASCII.GetBytes(Name + "\n"), Stopping).ConfigureAwait(false);
             var buffer = new byte[4096];
             int n;
-            while ((n = await s.ReceiveAsync(buffer, _stop.Token).ConfigureAwait(false)) > 0)
+            while ((n = await s.ReceiveAsync(buffer, Stopping).ConfigureAwait(false)) > 0)
             {
-                await s.SendAsync(buffer.AsMemory(0, n), _stop.Token).ConfigureAwait(false);
+                await s.SendAsync(buffer.AsMemory(0, n), Stopping).ConfigureAwait(false);
             }
         }
         catch (Exception)
@@ -76,10 +47,8 @@ public sealed class NamedEchoBackend : IDisposable
         }
     }
 
-    public void Dispose()
+    protected override void Stopped()
     {
-        _stop.Cancel();
-        _listener.Dispose();
         lock (_open)
         {
             foreach (var s in _open) s.Dispose();

@@ -43,6 +43,24 @@ Describe 'Director service' {
         (Invoke-WebRequest "http://127.0.0.1:$metricsPort/metrics").Content | Should -Match "lvsps_virtual_service_connections_total\{virtual_service=`"$([regex]::Escape($id))`"\} 1"
     }
 
+    It 'previews scheduling on the live state of the service (Test-LvsScheduling)' {
+        $second = [LvsPs.TestBackends.HttpBackend]::Start('svc2', '127.0.0.1', 0)
+        try {
+            $id2 = "tcp/${vip}:$(Get-FreeTcpPort)"
+            # added svc then svc2: rr walks svc2 (the newest, first in the list) first
+            New-LvsVirtualService $id2 -Scheduler rr | Add-LvsRealServer -Address 127.0.0.1 -Port $web.Port
+            Add-LvsRealServer $id2 -Address 127.0.0.1 -Port $second.Port
+            (Test-LvsScheduling $id2 -ClientAddress 10.9.9.9).RealServer | Should -Be "127.0.0.1:$($second.Port)"
+            [LvsPs.TestBackends.LoopbackClient]::HttpGet($vip, ([int]($id2 -split ':')[-1]), '/', 10000).Backend | Should -Be 'svc2'
+            # the service's rr cursor moved on: the preview follows it (a preview from the listing alone would say svc2)
+            (Test-LvsScheduling $id2 -ClientAddress 10.9.9.9).RealServer | Should -Be "127.0.0.1:$($web.Port)"
+            Remove-LvsVirtualService $id2
+        }
+        finally {
+            $second.Dispose()
+        }
+    }
+
     It 'is found by a later session' {
         $out = dotnet pwsh -NoProfile -NonInteractive -Command "Import-Module '$env:LVSPS_MODULE'; Connect-LvsDirector -Service -SocketPath '$socket'; (Get-LvsVirtualService '$id').RealServers[0].Weight"
         $LASTEXITCODE | Should -Be 0

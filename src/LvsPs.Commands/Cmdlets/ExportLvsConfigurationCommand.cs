@@ -55,8 +55,8 @@ public sealed class ExportLvsConfigurationCommand : DirectorCmdlet
     public static string Render(IDirectorBackend director, DocumentFormat format)
     {
         if (format == DocumentFormat.Ipvsadm) return IpvsadmRules.Format(DirectorConfiguration.Capture(director));
-        var ha = director as LvsPs.Model.Failover.IFailoverControl;
-        var document = DirectorDocument.Write(DirectorConfiguration.Capture(director), director.GetSyncDaemons(), ha?.GetFailover(), ha?.GetBgp());
+        var document = DirectorDocument.Write(DirectorConfiguration.Capture(director), director.GetSyncDaemons(),
+            (director as LvsPs.Model.Failover.IFailoverControl)?.GetFailover(), (director as LvsPs.Model.Failover.IBgpControl)?.GetBgp());
         return format == DocumentFormat.Json
             ? JsonText.Write(document)
             : YamlCodec.Current.Emit(document, $"LvsPs director document, exported from a {director.GetInfo().Kind} director.\nImport-LvsConfiguration -Path <this file> converges a director to it (see docs/desired-state.md).");

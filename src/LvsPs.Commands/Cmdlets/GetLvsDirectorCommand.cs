@@ -56,7 +56,7 @@ public sealed class GetLvsDirectorCommand : DirectorCmdlet
         {
             WriteObject(director.GetInfo());
         }
-        catch (LvsException e) when (e.Kind == LvsErrorKind.Unavailable && director is RemoteDirector remote)
+        catch (LvsException e) when (e.Kind == LvsErrorKind.Unavailable && director is IDirectorServiceClient remote)
         {
             WriteVerbose(e.Message);
             WriteObject(new DirectorInfo { Kind = DirectorKind.Service, Target = remote.SocketPath, Version = string.Empty, Running = false });

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using LvsPs.Directors;
 using LvsPs.Model;
 using LvsPs.Remote;
 
@@ -40,11 +41,11 @@ public sealed class RestartLvsDirectorCommand : LvsCmdlet
         Try(() =>
         {
             int pid;
-            using (var service = new RemoteDirector(socket)) pid = service.Restart();
+            using (var service = DirectorFactory.Service(socket)) pid = service.Restart();
             WriteVerbose($"Process {pid} serves the director service at {socket} now; the previous process finishes its open connections and exits.");
             if (PassThru)
             {
-                using var restarted = new RemoteDirector(socket);
+                using var restarted = DirectorFactory.Service(socket);
                 WriteObject(restarted.GetInfo());
             }
         });

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using LvsPs.Model;
 using LvsPs.Model.Failover;
 
 namespace LvsPs.Commands;
@@ -7,20 +6,11 @@ namespace LvsPs.Commands;
 /// <summary>Resume-LvsDirector: after Suspend-LvsDirector, the director rejoins its failover pair and announces again.</summary>
 [Cmdlet(VerbsLifecycle.Resume, "LvsDirector", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(FailoverStatus))]
-public sealed class ResumeLvsDirectorCommand : DirectorCmdlet
+public sealed class ResumeLvsDirectorCommand : FailoverStepCmdlet
 {
-    /// <summary>Writes where the director stands afterwards.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
+    private protected override string Target(FailoverStatus status) => $"node {status.Node ?? "(none)"}: suspended {status.Suspended}";
 
-    protected override void EndProcessing()
-    {
-        Try(() =>
-        {
-            var failover = DirectorChange.FailoverOf(Backend);
-            var status = failover.GetFailoverStatus();
-            if (ShouldProcess($"node {status.Node ?? "(none)"}: suspended {status.Suspended}", "Rejoin the failover pair")) failover.Resume();
-            if (PassThru) WriteObject(failover.GetFailoverStatus());
-        });
-    }
+    private protected override string Step => "Rejoin the failover pair";
+
+    private protected override void Take(IFailoverControl failover) => failover.Resume();
 }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using LvsPs.Directors;
 using LvsPs.Model;
 using LvsPs.Remote;
 
@@ -109,7 +110,7 @@ public sealed class StartLvsDirectorCommand : LvsCmdlet
                 var log = DirectorServiceLauncher.Start(socket, args, TimeSpan.FromSeconds(60));
                 WriteVerbose($"Director service started; it logs to {log}.");
             }
-            LvsSession.Connect(new RemoteDirector(socket));
+            LvsSession.Connect(DirectorFactory.Service(socket));
             if (PassThru) WriteObject(LvsSession.Current.GetInfo());
         });
     }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using LvsPs.Directors;
 using LvsPs.Model;
 using LvsPs.Remote;
 
@@ -60,10 +61,10 @@ public sealed class StopLvsDirectorCommand : LvsCmdlet
         if (!ShouldProcess(socket, "Stop director service")) return;
         Try(() =>
         {
-            using (var service = new RemoteDirector(socket)) service.Shutdown();
+            using (var service = DirectorFactory.Service(socket)) service.Shutdown();
             var deadline = DateTime.UtcNow.AddSeconds(30);
             while (DirectorServiceLauncher.IsRunning(socket) && DateTime.UtcNow < deadline) Thread.Sleep(100);
-            if (LvsSession.Connected is RemoteDirector r && r.SocketPath == socket)
+            if (LvsSession.Connected is IDirectorServiceClient r && r.SocketPath == socket)
             {
                 WriteWarning($"This session stays connected to the stopped director service at '{socket}': its cmdlets fail until the service is started again. Disconnect-LvsDirector goes back to the in-session director.");
             }

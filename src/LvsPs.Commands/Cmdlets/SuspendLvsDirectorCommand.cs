@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using LvsPs.Model;
 using LvsPs.Model.Failover;
 
 namespace LvsPs.Commands;
@@ -11,23 +10,11 @@ namespace LvsPs.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Suspend, "LvsDirector", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(FailoverStatus))]
-public sealed class SuspendLvsDirectorCommand : DirectorCmdlet
+public sealed class SuspendLvsDirectorCommand : FailoverStepCmdlet
 {
-    /// <summary>Writes where the director stands afterwards.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
+    private protected override string Target(FailoverStatus status) => $"node {status.Node ?? "(none)"}: role {status.Role}";
 
-    protected override void EndProcessing()
-    {
-        Try(() =>
-        {
-            var failover = DirectorChange.FailoverOf(Backend);
-            var status = failover.GetFailoverStatus();
-            if (ShouldProcess($"node {status.Node ?? "(none)"}: role {status.Role}", "Hand mastership to a peer and stay out until resumed"))
-            {
-                failover.Suspend();
-            }
-            if (PassThru) WriteObject(failover.GetFailoverStatus());
-        });
-    }
+    private protected override string Step => "Hand mastership to a peer and stay out until resumed";
+
+    private protected override void Take(IFailoverControl failover) => failover.Suspend();
 }

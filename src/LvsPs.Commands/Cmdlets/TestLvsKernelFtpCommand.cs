@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using LvsPs.Model;
+using LvsPs.Netlink;
 
 namespace LvsPs.Commands;
 

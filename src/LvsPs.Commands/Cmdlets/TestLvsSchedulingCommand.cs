@@ -1,15 +1,15 @@
 using System.Management.Automation;
-using System.Net;
 using LvsPs.Model;
 using LvsPs.Scheduling;
-using LvsPs.Scheduling.Persistence;
+using LvsPs.Scheduling.Preview;
 
 namespace LvsPs.Commands;
 
 /// <summary>
 /// Test-LvsScheduling: previews scheduling for an existing or a proposed virtual service without creating a
-/// connection or changing any scheduler state. It simulates on a copy: for a managed service, a copy of its live
-/// state (scheduler cursor, hash tables, lblc caches, persistence templates, connection counters).
+/// connection or changing any scheduler state. It simulates on a copy: for a managed service (in this session or in a
+/// director service), a copy of its live state (scheduler cursor, hash tables, lblc caches, persistence templates,
+/// connection counters).
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "LvsScheduling")]
 [OutputType(typeof(SchedulingPreview), typeof(SchedulingShare))]
@@ -134,8 +134,7 @@ public sealed class TestLvsSchedulingCommand : DirectorCmdlet
             if (!SchedulerRegistry.IsKnown(settings.Scheduler)) throw SchedulerRegistry.UnknownScheduler(settings.Scheduler);
 
             var proposed = RealServer is null ? null : ProposedServers();
-            if (Count > 0) WriteShares(settings, existing, proposed);
-            else WritePreviews(settings, existing, proposed);
+            Preview(settings, existing, proposed);
         });
     }
 
@@ -155,76 +154,36 @@ public sealed class TestLvsSchedulingCommand : DirectorCmdlet
         return list;
     }
 
-    private SchedulingRequest Request(ServiceScheduler sim, VirtualServiceSettings settings, IPAddress client, int clientPort)
+    /// <summary>
+    /// Previews on the director's live state when it keeps one (<see cref="ISchedulingPreview"/>: the managed engine,
+    /// here or in a director service), otherwise (kernel IPVS, a proposed service) on a fresh state from the listing.
+    /// </summary>
+    private void Preview(VirtualServiceSettings settings, VirtualService? existing, List<RealServerSettings>? proposed)
     {
-        var id = settings.Id;
-        var vip = id.Address is null ? NetAddress.FromIPv4(0) : NetAddress.FromIPAddress(id.Address);
-        ushort dport = (ushort)(DestinationPort >= 0 ? DestinationPort : id.Port);
-        var protocol = id.IsFirewallMark ? LvsProtocol.Tcp : id.Protocol;
-        return new SchedulingRequest(protocol, NetAddress.FromIPAddress(client), (ushort)(clientPort & 0xFFFF), vip, dport, sim.Destinations.Options.Clock.Now);
-    }
-
-    private void WritePreviews(VirtualServiceSettings settings, VirtualService? existing, List<RealServerSettings>? proposed)
-    {
-        var clients = ClientAddress is { Length: > 0 } ? ClientAddress.Select(a => Arguments.ParseAddress(a, "client address")).ToArray() : throw LvsException.InvalidArgument("PreviewNeedsClient", "Give -ClientAddress to preview single decisions, or -Count to preview a distribution.", null);
-        foreach (var client in clients)
+        var (group, rule) = ChooseGroup(settings, existing, proposed);
+        var request = new SchedulingPreviewRequest
         {
-            // each client is previewed against the current state, not after the others
-            var (group, rule) = ChooseGroup(settings, existing, proposed);
-            var sim = PreviewScheduling.Build(Backend, settings, existing?.RealServers, proposed, keepLiveState: true, group);
-            var before = sim.Templates.ToHashSet();
-            var decision = sim.Schedule(Request(sim, settings, client, ClientPort));
-            WriteObject(new SchedulingPreview
-            {
-                VirtualService = settings.Id.ToString(),
-                Scheduler = settings.Scheduler,
-                ClientAddress = client.ToString(),
-                ClientPort = (ushort)ClientPort,
-                RealServer = decision.Destination?.Id.ToString(),
-                FromTemplate = decision.Template is not null && before.Contains(decision.Template),
-                Group = group?.Name,
-                Rule = rule,
-            });
-        }
-    }
-
-    private void WriteShares(VirtualServiceSettings settings, VirtualService? existing, List<RealServerSettings>? proposed)
-    {
-        var (group, _) = ChooseGroup(settings, existing, proposed);
-        var sim = PreviewScheduling.Build(Backend, settings, existing?.RealServers, proposed, keepLiveState: true, group);
-        var counts = new Dictionary<Destination, int>(ReferenceEqualityComparer.Instance);
-        var clientAddresses = ClientAddress?.Select(a => Arguments.ParseAddress(a, "client address")).ToArray();
-        int none = 0;
-        for (int i = 0; i < Count; i++)
+            Settings = settings,
+            Group = group?.Name,
+            Rule = rule,
+            ClientAddresses = ClientAddress?.Select(a => Arguments.ParseAddress(a, "client address").ToString()).ToArray() ?? Array.Empty<string>(),
+            ClientPort = ClientPort,
+            DestinationPort = DestinationPort,
+            Count = Count,
+        }.Validate();
+        var listed = existing?.RealServers;
+        if (group is { } g)
         {
-            var client = clientAddresses is { Length: > 0 } ? clientAddresses[i % clientAddresses.Length] : MadeUpClient(i % 100, settings.Id.AddressFamily);
-            var decision = sim.Schedule(Request(sim, settings, client, ClientPort + i));
-            if (decision.Destination is not { } d)
-            {
-                none++;
-                continue;
-            }
-            d.BindConnection(active: true); // the simulated connection stays open on the copy
-            counts[d] = counts.GetValueOrDefault(d) + 1;
+            // only the chosen group's real servers: the service's scheduler runs inside the group
+            listed = listed?.Where(r => r.Group == g.Name).ToList();
+            proposed = proposed?.Where(r => r.Group == g.Name).ToList();
         }
-        foreach (var d in sim.Destinations.Items)
-        {
-            int n = counts.GetValueOrDefault(d);
-            WriteObject(new SchedulingShare { VirtualService = settings.Id.ToString(), Scheduler = settings.Scheduler, RealServer = d.Id.ToString(), Weight = d.Weight, Requests = n, Percent = Math.Round(100.0 * n / Count, 2) });
-        }
-        if (none > 0) WriteObject(new SchedulingShare { VirtualService = settings.Id.ToString(), Scheduler = settings.Scheduler, RealServer = null, Requests = none, Percent = Math.Round(100.0 * none / Count, 2) });
-    }
-
-    /// <summary>Client number <paramref name="i"/> of the made-up ones: 198.18.0.1 upward (RFC 2544 benchmarking range), or 2001:db8::1 upward.</summary>
-    private static IPAddress MadeUpClient(int i, System.Net.Sockets.AddressFamily family)
-    {
-        if (family == System.Net.Sockets.AddressFamily.InterNetworkV6)
-        {
-            var b = IPAddress.Parse("2001:db8::").GetAddressBytes();
-            b[14] = (byte)((i + 1) >> 8);
-            b[15] = (byte)(i + 1);
-            return new IPAddress(b);
-        }
-        return new IPAddress(new byte[] { 198, 18, (byte)((i + 1) >> 8), (byte)(i + 1) });
+        var result = (proposed is null ? (Backend as ISchedulingPreview)?.PreviewScheduling(request) : null)
+            ?? SchedulingSimulation.Run(request, () => SchedulingSimulation.FromListing(settings, listed, proposed));
+        foreach (var decision in result.Decisions) WriteObject(decision);
+        foreach (var share in result.Shares) WriteObject(share);
     }
 }
+
+/// <summary>The group a previewed request goes to (<see cref="Name"/> null: the real servers without a group).</summary>
+internal readonly record struct GroupChoice(string? Name);

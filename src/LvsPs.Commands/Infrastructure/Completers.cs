@@ -2,7 +2,6 @@ using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using LvsPs.Model;
-using LvsPs.Scheduling;
 
 namespace LvsPs.Commands;
 
@@ -12,7 +11,7 @@ public sealed class SchedulerCompleter : IArgumentCompleter
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         var available = LvsSession.CurrentIfRunning?.GetInfo().Schedulers;
-        foreach (var d in SchedulerRegistry.All)
+        foreach (var d in SchedulerNames.All)
         {
             if (available is { Count: > 0 } && !available.Contains(d.Name)) continue;
             if (d.Name.StartsWith(wordToComplete ?? string.Empty, StringComparison.OrdinalIgnoreCase))

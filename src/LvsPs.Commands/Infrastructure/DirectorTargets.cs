@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using LvsPs.Model;
-using LvsPs.Netlink;
+using LvsPs.Directors;
 using LvsPs.Remote;
 
 namespace LvsPs.Commands;
@@ -38,11 +38,11 @@ public static class DirectorTargets
                 owned = false;
                 return LvsSession.InSession;
             case "kernel":
-                return new KernelDirector(string.IsNullOrEmpty(rest) ? null : rest);
+                return DirectorFactory.Kernel(string.IsNullOrEmpty(rest) ? null : rest);
             case "service":
-                return new RemoteDirector(string.IsNullOrEmpty(rest) ? DirectorSocket.DefaultPath : rest);
+                return DirectorFactory.Service(string.IsNullOrEmpty(rest) ? DirectorSocket.DefaultPath : rest);
         }
-        if (a.Contains('/')) return new RemoteDirector(a);
+        if (a.Contains('/')) return DirectorFactory.Service(a);
         throw LvsException.InvalidArgument("InvalidDirector", $"Director '{ValueText.Cut(address)}' is not a director address; {Allowed}.", address);
     }
 }

@@ -1,5 +1,5 @@
+using LvsPs.Directors;
 using LvsPs.Engine;
-using LvsPs.Health;
 using LvsPs.Model;
 
 namespace LvsPs.Commands;
@@ -7,13 +7,13 @@ namespace LvsPs.Commands;
 /// <summary>
 /// Which director this PowerShell process's cmdlets talk to. By default that is the in-session managed director,
 /// started on first use (as ipvsadm's first call loads the ip_vs module) or by Start-LvsDirector, and stopped by
-/// Stop-LvsDirector, by removing the module, or when the process exits. The in-session director runs health checks
-/// through a <see cref="HealthMonitor"/> around the managed engine.
+/// Stop-LvsDirector, by removing the module, or when the process exits. The in-session director is built by
+/// <see cref="DirectorFactory.Managed"/>: the managed engine with its health checks.
 /// </summary>
 public static class LvsSession
 {
     private static readonly object Gate = new();
-    private static HealthMonitor? s_managed;
+    private static IDirectorBackend? s_managed;
     private static IDirectorBackend? s_connected;
 
     static LvsSession()
@@ -22,15 +22,12 @@ public static class LvsSession
     }
 
     /// <summary>The in-session managed director (with its health monitor), if one is running.</summary>
-    public static HealthMonitor? ManagedDirector
+    public static IDirectorBackend? ManagedDirector
     {
         get { lock (Gate) return s_managed; }
     }
 
-    /// <summary>The director under any health monitor: what actually forwards.</summary>
-    public static IDirectorBackend Unwrap(IDirectorBackend director) => director is HealthMonitor m ? m.Inner : director;
-
-    private static HealthMonitor NewManaged(ManagedDirectorOptions? options) => new(new ManagedDirector(options));
+    private static IDirectorBackend NewManaged(ManagedDirectorOptions? options) => DirectorFactory.Managed(options);
 
     /// <summary>The director the cmdlets use now, starting the in-session managed director when nothing else is connected.</summary>
     public static IDirectorBackend Current
@@ -66,7 +63,7 @@ public static class LvsSession
     }
 
     /// <summary>Starts the in-session managed director; false when it was already running.</summary>
-    public static bool StartManaged(ManagedDirectorOptions? options, out HealthMonitor director)
+    public static bool StartManaged(ManagedDirectorOptions? options, out IDirectorBackend director)
     {
         lock (Gate)
         {
@@ -83,7 +80,7 @@ public static class LvsSession
     /// <summary>Stops the in-session managed director, releasing every socket; false when none was running.</summary>
     public static bool StopManaged()
     {
-        HealthMonitor? d;
+        IDirectorBackend? d;
         lock (Gate)
         {
             d = s_managed;

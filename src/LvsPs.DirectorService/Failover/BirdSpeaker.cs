@@ -17,11 +17,10 @@ internal sealed class BirdSpeaker : IDisposable
     private readonly IDirectorBackend _director;
     private readonly Action<string> _log;
     private readonly string _dir, _config, _socket;
-    private readonly Thread _thread;
-    private readonly AutoResetEvent _wake = new(false);
+    private readonly ChildSupervisor _supervisor;
     private BgpSettings? _settings;
-    private bool _suspended, _changed, _disposed;
-    private ChildProcess? _bird;
+    private bool _suspended, _changed;
+    private IReadOnlyList<IPAddress> _written = Array.Empty<IPAddress>(); // what bird.conf announces (supervisor thread)
     private IReadOnlyList<IPAddress> _announced = Array.Empty<IPAddress>();
     private string? _problem;
 
@@ -33,8 +32,14 @@ internal sealed class BirdSpeaker : IDisposable
         _dir = runtimeDirectory;
         _config = Path.Combine(_dir, "bird.conf");
         _socket = Path.Combine(_dir, "bird.ctl");
-        _thread = new Thread(Run) { IsBackground = true, Name = "lvsps bird supervisor" };
-        _thread.Start();
+        _supervisor = new ChildSupervisor("lvsps bird supervisor", Step,
+            code => SetProblem($"bird ended with exit code {code}; restarting it"),
+            e =>
+            {
+                SetProblem("bgp: " + e.Message);
+                _written = Array.Empty<IPAddress>();
+            });
+        _supervisor.Start();
     }
 
     public BgpSettings? Settings
@@ -64,7 +69,7 @@ internal sealed class BirdSpeaker : IDisposable
             _settings = settings;
             _changed = true;
         }
-        _wake.Set();
+        _supervisor.Wake();
     }
 
     public bool Suspended
@@ -76,7 +81,7 @@ internal sealed class BirdSpeaker : IDisposable
                 _suspended = value;
                 _changed = true;
             }
-            _wake.Set();
+            _supervisor.Wake();
         }
     }
 
@@ -95,70 +100,50 @@ internal sealed class BirdSpeaker : IDisposable
         }
     }
 
-    private void Run()
+    /// <summary>One step of the supervisor: BIRD runs with the configuration the settings and the services give, or not at all.</summary>
+    private void Step()
     {
-        IReadOnlyList<IPAddress> written = Array.Empty<IPAddress>();
-        while (true)
+        BgpSettings? settings;
+        bool suspended, changed;
+        lock (_gate)
         {
-            // the services are polled once a second: a change of weight or health shows within that time
-            _wake.WaitOne(TimeSpan.FromSeconds(1));
-            BgpSettings? settings;
-            bool suspended, changed;
-            lock (_gate)
-            {
-                if (_disposed) break;
-                settings = _settings;
-                suspended = _suspended;
-                changed = _changed;
-                _changed = false;
-            }
-            try
-            {
-                if (_bird is { HasExited: true } ended)
-                {
-                    SetProblem($"bird ended with exit code {ended.ExitCode}; restarting it");
-                    ended.Dispose();
-                    _bird = null;
-                }
-                var self = settings?.Nodes.FirstOrDefault(n => n.Name == _node);
-                if (settings is null || self is null)
-                {
-                    if (settings is not null) SetProblem($"This director's node name '{_node}' is not one of the BGP nodes.");
-                    StopBird();
-                    Publish(Array.Empty<IPAddress>());
-                    continue;
-                }
-                var announce = suspended ? Array.Empty<IPAddress>() : Available();
-                if (!changed && _bird is not null && announce.SequenceEqual(written)) continue;
-                ExternalTool.PrivateDirectory(_dir);
-                LvsPs.Model.IO.AtomicFile.WriteText(_config, BirdConfig.Render(settings, self, announce));
-                written = announce;
-                if (_bird is null)
-                {
-                    var bird = ExternalTool.Find("bird");
-                    if (bird is null)
-                    {
-                        SetProblem("bird is not installed, so this director announces nothing over BGP (the settings are kept). Install it with 'apt-get install bird2'; the service starts it within a second.");
-                        written = Array.Empty<IPAddress>();
-                        continue;
-                    }
-                    // -f foreground, own control socket and pid file
-                    _bird = ChildProcess.Start(bird, new[] { "-f", "-c", _config, "-s", _socket, "-P", Path.Combine(_dir, "bird.pid") }, "bird", _log);
-                }
-                else
-                {
-                    Reconfigure();
-                }
-                SetProblem(null);
-                Publish(announce);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception or LvsException or InvalidOperationException)
-            {
-                SetProblem("bgp: " + e.Message);
-                written = Array.Empty<IPAddress>();
-            }
+            settings = _settings;
+            suspended = _suspended;
+            changed = _changed;
+            _changed = false;
         }
-        StopBird();
+        var self = settings?.Nodes.FirstOrDefault(n => n.Name == _node);
+        if (settings is null || self is null)
+        {
+            if (settings is not null) SetProblem($"This director's node name '{_node}' is not one of the BGP nodes.");
+            // SIGTERM: BIRD closes its BGP sessions, and the routers withdraw this director's routes at once
+            _supervisor.StopChild();
+            Publish(Array.Empty<IPAddress>());
+            return;
+        }
+        var announce = suspended ? Array.Empty<IPAddress>() : Available();
+        if (!changed && _supervisor.Child is not null && announce.SequenceEqual(_written)) return;
+        ExternalTool.PrivateDirectory(_dir);
+        LvsPs.Model.IO.AtomicFile.WriteText(_config, BirdConfig.Render(settings, self, announce));
+        _written = announce;
+        if (_supervisor.Child is null)
+        {
+            var bird = ExternalTool.Find("bird");
+            if (bird is null)
+            {
+                SetProblem("bird is not installed, so this director announces nothing over BGP (the settings are kept). Install it with 'apt-get install bird2'; the service starts it within a second.");
+                _written = Array.Empty<IPAddress>();
+                return;
+            }
+            // -f foreground, own control socket and pid file
+            _supervisor.StartChild(bird, new[] { "-f", "-c", _config, "-s", _socket, "-P", Path.Combine(_dir, "bird.pid") }, "bird", _log);
+        }
+        else
+        {
+            Reconfigure();
+        }
+        SetProblem(null);
+        Publish(announce);
     }
 
     /// <summary>birdc configure: BIRD reads the new file and applies the difference without dropping sessions.</summary>
@@ -202,22 +187,6 @@ internal sealed class BirdSpeaker : IDisposable
         if (changed && problem is not null) _log(problem);
     }
 
-    private void StopBird()
-    {
-        // SIGTERM: BIRD closes its BGP sessions, and the routers withdraw this director's routes at once
-        _bird?.Stop();
-        _bird?.Dispose();
-        _bird = null;
-    }
-
-    public void Dispose()
-    {
-        lock (_gate)
-        {
-            if (_disposed) return;
-            _disposed = true;
-        }
-        _wake.Set();
-        _thread.Join(TimeSpan.FromSeconds(10));
-    }
+    /// <summary>Stops the supervisor, which stops BIRD (SIGTERM: it closes its sessions, so the routes go at once).</summary>
+    public void Dispose() => _supervisor.Dispose();
 }

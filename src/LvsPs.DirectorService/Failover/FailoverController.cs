@@ -1,6 +1,6 @@
+using LvsPs.Interop;
 using LvsPs.Model;
 using LvsPs.Model.Failover;
-using LvsPs.Interop;
 
 namespace LvsPs.DirectorService.Failover;
 
@@ -10,7 +10,7 @@ namespace LvsPs.DirectorService.Failover;
 /// The settings are kept (and saved by the service) even when keepalived cannot run; a supervisor thread starts it as
 /// soon as it can and restarts it when it ends.
 /// </summary>
-internal sealed class FailoverController : IFailoverControl, IDisposable
+internal sealed class FailoverController : IFailoverControl, IBgpControl, IDisposable
 {
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
     private readonly Func<string, string?> _findTool;
@@ -19,11 +19,9 @@ internal sealed class FailoverController : IFailoverControl, IDisposable
     private readonly IDirectorBackend _director;
     private readonly Action<string> _log;
     private readonly string _dir, _config, _fifo;
-    private readonly Thread _supervisor;
-    private readonly AutoResetEvent _wake = new(false);
+    private readonly ChildSupervisor _supervisor;
     private FailoverSettings? _settings;
     private bool _suspended, _configChanged, _disposed, _fifoReady;
-    private ChildProcess? _keepalived;
     private Thread? _reader;
     private FailoverStatus _status = new();
     private string? _syncProblem;
@@ -45,7 +43,7 @@ internal sealed class FailoverController : IFailoverControl, IDisposable
         _fifo = Path.Combine(_dir, "keepalived.fifo");
         // keepalived is started from this one long-lived thread: its parent-death signal is tied to the thread that forked it
         _bgp = new BirdSpeaker(runtimeDirectory, node, director, log);
-        _supervisor = new Thread(Supervise) { IsBackground = true, Name = "lvsps keepalived supervisor" };
+        _supervisor = new ChildSupervisor("lvsps keepalived supervisor", Step, Ended, e => SetProblem(e.Message, FailoverRole.Fault));
         _supervisor.Start();
     }
 
@@ -62,7 +60,7 @@ internal sealed class FailoverController : IFailoverControl, IDisposable
             _settings = settings;
             _configChanged = true;
         }
-        _wake.Set();
+        _supervisor.Wake();
     }
 
     public FailoverSettings? GetFailover()
@@ -83,7 +81,7 @@ internal sealed class FailoverController : IFailoverControl, IDisposable
             _configChanged = true;
             if (settings is null) _status = new FailoverStatus { LastTransition = _status.LastTransition, Transitions = _status.Transitions };
         }
-        _wake.Set();
+        _supervisor.Wake();
     }
 
     public BgpSettings? GetBgp() => _bgp.Settings;
@@ -116,7 +114,7 @@ internal sealed class FailoverController : IFailoverControl, IDisposable
             _suspended = true;
         }
         _bgp.Suspended = true;
-        _wake.Set();
+        _supervisor.Wake();
         _log("suspended: handing mastership to a peer");
     }
 
@@ -128,7 +126,7 @@ internal sealed class FailoverController : IFailoverControl, IDisposable
             _suspended = false;
         }
         _bgp.Suspended = false;
-        _wake.Set();
+        _supervisor.Wake();
         _log("resumed: rejoining the failover pair");
     }
 
@@ -139,46 +137,35 @@ internal sealed class FailoverController : IFailoverControl, IDisposable
 
     // --- the supervisor thread ---
 
-    private void Supervise()
+    /// <summary>One step of the supervisor: keepalived runs with the current configuration, or not at all.</summary>
+    private void Step()
     {
-        while (true)
+        FailoverSettings? settings;
+        bool run, changed;
+        lock (_gate)
         {
-            _wake.WaitOne(TimeSpan.FromSeconds(1));
-            FailoverSettings? settings;
-            bool run, changed;
-            lock (_gate)
-            {
-                if (_disposed) break;
-                settings = _settings;
-                run = settings is not null && !_suspended && settings.Nodes.Any(n => n.Name == _node);
-                changed = _configChanged;
-                _configChanged = false;
-            }
-            try
-            {
-                if (_keepalived is { HasExited: true } ended)
-                {
-                    var code = ended.ExitCode;
-                    ended.Dispose();
-                    _keepalived = null;
-                    if (run) SetProblem($"keepalived ended with exit code {code}; restarting it", FailoverRole.Fault);
-                }
-                if (!run)
-                {
-                    StopKeepalived();
-                    if (settings is not null && _suspended) Transition(FailoverRole.Backup);
-                    continue;
-                }
-                if (changed || _keepalived is null) WriteConfig(settings!);
-                if (_keepalived is null) StartKeepalived();
-                else if (changed) _keepalived.Signal(Libc.SIGHUP); // keepalived reloads its configuration on SIGHUP
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception or LvsException)
-            {
-                SetProblem(e.Message, FailoverRole.Fault);
-            }
+            settings = _settings;
+            run = settings is not null && !_suspended && settings.Nodes.Any(n => n.Name == _node);
+            changed = _configChanged;
+            _configChanged = false;
         }
-        StopKeepalived();
+        if (!run)
+        {
+            StopKeepalived();
+            if (settings is not null && _suspended) Transition(FailoverRole.Backup);
+            return;
+        }
+        if (changed || _supervisor.Child is null) WriteConfig(settings!);
+        if (_supervisor.Child is null) StartKeepalived();
+        else if (changed) _supervisor.Child.Signal(Libc.SIGHUP); // keepalived reloads its configuration on SIGHUP
+    }
+
+    /// <summary>keepalived ended by itself: a fault while it should run (the next step starts it again).</summary>
+    private void Ended(int code)
+    {
+        bool run;
+        lock (_gate) run = _settings is not null && !_suspended && _settings.Nodes.Any(n => n.Name == _node);
+        if (run) SetProblem($"keepalived ended with exit code {code}; restarting it", FailoverRole.Fault);
     }
 
     private void WriteConfig(FailoverSettings settings)
@@ -208,7 +195,7 @@ internal sealed class FailoverController : IFailoverControl, IDisposable
         }
         StartReader();
         // -n foreground, -l log to the console, -D detailed log, -P VRRP only, own pid files
-        _keepalived = ChildProcess.Start(binary, new[] { "-n", "-l", "-D", "-P", "-f", _config, "-p", Path.Combine(_dir, "keepalived.pid"),
+        _supervisor.StartChild(binary, new[] { "-n", "-l", "-D", "-P", "-f", _config, "-p", Path.Combine(_dir, "keepalived.pid"),
             "-r", Path.Combine(_dir, "vrrp.pid"), "-c", Path.Combine(_dir, "checkers.pid") }, "keepalived", _log);
         lock (_gate) _status = _status with { Problem = null };
     }
@@ -216,9 +203,7 @@ internal sealed class FailoverController : IFailoverControl, IDisposable
     private void StopKeepalived()
     {
         // SIGTERM: keepalived advertises priority 0 and removes the VIPs, so a peer takes over at once
-        _keepalived?.Stop();
-        _keepalived?.Dispose();
-        _keepalived = null;
+        _supervisor.StopChild();
     }
 
     private void StartReader()
@@ -317,9 +302,9 @@ internal sealed class FailoverController : IFailoverControl, IDisposable
             if (_disposed) return;
             _disposed = true;
         }
-        _wake.Set();
+        _supervisor.Stop(TimeSpan.Zero); // keepalived and BIRD stop side by side
         _bgp.Dispose();
-        _supervisor.Join(StopGrace + TimeSpan.FromSeconds(2));
+        _supervisor.Stop(StopGrace + TimeSpan.FromSeconds(2));
         // wake the reader with a line of our own so it sees the flag and ends
         try
         {

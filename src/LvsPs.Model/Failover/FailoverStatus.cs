@@ -51,30 +51,3 @@ public sealed record FailoverStatus
     /// <summary>Why the VRRP speaker is not running, when it is not and should be (for example: keepalived is not installed).</summary>
     public string? Problem { get; init; }
 }
-
-/// <summary>
-/// A director that can take part in a failover pair: the director service, and a client of one. A capability beside
-/// <see cref="IDirectorBackend"/>: the in-session director cannot, since the pair outlives a PowerShell session.
-/// </summary>
-public interface IFailoverControl
-{
-    /// <summary>The failover settings, or null when the director runs alone.</summary>
-    FailoverSettings? GetFailover();
-
-    /// <summary>Validates and applies <paramref name="settings"/> (null: leave the pair); on failure nothing changes.</summary>
-    void SetFailover(FailoverSettings? settings);
-
-    FailoverStatus GetFailoverStatus();
-
-    /// <summary>The BGP announcements of a scale-out group, or null when the director announces nothing.</summary>
-    BgpSettings? GetBgp();
-
-    /// <summary>Validates and applies <paramref name="settings"/> (null: stop announcing); on failure nothing changes.</summary>
-    void SetBgp(BgpSettings? settings);
-
-    /// <summary>Planned removal: hands mastership to a peer at once and withdraws announced routes; the node stays out until resumed.</summary>
-    void Suspend();
-
-    /// <summary>Rejoins the pair (and announces again) after <see cref="Suspend"/>.</summary>
-    void Resume();
-}

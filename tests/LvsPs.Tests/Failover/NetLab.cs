@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using LvsPs.Netlink.Transport;
+using LvsPs.TestBackends;
 
 namespace LvsPs.Tests.Failover;
 
@@ -44,13 +44,9 @@ internal sealed class NetLab : IDisposable
     }
 
     /// <summary>Sets a sysctl inside <paramref name="ns"/> (net.* keys are per namespace) without starting a process.</summary>
-    public static void Sysctl(string ns, string key, string value) => NetworkNamespace.Run(ns, () =>
-    {
-        File.WriteAllText("/proc/sys/" + key.Replace('.', '/'), value);
-        return 0;
-    });
+    public static void Sysctl(string ns, string key, string value) => Namespace.Sysctl(ns, key, value);
 
-    public string In(string ns, params string[] args) => Run(["ip", "netns", "exec", ns, .. args]);
+    public string In(string ns, params string[] args) => Namespace.ExecIn(ns, args);
 
     /// <summary>True when <paramref name="address"/> is on <paramref name="ns"/>'s eth0.</summary>
     public bool Owns(string ns, string address) =>
@@ -72,7 +68,7 @@ internal sealed class NetLab : IDisposable
 
     /// <summary>Creates a socket inside <paramref name="ns"/> (a socket stays in the namespace it was made in).</summary>
     public static Socket SocketIn(string ns, AddressFamily family, SocketType type, ProtocolType protocol) =>
-        NetworkNamespace.Run(ns, () => new Socket(family, type, protocol));
+        Namespace.Enter(ns, () => new Socket(family, type, protocol));
 
     /// <summary>One request through <paramref name="target"/> from <paramref name="ns"/>: connect, send, read the echo; false on any failure within the timeout.</summary>
     public static bool Echo(string ns, IPEndPoint target, TimeSpan timeout)
@@ -101,33 +97,11 @@ internal sealed class NetLab : IDisposable
         }
     }
 
-    public static string Run(params string[] args) => Execute(args, null);
+    /// <summary>Runs a program on the host, bounded (apt-get may take minutes on a fresh machine, everything else a moment).</summary>
+    public static string Run(params string[] args) => Host.RunWithin(TimeSpan.FromSeconds(600), null, args);
 
     /// <summary>Runs a program with <paramref name="input"/> on its standard input (ip -batch -).</summary>
-    public static string RunWithInput(string input, params string[] args) => Execute(args, input);
-
-    private static string Execute(string[] args, string? input)
-    {
-        var psi = new ProcessStartInfo(args[0]) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = input is not null };
-        psi.Environment["DEBIAN_FRONTEND"] = "noninteractive";
-        foreach (var a in args.Skip(1)) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        if (input is not null)
-        {
-            p.StandardInput.Write(input);
-            p.StandardInput.Close();
-        }
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        // bounded: apt-get may take minutes on a fresh machine, everything else a moment
-        if (!p.WaitForExit(600_000))
-        {
-            p.Kill(true);
-            throw new TimeoutException($"'{string.Join(' ', args)}' did not finish within 600 s.");
-        }
-        if (p.ExitCode != 0) throw new InvalidOperationException($"'{string.Join(' ', args)}' failed ({p.ExitCode}): {stdout.Result}{stderr.Result}");
-        return stdout.Result;
-    }
+    public static string RunWithInput(string input, params string[] args) => Host.RunWithin(TimeSpan.FromSeconds(600), input, args);
 
     /// <summary>
     /// Makes sure a Debian tool is there: installs its package when it is missing (as the kernel suite installs qemu).

@@ -1,7 +1,8 @@
 using System.Net;
 using LvsPs.Model;
+using LvsPs.Netlink;
 
-namespace LvsPs.Tests.Model;
+namespace LvsPs.Tests.Netlink;
 
 /// <summary>The kernel FTP check against fabricated /proc and /sys trees.</summary>
 public sealed class KernelFtpCheckTests : IDisposable

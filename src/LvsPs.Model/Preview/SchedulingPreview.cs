@@ -1,5 +1,4 @@
-
-namespace LvsPs.Commands;
+namespace LvsPs.Model;
 
 /// <summary>One previewed decision of Test-LvsScheduling: where a client's new connection would go.</summary>
 public sealed record SchedulingPreview
