@@ -44,7 +44,7 @@ public sealed record ManagedDirectorOptions
     /// <summary>How many connections the fast path holds at once (16,384); the next ones are spliced until one ends.</summary>
     public int FastPathConnections { get; init; } = 16 * 1024;
 
-    /// <summary>The verdict program to load instead of the real one, given the sockmap's and the peers map's descriptors:
+    /// <summary>The verdict program to load instead of the real one, given the targets sockmap's and the peers map's descriptors:
     /// tests hand one the verifier refuses, to see the director fall back to splice.</summary>
     internal Func<int, int, byte[]>? FastPathProgram { get; init; }
 

@@ -5,7 +5,7 @@ namespace LvsPs.Engine.Bpf;
 /// inside the kernel. Each relayed socket has an entry in the peers map, keyed by its socket cookie
 /// (bpf_get_socket_cookie, the value SO_COOKIE gives user space): the sockmap slot of the other socket of its relay,
 /// then the bytes and messages it has relayed. For every skb read from a socket the program adds skb->len and one
-/// message to that socket's entry and redirects the skb to the peer's slot with bpf_sk_redirect_map (flags 0: out of
+/// message to that socket's entry and redirects the skb to the peer's slot in the targets sockmap with bpf_sk_redirect_map (flags 0: out of
 /// the peer's sending side). A socket without an entry passes its data to its own receive queue (SK_PASS). An empty
 /// skb (the FIN, which tcp_read_skb hands over like data) is dropped: redirected, the peer's backlog would try to send
 /// 0 bytes, take the 0 for an error and break the peer's pipe with EPIPE (net/core/skmsg.c sk_psock_backlog, measured
@@ -27,7 +27,7 @@ internal static class RelayVerdictProgram
     /// <summary>A peers-map value: u32 peer slot, u32 unused, u64 bytes, u64 messages.</summary>
     public const int PeerOffset = 0, BytesOffset = 8, MessagesOffset = 16, ValueSize = 24;
 
-    public static byte[] Assemble(int sockmapFd, int peersFd)
+    public static byte[] Assemble(int targetsFd, int peersFd)
     {
         var a = new BpfAssembler();
         var pass = new BpfAssembler.Label();
@@ -47,7 +47,7 @@ internal static class RelayVerdictProgram
          .AtomicAdd64(BpfReg.R7, MessagesOffset, BpfReg.R1)
          .Load(BpfAssembler.BPF_W, BpfReg.R3, BpfReg.R7, PeerOffset)          // r3 = the peer's slot
          .Mov(BpfReg.R1, BpfReg.R6)
-         .LoadMap(BpfReg.R2, sockmapFd)
+         .LoadMap(BpfReg.R2, targetsFd)
          .Mov(BpfReg.R4, 0)
          .Call(BPF_FUNC_sk_redirect_map)                                      // SK_PASS (redirected) or SK_DROP
          .Exit()

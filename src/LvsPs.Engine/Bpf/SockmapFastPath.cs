@@ -7,10 +7,15 @@ using LvsPs.Engine.Tcp;
 namespace LvsPs.Engine.Bpf;
 
 /// <summary>
-/// The BPF sockmap fast path: a SOCKMAP of 2 x <see cref="Pairs"/> slots (a connection's client socket in slot 2p, its
-/// real server's in 2p + 1), a HASH "peers" from socket cookie to {peer slot, bytes, messages}, and
-/// <see cref="RelayVerdictProgram"/> attached to the sockmap as its stream verdict. Linking a connection writes both
-/// peers entries, then both sockmap slots; from then on the kernel moves each skb from one socket to the other
+/// The BPF sockmap fast path: two SOCKMAPs of 2 x <see cref="Pairs"/> slots (a connection's client socket in slot 2p,
+/// its real server's in 2p + 1), a HASH "peers" from socket cookie to {peer slot, bytes, messages}, and
+/// <see cref="RelayVerdictProgram"/> attached to the first sockmap as its stream verdict. The program redirects into
+/// the second map (the targets), which has no program: linking a connection writes both peers entries, then both
+/// sockets into the targets, and only then both into the verdict's map, so a socket's bytes are never redirected
+/// towards a slot still empty (bpf_sk_redirect_map answers SK_DROP for one, and the bytes, already acknowledged, would
+/// be lost: with one map that was the case for bytes arriving between the two sockets' insertions). A socket may be
+/// in several sockmaps (its psock keeps one link per map; net/core/sock_map.c sock_map_link refuses only a second
+/// program of one kind). From then on the kernel moves each skb from one socket to the other
 /// (net/core/skmsg.c sk_psock_verdict_recv, sk_psock_skb_redirect, sk_psock_backlog) and user space only hears of
 /// FIN, reset and hang-up. Made once per director; every bpf(2) failure is a <see cref="BpfException"/>.
 /// </summary>
@@ -22,15 +27,16 @@ internal sealed class SockmapFastPath : ITcpFastPath, IDisposable
     // include/uapi/linux/tcp.h: TCP_INFO, and tcpi_bytes_acked at byte 120 of struct tcp_info
     private const int IPPROTO_TCP = 6, TCP_INFO = 11, BytesAckedOffset = 120, TcpEstablished = 1;
 
-    private readonly int _sockmap, _peers, _program;
+    private readonly int _sockmap, _targets, _peers, _program;
     private readonly Stack<int> _free = new();
     private readonly object _gate = new();
     private int _linked;
     private bool _disposed;
 
-    private SockmapFastPath(int sockmap, int peers, int program, int pairs)
+    private SockmapFastPath(int sockmap, int targets, int peers, int program, int pairs)
     {
         _sockmap = sockmap;
+        _targets = targets;
         _peers = peers;
         _program = program;
         Pairs = pairs;
@@ -51,21 +57,23 @@ internal sealed class SockmapFastPath : ITcpFastPath, IDisposable
     public static SockmapFastPath Create(int pairs, Func<int, int, byte[]>? program = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pairs, 1);
-        int sockmap = -1, peers = -1, prog = -1;
+        int sockmap = -1, targets = -1, peers = -1, prog = -1;
         try
         {
             sockmap = Check(BpfSyscalls.MapCreate(BpfSyscalls.BPF_MAP_TYPE_SOCKMAP, 4, 4, (uint)(2 * pairs), "lvsps_relay"), "creating the sockmap");
+            targets = Check(BpfSyscalls.MapCreate(BpfSyscalls.BPF_MAP_TYPE_SOCKMAP, 4, 4, (uint)(2 * pairs), "lvsps_targets"), "creating the targets sockmap");
             peers = Check(BpfSyscalls.MapCreate(BpfSyscalls.BPF_MAP_TYPE_HASH, 8, RelayVerdictProgram.ValueSize, (uint)(2 * pairs), "lvsps_peers"),
                 "creating the peers map");
-            prog = Load((program ?? RelayVerdictProgram.Assemble)(sockmap, peers));
+            prog = Load((program ?? RelayVerdictProgram.Assemble)(targets, peers));
             Check(BpfSyscalls.ProgAttach(BpfSyscalls.BPF_PROG_ATTACH, sockmap, prog, BpfSyscalls.BPF_SK_SKB_STREAM_VERDICT),
                 "attaching the stream verdict program");
-            return new SockmapFastPath(sockmap, peers, prog, pairs);
+            return new SockmapFastPath(sockmap, targets, peers, prog, pairs);
         }
         catch
         {
             BpfSyscalls.Close(prog);
             BpfSyscalls.Close(peers);
+            BpfSyscalls.Close(targets);
             BpfSyscalls.Close(sockmap);
             throw;
         }
@@ -106,7 +114,11 @@ internal sealed class SockmapFastPath : ITcpFastPath, IDisposable
             link.BackendCookie = Cookie(backend);
             if (!WritePeer(link.ClientCookie, 2 * pair + 1) || !WritePeer(link.BackendCookie, 2 * pair)) throw new BpfException("writing the peers map failed", 0);
             link.PeersWritten = true;
-            if (!WriteSlot(2 * pair, client)) throw new BpfException("adding the client's socket to the sockmap failed", 0);
+            // the redirect targets first: no program runs for them, so the sockets' bytes still queue as before
+            if (!WriteSlot(_targets, 2 * pair, client) || !WriteSlot(_targets, 2 * pair + 1, backend))
+                throw new BpfException("adding the sockets to the targets sockmap failed", 0);
+            link.TargetsWritten = true;
+            if (!WriteSlot(_sockmap, 2 * pair, client)) throw new BpfException("adding the client's socket to the sockmap failed", 0);
         }
         catch (Exception e) when (e is BpfException or SocketException or ObjectDisposedException or IOException)
         {
@@ -115,9 +127,9 @@ internal sealed class SockmapFastPath : ITcpFastPath, IDisposable
         }
         try
         {
-            // from here the client's bytes are redirected to the real server's slot: were it left empty, the redirect
-            // would drop them (bpf_sk_redirect_map gives SK_DROP), so a failure now costs the connection, not bytes
-            if (!WriteSlot(2 * pair + 1, backend)) throw new BpfException("adding the real server's socket to the sockmap failed", 0);
+            // from here the client's bytes are redirected to the real server's target slot, written above; a failure
+            // now leaves the connection half on the fast path, so it costs the connection
+            if (!WriteSlot(_sockmap, 2 * pair + 1, backend)) throw new BpfException("adding the real server's socket to the sockmap failed", 0);
             // bytes that arrived before the sockets joined the map wait in their receive queues, and the verdict program
             // runs only when more arrive: SO_RCVLOWAT calls sk_data_ready at once when data is queued (net/ipv4/tcp.c
             // tcp_set_rcvlowat -> tcp_data_ready), which is now the verdict's, so those bytes are relayed first
@@ -173,7 +185,7 @@ internal sealed class SockmapFastPath : ITcpFastPath, IDisposable
         return BpfSyscalls.MapElement(BpfSyscalls.BPF_MAP_UPDATE_ELEM, _peers, key, value) == 0;
     }
 
-    private bool WriteSlot(int slot, SafeHandle socket)
+    private static bool WriteSlot(int map, int slot, SafeHandle socket)
     {
         Span<byte> key = stackalloc byte[4];
         Span<byte> value = stackalloc byte[4];
@@ -184,7 +196,7 @@ internal sealed class SockmapFastPath : ITcpFastPath, IDisposable
         {
             handle.DangerousAddRef(ref added);
             BinaryPrimitives.WriteUInt32LittleEndian(value, (uint)(int)handle.DangerousGetHandle());
-            return BpfSyscalls.MapElement(BpfSyscalls.BPF_MAP_UPDATE_ELEM, _sockmap, key, value) == 0;
+            return BpfSyscalls.MapElement(BpfSyscalls.BPF_MAP_UPDATE_ELEM, map, key, value) == 0;
         }
         finally
         {
@@ -216,6 +228,15 @@ internal sealed class SockmapFastPath : ITcpFastPath, IDisposable
             BinaryPrimitives.WriteUInt32LittleEndian(slot, (uint)s);
             _ = BpfSyscalls.MapElement(BpfSyscalls.BPF_MAP_DELETE_ELEM, _sockmap, slot, default);
         }
+        // out of the verdict's map first (its program stops), then out of the targets
+        if (link.TargetsWritten)
+        {
+            for (int s = 2 * link.Pair; s <= 2 * link.Pair + 1; s++)
+            {
+                BinaryPrimitives.WriteUInt32LittleEndian(slot, (uint)s);
+                _ = BpfSyscalls.MapElement(BpfSyscalls.BPF_MAP_DELETE_ELEM, _targets, slot, default);
+            }
+        }
         if (link.PeersWritten)
         {
             foreach (var c in new[] { link.ClientCookie, link.BackendCookie })
@@ -240,6 +261,7 @@ internal sealed class SockmapFastPath : ITcpFastPath, IDisposable
         // the program stays attached to the map until both are freed; sockets still in the map leave it when closed
         BpfSyscalls.Close(_program);
         BpfSyscalls.Close(_peers);
+        BpfSyscalls.Close(_targets);
         BpfSyscalls.Close(_sockmap);
     }
 
@@ -252,6 +274,7 @@ internal sealed class SockmapFastPath : ITcpFastPath, IDisposable
         public ulong ClientCookie { get; set; }
         public ulong BackendCookie { get; set; }
         public bool PeersWritten { get; set; }
+        public bool TargetsWritten { get; set; }
 
         public FastRelayCounts Read()
         {
