@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Profiles the LvsPs managed director (or, with BALANCER=haproxy|nginx, the reference it is compared with) under one
 # bench/run.sh load, on loopback, for a bounded time.
-#   [BALANCER=lvsps|haproxy|nginx] bash bench/profile.sh [short|keepalive|big|bulk|udp] [seconds] [perf|strace|cpu]
+#   [BALANCER=lvsps|haproxy|nginx] [LVSPS_ARGS='--fast-path auto'] bash bench/profile.sh [short|keepalive|big|bulk|udp] [seconds] [perf|perfall|strace|cpu]
 # perf: `perf record -g` of the director (JIT symbols via DOTNET_PerfMapEnabled=1), top symbols printed;
+# perfall: `perf record -a` of the whole machine (where the kernel's own workers, softirq and kworker, spend the time
+# that no balancer process is charged with), by command and by symbol;
 # strace: `strace -c -f`, the system calls per request; cpu: the load's figure and the director's CPU time. Same placement as bench/run.sh (director on CPU 0).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,7 +23,7 @@ taskset -c 1 dotnet "$host_dll" udp-echo 127.0.0.1:15301 127.0.0.1:15302 </dev/n
 balancer=${BALANCER:-lvsps}
 case $balancer in
     lvsps)
-        env ${LVSPS_ENV:-} DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 taskset -c 0 dotnet "$host_dll" director --scheduler rr \
+        env ${LVSPS_ENV:-} DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 taskset -c 0 dotnet "$host_dll" director --scheduler rr ${LVSPS_ARGS:-} \
             --tcp 127.0.0.1:19280=127.0.0.1:18081,127.0.0.1:18082 --tcp 127.0.0.1:19281=127.0.0.1:15201 \
             --udp 127.0.0.1:19282=127.0.0.1:15301,127.0.0.1:15302 </dev/null >"$tmp/director.out" 2>&1 &
         base=19280 ;;
@@ -55,6 +57,11 @@ elif [[ $tool == strace ]]; then
     timeout $((seconds + 5)) strace -c -f -p "$director" -o "$tmp/strace.txt" & tracer=$!
     sleep 0.5; load; kill -INT $tracer 2>/dev/null || true; wait $tracer 2>/dev/null || true
     grep -v "^strace:" "$tmp/strace.txt" | head -25
+elif [[ $tool == perfall ]]; then
+    perf record -F 499 -a -g -o "$tmp/perf.data" -- sleep "$seconds" 2>/dev/null & tracer=$!
+    load | grep -E 'Requests/sec|receiver| 50%| 99%'; wait $tracer || true
+    perf report -i "$tmp/perf.data" --no-children --sort comm --stdio -g none 2>/dev/null | grep "%" | head -12
+    perf report -i "$tmp/perf.data" --no-children --sort comm,symbol --stdio -g none 2>/dev/null | grep "%" | head -40
 else
     perf record -F 499 -g -p "$director" -o "$tmp/perf.data" -- sleep "$seconds" 2>/dev/null & tracer=$!
     load; wait $tracer || true

@@ -89,7 +89,7 @@ try
     report.AppendLine(Row("Read it back as ipvsadm-save text (`ipvsadm -S -n` / `GetServices` + `IpvsadmRules.Format`)", save, dump + format));
     report.AppendLine(Row("Read it back again, same process (`ipvsadm -S -n` / `GetServices`)", saveAgain, dumpWarm));
     report.AppendLine(Row("Read it back again as text (`ipvsadm -S -n` / `GetServices` + `Format`)", saveAgain, dumpWarm + formatWarm));
-    report.AppendLine(Row($"Change one real server's weight with {services:n0} services loaded (`ipvsadm -e` / `GetService` + `EditRealServer`, as Set-LvsRealServer; median of 5)", Median(ipvsadmEdits), Median(lvspsEdits)));
+    report.AppendLine(RowMs($"Change one real server's weight with {services:n0} services loaded (`ipvsadm -e` / `GetService` + `EditRealServer`, as Set-LvsRealServer; median of 5)", Median(ipvsadmEdits), Median(lvspsEdits)));
     Console.Write(report);
     if (results is not null) File.WriteAllText(Path.Combine(results, "kernel-bench.md"), report.ToString());
 }
@@ -101,6 +101,9 @@ finally
 
 static string Row(string what, TimeSpan ipvsadm, TimeSpan lvsps) =>
     string.Create(CultureInfo.InvariantCulture, $"| {what} | {ipvsadm.TotalSeconds:0.00} s | {lvsps.TotalSeconds:0.00} s | {ipvsadm / lvsps:0.0}x |");
+
+static string RowMs(string what, TimeSpan ipvsadm, TimeSpan lvsps) =>
+    string.Create(CultureInfo.InvariantCulture, $"| {what} | {ipvsadm.TotalMilliseconds:0.0} ms | {lvsps.TotalMilliseconds:0.00} ms | {ipvsadm / lvsps:0}x |");
 
 static (TimeSpan, T) Timed<T>(Func<T> f)
 {

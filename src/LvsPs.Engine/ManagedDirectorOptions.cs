@@ -8,7 +8,7 @@ public enum FastPath : long
 {
     /// <summary>Use it when the process may (root, or CAP_BPF and CAP_NET_ADMIN) and loading succeeds.</summary>
     Auto,
-    /// <summary>Never: every TCP relay is spliced.</summary>
+    /// <summary>Never: every TCP relay is spliced (the default: splice is measured faster, docs/fast-path.md).</summary>
     Off,
 }
 
@@ -35,11 +35,13 @@ public sealed record ManagedDirectorOptions
     public bool UseEventLoop { get; init; } = true;
 
     /// <summary>
-    /// Whether established plain TCP relays go to the BPF sockmap fast path (<see cref="Engine.FastPath.Auto"/>, the
-    /// default: when the process may use bpf(2) and the event loop runs) or always stay on the splice path
-    /// (<see cref="Engine.FastPath.Off"/>). docs/fast-path.md.
+    /// Whether established plain TCP relays go to the BPF sockmap fast path (<see cref="Engine.FastPath.Auto"/>: when the
+    /// process may use bpf(2) and the event loop runs) or always stay on the splice path (<see cref="Engine.FastPath.Off"/>,
+    /// the default). Off by default because the sockmap path measured slower than splice on Linux 6.18 in every
+    /// throughput figure (a redirected skb leaves through a kernel work item per socket, sk_psock_backlog):
+    /// docs/fast-path.md and docs/benchmarks.md.
     /// </summary>
-    public FastPath FastPath { get; init; } = FastPath.Auto;
+    public FastPath FastPath { get; init; } = FastPath.Off;
 
     /// <summary>How many connections the fast path holds at once (16,384); the next ones are spliced until one ends.</summary>
     public int FastPathConnections { get; init; } = 16 * 1024;

@@ -277,13 +277,17 @@ Describe 'The in-session director' -Skip:(-not $InSession) {
         (Get-LvsDirector).Running | Should -BeTrue
     }
 
-    It 'says how it relays TCP, and -FastPath Off keeps every relay on splice' {
+    It 'says how it relays TCP: splice by default and with -FastPath Off, the sockmap with -FastPath Auto where bpf(2) is allowed' {
+        Stop-LvsDirector
+        $info = Start-LvsDirector -PassThru
+        $info.RelayPath | Should -Be 'splice'
+        $info.RelayPathReason | Should -Match 'turned off'
         Stop-LvsDirector
         $info = Start-LvsDirector -FastPath Off -PassThru
         $info.RelayPath | Should -Be 'splice'
         $info.RelayPathReason | Should -Match 'turned off'
         Stop-LvsDirector
-        $info = Start-LvsDirector -PassThru
+        $info = Start-LvsDirector -FastPath Auto -PassThru
         # as root (and always in CI) the BPF sockmap fast path loads; elsewhere the reason says bpf(2) is not permitted
         if ([Environment]::UserName -eq 'root' -or $env:CI -eq 'true') { $info.RelayPath | Should -Be 'sockmap' }
         else { $info.RelayPath | Should -Be 'splice'; $info.RelayPathReason | Should -Match 'not permitted' }
