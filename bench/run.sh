@@ -7,7 +7,8 @@
 #
 # Placement on the 2-core machine: every balancer is pinned to CPU 0 (taskset -c 0, one thread/worker each); the
 # backends (nginx, iperf3, a UDP echo) and the load generators (wrk, iperf3 -c, the UDP load) share CPU 1.
-# LvsPs runs twice: "lvsps" with the BPF sockmap fast path (when this runs as root) and "lvsps_splice" with it off.
+# LvsPs runs twice: "lvsps" with the BPF sockmap fast path allowed (--fast-path auto: it loads when this runs as root)
+# and "lvsps_splice" with it off (the engine's default).
 # Only loopback addresses are used; every process started here is killed by pid on exit.
 set -euo pipefail
 
@@ -95,11 +96,11 @@ start iperf "$gen_cpu" iperf3 -s -B 127.0.0.1 -p 15201
 start udpecho "$gen_cpu" dotnet "$host_dll" udp-echo 127.0.0.1:15301 127.0.0.1:15302
 start haproxy "$lb_cpu" haproxy -db -f "$tmp/haproxy.cfg"
 start nginx "$lb_cpu" nginx -p "$tmp" -c "$tmp/nginx-lb.conf" -e "$tmp/nginx-lb.err"
-start lvsps "$lb_cpu" dotnet "$host_dll" director --scheduler rr \
+start lvsps "$lb_cpu" dotnet "$host_dll" director --scheduler rr --fast-path auto \
     --tcp 127.0.0.1:19280=127.0.0.1:18081,127.0.0.1:18082 --tcp 127.0.0.1:19281=127.0.0.1:15201 \
     --udp 127.0.0.1:19282=127.0.0.1:15301,127.0.0.1:15302 \
     --hosts 127.0.0.1:19283=a.example@127.0.0.1:18081,b.example@127.0.0.1:18082
-# the same engine with the BPF sockmap fast path turned off: every TCP relay spliced (docs/fast-path.md)
+# the same engine with the BPF sockmap fast path off, as it runs by default: every TCP relay spliced (docs/fast-path.md)
 start lvsps_splice "$lb_cpu" dotnet "$host_dll" director --scheduler rr --fast-path off \
     --tcp 127.0.0.1:19380=127.0.0.1:18081,127.0.0.1:18082 --tcp 127.0.0.1:19381=127.0.0.1:15201
 for p in 18081 18082 15201 19080 19081 19083 19180 19181 19280 19281 19283 19380 19381; do wait_port 127.0.0.1 $p; done
