@@ -210,7 +210,7 @@ function Invoke-Test {
     $help = ($counts | Where-Object { $_.PSObject.Properties['help'] } | ForEach-Object { $_.help.passed } | Measure-Object -Sum).Sum
     $kernelTraffic = $(if (Test-Path $kernelXml) { (Read-JUnitCounts $kernelXml -Class $kernelTrafficClasses).passed } else { 0 }) +
         $(if (Test-Path $kernelPester) { (Get-Content $kernelPester -Raw | ConvertFrom-Json).passed } else { 0 })
-    Write-Host ("Behaviour tests: {0} passed ({1} of them push real traffic through kernel IPVS in the guest); help checks: {2} passed" -f ($passed - $help), $kernelTraffic, $help)
+    Write-Host ("Behaviour tests: {0} passed ({1} of them against kernel IPVS in the guest, nearly all with real traffic); help checks: {2} passed" -f ($passed - $help), $kernelTraffic, $help)
     Write-Host "$passed passed, $failed failed, $skipped skipped"
     if ($failures.Count -gt 0 -or $failed -gt 0) {
         Write-Host "FAILED: $($failures -join ', ')" -ForegroundColor Red
