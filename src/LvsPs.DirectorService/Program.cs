@@ -235,7 +235,7 @@ public static class Program
                 Log($"restart: the old process did not confirm the hand-over ({e.Message}); serving anyway");
             }
             engine?.AcceptPending(); // connections whose wake-up the old process took before it stopped
-            director.RetryNow(); // the UDP ports the old process has just released
+            director.RetryNow(); // a service kept waiting (its port taken) may run now
             Log("restart: took over; serving");
             Restart.SystemdNotify.Send($"MAINPID={Environment.ProcessId}\nREADY=1");
         }

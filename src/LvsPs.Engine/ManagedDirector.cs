@@ -371,15 +371,17 @@ public sealed class ManagedDirector : IDirectorBackend, ISchedulingPreview
         return _inheritedTaken.Add(id) ? handle : null;
     }
 
-    /// <summary>The TCP listening sockets of the running services, for a hand-over to a new process (UDP sockets are not handed over).</summary>
+    /// <summary>The sockets clients arrive on (TCP listeners, UDP virtual addresses), for a hand-over to a new process
+    /// (SCTP services, which the managed engine does not run, have none).</summary>
     public IReadOnlyList<(VirtualServiceId Service, Socket Listener)> HandOverListeners()
     {
-        lock (_gate) return _services.Where(s => s.Key.Protocol == LvsProtocol.Tcp).Select(s => (s.Key, s.Value.Listener)).ToList();
+        lock (_gate) return _services.Where(s => s.Key.Protocol is LvsProtocol.Tcp or LvsProtocol.Udp).Select(s => (s.Key, s.Value.Listener)).ToList();
     }
 
     /// <summary>
-    /// After a hand-over: stops taking clients on every service (the new process does now), closes the UDP sockets so
-    /// the new process can bind them, and lets established connections finish (<see cref="OpenConnections"/>).
+    /// After a hand-over: stops taking clients on every service (the new process does now; a UDP socket stays open for
+    /// the replies of this process's flows, which end after a short grace), and lets established connections finish
+    /// (<see cref="OpenConnections"/>).
     /// </summary>
     public void ReleaseListeners()
     {

@@ -13,8 +13,8 @@ namespace LvsPs.DirectorService.Restart;
 /// systemd unit's ExecReload). It starts the new process with the same command line and a one-time token; the new
 /// process connects to the control socket, asks for the listeners (HandOver), gets them by SCM_RIGHTS, adopts them,
 /// restores the configuration, serves, and says HandOverDone. Only then does this process stop accepting (the listeners
-/// were shared all along, so no client is refused in between), close its UDP sockets, answer, and finish its
-/// established connections before it exits. When the new process fails, this one keeps serving as before.
+/// were shared all along, so no client is refused in between), stop reading its UDP sockets (shared too: its flows'
+/// replies still leave from them for a few seconds), answer, and finish its established connections before it exits. When the new process fails, this one keeps serving as before.
 /// </summary>
 internal sealed class ServiceRestart
 {

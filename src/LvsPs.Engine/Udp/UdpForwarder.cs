@@ -19,7 +19,13 @@ internal sealed class UdpForwarder : IForwarder
 
     private readonly ManagedService _service;
     private readonly ConnectionTable _table;
-    private readonly Socket _socket;
+    /// <summary>How long the flows of a process that handed its socket over still wait for replies before they end.</summary>
+    internal static readonly TimeSpan ReleasedFlowGrace = TimeSpan.FromSeconds(5);
+
+    private Socket _socket;
+    private bool _inherited;
+    private volatile bool _released;
+    private int _receiving;
     private readonly ConcurrentDictionary<PeerAddress, UdpFlow> _flows = new();
     private readonly IPEndPoint _anyRemote;
     private readonly EventLoop? _loop;
@@ -43,8 +49,26 @@ internal sealed class UdpForwarder : IForwarder
 
     public Socket Listener => _socket;
 
-    /// <summary>A UDP socket is not handed over (its flows' replies leave through it): it is closed, and the new process binds it.</summary>
-    public void Release() => Dispose();
+    /// <summary>
+    /// After a hand-over: the new process reads the virtual address's datagrams now (the socket is shared). This one
+    /// stops reading it but keeps it open, because its flows' replies still leave from it, and ends those flows after
+    /// <see cref="ReleasedFlowGrace"/>, long enough for replies already on their way.
+    /// </summary>
+    public void Release()
+    {
+        _released = true;
+        _stopped = true;
+        if (_vip is not null)
+        {
+            // an epoll set watches the open file, which the new process keeps open: closing is not enough to leave it
+            _loop!.Unregister(_socket.SafeHandle);
+            _loop.Release(_vip);
+        }
+        _ = Task.Delay(ReleasedFlowGrace).ContinueWith(_ =>
+        {
+            foreach (var flow in _flows.Values) _table.Remove(flow);
+        }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+    }
 
     /// <summary>Datagrams have no accept queue: nothing waits.</summary>
     public void AcceptPending()
@@ -54,29 +78,48 @@ internal sealed class UdpForwarder : IForwarder
     /// <inheritdoc/>
     public void StartAccepting()
     {
-        // UDP sockets are not handed over (a new process binds its own once the old one has closed them): never held
+        if (!StartReceiving()) throw new IOException($"The event loop would not take the socket of {_service.Settings.Id}.");
+    }
+
+    /// <summary>Starts reading the virtual address (once); false when the loop refused the socket.</summary>
+    private bool StartReceiving()
+    {
+        if (_stopped || Interlocked.Exchange(ref _receiving, 1) != 0) return true;
+        if (_loop is null)
+        {
+            _ = ReceiveLoopAsync();
+            return true;
+        }
+        return _vip!.Register();
     }
 
     public void Start()
     {
         var id = _service.Settings.Id;
         var endPoint = new IPEndPoint(id.Address!, id.Port);
+        if (_service.InheritedListener is { } handle)
+        {
+            // already bound: handed over by the previous process, which still sends its flows' replies from it
+            _socket.Dispose();
+            _socket = new Socket(handle);
+            _inherited = true;
+        }
         try
         {
-            if (_service.BindNonLocalAddresses) RawSocket.SetFreeBind(_socket);
-            _socket.Bind(endPoint);
-            if (_loop is not null)
+            if (!_inherited)
             {
-                _socket.Blocking = false;
-                if (!_vip!.Register()) throw new SocketException((int)SocketError.SocketError);
+                if (_service.BindNonLocalAddresses) RawSocket.SetFreeBind(_socket);
+                _socket.Bind(endPoint);
             }
+            if (_loop is not null) _socket.Blocking = false;
+            // a handed-over socket is read only once the restored director takes clients (ManagedDirector.AcceptHandedOver)
+            if (!(_inherited && _service.HoldAccepting) && !StartReceiving()) throw new SocketException((int)SocketError.SocketError);
         }
         catch (SocketException e)
         {
             _socket.Dispose();
             throw SocketErrors.BindFailed(id, endPoint, e);
         }
-        if (_loop is null) _ = ReceiveLoopAsync();
     }
 
     private async Task ReceiveLoopAsync()
@@ -171,9 +214,13 @@ internal sealed class UdpForwarder : IForwarder
 
     public void Dispose()
     {
+        bool released = _released;
         _stopped = true;
-        if (_vip is not null) _loop!.Release(_vip);
-        _socket.Dispose();
+        if (_vip is not null && !released) _loop!.Release(_vip);
+        // a socket handed over stays open until this process ends: .NET may shut a socket down on close, which would
+        // stop it for the process that took it over as well
+        if (released) _socket.SafeHandle.SetHandleAsInvalid();
+        else _socket.Dispose();
     }
 
     /// <summary>The virtual address's socket on the loop: every queued datagram is read and sent on at each event.</summary>

@@ -108,6 +108,76 @@ public sealed class HitlessRestartTests
     }
 
     [Fact]
+    public void Udp_requests_are_answered_through_restarts_in_a_row()
+    {
+        // the UDP socket is handed over too: the new process reads the virtual address's datagrams from the moment it
+        // serves, and the old one still sends its flows' replies from it, so no request is refused or left unanswered
+        using var service = DirectorServiceProcess.StartNew();
+        using var echo = UdpEchoBackend.Start("hitless-udp");
+        var vip = TestAddresses.NewVip();
+        var id = VirtualServiceId.Parse($"udp/{vip}:{TestAddresses.NewPort()}");
+        var pids = new List<int> { service.Pid };
+        long ok = 0;
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var stop = new CancellationTokenSource();
+        try
+        {
+            using (var director = new RemoteDirector(service.SocketPath))
+            {
+                director.AddService(new VirtualServiceSettings { Id = id, Scheduler = "rr" });
+                director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(System.Net.IPAddress.Loopback, (ushort)echo.Port) });
+            }
+            var client = new Thread(() =>
+            {
+                for (int i = 0; i < 1_000_000 && !stop.IsCancellationRequested; i++)
+                {
+                    try
+                    {
+                        var reply = LoopbackClient.UdpRequest(vip, id.Port, "q" + i, timeoutMs: 5000);
+                        if (reply is not null && reply.Contains("q" + i, StringComparison.Ordinal)) Interlocked.Increment(ref ok);
+                        else failures.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} request {i}: {(reply is null ? "no answer" : "wrong answer " + reply)}");
+                    }
+                    catch (System.Net.Sockets.SocketException e)
+                    {
+                        failures.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} request {i}: {e.SocketErrorCode}");
+                    }
+                    Thread.Sleep(10);
+                }
+            }) { IsBackground = true };
+            client.Start();
+            SpinWait.SpinUntil(() => Interlocked.Read(ref ok) > 10 || !failures.IsEmpty, TimeSpan.FromSeconds(60));
+            for (int r = 0; r < 5; r++)
+            {
+                using var director = new RemoteDirector(service.SocketPath);
+                pids.Add(director.Restart());
+                long before = Interlocked.Read(ref ok);
+                SpinWait.SpinUntil(() => Interlocked.Read(ref ok) > before + 10 || !failures.IsEmpty, TimeSpan.FromSeconds(60));
+            }
+            stop.Cancel();
+            client.Join(TimeSpan.FromSeconds(30));
+            _output.WriteLine($"5 restarts, {Interlocked.Read(ref ok)} UDP requests answered, {failures.Count} failed");
+            foreach (var f in failures) _output.WriteLine(f);
+            Assert.True(failures.IsEmpty, $"{failures.Count} of {ok + failures.Count} UDP requests failed, e.g. {failures.FirstOrDefault()}");
+            Assert.True(ok > 50);
+            using var last = new RemoteDirector(service.SocketPath);
+            last.Shutdown();
+        }
+        finally
+        {
+            stop.Cancel();
+            foreach (var pid in pids.Skip(1)) KillIfRunning(pid);
+            try
+            {
+                using var remaining = new RemoteDirector(service.SocketPath);
+                remaining.Shutdown();
+            }
+            catch (LvsException)
+            {
+            }
+        }
+    }
+
+    [Fact]
     public void A_hand_over_without_the_token_is_refused_and_the_service_keeps_serving()
     {
         using var service = DirectorServiceProcess.StartNew();
