@@ -170,7 +170,10 @@ public static class Program
             serverRef?.Drain(); // the Restart answer still goes out; then every control connection closes
             stop.Set();
         });
-        var dispatcher = new ControlDispatcher(director, _ => store.Save(DirectorConfiguration.Capture(director) with { Failover = failover.GetFailover(), Bgp = failover.GetBgp() }),
+        var dispatcher = new ControlDispatcher(director, _ => store.Save(DirectorConfiguration.Capture(director) with
+            {
+                Failover = failover.GetFailover(), Bgp = failover.GetBgp(), Suspended = failover.GetFailoverStatus().Suspended,
+            }),
             () => _ = Task.Delay(100).ContinueWith(_ => stop.Set(), TaskScheduler.Default), failover, restart.Restart, bgp: failover);
         dispatcherRef = dispatcher;
         ControlServer server;
@@ -205,7 +208,7 @@ public static class Program
         var restored = director.Restore(configuration, (what, e) => Log($"could not restore {what}: {e.Message}"));
         Log($"{restored} (from {store.Path})");
         engine?.AcceptHandedOver(); // a new process of a restart takes clients from the handed-over listeners only now
-        failover.Restore(configuration.Failover, configuration.Bgp);
+        failover.Restore(configuration.Failover, configuration.Bgp, configuration.Suspended);
         // the status page is in place before the control socket accepts: a client that saw the service start finds it
         StatusPage? statusPage;
         try

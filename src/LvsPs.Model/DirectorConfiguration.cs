@@ -57,6 +57,12 @@ public sealed record DirectorConfiguration(IReadOnlyList<ServiceConfiguration> S
     public Failover.BgpSettings? Bgp { get; init; }
 
     /// <summary>
+    /// This node was taken out of its failover pair and scale-out group (Suspend-LvsDirector) and stays out until
+    /// Resume-LvsDirector: kept in the service's state file, so a restart (or a crash) never brings it back on its own.
+    /// </summary>
+    public bool Suspended { get; init; }
+
+    /// <summary>
     /// What <paramref name="director"/> is configured to do; for a director that runs health checks, the configuration
     /// as the user set it rather than as the checks have adjusted it.
     /// </summary>

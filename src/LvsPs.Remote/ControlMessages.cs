@@ -82,7 +82,7 @@ public static class ControlOps
     public static readonly IReadOnlySet<string> Mutating = new HashSet<string>(StringComparer.Ordinal)
     {
         AddService, EditService, DeleteService, Flush, AddRealServer, EditRealServer, DeleteRealServer, SetTimeouts, SetHealthCheck,
-        SetFailover, SetBgp,
+        SetFailover, SetBgp, Suspend, Resume, // a suspension outlives a restart of the service
         Restart, // no change waits behind a restart and then lands in the process that handed over
     };
 }

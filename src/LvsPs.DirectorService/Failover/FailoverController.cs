@@ -51,12 +51,21 @@ internal sealed class FailoverController : IFailoverControl, IBgpControl, IDispo
     public event Action<FailoverRole>? RoleChanged;
 
     /// <summary>Applies saved settings at start; a setting this node cannot use is reported and kept.</summary>
-    public void Restore(FailoverSettings? settings, BgpSettings? bgp)
+    /// <summary>Takes the pair, the BGP announcements and the suspension back from the state file at start.</summary>
+    public void Restore(FailoverSettings? settings, BgpSettings? bgp, bool suspended)
     {
         if (bgp is not null) _bgp.Set(bgp, validate: false);
-        if (settings is null) return;
+        // a node suspended before the restart stays out of its pair and its scale-out group until Resume-LvsDirector
+        bool keepSuspended = suspended && (settings is not null || bgp is not null);
+        if (keepSuspended)
+        {
+            _bgp.Suspended = true;
+            _log("restored suspended: this node stays out of its failover pair and scale-out group until Resume-LvsDirector");
+        }
         lock (_gate)
         {
+            _suspended = keepSuspended;
+            if (settings is null) return;
             _settings = settings;
             _configChanged = true;
         }
