@@ -287,17 +287,23 @@ public sealed class KernelDirector : IDirectorBackend, IDirectorBatch, IFtpHelpe
 
     private List<(VirtualServiceSettings Settings, LvsStats Stats)> DumpServices(GenericNetlinkConnection c) =>
         Dump(c, IpvsCommand.GetService, new IpvsRequestContext("List virtual services"), null,
-                m => m.Attributes.Nested((ushort)IpvsCommandAttribute.Service) is { } svc ? new Listed<(VirtualServiceSettings Settings, LvsStats Stats)>(IpvsCodec.ReadService(svc)) : null,
-                s => s.Value.Settings.Id, "the virtual services")
-            .Select(s => s.Value).ToList();
+            (NetlinkMessage m, out (VirtualServiceSettings Settings, LvsStats Stats) service) =>
+            {
+                var nested = m.Attributes.Nested((ushort)IpvsCommandAttribute.Service);
+                service = nested is null ? default : IpvsCodec.ReadService(nested);
+                return nested is not null;
+            },
+            s => s.Settings.Id, "the virtual services");
 
     private List<RealServer> DumpDestinations(GenericNetlinkConnection c, VirtualServiceId service) =>
         Dump(c, IpvsCommand.GetDestination, new IpvsRequestContext("List real servers", service), w => IpvsCodec.WriteServiceKey(w, service),
-            msg => msg.Attributes.Nested((ushort)IpvsCommandAttribute.Destination) is { } d ? IpvsCodec.ReadDestination(d, service) : null,
+            (NetlinkMessage m, out RealServer realServer) =>
+            {
+                var nested = m.Attributes.Nested((ushort)IpvsCommandAttribute.Destination);
+                realServer = nested is null ? null! : IpvsCodec.ReadDestination(nested, service);
+                return nested is not null;
+            },
             r => r.Id, $"the real servers of {service}");
-
-    /// <summary>An entry of a dump that is a value type (ConsistentDump keeps entries as references).</summary>
-    private sealed record Listed<T>(T Value);
 
     private static NetlinkMessage First(List<NetlinkMessage> messages, string operation) =>
         messages.Count > 0 ? messages[0] : throw new LvsException(LvsErrorKind.ProtocolError, "KernelNoReply", $"{operation}: the kernel sent no data.");
@@ -321,8 +327,7 @@ public sealed class KernelDirector : IDirectorBackend, IDirectorBatch, IFtpHelpe
     /// flags one that the table's changes tore), the same request sent again for each read.
     /// </summary>
     private List<T> Dump<T, TKey>(GenericNetlinkConnection c, IpvsCommand command, IpvsRequestContext context, Action<MessageWriter>? attributes,
-        Func<NetlinkMessage, T?> decode, Func<T, TKey> key, string what)
-        where T : class
+        ConsistentDump.TryDecode<T> decode, Func<T, TKey> key, string what)
         where TKey : notnull
     {
         var w = Build(c, command, attributes, dump: true);

@@ -16,15 +16,17 @@ namespace LvsPs.Netlink.Transport;
 /// </summary>
 public static class ConsistentDump
 {
+    /// <summary>The entry a reply message carries; false for a message without one.</summary>
+    public delegate bool TryDecode<T>(NetlinkMessage message, out T entry);
+
     /// <summary>Reads of one dump before it gives up on a table that keeps changing.</summary>
     public const int MaxAttempts = 8;
 
     /// <param name="dump">Sends the dump request and returns its reply (an errno in the reply is returned by it as an exception).</param>
-    /// <param name="decode">The entry a reply message carries, or null for a message without one.</param>
+    /// <param name="decode">The entry a reply message carries, if any.</param>
     /// <param name="key">An entry's identity in the table.</param>
     /// <param name="what">What is read, for the error ("the virtual services").</param>
-    public static List<T> Read<T, TKey>(Func<Reply> dump, Func<NetlinkMessage, T?> decode, Func<T, TKey> key, string what)
-        where T : class
+    public static List<T> Read<T, TKey>(Func<Reply> dump, TryDecode<T> decode, Func<T, TKey> key, string what)
         where TKey : notnull
     {
         List<T>? previous = null;
@@ -34,7 +36,7 @@ public static class ConsistentDump
             var entries = new List<T>(reply.Messages.Count);
             foreach (var message in reply.Messages)
             {
-                if (decode(message) is { } entry) entries.Add(entry);
+                if (decode(message, out var entry)) entries.Add(entry);
             }
             var keys = new HashSet<TKey>(entries.Count);
             bool repeated = entries.Any(e => !keys.Add(key(e)));

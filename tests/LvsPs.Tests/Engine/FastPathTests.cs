@@ -73,7 +73,7 @@ public sealed class FastPathTests : IDisposable
         Assert.Contains("sockmap", director.GetInfo().RelayPath);
         var (id, listener) = ServiceToListener(director);
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000 };
-        client.Connect(IPAddress.Parse(_vip), id.Port);
+        LoopbackClient.Connect(client, new IPEndPoint(IPAddress.Parse(_vip), id.Port));
         using var server = listener.Accept();
         server.ReceiveTimeout = 5000;
         var path = director.FastPathForTests!;
@@ -109,7 +109,7 @@ public sealed class FastPathTests : IDisposable
         var director = Keep(RelayPaths.NewDirector(RelayPaths.Sockmap));
         var (id, listener) = ServiceToListener(director);
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000 };
-        client.Connect(IPAddress.Parse(_vip), id.Port);
+        LoopbackClient.Connect(client, new IPEndPoint(IPAddress.Parse(_vip), id.Port));
         client.Send(Encoding.ASCII.GetBytes("early"));
         using var server = listener.Accept();
         server.ReceiveTimeout = 5000;
@@ -152,7 +152,7 @@ public sealed class FastPathTests : IDisposable
         for (int i = 0; i < 5; i++)
         {
             using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000 };
-            client.Connect(IPAddress.Parse(_vip), id.Port);
+            LoopbackClient.Connect(client, new IPEndPoint(IPAddress.Parse(_vip), id.Port));
             client.Send(Encoding.ASCII.GetBytes("early"));
             client.Shutdown(SocketShutdown.Send);
             using var server = listener.Accept();
@@ -225,7 +225,7 @@ public sealed class FastPathTests : IDisposable
     private Socket NamedConnectionTo(int port)
     {
         var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000 };
-        s.Connect(IPAddress.Parse(_vip), port);
+        LoopbackClient.Connect(s, new IPEndPoint(IPAddress.Parse(_vip), port));
         return s;
     }
 

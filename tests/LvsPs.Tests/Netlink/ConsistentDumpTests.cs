@@ -19,10 +19,16 @@ public sealed class ConsistentDumpTests
         return reply;
     }
 
+    private static bool Decode(NetlinkMessage m, out Entry entry)
+    {
+        entry = new Entry(m.Sequence);
+        return true;
+    }
+
     private static (List<Entry> Table, int Reads) Read(params Reply[] replies)
     {
         int reads = 0;
-        var table = ConsistentDump.Read(() => replies[Math.Min(reads++, replies.Length - 1)], m => new Entry(m.Sequence), e => e.Id, "the test table");
+        var table = ConsistentDump.Read<Entry, uint>(() => replies[Math.Min(reads++, replies.Length - 1)], Decode, e => e.Id, "the test table");
         return (table, reads);
     }
 
@@ -64,8 +70,8 @@ public sealed class ConsistentDumpTests
     public void A_table_that_keeps_changing_is_an_error_not_a_partial_table()
     {
         int reads = 0;
-        var e = Assert.Throws<NetlinkException>(() => ConsistentDump.Read(
-            () => Dump(2, false, 1, (uint)(100 + reads++)), m => new Entry(m.Sequence), x => x.Id, "the virtual services"));
+        var e = Assert.Throws<NetlinkException>(() => ConsistentDump.Read<Entry, uint>(
+            () => Dump(2, false, 1, (uint)(100 + reads++)), Decode, x => x.Id, "the virtual services"));
         Assert.Equal(ConsistentDump.MaxAttempts, reads);
         Assert.Equal(11, e.Errno); // EAGAIN
         Assert.Contains("the virtual services", e.Message);

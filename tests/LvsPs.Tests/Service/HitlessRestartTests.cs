@@ -93,17 +93,7 @@ public sealed class HitlessRestartTests
         finally
         {
             stop.Cancel();
-            foreach (var pid in pids.Skip(1)) KillIfRunning(pid);
-            // a process that took over during a restart that then failed has an id this test never saw: stop
-            // whatever still serves the socket
-            try
-            {
-                using var remaining = new RemoteDirector(service.SocketPath);
-                remaining.Shutdown();
-            }
-            catch (LvsException)
-            {
-            }
+            EndEveryProcess(service, pids);
         }
     }
 
@@ -165,15 +155,7 @@ public sealed class HitlessRestartTests
         finally
         {
             stop.Cancel();
-            foreach (var pid in pids.Skip(1)) KillIfRunning(pid);
-            try
-            {
-                using var remaining = new RemoteDirector(service.SocketPath);
-                remaining.Shutdown();
-            }
-            catch (LvsException)
-            {
-            }
+            EndEveryProcess(service, pids);
         }
     }
 
@@ -182,13 +164,28 @@ public sealed class HitlessRestartTests
     {
         using var service = DirectorServiceProcess.StartNew();
         using var raw = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified) { ReceiveTimeout = 20000 };
-        raw.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(service.SocketPath));
+        LoopbackClient.Connect(raw, new System.Net.Sockets.UnixDomainSocketEndPoint(service.SocketPath));
         raw.Send(System.Text.Encoding.UTF8.GetBytes("{\"op\":\"HandOver\",\"arg\":\"guess\"}\n"));
         var buffer = new byte[4096];
         var answer = System.Text.Encoding.UTF8.GetString(buffer, 0, raw.Receive(buffer));
         Assert.Contains("HandOverRefused", answer);
         using var director = new RemoteDirector(service.SocketPath);
         Assert.Equal(DirectorKind.Service, director.GetInfo().Kind);
+    }
+
+    /// <summary>Ends every process a restart test started: the ones it saw take over, and (a process that took over during a
+    /// restart that then failed has an id the test never saw) whatever still serves the socket.</summary>
+    private static void EndEveryProcess(DirectorServiceProcess service, IEnumerable<int> pids)
+    {
+        foreach (var pid in pids.Skip(1)) KillIfRunning(pid);
+        try
+        {
+            using var remaining = new RemoteDirector(service.SocketPath);
+            remaining.Shutdown();
+        }
+        catch (LvsException)
+        {
+        }
     }
 
     private static void KillIfRunning(int pid)
