@@ -8,7 +8,7 @@
       package  builds, then publishes the staged module as out/repo/LvsPs.<version>.nupkg with PSResourceGet, so that
                Install-PSResource installs it from that folder (Register-PSResourceRepository -Uri out/repo)
       test     packages, then runs the xunit tests, the Pester suite (in a child pwsh), a smoke run of the benchmark harness
-             (bench/run.sh --smoke) and the kernel IPVS suite (in a qemu guest, tests/Kernel; needs root); results go to
+             (bench/run.sh --smoke, both topologies) and the kernel IPVS suite (in a qemu guest, tests/Kernel; needs root); results go to
              out/test-results
       demo     builds, then runs a managed director with two real servers on loopback and shows its listing and stats
       clean    removes out/ and every bin/ and obj/ folder
@@ -176,9 +176,13 @@ function Invoke-Test {
 
     # benchmark harness smoke: about a second per figure so that bench/run.sh cannot rot; it fails the run only when
     # the harness itself breaks, never on a figure (the figures are in docs/benchmarks.md, from a full bench/run.sh)
-    Write-Host '==> benchmark harness smoke (bench/run.sh --smoke)' -ForegroundColor Cyan
-    bash (Join-Path $root 'bench/run.sh') --smoke
-    if ($LASTEXITCODE -ne 0) { $failures += 'bench smoke' }
+    # in both topologies (loopback, and the director between hosts in network namespaces)
+    foreach ($topology in 'loopback', 'hosts') {
+        Write-Host "==> benchmark harness smoke (bench/run.sh --smoke --topology $topology)" -ForegroundColor Cyan
+        $benchArgs = @('--smoke', '--topology', $topology) + @(if ($topology -ne 'loopback') { '--no-build' })
+        bash (Join-Path $root 'bench/run.sh') @benchArgs
+        if ($LASTEXITCODE -ne 0) { $failures += "bench smoke ($topology)" }
+    }
 
     # kernel IPVS: the whole kernel suite in one qemu guest (tests/Kernel); needs root, installs qemu etc. from Debian
     Write-Host '==> kernel IPVS suite (qemu guest)' -ForegroundColor Cyan

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Profiles the LvsPs managed director (or, with BALANCER=haproxy|nginx, the reference it is compared with) under one
-# bench/run.sh load, on loopback, for a bounded time.
-#   [BALANCER=lvsps|haproxy|nginx] [LVSPS_ARGS='--fast-path auto'] bash bench/profile.sh [short|keepalive|big|bulk|udp] [seconds] [perf|perfall|strace|cpu]
+# bench/run.sh load, for a bounded time, on loopback or (TOPOLOGY=hosts) with the director between two hosts.
+#   [BALANCER=lvsps|haproxy|nginx] [LVSPS_ARGS='--fast-path auto'] [TOPOLOGY=loopback|hosts] \
+#     bash bench/profile.sh [short|keepalive|big|bulk|udp] [seconds] [perf|perfall|strace|cpu]
 # perf: `perf record -g` of the director (JIT symbols via DOTNET_PerfMapEnabled=1), top symbols printed;
 # perfall: `perf record -a` of the whole machine (where the kernel's own workers, softirq and kworker, spend the time
-# that no balancer process is charged with), by command and by symbol;
-# strace: `strace -c -f`, the system calls per request; cpu: the load's figure and the director's CPU time. Same placement as bench/run.sh (director on CPU 0).
+# that no balancer process is charged with), by command and by symbol, and by CPU;
+# strace: `strace -c -f`, the system calls per request; cpu: the load's figure and the director's CPU time. Same
+# placement and topologies as bench/run.sh (bench/lib/topology.sh; director on CPU 0).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 kind=${1:-keepalive} seconds=${2:-5} tool=${3:-perf}
@@ -13,33 +15,35 @@ host_dll="$root/bench/LvsPs.BenchHost/bin/Release/net10.0/LvsPs.BenchHost.dll"
 ulimit -n "$(ulimit -Hn)"
 tmp="$(mktemp -d /tmp/lvsps-profile.XXXXXX)"
 pids=()
-cleanup() { local p; for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$tmp"; }
+source "$root/bench/lib/topology.sh"
+cleanup() { local p; for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; topology_down; rm -rf "$tmp"; }
 trap cleanup EXIT
 source "$root/bench/lib/configs.sh"
+topology_up "${TOPOLOGY:-loopback}" 0 1
 write_configs "$tmp"
-taskset -c 1 nginx -p "$tmp" -c "$tmp/backend.conf" -e "$tmp/backend.err" </dev/null >/dev/null 2>&1 & pids+=($!)
-taskset -c 1 iperf3 -s -B 127.0.0.1 -p 15201 </dev/null >/dev/null 2>&1 & pids+=($!)
-taskset -c 1 dotnet "$host_dll" udp-echo 127.0.0.1:15301 127.0.0.1:15302 </dev/null >/dev/null 2>&1 & pids+=($!)
+"${on_srv[@]}" nginx -p "$tmp" -c "$tmp/backend.conf" -e "$tmp/backend.err" </dev/null >/dev/null 2>&1 & pids+=($!)
+"${on_srv[@]}" iperf3 -s -B "$rip" -p 15201 </dev/null >/dev/null 2>&1 & pids+=($!)
+"${on_srv[@]}" dotnet "$host_dll" udp-echo "$rip:15301" "$rip:15302" </dev/null >/dev/null 2>&1 & pids+=($!)
 balancer=${BALANCER:-lvsps}
 case $balancer in
     lvsps)
-        env ${LVSPS_ENV:-} DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 taskset -c 0 dotnet "$host_dll" director --scheduler rr ${LVSPS_ARGS:-} \
-            --tcp 127.0.0.1:19280=127.0.0.1:18081,127.0.0.1:18082 --tcp 127.0.0.1:19281=127.0.0.1:15201 \
-            --udp 127.0.0.1:19282=127.0.0.1:15301,127.0.0.1:15302 </dev/null >"$tmp/director.out" 2>&1 &
+        env ${LVSPS_ENV:-} DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 "${on_lb[@]}" dotnet "$host_dll" director --scheduler rr ${LVSPS_ARGS:-} \
+            --tcp "$vip:19280=$rip:18081,$rip:18082" --tcp "$vip:19281=$rip:15201" \
+            --udp "$vip:19282=$rip:15301,$rip:15302" </dev/null >"$tmp/director.out" 2>&1 &
         base=19280 ;;
-    haproxy) taskset -c 0 haproxy -db -f "$tmp/haproxy.cfg" </dev/null >"$tmp/director.out" 2>&1 & base=19080 ;;
-    nginx) taskset -c 0 nginx -p "$tmp" -c "$tmp/nginx-lb.conf" -e "$tmp/nginx-lb.err" </dev/null >"$tmp/director.out" 2>&1 & base=19180 ;;
+    haproxy) "${on_lb[@]}" haproxy -db -f "$tmp/haproxy.cfg" </dev/null >"$tmp/director.out" 2>&1 & base=19080 ;;
+    nginx) "${on_lb[@]}" nginx -p "$tmp" -c "$tmp/nginx-lb.conf" -e "$tmp/nginx-lb.err" </dev/null >"$tmp/director.out" 2>&1 & base=19180 ;;
     *) echo "BALANCER must be lvsps, haproxy or nginx" >&2; exit 2 ;;
 esac
 director=$!; pids+=($director)
-sleep 2
+wait_port "$rip" 18081; wait_port "$vip" "$base"
 load() {
     case $kind in
-        short) taskset -c 1 wrk --latency -t1 -c32 -d"${seconds}s" -H 'Connection: close' "http://127.0.0.1:$base/small" ;;
-        keepalive) taskset -c 1 wrk -t1 -c32 -d"${seconds}s" "http://127.0.0.1:$base/small" ;;
-        big) taskset -c 1 wrk -t1 -c32 -d"${seconds}s" "http://127.0.0.1:$base/big" ;;
-        bulk) taskset -c 1 iperf3 -c 127.0.0.1 -p $((base + 1)) -t "$seconds" -P 4 | tail -3 ;;
-        udp) taskset -c 1 dotnet "$host_dll" udp-load "127.0.0.1:$((base + 2))" "$seconds" 8 | awk '{ print "Requests/sec: " $1 "  p50 " $2 " ms  p99 " $3 " ms  lost " $4 }' ;;
+        short) "${on_cli[@]}" wrk --latency -t1 -c32 -d"${seconds}s" -H 'Connection: close' "http://$vip:$base/small" ;;
+        keepalive) "${on_cli[@]}" wrk -t1 -c32 -d"${seconds}s" "http://$vip:$base/small" ;;
+        big) "${on_cli[@]}" wrk -t1 -c32 -d"${seconds}s" "http://$vip:$base/big" ;;
+        bulk) "${on_cli[@]}" iperf3 -c $vip -p $((base + 1)) -t "$seconds" -P 4 | tail -3 ;;
+        udp) "${on_cli[@]}" dotnet "$host_dll" udp-load "$vip:$((base + 2))" "$seconds" 8 | awk '{ print "Requests/sec: " $1 "  p50 " $2 " ms  p99 " $3 " ms  lost " $4 }' ;;
     esac
 }
 load >/dev/null # warm-up (JIT, pools)
@@ -61,6 +65,7 @@ elif [[ $tool == perfall ]]; then
     perf record -F 499 -a -g -o "$tmp/perf.data" -- sleep "$seconds" 2>/dev/null & tracer=$!
     load | grep -E 'Requests/sec|receiver| 50%| 99%'; wait $tracer || true
     perf report -i "$tmp/perf.data" --no-children --sort comm --stdio -g none 2>/dev/null | grep "%" | head -12
+    perf report -i "$tmp/perf.data" --no-children --sort cpu,comm --stdio -g none 2>/dev/null | grep "%" | head -16
     perf report -i "$tmp/perf.data" --no-children --sort comm,symbol --stdio -g none 2>/dev/null | grep "%" | head -40
 else
     perf record -F 499 -g -p "$director" -o "$tmp/perf.data" -- sleep "$seconds" 2>/dev/null & tracer=$!

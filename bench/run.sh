@@ -5,15 +5,19 @@
 #   bash bench/run.sh --smoke         # one run of 1 s per figure, 200 idle connections, prints only (CI: build.ps1 test)
 #   options: --runs N  --seconds S  --idle N  --no-doc  --no-build  --keep (keep the temp dir)
 #
+#   --topology loopback|hosts  where the traffic flows (bench/lib/topology.sh): loopback (the default), or a director
+#                              host between a client and a server host (network namespaces, veth, RPS); each topology
+#                              has its own section in docs/benchmarks.md
 # Placement on the 2-core machine: every balancer is pinned to CPU 0 (taskset -c 0, one thread/worker each); the
 # backends (nginx, iperf3, a UDP echo) and the load generators (wrk, iperf3 -c, the UDP load) share CPU 1.
 # LvsPs runs twice: "lvsps" with the BPF sockmap fast path allowed (--fast-path auto: it loads when this runs as root)
 # and "lvsps_splice" with it off (the engine's default).
-# Only loopback addresses are used; every process started here is killed by pid on exit.
+# Only loopback addresses, or addresses inside the namespaces made for the run, are used; every process started here is
+# killed by pid on exit and the namespaces are removed.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-runs=3 seconds=5 idle=9000 doc=1 build=1 keep=0 smoke=0 warm=2
+runs=3 seconds=5 idle=9000 doc=1 build=1 keep=0 smoke=0 warm=2 topology=loopback
 command_line="bash bench/run.sh${*:+ $*}"
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -24,6 +28,7 @@ while [[ $# -gt 0 ]]; do
         --no-doc) doc=0 ;;
         --no-build) build=0 ;;
         --keep) keep=1 ;;
+        --topology) topology="$2"; shift ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -31,7 +36,7 @@ done
 
 # tools from Debian's packages, installed when missing
 missing=()
-for t in nginx:nginx haproxy:haproxy wrk:wrk iperf3:iperf3 jq:jq taskset:util-linux; do
+for t in nginx:nginx haproxy:haproxy wrk:wrk iperf3:iperf3 jq:jq taskset:util-linux ip:iproute2; do
     command -v "${t%%:*}" >/dev/null || missing+=("${t#*:}")
 done
 [[ -f /usr/lib/nginx/modules/ngx_stream_module.so ]] || missing+=(libnginx-mod-stream)
@@ -62,48 +67,42 @@ cleanup() {
     local p
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
     for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+    topology_down
     [[ $keep -eq 1 ]] && echo "kept $tmp" || rm -rf "$tmp"
 }
 trap cleanup EXIT
 
+source "$root/bench/lib/topology.sh"
 source "$root/bench/lib/configs.sh"
 source "$root/bench/lib/measure.sh"
 source "$root/bench/lib/report.sh"
 
+topology_up "$topology" "$lb_cpu" "$gen_cpu"
 write_configs "$tmp"
 
-# start: name cpu command... ; the started pid is the process itself (taskset execs)
+# start: name command... (with its topology prefix); the started pid is the process itself (the prefixes exec)
 start() {
-    local name=$1 cpu=$2; shift 2
-    taskset -c "$cpu" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" </dev/null &
+    local name=$1; shift
+    "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" </dev/null &
     pids+=($!)
     eval "pid_$name=$!"
 }
 
-wait_port() { # host port
-    local i
-    for i in $(seq 1 150); do
-        (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null && return 0
-        sleep 0.1
-    done
-    echo "port $1:$2 did not open" >&2
-    return 1
-}
-
-echo "==> starting backends (CPU 1) and balancers (CPU 0) in $tmp"
-start backend "$gen_cpu" nginx -p "$tmp" -c "$tmp/backend.conf" -e "$tmp/backend.err"
-start iperf "$gen_cpu" iperf3 -s -B 127.0.0.1 -p 15201
-start udpecho "$gen_cpu" dotnet "$host_dll" udp-echo 127.0.0.1:15301 127.0.0.1:15302
-start haproxy "$lb_cpu" haproxy -db -f "$tmp/haproxy.cfg"
-start nginx "$lb_cpu" nginx -p "$tmp" -c "$tmp/nginx-lb.conf" -e "$tmp/nginx-lb.err"
-start lvsps "$lb_cpu" dotnet "$host_dll" director --scheduler rr --fast-path auto \
-    --tcp 127.0.0.1:19280=127.0.0.1:18081,127.0.0.1:18082 --tcp 127.0.0.1:19281=127.0.0.1:15201 \
-    --udp 127.0.0.1:19282=127.0.0.1:15301,127.0.0.1:15302 \
-    --hosts 127.0.0.1:19283=a.example@127.0.0.1:18081,b.example@127.0.0.1:18082
+echo "==> starting backends (CPU $gen_cpu) and balancers (CPU $lb_cpu) in $tmp; topology: $(topology_describe)"
+start backend "${on_srv[@]}" nginx -p "$tmp" -c "$tmp/backend.conf" -e "$tmp/backend.err"
+start iperf "${on_srv[@]}" iperf3 -s -B "$rip" -p 15201
+start udpecho "${on_srv[@]}" dotnet "$host_dll" udp-echo "$rip:15301" "$rip:15302"
+start haproxy "${on_lb[@]}" haproxy -db -f "$tmp/haproxy.cfg"
+start nginx "${on_lb[@]}" nginx -p "$tmp" -c "$tmp/nginx-lb.conf" -e "$tmp/nginx-lb.err"
+start lvsps "${on_lb[@]}" dotnet "$host_dll" director --scheduler rr --fast-path auto \
+    --tcp "$vip:19280=$rip:18081,$rip:18082" --tcp "$vip:19281=$rip:15201" \
+    --udp "$vip:19282=$rip:15301,$rip:15302" \
+    --hosts "$vip:19283=a.example@$rip:18081,b.example@$rip:18082"
 # the same engine with the BPF sockmap fast path off, as it runs by default: every TCP relay spliced (docs/fast-path.md)
-start lvsps_splice "$lb_cpu" dotnet "$host_dll" director --scheduler rr --fast-path off \
-    --tcp 127.0.0.1:19380=127.0.0.1:18081,127.0.0.1:18082 --tcp 127.0.0.1:19381=127.0.0.1:15201
-for p in 18081 18082 15201 19080 19081 19083 19180 19181 19280 19281 19283 19380 19381; do wait_port 127.0.0.1 $p; done
+start lvsps_splice "${on_lb[@]}" dotnet "$host_dll" director --scheduler rr --fast-path off \
+    --tcp "$vip:19380=$rip:18081,$rip:18082" --tcp "$vip:19381=$rip:15201"
+for p in 18081 18082 15201; do wait_port "$rip" $p; done
+for p in 19080 19081 19083 19180 19181 19280 19281 19283 19380 19381; do wait_port "$vip" $p; done
 sleep 0.5
 echo "==> LvsPs $(grep -h '^ready' "$tmp/lvsps.out" | cut -d' ' -f3-)"
 echo "==> LvsPs (splice) $(grep -h '^ready' "$tmp/lvsps_splice.out" | cut -d' ' -f3-)"
@@ -129,8 +128,8 @@ done
 
 echo "==> warm-up (not recorded): JIT, pools and caches of every balancer"
 for b in "${balancers[@]}"; do
-    taskset -c "$gen_cpu" wrk -t1 -c32 -d"${warm}s" -H 'Connection: close' "http://127.0.0.1:${http_port[$b]}/small" >/dev/null
-    taskset -c "$gen_cpu" wrk -t1 -c32 -d"${warm}s" "http://127.0.0.1:${http_port[$b]}/small" >/dev/null
+    "${on_cli[@]}" wrk -t1 -c32 -d"${warm}s" -H 'Connection: close' "http://$vip:${http_port[$b]}/small" >/dev/null
+    "${on_cli[@]}" wrk -t1 -c32 -d"${warm}s" "http://$vip:${http_port[$b]}/small" >/dev/null
 done
 
 for run in $(seq 1 "$runs"); do

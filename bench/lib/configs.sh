@@ -1,4 +1,5 @@
 # bench/run.sh: configuration files for the backends and the balancers, generated into the run's temp dir.
+# Addresses: the balancers listen on $vip, the backends on $rip (bench/lib/topology.sh).
 # Ports: backends 18081/18082 (nginx HTTP), 15201 (iperf3), 15301/15302 (UDP echo);
 # balancers HAProxy 19080/19081, nginx stream 19180/19181/19182 (udp), LvsPs 19280/19281/19282 (udp);
 # content routing by Host (HAProxy mode http, LvsPs content rules): HAProxy 19083, LvsPs 19283.
@@ -22,8 +23,8 @@ http {
     client_body_temp_path $dir/tmp-body; proxy_temp_path $dir/tmp-proxy; fastcgi_temp_path $dir/tmp-fcgi;
     uwsgi_temp_path $dir/tmp-uwsgi; scgi_temp_path $dir/tmp-scgi;
     sendfile on; tcp_nopush on; keepalive_requests 1000000; keepalive_timeout 120s;
-    server { listen 127.0.0.1:18081 backlog=4096; root $dir/www; }
-    server { listen 127.0.0.1:18082 backlog=4096; root $dir/www; }
+    server { listen $rip:18081 backlog=4096; root $dir/www; }
+    server { listen $rip:18082 backlog=4096; root $dir/www; }
 }
 CONF
 
@@ -33,12 +34,12 @@ ${common//\$name/nginx-lb}
 error_log $dir/logs/nginx-lb.err warn;
 events { worker_connections 19500; }
 stream {
-    upstream http { server 127.0.0.1:18081; server 127.0.0.1:18082; }
-    upstream bulk { server 127.0.0.1:15201; }
-    upstream dns { server 127.0.0.1:15301; server 127.0.0.1:15302; }
-    server { listen 127.0.0.1:19180 backlog=4096; proxy_pass http; }
-    server { listen 127.0.0.1:19181 backlog=4096; proxy_pass bulk; }
-    server { listen 127.0.0.1:19182 udp; proxy_pass dns; proxy_responses 1; proxy_timeout 5s; }
+    upstream http { server $rip:18081; server $rip:18082; }
+    upstream bulk { server $rip:15201; }
+    upstream dns { server $rip:15301; server $rip:15302; }
+    server { listen $vip:19180 backlog=4096; proxy_pass http; }
+    server { listen $vip:19181 backlog=4096; proxy_pass bulk; }
+    server { listen $vip:19182 udp; proxy_pass dns; proxy_responses 1; proxy_timeout 5s; }
 }
 CONF
 
@@ -54,24 +55,24 @@ defaults
     timeout client 120s
     timeout server 120s
 listen http
-    bind 127.0.0.1:19080
-    server a 127.0.0.1:18081
-    server b 127.0.0.1:18082
+    bind $vip:19080
+    server a $rip:18081
+    server b $rip:18082
 listen bulk
-    bind 127.0.0.1:19081
-    server a 127.0.0.1:15201
+    bind $vip:19081
+    server a $rip:15201
 # content routing: the same Host rules as LvsPs's --hosts service (a.example -> 18081, b.example -> 18082)
 frontend content
     mode http
-    bind 127.0.0.1:19083
+    bind $vip:19083
     timeout http-request 10s
     use_backend content_b if { hdr(host) -i b.example }
     default_backend content_a
 backend content_a
     mode http
-    server a 127.0.0.1:18081
+    server a $rip:18081
 backend content_b
     mode http
-    server b 127.0.0.1:18082
+    server b $rip:18082
 CONF
 }

@@ -1,5 +1,5 @@
 # bench/run.sh: one measurement each; every figure is appended to $results as "run<TAB>balancer<TAB>figure<TAB>value".
-# Uses: $tmp, $run, $seconds, $host_dll, $results, $pids, $gen_cpu.
+# Uses: $tmp, $run, $seconds, $host_dll, $results, $pids, $vip and $on_cli (bench/lib/topology.sh).
 
 record() { printf '%s\t%s\t%s\t%s\n' "$run" "$1" "$2" "$3" >>"$results"; }
 
@@ -40,7 +40,7 @@ measure_wrk() { # balancer pid port short|keepalive|big|content_short|content_ke
     [[ $kind == big ]] && path=/big
     local m0 m1
     t0=$(cpu_ticks "$pid"); m0=$(machine_ticks)
-    out=$(taskset -c "$gen_cpu" wrk -t1 -c32 -d"${seconds}s" --timeout 5s --latency "${args[@]}" "http://127.0.0.1:$port$path")
+    out=$("${on_cli[@]}" wrk -t1 -c32 -d"${seconds}s" --timeout 5s --latency "${args[@]}" "http://$vip:$port$path")
     t1=$(cpu_ticks "$pid"); m1=$(machine_ticks)
     echo "$out" >>"$tmp/wrk-$b-$kind.log"
     rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
@@ -62,7 +62,7 @@ measure_iperf() { # balancer pid port streams
     local b=$1 pid=$2 port=$3 streams=$4 t0 t1 gbps secs m0 m1
     secs=${seconds%.*}; [[ $secs -lt 1 ]] && secs=1
     t0=$(cpu_ticks "$pid"); m0=$(machine_ticks)
-    taskset -c "$gen_cpu" iperf3 -c 127.0.0.1 -p "$port" -t "$secs" -P "$streams" -J >"$tmp/iperf.json" || true
+    "${on_cli[@]}" iperf3 -c $vip -p "$port" -t "$secs" -P "$streams" -J >"$tmp/iperf.json" || true
     t1=$(cpu_ticks "$pid"); m1=$(machine_ticks)
     gbps=$(jq -r '(.end.sum_received.bits_per_second // 0) / 1e9 | . * 1000 | round / 1000' "$tmp/iperf.json")
     record "$b" "bulk${streams}_gbps" "$gbps"
@@ -72,7 +72,7 @@ measure_iperf() { # balancer pid port streams
 measure_udp() { # balancer pid port
     local b=$1 pid=$2 port=$3 t0 t1 out
     t0=$(cpu_ticks "$pid")
-    out=$(taskset -c "$gen_cpu" dotnet "$host_dll" udp-load "127.0.0.1:$port" "$seconds" 8)
+    out=$("${on_cli[@]}" dotnet "$host_dll" udp-load "$vip:$port" "$seconds" 8)
     t1=$(cpu_ticks "$pid")
     read -r rps p50 p99 lost <<<"$out"
     record "$b" udp_rps "$rps"
@@ -87,7 +87,7 @@ measure_idle() { # balancer pid port count: RSS delta per idle connection, in by
     rss0=$(rss_kb "$pid")
     rm -f "$tmp/idle.in" "$tmp/idle.out"
     mkfifo "$tmp/idle.in"
-    taskset -c "$gen_cpu" dotnet "$host_dll" idle "127.0.0.1:$port" "$n" <"$tmp/idle.in" >"$tmp/idle.out" &
+    "${on_cli[@]}" dotnet "$host_dll" idle "$vip:$port" "$n" <"$tmp/idle.in" >"$tmp/idle.out" &
     idle_pid=$!
     pids+=("$idle_pid")
     exec 4>"$tmp/idle.in"
