@@ -36,6 +36,9 @@ internal sealed class EventLoop
     private uint _generation;
     private volatile bool _stopping, _stopped;
 
+    // work to run later on the loop's thread, by due time (Environment.TickCount64); touched on that thread only
+    private readonly PriorityQueue<Action, long> _due = new();
+
     /// <summary>
     /// The buffer small TCP reads are copied through and UDP datagrams are received into (the largest UDP payload fits);
     /// used only on the loop's thread.
@@ -160,6 +163,39 @@ internal sealed class EventLoop
         Wake();
     }
 
+    /// <summary>
+    /// Runs <paramref name="action"/> on the loop's thread once about <paramref name="milliseconds"/> have passed: the
+    /// loop's epoll_wait times out at the earliest such time, so no timer and no thread-pool hop is involved. Called on
+    /// the loop's thread only (from a handler's <see cref="LoopHandler.OnEvent"/> or from an earlier action); actions
+    /// still waiting when the loop stops are dropped.
+    /// </summary>
+    public void After(int milliseconds, Action action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        if (Environment.CurrentManagedThreadId != _thread.ManagedThreadId)
+            throw new InvalidOperationException("EventLoop.After is called on the loop's own thread only.");
+        _due.Enqueue(action, Environment.TickCount64 + Math.Max(0, milliseconds));
+    }
+
+    /// <summary>epoll_wait's timeout: until the earliest waiting action is due, or for ever (-1) when none waits.</summary>
+    private int WaitTimeout()
+    {
+        if (!_due.TryPeek(out _, out long due)) return -1;
+        return (int)Math.Clamp(due - Environment.TickCount64, 0, int.MaxValue);
+    }
+
+    /// <summary>Runs the actions that are due, in due order; one that throws is the caller's bug and ends the loop, as a
+    /// handler's exception does.</summary>
+    private void RunDue()
+    {
+        long now = Environment.TickCount64;
+        while (_due.TryPeek(out var action, out long due) && due <= now)
+        {
+            _due.Dequeue();
+            action();
+        }
+    }
+
     private void Wake()
     {
         if (!HandleLease.TryLease(_wake, out var wake)) return;
@@ -194,7 +230,7 @@ internal sealed class EventLoop
             int epoll = epollLease.Fd, wake = wakeLease.Fd;
             while (!_stopping)
             {
-                int n = Libc.EpollWait(epoll, ref events[0], MaxEvents, -1);
+                int n = Libc.EpollWait(epoll, ref events[0], MaxEvents, WaitTimeout());
                 if (n < 0) continue; // EINTR
                 for (int i = 0; i < n; i++)
                 {
@@ -214,6 +250,7 @@ internal sealed class EventLoop
                     relay.OnEvent((int)(key & 1), flags);
                 }
                 ReleasePending();
+                RunDue();
             }
         }
         lock (_gate)

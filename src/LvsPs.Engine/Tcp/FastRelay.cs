@@ -13,9 +13,10 @@ namespace LvsPs.Engine.Tcp;
 /// A FIN cannot be passed on at once: it is announced (tcp_fin -> sk_state_change) before the bytes in front of it have
 /// gone out of the other socket, which the kernel does later from a work item (net/core/skmsg.c sk_psock_backlog). So
 /// the FIN is passed on (shutdown of the other socket's sending half) once the link says every byte in front of it was
-/// delivered (<see cref="IFastRelayLink.Delivered"/>); until then it is checked again after a short pause,
-/// doubling up to 64 ms, for as long as the connection lives (a reader that stopped reading holds it, as it would hold
-/// the splice path, until the idle timeout).
+/// delivered (<see cref="IFastRelayLink.Delivered"/>); until then it is checked again after a short pause on the loop's
+/// own thread (<see cref="EventLoop.After"/>: no timer, no thread-pool hop), doubling up to 64 ms, for as long as the
+/// connection lives (a reader that stopped reading holds it, as it would hold the splice path, until the idle timeout).
+/// Events and checks run on the loop's thread; <see cref="Fold"/> and <see cref="Close"/> may come from others.
 /// </para>
 /// </summary>
 internal sealed class FastRelay : LoopHandler
@@ -28,7 +29,7 @@ internal sealed class FastRelay : LoopHandler
     private readonly IFastRelayLink _link;
     private readonly object _gate = new();
     private readonly bool[] _finSeen = new bool[2], _finPassed = new bool[2];
-    private Timer? _timer;
+    private readonly Action _checkAgain;
     private int _pauseMs = 1;
     private bool _closed;
     private FastRelayCounts _counted;
@@ -40,6 +41,7 @@ internal sealed class FastRelay : LoopHandler
         _client = client;
         _backend = backend;
         _link = link;
+        _checkAgain = PassFins;
     }
 
     /// <summary>Registers both sockets for RDHUP (and ERR, HUP) on the loop; false when it cannot.</summary>
@@ -91,13 +93,14 @@ internal sealed class FastRelay : LoopHandler
             }
         }
         if (!waiting) return;
+        int pause;
         lock (_gate)
         {
             if (_closed) return;
-            _timer ??= new Timer(_ => PassFins());
-            _timer.Change(_pauseMs, Timeout.Infinite);
+            pause = _pauseMs;
             _pauseMs = Math.Min(_pauseMs * 2, MaxPauseMs);
         }
+        _loop.After(pause, _checkAgain); // on the loop's thread, as this is (OnEvent or an earlier check)
     }
 
     private bool Drained(int side)
@@ -137,8 +140,7 @@ internal sealed class FastRelay : LoopHandler
         lock (_gate)
         {
             if (_closed) return;
-            _closed = true;
-            _timer?.Dispose();
+            _closed = true; // a check still waiting on the loop finds it closed and does nothing
         }
         _link.Dispose();
         _loop.Release(this);
