@@ -4,26 +4,36 @@
 record() { printf '%s\t%s\t%s\t%s\n' "$run" "$1" "$2" "$3" >>"$results"; }
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; } # utime + stime, in clock ticks
-# the whole machine's busy ticks (user nice system irq softirq steal of /proc/stat's "cpu" line): the sockmap fast path
-# relays in softirq and in kernel work items (kworker), which no balancer process is charged for
-machine_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+# busy ticks (user nice system irq softirq steal) of /proc/stat's "cpu" line (the whole machine) or "cpuN" line (one
+# core): the sockmap fast path relays in softirq and in kernel work items (kworker), which no balancer process is
+# charged for; in the hosts topology the director's core (cpu$lb_cpu) does all of the director host's work
+machine_ticks() { awk -v line="${1:-cpu}" '$1 == line { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+snapshot() { echo "$(cpu_ticks "$1") $(machine_ticks) $(machine_ticks "cpu$lb_cpu")"; } # pid -> "process machine core"
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 tck=$(getconf CLK_TCK)
 
-# Records FIGURE_cpu (cores busy) and FIGURE_core (VALUE per core-second of balancer CPU), and, when the machine's
-# ticks over the same time are given, FIGURE_machine (the whole machine's busy cores: balancer, backends, load
+# Records, from two snapshots taken around a measurement: FIGURE_cpu (the balancer process's cores busy) and
+# FIGURE_core (VALUE per core-second of it); FIGURE_machine (the whole machine's busy cores: balancer, backends, load
 # generator, softirq and kernel workers) and FIGURE_mcore (VALUE per machine core-second), which charge the kernel's
-# share of the work to whoever caused it.
-record_cpu() { # balancer figure value ticks elapsed-seconds [machine-ticks]
-    local cores
-    cores=$(awk -v t="$4" -v h="$tck" -v e="$5" 'BEGIN { printf "%.3f", t / h / e }')
+# share of the work to whoever caused it; in the hosts topology also FIGURE_dcpu (the director core's busy share:
+# the balancer, the softirq of every packet that reaches the director, its kworkers) and FIGURE_dcore (VALUE per
+# director-core-second: what one core of a director host does).
+cores_of() { awk -v t="$1" -v h="$tck" -v e="$2" 'BEGIN { printf "%.3f", t / h / e }'; } # ticks seconds -> cores busy
+per_core() { awk -v v="$1" -v c="$2" 'BEGIN { printf "%.3f", (c > 0 ? v / c : 0) }'; } # value cores -> value per core-second
+record_cpu() { # balancer figure value elapsed-seconds "snapshot before" "snapshot after"
+    local p0 m0 c0 p1 m1 c1 cores
+    read -r p0 m0 c0 <<<"$5"
+    read -r p1 m1 c1 <<<"$6"
+    cores=$(cores_of $((p1 - p0)) "$4")
     record "$1" "${2}_cpu" "$cores"
-    record "$1" "${2}_core" "$(awk -v v="$3" -v c="$cores" 'BEGIN { printf "%.3f", (c > 0 ? v / c : 0) }')"
-    if [[ -n "${6:-}" ]]; then
-        local machine
-        machine=$(awk -v t="$6" -v h="$tck" -v e="$5" 'BEGIN { printf "%.3f", t / h / e }')
-        record "$1" "${2}_machine" "$machine"
-        record "$1" "${2}_mcore" "$(awk -v v="$3" -v c="$machine" 'BEGIN { printf "%.3f", (c > 0 ? v / c : 0) }')"
+    record "$1" "${2}_core" "$(per_core "$3" "$cores")"
+    cores=$(cores_of $((m1 - m0)) "$4")
+    record "$1" "${2}_machine" "$cores"
+    record "$1" "${2}_mcore" "$(per_core "$3" "$cores")"
+    if [[ $topology_kind == hosts ]]; then
+        cores=$(cores_of $((c1 - c0)) "$4")
+        record "$1" "${2}_dcpu" "$cores"
+        record "$1" "${2}_dcore" "$(per_core "$3" "$cores")"
     fi
 }
 
@@ -38,48 +48,47 @@ measure_wrk() { # balancer pid port short|keepalive|big|content_short|content_ke
     [[ $kind == content_short ]] && args=(-H 'Connection: close' -H 'Host: b.example')
     [[ $kind == content_keepalive ]] && args=(-H 'Host: b.example')
     [[ $kind == big ]] && path=/big
-    local m0 m1
-    t0=$(cpu_ticks "$pid"); m0=$(machine_ticks)
+    t0=$(snapshot "$pid")
     out=$("${on_cli[@]}" wrk -t1 -c32 -d"${seconds}s" --timeout 5s --latency "${args[@]}" "http://$vip:$port$path")
-    t1=$(cpu_ticks "$pid"); m1=$(machine_ticks)
+    t1=$(snapshot "$pid")
     echo "$out" >>"$tmp/wrk-$b-$kind.log"
     rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
     if [[ $kind == big ]]; then
         local gbps
         gbps=$(awk -v r="$rps" 'BEGIN { printf "%.3f", r * 1048576 * 8 / 1e9 }')
         record "$b" big_gbps "$gbps"
-        record_cpu "$b" big_gbps "$gbps" $((t1 - t0)) "$seconds" $((m1 - m0))
+        record_cpu "$b" big_gbps "$gbps" "$seconds" "$t0" "$t1"
         return
     fi
     record "$b" "${kind}_rps" "$rps"
     record "$b" "${kind}_p50" "$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")"
     record "$b" "${kind}_p99" "$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")"
     record "$b" "${kind}_errors" "$(awk 'BEGIN { n = 0 } /Socket errors:/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n }' <<<"$out")"
-    record_cpu "$b" "${kind}_rps" "$rps" $((t1 - t0)) "$seconds" $((m1 - m0))
+    record_cpu "$b" "${kind}_rps" "$rps" "$seconds" "$t0" "$t1"
 }
 
 measure_iperf() { # balancer pid port streams
-    local b=$1 pid=$2 port=$3 streams=$4 t0 t1 gbps secs m0 m1
+    local b=$1 pid=$2 port=$3 streams=$4 t0 t1 gbps secs
     secs=${seconds%.*}; [[ $secs -lt 1 ]] && secs=1
-    t0=$(cpu_ticks "$pid"); m0=$(machine_ticks)
+    t0=$(snapshot "$pid")
     "${on_cli[@]}" iperf3 -c $vip -p "$port" -t "$secs" -P "$streams" -J >"$tmp/iperf.json" || true
-    t1=$(cpu_ticks "$pid"); m1=$(machine_ticks)
+    t1=$(snapshot "$pid")
     gbps=$(jq -r '(.end.sum_received.bits_per_second // 0) / 1e9 | . * 1000 | round / 1000' "$tmp/iperf.json")
     record "$b" "bulk${streams}_gbps" "$gbps"
-    record_cpu "$b" "bulk${streams}_gbps" "$gbps" $((t1 - t0)) "$secs" $((m1 - m0))
+    record_cpu "$b" "bulk${streams}_gbps" "$gbps" "$secs" "$t0" "$t1"
 }
 
 measure_udp() { # balancer pid port
     local b=$1 pid=$2 port=$3 t0 t1 out
-    t0=$(cpu_ticks "$pid")
+    t0=$(snapshot "$pid")
     out=$("${on_cli[@]}" dotnet "$host_dll" udp-load "$vip:$port" "$seconds" 8)
-    t1=$(cpu_ticks "$pid")
+    t1=$(snapshot "$pid")
     read -r rps p50 p99 lost <<<"$out"
     record "$b" udp_rps "$rps"
     record "$b" udp_p50 "$p50"
     record "$b" udp_p99 "$p99"
     record "$b" udp_lost "$lost"
-    record_cpu "$b" udp_rps "$rps" $((t1 - t0)) "$seconds"
+    record_cpu "$b" udp_rps "$rps" "$seconds" "$t0" "$t1"
 }
 
 measure_idle() { # balancer pid port count: RSS delta per idle connection, in bytes

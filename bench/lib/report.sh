@@ -25,6 +25,13 @@ bulk4_gbps_machine|Whole machine CPU during bulk 4 streams, cores|lower||haproxy
 short_rps_mcore|Short connections per machine core-second|higher||haproxy
 keepalive_rps_mcore|Keepalive requests per machine core-second|higher||haproxy
 bulk4_gbps_mcore|iperf3 4 streams Gbit per machine core-second|higher||haproxy
+short_rps_dcpu|Director core busy during short connections (balancer, softirq, kworkers; hosts topology), cores|lower||haproxy
+keepalive_rps_dcpu|Director core busy during keepalive (hosts topology), cores|lower||haproxy
+bulk4_gbps_dcpu|Director core busy during bulk 4 streams (hosts topology), cores|lower||haproxy
+short_rps_dcore|Short connections per director-core-second (hosts topology)|higher||haproxy
+keepalive_rps_dcore|Keepalive requests per director-core-second (hosts topology)|higher||haproxy
+big_gbps_dcore|1 MiB file Gbit per director-core-second (hosts topology)|higher||haproxy
+bulk4_gbps_dcore|iperf3 4 streams Gbit per director-core-second (hosts topology)|higher||haproxy
 udp_rps|UDP request/response (DNS-like, 8 clients), datagrams/s|higher|1.0|nginx
 udp_p99|  UDP latency p99, ms|lower|1.0|nginx
 udp_rps_core|UDP datagrams per core-second|higher|1.0|nginx
