@@ -33,8 +33,11 @@ internal sealed class SockmapFastPath : ITcpFastPath, IDisposable
     private int _linked;
     private bool _disposed;
 
-    private SockmapFastPath(int sockmap, int targets, int peers, int program, int pairs)
+    private long _joined;
+
+    private SockmapFastPath(int sockmap, int targets, int peers, int program, int pairs, FastPathJoin join)
     {
+        Join = join;
         _sockmap = sockmap;
         _targets = targets;
         _peers = peers;
@@ -49,12 +52,17 @@ internal sealed class SockmapFastPath : ITcpFastPath, IDisposable
     /// <summary>Connections linked now.</summary>
     public int Linked => Volatile.Read(ref _linked);
 
+    /// <summary>Connections linked since the fast path was made.</summary>
+    public long Joined => Interlocked.Read(ref _joined);
+
+    public FastPathJoin Join { get; }
+
     /// <summary>
     /// Creates the maps, loads the verdict program (<paramref name="program"/>, given the sockmap's and the peers map's
     /// descriptors; <see cref="RelayVerdictProgram.Assemble"/> unless a test passes another) and attaches it. Throws
     /// <see cref="BpfException"/> (with the verifier's log when loading failed) and leaves nothing behind.
     /// </summary>
-    public static SockmapFastPath Create(int pairs, Func<int, int, byte[]>? program = null)
+    public static SockmapFastPath Create(int pairs, FastPathJoin join, Func<int, int, byte[]>? program = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pairs, 1);
         int sockmap = -1, targets = -1, peers = -1, prog = -1;
@@ -67,7 +75,7 @@ internal sealed class SockmapFastPath : ITcpFastPath, IDisposable
             prog = Load((program ?? RelayVerdictProgram.Assemble)(targets, peers));
             Check(BpfSyscalls.ProgAttach(BpfSyscalls.BPF_PROG_ATTACH, sockmap, prog, BpfSyscalls.BPF_SK_SKB_STREAM_VERDICT),
                 "attaching the stream verdict program");
-            return new SockmapFastPath(sockmap, targets, peers, prog, pairs);
+            return new SockmapFastPath(sockmap, targets, peers, prog, pairs, join);
         }
         catch
         {
@@ -143,6 +151,7 @@ internal sealed class SockmapFastPath : ITcpFastPath, IDisposable
         }
         link.Counted();
         Interlocked.Increment(ref _linked);
+        Interlocked.Increment(ref _joined);
         return link;
     }
 
@@ -159,13 +168,16 @@ internal sealed class SockmapFastPath : ITcpFastPath, IDisposable
 
     /// <summary>What <paramref name="socket"/> has written so far (<see cref="Written"/>) when it is ESTABLISHED
     /// (tcpi_state, the first byte of struct tcp_info; TCP_ESTABLISHED is 1 in include/net/tcp_states.h); false when not.
-    /// Nothing user space wrote is unacknowledged yet when a connection is linked, so only tcpi_bytes_acked is read.</summary>
+    /// A connection joins mid-stream (<see cref="FastPathJoin"/>), so what the splice relay wrote may still be in the
+    /// send queue: it is part of the base, or a FIN would be passed on before the fast path's last bytes went out.</summary>
     private static bool TryWritten(SafeHandle socket, out long written)
     {
         Span<byte> info = stackalloc byte[256];
         int length = RawSocket.GetOption(socket, IPPROTO_TCP, TCP_INFO, info);
         written = length >= BytesAckedOffset + 8 ? (long)BinaryPrimitives.ReadUInt64LittleEndian(info[BytesAckedOffset..]) : 0;
-        return length > 0 && info[0] == TcpEstablished;
+        if (length <= 0 || info[0] != TcpEstablished) return false;
+        written += BpfSyscalls.Ioctl(socket, BpfSyscalls.SIOCOUTQ);
+        return true;
     }
 
     private static ulong Cookie(SafeHandle socket)

@@ -5,11 +5,14 @@ namespace LvsPs.Engine.Tcp;
 
 /// <summary>
 /// A way to relay an established plain TCP connection without user space moving its bytes (the BPF sockmap,
-/// <see cref="Bpf.SockmapFastPath"/>). <see cref="TcpConnection"/> asks it once its real server's side is connected;
-/// when it declines, the connection is spliced as before.
+/// <see cref="Bpf.SockmapFastPath"/>). The connection's <see cref="SpliceRelay"/> offers it once, when the connection
+/// reaches <see cref="Join"/> with nothing waiting in a pipe; when it declines, the connection stays spliced.
 /// </summary>
 internal interface ITcpFastPath
 {
+    /// <summary>When a spliced connection is offered to this path (<see cref="FastPathJoin"/>).</summary>
+    FastPathJoin Join { get; }
+
     /// <summary>Links the two sockets so each one's data goes out of the other; null when it cannot (no free slot, a
     /// socket no longer established, the kernel refused), and nothing was relayed. Throws <see cref="IOException"/>
     /// when it failed half way, after bytes may have been relayed or dropped: the connection must then be reset.</summary>

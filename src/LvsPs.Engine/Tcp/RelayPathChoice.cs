@@ -27,7 +27,7 @@ internal static class RelayPathChoice
             return (null, Splice, "the BPF fast path is turned off (FastPath Off)");
         try
         {
-            var path = SockmapFastPath.Create(options.FastPathConnections, options.FastPathProgram);
+            var path = SockmapFastPath.Create(options.FastPathConnections, options.FastPathJoin, options.FastPathProgram);
             return (path, Sockmap, $"plain TCP relays (up to {options.FastPathConnections} at once) are moved by a BPF sockmap " +
                 "stream verdict program; services with a helper, content rules, PROXY protocol or transparent mode are spliced");
         }

@@ -9,6 +9,11 @@ namespace LvsPs.Engine.Tcp;
 /// event the readable side is spliced into a pipe and the pipe into the other side; when that side's send buffer is
 /// full, the bytes wait in the pipe for its next writable event (back-pressure). Everything but <see cref="Close"/>
 /// runs on the loop's thread. Pipes are held only while bytes are in them, so an idle connection holds none.
+/// <para>
+/// A plain connection is offered to the fast path once (<see cref="TcpConnection.TryFastPath"/>) when it reaches the
+/// fast path's <see cref="FastPathJoin"/> (turns of direction, bytes moved) with both pipes empty and neither side
+/// ended; the bytes it has not read yet are then the fast path's.
+/// </para>
 /// </summary>
 internal sealed class SpliceRelay : LoopHandler
 {
@@ -21,6 +26,12 @@ internal sealed class SpliceRelay : LoopHandler
     private volatile bool _closed;
 
     private ReadOnlyMemory<byte> _prelude;
+
+    // what the fast path's join policy counts: changes of direction, bytes moved, the direction of the last move
+    private int _turns;
+    private long _moved;
+    private bool? _lastInbound;
+    private bool _offered;
 
     public SpliceRelay(TcpConnection owner, EventLoop loop, SafeHandle client, SafeHandle backend, ReadOnlyMemory<byte> prelude = default)
     {
@@ -40,7 +51,7 @@ internal sealed class SpliceRelay : LoopHandler
     {
         _connecting = connecting;
         if (!connecting && (!_owner.SpliceConnected() || !SendPrelude())) return false;
-        if (!connecting && _inbound.Pending == 0 && _owner.TryFastPath(_loop, detach: null))
+        if (!connecting && _inbound.Pending == 0 && JoinsAtConnect && Offer(detach: null))
         {
             _handedOver = true; // never registered: the fast path waits on the sockets
             return true;
@@ -58,15 +69,41 @@ internal sealed class SpliceRelay : LoopHandler
     /// <summary>The connection went to the fast path: this relay takes no more events.</summary>
     private bool _handedOver;
 
-    /// <summary>Offers the connection, just connected, to the fast path; when it takes it, the sockets leave this relay's
-    /// epoll registration before the fast path registers them for hang-ups only (this relay keeps its slot, empty, until
-    /// the connection closes it).</summary>
-    private bool HandOver() => _owner.TryFastPath(_loop, detach: () =>
+    private bool JoinsAtConnect => _owner.FastPath is { Join.AtOnce: true };
+
+    /// <summary>The connection is offered to the fast path once, whatever it answers.</summary>
+    private bool Offer(Action? detach)
+    {
+        _offered = true;
+        return _owner.TryFastPath(_loop, detach);
+    }
+
+    /// <summary>Offers the connection to the fast path; when it takes it, the sockets leave this relay's epoll
+    /// registration before the fast path registers them for hang-ups only (this relay keeps its slot, empty, until the
+    /// connection closes it).</summary>
+    private bool HandOver() => Offer(detach: () =>
     {
         _handedOver = true;
         _loop.Unregister(_inbound.From);
         _loop.Unregister(_outbound.From);
     });
+
+    /// <summary>After an event's bytes moved: hands the connection over when it has reached the fast path's join policy,
+    /// with nothing waiting in either pipe and neither side ended (a FIN already read stays with this relay).</summary>
+    private void MaybeHandOver()
+    {
+        if (_offered || _closed || _owner.FastPath is not { } path) return;
+        if (_inbound.Pending > 0 || _outbound.Pending > 0 || _inbound.Ended || _outbound.Ended) return;
+        if (path.Join.Reached(_turns, _moved)) HandOver();
+    }
+
+    /// <summary>Counts a move for the join policy.</summary>
+    private void Counted(bool inbound, int bytes)
+    {
+        _moved += bytes;
+        if (_lastInbound is { } last && last != inbound) _turns++;
+        _lastInbound = inbound;
+    }
 
     /// <summary>A readiness event on the client's (side 0) or the real server's (side 1) socket.</summary>
     internal override void OnEvent(int side, uint events)
@@ -87,6 +124,7 @@ internal sealed class SpliceRelay : LoopHandler
         var intoThis = side == 0 ? _outbound : _inbound;
         if (readable) Pump(fromThis, hangup);
         if (writable && intoThis.Pending > 0) Pump(intoThis, hangup: false);
+        if (!_offered) MaybeHandOver();
     }
 
     /// <summary>The real server's side became writable (connected) or reported an error or hang-up (<paramref name="failed"/>,
@@ -115,9 +153,10 @@ internal sealed class SpliceRelay : LoopHandler
             _owner.SpliceFailed();
             return;
         }
-        if (_inbound.Pending == 0 && HandOver()) return;
+        if (_inbound.Pending == 0 && JoinsAtConnect && HandOver()) return;
         Pump(_inbound, hangup: true); // whatever the client sent (or its FIN) while we connected
         Pump(_outbound, hangup: true);
+        if (!_offered) MaybeHandOver();
     }
 
     /// <summary>
@@ -191,6 +230,7 @@ internal sealed class SpliceRelay : LoopHandler
         if (n > 0)
         {
             _owner.SpliceMoved(d.Inbound, n);
+            Counted(d.Inbound, n);
             d.Pending = n;
             d.MoreLikely = true; // a splice stops when the pipe's 16 slots are used, not only when the socket is empty
         }
@@ -204,6 +244,7 @@ internal sealed class SpliceRelay : LoopHandler
         int n = RawSocket.Receive(d.From, buffer);
         if (n <= 0) return n;
         _owner.SpliceMoved(d.Inbound, n);
+        Counted(d.Inbound, n);
         d.MoreLikely = n == buffer.Length; // recv(2) takes all there is: a short read left the socket empty
         int sent = Math.Max(0, RawSocket.Send(d.To, buffer.AsSpan(0, n)));
         if (sent < n)

@@ -26,10 +26,11 @@ internal sealed partial class TcpConnection
     internal bool OnFastPath => Volatile.Read(ref _fast) is not null;
 
     /// <summary>
-    /// The one place the relay is chosen, from the event loop once the real server's side is connected and nothing waits
-    /// in a pipe: a plain connection goes to the fast path when it takes it (<see cref="FastRelay"/>), and true is
-    /// returned; otherwise it stays with the splice relay. <paramref name="detach"/> takes the sockets out of the splice
-    /// relay's epoll registration, when they are in it.
+    /// The one place the relay is chosen, from the event loop when the splice relay offers the connection (its real
+    /// server's side connected, the fast path's <see cref="FastPathJoin"/> reached, nothing waiting in a pipe): a plain
+    /// connection goes to the fast path when it takes it (<see cref="FastRelay"/>), and true is returned; otherwise it
+    /// stays with the splice relay. <paramref name="detach"/> takes the sockets out of the splice relay's epoll
+    /// registration, when they are in it.
     /// </summary>
     internal bool TryFastPath(EventLoop loop, Action? detach)
     {

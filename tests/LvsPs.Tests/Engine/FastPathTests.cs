@@ -208,7 +208,10 @@ public sealed class FastPathTests : IDisposable
     [RootFact]
     public void A_full_sockmap_sends_the_next_connection_to_splice()
     {
-        var director = Keep(new ManagedDirector(new ManagedDirectorOptions { RunEstimator = false, FastPath = FastPath.Auto, FastPathConnections = 1 }));
+        var director = Keep(new ManagedDirector(new ManagedDirectorOptions
+        {
+            RunEstimator = false, FastPath = FastPath.Auto, FastPathConnections = 1, FastPathJoin = LvsPs.Engine.Tcp.FastPathJoin.AtConnect,
+        }));
         Assert.Equal("sockmap", director.RelayPath);
         var echo = Keep(TcpEchoBackend.Start());
         var id = LvsPs.Model.VirtualServiceId.Parse($"tcp/{_vip}:{TestAddresses.NewPort()}");

@@ -12,13 +12,16 @@ public static class RelayPaths
 
     public static bool CanUseSockmap => Environment.UserName == "root" || Environment.GetEnvironmentVariable("CI") == "true";
 
-    /// <summary>A director on <paramref name="path"/> (tests turn the estimator off and tick it by hand).</summary>
+    /// <summary>A director on <paramref name="path"/> (tests turn the estimator off and tick it by hand). On the sockmap
+    /// path every connection joins as soon as it is connected (<see cref="LvsPs.Engine.Tcp.FastPathJoin.AtConnect"/>),
+    /// so that a relay test's every byte goes through the fast path; FastPathJoinTests cover the default policy.</summary>
     public static ManagedDirector NewDirector(string path)
     {
         var director = new ManagedDirector(new ManagedDirectorOptions
         {
             RunEstimator = false,
             FastPath = path == Sockmap ? FastPath.Auto : FastPath.Off,
+            FastPathJoin = LvsPs.Engine.Tcp.FastPathJoin.AtConnect,
         });
         if (director.RelayPath != path)
         {
