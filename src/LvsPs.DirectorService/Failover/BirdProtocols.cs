@@ -29,12 +29,19 @@ public static class BirdProtocols
         {
             if (++lines > MaxLines) break;
             var line = raw.Length > MaxLineLength ? raw[..MaxLineLength].ToString() : raw.ToString();
-            var words = line.Split((char[])[' ', '\t'], 7, StringSplitOptions.RemoveEmptyEntries);
-            // Name Proto Table State Date Time [Info...]
-            if (words.Length < 6 || !string.Equals(words[1], "BGP", StringComparison.Ordinal)) continue;
-            var since = DateTime.TryParseExact(words[4] + " " + words[5], "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var local)
-                ? new DateTimeOffset(local) : (DateTimeOffset?)null;
-            var info = words.Length > 6 ? words[6].Trim() : "";
+            // Name Proto Table State Since [Info...]; Since is a date and a time with the format bird.conf sets
+            var words = line.Split((char[])[' ', '\t'], 6, StringSplitOptions.RemoveEmptyEntries);
+            if (words.Length < 5 || !string.Equals(words[1], "BGP", StringComparison.Ordinal)) continue;
+            var rest = words.Length > 5 ? words[5].Trim() : "";
+            int space = rest.IndexOfAny((char[])[' ', '\t']);
+            var time = space < 0 ? rest : rest[..space];
+            DateTimeOffset? since = null;
+            if (DateTime.TryParseExact(words[4] + " " + time, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var local))
+            {
+                since = new DateTimeOffset(local);
+                rest = space < 0 ? "" : rest[(space + 1)..].Trim();
+            }
+            var info = rest;
             var state = SessionState(words[3], ref info);
             found.Add(new BirdProtocolLine(words[0], state, since, info.Length == 0 ? null : info));
         }
