@@ -9,6 +9,7 @@ namespace LvsPs.Tests.Failover;
 /// What Get-LvsBgp shows and Set-LvsBgp reads: the neighbors' and nodes' text forms (written, read back, refused with
 /// the value named), and the session states read from `birdc show protocols` as BIRD 2.0.12 prints them.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class BgpStatusTests
 {
     [Theory]

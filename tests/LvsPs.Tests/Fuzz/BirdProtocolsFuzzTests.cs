@@ -9,6 +9,7 @@ namespace LvsPs.Tests.Fuzz;
 /// states come from). Properties: nothing throws; at most one protocol per line and never more than
 /// <see cref="BirdProtocols.MaxLines"/>; every protocol has a name, a defined state and an Info that is null or text.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class BirdProtocolsFuzzTests
 {
     internal static readonly string[] Seeds =
