@@ -45,16 +45,21 @@ public static class Arguments
     public static IReadOnlyList<T> TextForms<T>(IEnumerable<object>? items, Func<string, T> parse, Func<object, string> textOf) where T : class
     {
         var list = new List<T>();
-        foreach (var raw in items ?? Array.Empty<object>())
+        void Add(object? raw, int depth)
         {
             switch (Unwrap(raw))
             {
                 case T value: list.Add(value); break;
                 case string text: list.AddRange(text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(parse)); break;
                 case null: break;
+                // a list property of a piped object (Get-LvsBgp's TextList) binds as one item: its items are the values
+                case System.Collections.IEnumerable many when many is not System.Collections.IDictionary && depth == 0:
+                    foreach (var item in many) Add(item, depth + 1);
+                    break;
                 case object other: list.Add(parse(textOf(other))); break;
             }
         }
+        foreach (var raw in items ?? Array.Empty<object>()) Add(raw, 0);
         return list;
     }
 
