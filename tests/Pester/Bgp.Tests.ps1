@@ -93,11 +93,12 @@ Describe 'Get-LvsBgp and Set-LvsBgp with real BIRD' {
 
     It 'set: the session comes up, the route reaches the router, Get-LvsBgp shows both' {
         $result = Set-LvsBgp -As 65001 -Neighbors $Neighbor1 -Nodes "$Node $Prefix.11" -PassThru
-        $result | Should -BeOfType LvsPs.Model.Failover.BgpStatus
+        Assert-OutputType Set-LvsBgp @($result)
         $result.Node | Should -Be $Node
         Wait-Until { (Get-NextHop $Router1) -eq "$Prefix.11" } "the router's route to $Vip via the director" 60
         Wait-Until { (Get-LvsBgp).Sessions[0].State -eq 'Established' } 'the session to be Established' 30
         $bgp = Get-LvsBgp
+        Assert-OutputType Get-LvsBgp @($bgp)
         $bgp.As | Should -Be 65001
         @($bgp.Neighbors) | Should -Be @($Neighbor1)
         @($bgp.Nodes) | Should -Be @("$Node $Prefix.11")
