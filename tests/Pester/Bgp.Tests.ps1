@@ -111,9 +111,12 @@ Describe 'Get-LvsBgp and Set-LvsBgp with real BIRD' {
     }
 
     It 'change: a second neighbor gets the route too, the other settings stay; -WhatIf says from and to and changes nothing' {
-        $said = Invoke-WhatIf "Set-LvsBgp -As 65009 -WhatIf"
+        $said = Invoke-WhatIf "Set-LvsBgp -As 65009 -WhatIf; Set-LvsBgp -Nodes '$Node $Prefix.11 as 65003' -WhatIf"
         $said | Should -BeLike '*Change the BGP announcements*as from 65001 to 65009*'
+        # neighbors and nodes in the text forms Get-LvsBgp writes
+        $said | Should -BeLike "*nodes from $Node $Prefix.11 to $Node $Prefix.11 as 65003*"
         (Get-LvsBgp).As | Should -Be 65001
+        @((Get-LvsBgp).Nodes) | Should -Be @("$Node $Prefix.11")
 
         Set-LvsBgp -Neighbors $Neighbor1, $Neighbor2
         Wait-Until { (Get-NextHop $Router2) -eq "$Prefix.11" } "the second router's route to $Vip" 60

@@ -149,8 +149,9 @@ public sealed record BgpSettings
             if (from != to) list.Add((key, from, to));
         }
         Diff("as", As.ToString(System.Globalization.CultureInfo.InvariantCulture), want.As.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Diff("neighbors", string.Join(", ", Neighbors.Select(n => $"{n.Address} as {n.As}")), string.Join(", ", want.Neighbors.Select(n => $"{n.Address} as {n.As}")));
-        Diff("nodes", string.Join(", ", Nodes.Select(n => $"{n.Name} {n.RouterId} as {n.As}")), string.Join(", ", want.Nodes.Select(n => $"{n.Name} {n.RouterId} as {n.As}")));
+        // in the text forms Get-LvsBgp writes and Set-LvsBgp reads
+        Diff("neighbors", string.Join(", ", Neighbors), string.Join(", ", want.Neighbors));
+        Diff("nodes", string.Join(", ", Nodes), string.Join(", ", want.Nodes));
         return list;
     }
 
