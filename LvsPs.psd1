@@ -50,6 +50,8 @@
         'Remove-LvsContentRule'
         'Get-LvsFailover'
         'Set-LvsFailover'
+        'Get-LvsBgp'
+        'Set-LvsBgp'
         'Suspend-LvsDirector'
         'Resume-LvsDirector'
     )

@@ -143,6 +143,7 @@ public sealed class ControlDispatcher
             case ControlOps.SetFailover: { var f = OptionalArg<FailoverSettings>(r)?.Validate(); return Void(() => Failover.SetFailover(f)); }
             case ControlOps.GetBgp: return () => Bgp.GetBgp();
             case ControlOps.SetBgp: { var b = OptionalArg<BgpSettings>(r)?.Validate(); return Void(() => Bgp.SetBgp(b)); }
+            case ControlOps.GetBgpStatus: return () => Bgp.GetBgpStatus();
             case ControlOps.GetFailoverStatus: return () => Failover.GetFailoverStatus();
             case ControlOps.Suspend: return Void(() => Failover.Suspend());
             case ControlOps.Resume: return Void(() => Failover.Resume());

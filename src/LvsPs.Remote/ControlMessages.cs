@@ -55,6 +55,7 @@ public static class ControlOps
     public const string GetFailoverStatus = nameof(Model.Failover.IFailoverControl.GetFailoverStatus);
     public const string GetBgp = nameof(Model.Failover.IBgpControl.GetBgp);
     public const string SetBgp = nameof(Model.Failover.IBgpControl.SetBgp);
+    public const string GetBgpStatus = nameof(Model.Failover.IBgpControl.GetBgpStatus);
     public const string Suspend = nameof(Model.Failover.IFailoverControl.Suspend);
     public const string Resume = nameof(Model.Failover.IFailoverControl.Resume);
 
@@ -75,7 +76,7 @@ public static class ControlOps
     {
         GetInfo, GetServices, GetService, AddService, EditService, DeleteService, Flush, AddRealServer, EditRealServer, DeleteRealServer,
         ZeroStats, GetTimeouts, SetTimeouts, GetConnections, GetSyncDaemons, StartSyncDaemon, StopSyncDaemon, SetHealthCheck,
-        GetHealthCheck, GetHealth, CaptureDesired, PreviewScheduling, CheckFtpHelper, GetFailover, SetFailover, GetBgp, SetBgp, GetFailoverStatus, Suspend, Resume, Shutdown, Restart, HandOver,
+        GetHealthCheck, GetHealth, CaptureDesired, PreviewScheduling, CheckFtpHelper, GetFailover, SetFailover, GetBgp, SetBgp, GetBgpStatus, GetFailoverStatus, Suspend, Resume, Shutdown, Restart, HandOver,
     };
 
     /// <summary>The operations that change the director (the service persists its configuration after each).</summary>

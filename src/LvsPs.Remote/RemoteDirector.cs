@@ -163,6 +163,8 @@ public sealed class RemoteDirector : IDirectorBackend, IHealthMonitoring, IFailo
         Call(ControlOps.SetBgp, settings);
     }
 
+    public BgpStatus? GetBgpStatus() => Call<BgpStatus?>(ControlOps.GetBgpStatus);
+
     public void Suspend() => Call(ControlOps.Suspend);
 
     public void Resume() => Call(ControlOps.Resume);

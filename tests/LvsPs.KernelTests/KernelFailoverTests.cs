@@ -7,7 +7,6 @@ using LvsPs.Netlink;
 using LvsPs.Netlink.Transport;
 using LvsPs.Remote;
 using LvsPs.TestBackends;
-using LvsPs.Tests.Failover;
 using Xunit.Abstractions;
 
 namespace LvsPs.KernelTests;

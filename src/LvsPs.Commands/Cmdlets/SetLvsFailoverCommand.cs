@@ -11,7 +11,7 @@ namespace LvsPs.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "LvsFailover", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = "Settings")]
 [OutputType(typeof(FailoverSettings))]
-public sealed class SetLvsFailoverCommand : DirectorCmdlet
+public sealed class SetLvsFailoverCommand : SettingsSectionCmdlet<FailoverSettings>
 {
     /// <summary>VRRP virtual router id, 1..255, the same on every node of the pair (failover.virtualRouterId).</summary>
     [Parameter(ParameterSetName = "Settings", ValueFromPipelineByPropertyName = true)]
@@ -52,55 +52,39 @@ public sealed class SetLvsFailoverCommand : DirectorCmdlet
     [Parameter(ParameterSetName = "Settings", ValueFromPipelineByPropertyName = true)]
     public FailoverNode[]? Nodes { get; set; }
 
-    /// <summary>Takes the director out of its failover pair: keepalived stops and a peer takes over the addresses.</summary>
-    [Parameter(ParameterSetName = "Remove", Mandatory = true)]
-    public SwitchParameter Remove { get; set; }
+    private protected override FailoverSettings? Current() => Failover.GetFailover();
 
-    /// <summary>Writes the resulting settings.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
+    private protected override void Apply(FailoverSettings? settings) => Failover.SetFailover(settings);
 
-    protected override void ProcessRecord()
+    private protected override FailoverSettings Empty => new();
+
+    private protected override FailoverSettings Edit(FailoverSettings want)
     {
-        Try(() =>
-        {
-            var failover = DirectorChange.FailoverOf(Backend);
-            var current = failover.GetFailover();
-            if (Remove)
-            {
-                if (current is null) return;
-                if (ShouldProcess($"failover pair vrid {current.VirtualRouterId} on {current.Interface}", "Leave the failover pair")) failover.SetFailover(null);
-                return;
-            }
-            var want = current ?? new FailoverSettings();
-            var bound = MyInvocation.BoundParameters;
-            if (bound.ContainsKey(nameof(VirtualRouterId))) want = want with { VirtualRouterId = VirtualRouterId };
-            if (bound.ContainsKey(nameof(AdvertisementInterval))) want = want with { AdvertisementInterval = AdvertisementInterval };
-            if (bound.ContainsKey(nameof(Interface))) want = want with { Interface = Interface ?? "" };
-            if (bound.ContainsKey(nameof(VirtualAddresses))) want = want with { VirtualAddresses = (VirtualAddresses ?? Array.Empty<string>()).Select(FailoverAddress.Parse).ToList() };
-            if (bound.ContainsKey(nameof(Unicast))) want = want with { Unicast = Unicast };
-            if (bound.ContainsKey(nameof(Password))) want = want with { Password = string.IsNullOrEmpty(Password) ? null : Password };
-            if (bound.ContainsKey(nameof(Preempt))) want = want with { Preempt = Preempt };
-            if (bound.ContainsKey(nameof(ConnectionSync))) want = want with { ConnectionSync = ConnectionSync };
-            if (bound.ContainsKey(nameof(Nodes))) want = want with { Nodes = (Nodes ?? Array.Empty<FailoverNode>()).ToList() };
-            want.Validate();
-            if (current is null)
-            {
-                if (ShouldProcess($"failover pair vrid {want.VirtualRouterId} on {want.Interface}: {string.Join(", ", want.VirtualAddresses)}", "Join the failover pair")) failover.SetFailover(want);
-            }
-            else
-            {
-                var differences = current.Differences(want);
-                if (differences.Count > 0 && ShouldProcess(
-                        $"failover pair vrid {current.VirtualRouterId}: " + string.Join("; ", differences.Select(d => $"{d.Key} from {d.From ?? "(none)"} to {d.To ?? "(none)"}")),
-                        "Change the failover pair"))
-                {
-                    failover.SetFailover(want);
-                }
-            }
-            var status = failover.GetFailoverStatus();
-            if (status.Problem is { } problem) WriteWarning(problem);
-            if (PassThru) WriteObject(failover.GetFailover());
-        });
+        var bound = MyInvocation.BoundParameters;
+        if (bound.ContainsKey(nameof(VirtualRouterId))) want = want with { VirtualRouterId = VirtualRouterId };
+        if (bound.ContainsKey(nameof(AdvertisementInterval))) want = want with { AdvertisementInterval = AdvertisementInterval };
+        if (bound.ContainsKey(nameof(Interface))) want = want with { Interface = Interface ?? "" };
+        if (bound.ContainsKey(nameof(VirtualAddresses))) want = want with { VirtualAddresses = (VirtualAddresses ?? Array.Empty<string>()).Select(FailoverAddress.Parse).ToList() };
+        if (bound.ContainsKey(nameof(Unicast))) want = want with { Unicast = Unicast };
+        if (bound.ContainsKey(nameof(Password))) want = want with { Password = string.IsNullOrEmpty(Password) ? null : Password };
+        if (bound.ContainsKey(nameof(Preempt))) want = want with { Preempt = Preempt };
+        if (bound.ContainsKey(nameof(ConnectionSync))) want = want with { ConnectionSync = ConnectionSync };
+        if (bound.ContainsKey(nameof(Nodes))) want = want with { Nodes = (Nodes ?? Array.Empty<FailoverNode>()).ToList() };
+        return want;
     }
+
+    private protected override FailoverSettings Validate(FailoverSettings want) => want.Validate();
+
+    private protected override IReadOnlyList<(string Key, string? From, string? To)> Differences(FailoverSettings from, FailoverSettings to) => from.Differences(to);
+
+    private protected override string Describe(FailoverSettings settings, bool full) =>
+        $"failover pair vrid {settings.VirtualRouterId} on {settings.Interface}" + (full ? $": {string.Join(", ", settings.VirtualAddresses)}" : "");
+
+    private protected override (string Join, string Change, string Leave) Actions => ("Join the failover pair", "Change the failover pair", "Leave the failover pair");
+
+    private protected override string? Problem() => Failover.GetFailoverStatus().Problem;
+
+    private protected override object? Result() => Failover.GetFailover();
+
+    private IFailoverControl Failover => DirectorChange.FailoverOf(Backend);
 }

@@ -38,6 +38,46 @@ public static class Arguments
     }
 
     /// <summary>
+    /// Items given as their text form (Get-LvsBgp's "10.0.0.1 as 65000"; a comma-separated list in one string, as a CSV
+    /// cell holds it), as model objects, or as objects or hashtables with the model's properties: each becomes a model
+    /// object through the model's <paramref name="parse"/>, which names a bad value and what is allowed.
+    /// </summary>
+    public static IReadOnlyList<T> TextForms<T>(IEnumerable<object>? items, Func<string, T> parse, Func<object, string> textOf) where T : class
+    {
+        var list = new List<T>();
+        void Add(object? raw, int depth)
+        {
+            switch (Unwrap(raw))
+            {
+                case T value: list.Add(value); break;
+                case string text: list.AddRange(text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(parse)); break;
+                case null: break;
+                // a list property of a piped object (Get-LvsBgp's TextList) binds as one item: its items are the values
+                case System.Collections.IEnumerable many when many is not System.Collections.IDictionary && depth == 0:
+                    foreach (var item in many) Add(item, depth + 1);
+                    break;
+                case object other: list.Add(parse(textOf(other))); break;
+            }
+        }
+        foreach (var raw in items ?? Array.Empty<object>()) Add(raw, 0);
+        return list;
+    }
+
+    /// <summary>A property of an object, or a key of a hashtable, as invariant text ("" when it has none).</summary>
+    public static string Property(object item, string name)
+    {
+        object? value = Unwrap(item) is System.Collections.IDictionary d
+            ? d.Keys.Cast<object>().Where(k => string.Equals(k.ToString(), name, StringComparison.OrdinalIgnoreCase)).Select(k => d[k]).FirstOrDefault()
+            : PSObject.AsPSObject(item).Properties[name]?.Value;
+        return Unwrap(value) switch
+        {
+            null => string.Empty,
+            IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+            object v => v.ToString() ?? string.Empty,
+        };
+    }
+
+    /// <summary>
     /// Parses an IP address strictly: a dotted quad or an IPv6 address (brackets allowed, no zone id). Anything else is
     /// an InvalidArgument LvsException that names the value and says what is allowed.
     /// </summary>

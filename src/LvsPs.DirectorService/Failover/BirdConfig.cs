@@ -15,12 +15,17 @@ public static class BirdConfig
 {
     public const string Static4 = "lvsps_vips4", Static6 = "lvsps_vips6";
 
+    /// <summary>The name of the BGP protocol of the neighbor at <paramref name="index"/> (0-based) in the settings.</summary>
+    public static string PeerName(int index) => "lvsps_peer" + (index + 1).ToString(CultureInfo.InvariantCulture);
+
     public static string Render(BgpSettings b, BgpNode self, IReadOnlyCollection<IPAddress> announce)
     {
         var c = CultureInfo.InvariantCulture;
         var s = new StringBuilder();
         s.Append("# Written by the LvsPs director service for node ").Append(self.Name).Append("; it is rewritten on every change.\n");
-        s.Append("router id ").Append(self.RouterId).Append(";\n\n");
+        s.Append("router id ").Append(self.RouterId).Append(";\n");
+        // `show protocols` then tells the date and time a session entered its state (read by BirdProtocols)
+        s.Append("timeformat protocol iso long;\n\n");
         s.Append("protocol device {\n}\n\n");
         s.Append("protocol static ").Append(Static4).Append(" {\n    ipv4;\n");
         foreach (var a in announce.Where(a => a.AddressFamily == AddressFamily.InterNetwork)) s.Append("    route ").Append(a).Append("/32 blackhole;\n");
@@ -28,11 +33,11 @@ public static class BirdConfig
         s.Append("protocol static ").Append(Static6).Append(" {\n    ipv6;\n");
         foreach (var a in announce.Where(a => a.AddressFamily == AddressFamily.InterNetworkV6)) s.Append("    route ").Append(a).Append("/128 blackhole;\n");
         s.Append("}\n");
-        int i = 0;
-        foreach (var n in b.Neighbors)
+        for (int i = 0; i < b.Neighbors.Count; i++)
         {
+            var n = b.Neighbors[i];
             bool v6 = n.Address.AddressFamily == AddressFamily.InterNetworkV6;
-            s.Append("\nprotocol bgp lvsps_peer").Append((++i).ToString(c)).Append(" {\n");
+            s.Append("\nprotocol bgp ").Append(PeerName(i)).Append(" {\n");
             s.Append("    local as ").Append(b.AsOf(self).ToString(c)).Append(";\n");
             s.Append("    neighbor ").Append(n.Address).Append(" as ").Append(n.As.ToString(c)).Append(";\n");
             // a director that dies without closing its session is dropped after 9 s, not the default 240 s

@@ -149,21 +149,87 @@ internal sealed class BirdSpeaker : IDisposable
     /// <summary>birdc configure: BIRD reads the new file and applies the difference without dropping sessions.</summary>
     private void Reconfigure()
     {
+        var (code, output) = Birdc("configure");
+        if (code != 0 || !output.Contains("Reconfigured", StringComparison.Ordinal) && !output.Contains("Reconfiguration in progress", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"birdc configure failed: {LvsPs.Model.ValueText.Cut(output.Trim())}");
+        }
+    }
+
+    /// <summary>The most characters of birdc's output kept (the rest is read and dropped): BIRD's output is outside input.</summary>
+    private const int MaxBirdcOutput = 64 * 1024;
+
+    /// <summary>Runs one birdc command on this speaker's control socket, bounded in time (10 s) and in output; its exit code and output.</summary>
+    private (int ExitCode, string Output) Birdc(string command)
+    {
         var birdc = ExternalTool.Find("birdc") ?? throw new InvalidOperationException("birdc is not installed (it comes with bird2)");
-        using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(birdc, new[] { "-s", _socket, "configure" })
-            { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var output = p.StandardOutput.ReadToEndAsync();
-        var error = p.StandardError.ReadToEndAsync();
+        var psi = new System.Diagnostics.ProcessStartInfo(birdc) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "-s", _socket }.Concat(command.Split(' '))) psi.ArgumentList.Add(a);
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var output = ReadBounded(p.StandardOutput);
+        var error = ReadBounded(p.StandardError);
         if (!p.WaitForExit(10_000))
         {
             p.Kill();
-            throw new InvalidOperationException("birdc configure did not answer within 10 s");
+            throw new InvalidOperationException($"birdc {command} did not answer within 10 s");
         }
-        if (p.ExitCode != 0 || !output.Result.Contains("Reconfigured", StringComparison.Ordinal) && !output.Result.Contains("Reconfiguration in progress", StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException($"birdc configure failed: {(output.Result + error.Result).Trim()}");
-        }
+        return (p.ExitCode, output.Result + error.Result);
     }
+
+    private static async Task<string> ReadBounded(StreamReader reader)
+    {
+        var kept = new System.Text.StringBuilder();
+        var buffer = new char[4096];
+        int n;
+        while ((n = await reader.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+        {
+            if (kept.Length < MaxBirdcOutput) kept.Append(buffer, 0, Math.Min(n, MaxBirdcOutput - kept.Length));
+        }
+        return kept.ToString();
+    }
+
+    /// <summary>
+    /// The settings and what runs: one session per neighbor, in the settings' order, as `birdc show protocols` tells
+    /// it now (Unknown, with the reason, while BIRD does not run or does not answer), and the routes announced.
+    /// </summary>
+    public BgpStatus? Status()
+    {
+        BgpSettings? settings;
+        bool suspended;
+        lock (_gate)
+        {
+            settings = _settings;
+            suspended = _suspended;
+        }
+        if (settings is null) return null;
+        IReadOnlyList<BirdProtocolLine> protocols;
+        string? unknown = null;
+        try
+        {
+            var (code, output) = File.Exists(_socket) ? Birdc("show protocols") : (1, "bird is not running");
+            protocols = code == 0 ? BirdProtocols.Parse(output) : Array.Empty<BirdProtocolLine>();
+            if (code != 0) unknown = LvsPs.Model.ValueText.Cut(output.Trim());
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
+        {
+            protocols = Array.Empty<BirdProtocolLine>();
+            unknown = e.Message;
+        }
+        var sessions = settings.Neighbors.Select((n, i) =>
+        {
+            var line = protocols.FirstOrDefault(p => p.Name == BirdConfig.PeerName(i));
+            return new BgpSession
+            {
+                Neighbor = n.Address.ToString(), As = n.As, State = line?.State ?? BgpSessionState.Unknown, Since = line?.Since,
+                Info = line is null ? unknown ?? "not in bird's protocols yet" : line.Info,
+            };
+        }).ToList();
+        return BgpStatus.Of(settings) with { Node = _node, Sessions = sessions, Announced = AnnouncedRoutes, Suspended = suspended, Problem = Problem };
+    }
+
+    /// <summary>The routes announced, as ADDRESS/32 or ADDRESS/128.</summary>
+    public IReadOnlyList<string> AnnouncedRoutes =>
+        Announced.Select(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? $"{a}/32" : $"{a}/128").ToList();
 
     private void Publish(IReadOnlyList<IPAddress> announced)
     {

@@ -97,9 +97,11 @@ internal sealed class FailoverController : IFailoverControl, IBgpControl, IDispo
 
     public void SetBgp(BgpSettings? settings) => _bgp.Set(settings);
 
+    public BgpStatus? GetBgpStatus() => _bgp.Status();
+
     public FailoverStatus GetFailoverStatus()
     {
-        var announced = _bgp.Announced.Select(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? $"{a}/32" : $"{a}/128").ToList();
+        var announced = _bgp.AnnouncedRoutes;
         var bgpProblem = _bgp.Problem;
         lock (_gate)
         {

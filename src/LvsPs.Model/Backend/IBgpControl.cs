@@ -12,4 +12,7 @@ public interface IBgpControl
 
     /// <summary>Validates and applies <paramref name="settings"/> (null: stop announcing); on failure nothing changes.</summary>
     void SetBgp(BgpSettings? settings);
+
+    /// <summary>The settings and what runs (sessions, routes announced), or null when the director announces nothing.</summary>
+    BgpStatus? GetBgpStatus();
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using LvsPs.Model.Settings;
@@ -11,6 +12,21 @@ public sealed record BgpNeighbor
 
     /// <summary>The neighbor's AS number.</summary>
     public uint As { get; init; }
+
+    /// <summary>"10.0.0.1 as 65000": the text <see cref="Parse"/> reads back (a CSV cell, a cmdlet argument).</summary>
+    public override string ToString() => $"{Address} as {As.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>Reads "ADDRESS as AS" (the words as <see cref="ToString"/> writes them); anything else is an InvalidBgpNeighbor error naming the value.</summary>
+    public static BgpNeighbor Parse(string text)
+    {
+        var words = BgpText.Words(text);
+        if (words.Length == 3 && BgpText.IsAs(words[1]) && BgpText.TryAddress(words[0], out var address) && BgpText.TryAs(words[2], out var asn))
+        {
+            return new BgpNeighbor { Address = address, As = asn };
+        }
+        throw LvsException.InvalidArgument("InvalidBgpNeighbor",
+            $"BGP neighbor '{ValueText.Cut(text)}' is not valid; allowed: 'ADDRESS as AS' with an IP address and an AS number {BgpSettings.AsRange}, e.g. '10.0.0.1 as 65000'.", text);
+    }
 }
 
 /// <summary>One director of a scale-out group: its name, its BGP router id and (optionally) its own AS number.</summary>
@@ -22,6 +38,46 @@ public sealed record BgpNode
 
     /// <summary>The node's AS number; 0 takes the group's.</summary>
     public uint As { get; init; }
+
+    /// <summary>"lb1 10.0.0.11", or "lb2 10.0.0.12 as 65002" with an AS of its own: the text <see cref="Parse"/> reads back.</summary>
+    public override string ToString() => As == 0 ? $"{Name} {RouterId}" : $"{Name} {RouterId} as {As.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>Reads "NAME ROUTERID" or "NAME ROUTERID as AS"; anything else is an InvalidBgpNode error naming the value.</summary>
+    public static BgpNode Parse(string text)
+    {
+        var words = BgpText.Words(text);
+        if (words.Length is 2 or 4 && BgpText.TryAddress(words[1], out var routerId))
+        {
+            if (words.Length == 2) return new BgpNode { Name = words[0], RouterId = routerId };
+            if (BgpText.IsAs(words[2]) && BgpText.TryAs(words[3], out var asn)) return new BgpNode { Name = words[0], RouterId = routerId, As = asn };
+        }
+        throw LvsException.InvalidArgument("InvalidBgpNode",
+            $"BGP node '{ValueText.Cut(text)}' is not valid; allowed: 'NAME ROUTERID' or 'NAME ROUTERID as AS', e.g. 'lb1 10.0.0.11' or 'lb2 10.0.0.12 as 65002'.", text);
+    }
+}
+
+/// <summary>The words of a neighbor's or node's text form, read strictly.</summary>
+internal static class BgpText
+{
+    /// <summary>The longest text read: a node name (63) and two addresses and an AS number fit in far less.</summary>
+    private const int MaxLength = 256;
+
+    public static string[] Words(string? text) =>
+        text is null || text.Length > MaxLength ? Array.Empty<string>() : text.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+
+    public static bool IsAs(string word) => string.Equals(word, "as", StringComparison.OrdinalIgnoreCase);
+
+    public static bool TryAs(string word, out uint asn) => uint.TryParse(word, NumberStyles.None, CultureInfo.InvariantCulture, out asn);
+
+    /// <summary>A dotted quad or an IPv6 address, never the lenient forms IPAddress.TryParse also takes ("10" as 0.0.0.10).</summary>
+    public static bool TryAddress(string word, out IPAddress address)
+    {
+        address = IPAddress.None;
+        bool looksValid = !word.Contains('%') && (word.Contains(':') || word.Count(c => c == '.') == 3);
+        if (!looksValid || !IPAddress.TryParse(word, out var parsed)) return false;
+        address = parsed;
+        return true;
+    }
 }
 
 /// <summary>
@@ -93,8 +149,9 @@ public sealed record BgpSettings
             if (from != to) list.Add((key, from, to));
         }
         Diff("as", As.ToString(System.Globalization.CultureInfo.InvariantCulture), want.As.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Diff("neighbors", string.Join(", ", Neighbors.Select(n => $"{n.Address} as {n.As}")), string.Join(", ", want.Neighbors.Select(n => $"{n.Address} as {n.As}")));
-        Diff("nodes", string.Join(", ", Nodes.Select(n => $"{n.Name} {n.RouterId} as {n.As}")), string.Join(", ", want.Nodes.Select(n => $"{n.Name} {n.RouterId} as {n.As}")));
+        // in the text forms Get-LvsBgp writes and Set-LvsBgp reads
+        Diff("neighbors", string.Join(", ", Neighbors), string.Join(", ", want.Neighbors));
+        Diff("nodes", string.Join(", ", Nodes), string.Join(", ", want.Nodes));
         return list;
     }
 

@@ -28,5 +28,9 @@ Set-LvsFailover -Director Service -VirtualRouterId 51 -Interface eth0 -VirtualAd
         }
     )
     Notes       = 'Errors: a setting out of range or inconsistent (InvalidArgument, with ids such as InvalidVirtualRouterId, DuplicatePriority, MissingNodeAddress, UnknownFailoverNode) and a director that cannot take part in a pair (NotSupported, FailoverNotAvailable).'
-    Links       = @('Get-LvsFailover', 'Suspend-LvsDirector', 'Import-LvsConfiguration', 'about_LvsPs')
+    Parameters  = @{
+        Remove   = 'Takes the director out of its failover pair: keepalived stops and a peer takes over the addresses.'
+        PassThru = 'Writes the resulting settings.'
+    }
+    Links       = @('Get-LvsFailover', 'Set-LvsBgp', 'Suspend-LvsDirector', 'Import-LvsConfiguration', 'about_LvsPs')
 }

@@ -52,15 +52,8 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
             using var echo1 = NetworkNamespace.Run(r1, () => new TcpEchoBackend(new IPEndPoint(IPAddress.Parse(Prefix + ".21"), 7000)));
             using var echo2 = NetworkNamespace.Run(r2, () => new TcpEchoBackend(new IPEndPoint(IPAddress.Parse(Prefix + ".22"), 7000)));
 
-            var routerConf = Path.Combine(folder, "router.conf");
-            File.WriteAllText(routerConf, $$"""
-                router id {{Prefix}}.1;
-                protocol device { }
-                protocol kernel { ipv4 { export all; }; merge paths on; }
-                protocol bgp da { local as 65000; neighbor {{Prefix}}.11 as 65001; ipv4 { import all; export none; }; }
-                protocol bgp db { local as 65000; neighbor {{Prefix}}.12 as 65002; ipv4 { import all; export none; }; }
-                """);
-            lab.Start(router, line => log.Enqueue("router: " + line), "bird", "-f", "-c", routerConf, "-s", Path.Combine(folder, "router.ctl"), "-P", Path.Combine(folder, "router.pid"));
+            BirdRouter.Start(lab, router, folder, Prefix + ".1", 65000, line => log.Enqueue("router: " + line),
+                new BirdPeer("da", Prefix + ".11", 65001), new BirdPeer("db", Prefix + ".12", 65002));
 
             var bgp = new BgpSettings
             {
@@ -85,7 +78,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
                 director.SetBgp(bgp);
             }
 
-            string[] NextHops() => NextHopsOf(lab.In(router, "ip", "route", "show", Vip));
+            string[] NextHops() => BirdRouter.NextHops(lab, router, Vip);
             void WaitForHops(string what, params string[] hops) =>
                 FailoverPairTests.Wait(() => NextHops().SequenceEqual(hops) ? true : (bool?)null, $"{what}: next hops {string.Join(", ", hops)} (have {string.Join(", ", NextHops())})");
             var target = new IPEndPoint(IPAddress.Parse(Vip), 80);
@@ -100,6 +93,10 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
             using (var db = Connect(Socket(folder, "db"))!)
             {
                 Assert.Equal(new[] { Vip + "/32" }, db.GetFailoverStatus().Announced);
+                var status = db.GetBgpStatus()!;
+                Assert.Equal("db", status.Node);
+                Assert.Equal(BgpSessionState.Established, Assert.Single(status.Sessions).State);
+                Assert.Equal(new[] { Vip + "/32" }, status.Announced);
 
                 // every real server down (weight 0, as a failed health check quiesces them): db withdraws
                 var id = VirtualServiceId.Parse($"tcp/{Vip}:80");
@@ -138,13 +135,6 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
     }
 
     private static string Socket(string folder, string node) => Path.Combine(folder, node, "director.sock");
-
-    /// <summary>The next hops of a route as `ip route show` prints it: "via A" once, or one "nexthop via A" per path.</summary>
-    internal static string[] NextHopsOf(string route)
-    {
-        var words = route.Split((char[])[' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries);
-        return words.Select((w, i) => (w, i)).Where(x => x.w == "via" && x.i + 1 < words.Length).Select(x => words[x.i + 1]).Order(StringComparer.Ordinal).ToArray();
-    }
 
     private static RemoteDirector? Connect(string socket)
     {

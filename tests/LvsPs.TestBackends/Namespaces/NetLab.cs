@@ -1,15 +1,14 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using LvsPs.TestBackends;
-
-namespace LvsPs.Tests.Failover;
+namespace LvsPs.TestBackends;
 
 /// <summary>
 /// A topology of the test's own: one bridge in the root namespace and a namespace per host, each with a veth pair whose
-/// far end is the namespace's eth0 on a private /24. Everything it made is removed by name on Dispose.
+/// far end is the namespace's eth0 on a private /24. Everything it made is removed by name on Dispose. Used by the xunit
+/// failover and scale-out tests and by the Pester BGP tests (tests/Pester/Bgp.Tests.ps1), which load this assembly.
 /// </summary>
-internal sealed class NetLab : IDisposable
+public sealed class NetLab : IDisposable
 {
     private readonly string _tag = Guid.NewGuid().ToString("N")[..6];
     private readonly List<string> _namespaces = new();
@@ -109,7 +108,7 @@ internal sealed class NetLab : IDisposable
     /// </summary>
     public static string? Require(string tool, string package)
     {
-        if (Failover.Tools.Find(tool) is not null) return null;
+        if (Tools.Find(tool) is not null) return null;
         try
         {
             try
@@ -129,7 +128,7 @@ internal sealed class NetLab : IDisposable
             if (Environment.GetEnvironmentVariable("CI") == "true") throw new InvalidOperationException(why);
             return why;
         }
-        return Failover.Tools.Find(tool) is null ? $"{tool} is still missing after installing {package}" : null;
+        return Tools.Find(tool) is null ? $"{tool} is still missing after installing {package}" : null;
     }
 
     /// <summary>keepalived processes the services started, found by their pid files (they die with the service; this is the safety net).</summary>
@@ -185,7 +184,7 @@ internal sealed class NetLab : IDisposable
 }
 
 /// <summary>Where Debian puts the tools the failover tests drive.</summary>
-internal static class Tools
+public static class Tools
 {
     public static string? Find(string name) =>
         new[] { "/usr/sbin", "/sbin", "/usr/bin", "/bin" }.Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
