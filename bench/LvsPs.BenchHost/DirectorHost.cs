@@ -11,6 +11,7 @@ internal static class DirectorHost
         string scheduler = "rr";
         bool inline = true;
         var fastPath = FastPath.Auto;
+        var join = LvsPs.Engine.Tcp.FastPathJoin.Default;
         var services = new List<(LvsProtocol, string)>();
         var hostServices = new List<string>();
         for (int i = 0; i + 1 < args.Length; i += 2)
@@ -22,7 +23,16 @@ internal static class DirectorHost
                 case "--hosts": hostServices.Add(args[i + 1]); break;
                 case "--scheduler": scheduler = args[i + 1]; break;
                 case "--inline-completions": inline = args[i + 1] != "off"; break;
-                case "--fast-path": fastPath = args[i + 1] == "off" ? FastPath.Off : FastPath.Auto; break;
+                case "--fast-path":
+                    // auto: the sockmap with its default join policy; connect: every connection joins at connect; off: splice
+                    (fastPath, join) = args[i + 1] switch
+                    {
+                        "off" => (FastPath.Off, join),
+                        "auto" => (FastPath.Auto, LvsPs.Engine.Tcp.FastPathJoin.Default),
+                        "connect" => (FastPath.Auto, LvsPs.Engine.Tcp.FastPathJoin.AtConnect),
+                        var other => throw new ArgumentException($"--fast-path {other}: auto, connect or off"),
+                    };
+                    break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }
@@ -30,7 +40,7 @@ internal static class DirectorHost
         // only make non-blocking system calls, and the hop (a futex wake and the pool's spinning) cost half the CPU
         // per keepalive request (docs/benchmarks.md). Read by System.Net.Sockets once, before the first socket.
         if (inline) Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
-        using var director = new ManagedDirector(new ManagedDirectorOptions { FastPath = fastPath });
+        using var director = new ManagedDirector(new ManagedDirectorOptions { FastPath = fastPath, FastPathJoin = join });
         foreach (var (protocol, text) in services)
         {
             var (vip, reals) = Endpoints.ParseService(text);

@@ -14,7 +14,7 @@ return args.Length == 0 ? Usage() : args[0] switch
 static int Usage()
 {
     Console.Error.WriteLine("""
-        usage: LvsPs.BenchHost director --tcp VIP:PORT=RS:PORT,RS:PORT ... [--udp VIP:PORT=RS:PORT,...] [--hosts VIP:PORT=HOST@RS:PORT,...] [--scheduler rr] [--inline-completions on|off] [--fast-path auto|off]
+        usage: LvsPs.BenchHost director --tcp VIP:PORT=RS:PORT,RS:PORT ... [--udp VIP:PORT=RS:PORT,...] [--hosts VIP:PORT=HOST@RS:PORT,...] [--scheduler rr] [--inline-completions on|off] [--fast-path auto|connect|off]
                LvsPs.BenchHost udp-echo 127.0.0.1:PORT ...
                LvsPs.BenchHost udp-load TARGET:PORT SECONDS CLIENTS
                LvsPs.BenchHost idle TARGET:PORT COUNT
