@@ -29,7 +29,8 @@ internal static class RelayPathChoice
         {
             var path = SockmapFastPath.Create(options.FastPathConnections, options.FastPathJoin, options.FastPathProgram);
             return (path, Sockmap, $"plain TCP relays (up to {options.FastPathConnections} at once) are moved by a BPF sockmap " +
-                "stream verdict program; services with a helper, content rules, PROXY protocol or transparent mode are spliced");
+                $"stream verdict program from {Describe(options.FastPathJoin)}; until then, and for services with a helper, " +
+                "content rules, PROXY protocol or transparent mode, they are spliced");
         }
         catch (BpfException e)
         {
@@ -40,4 +41,14 @@ internal static class RelayPathChoice
             return (null, Splice, "the BPF fast path is off: " + why);
         }
     }
+
+    private static string Describe(FastPathJoin join) => join.AtOnce
+        ? "the moment they are connected"
+        : string.Join(" or ", new[]
+        {
+            join.Turns > 0 ? $"their {Ordinal(join.Turns)} change of direction" : null,
+            join.Bytes > 0 ? $"{join.Bytes / 1024} KiB relayed" : null,
+        }.Where(p => p is not null));
+
+    private static string Ordinal(int n) => n switch { 1 => "first", 2 => "second", 3 => "third", _ => $"{n}th" };
 }

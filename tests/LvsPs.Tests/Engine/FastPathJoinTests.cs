@@ -140,6 +140,7 @@ public sealed class FastPathJoinTests : IDisposable
         var director = Keep(new ManagedDirector(new ManagedDirectorOptions { RunEstimator = false, FastPath = FastPath.Auto }));
         Assert.Equal(RelayPaths.Sockmap, director.RelayPath); // RootFact: as root the fast path loads
         Assert.Equal(FastPathJoin.Default, director.FastPathForTests!.Join);
+        Assert.Contains("from their second change of direction or 64 KiB relayed", director.RelayPathReason);
         var listener = Keep(new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
         if (serverReceiveBuffer > 0) listener.ReceiveBufferSize = serverReceiveBuffer; // accepted sockets inherit it
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
