@@ -52,7 +52,7 @@ public sealed class SetLvsFailoverCommand : DirectorCmdlet
     [Parameter(ParameterSetName = "Settings", ValueFromPipelineByPropertyName = true)]
     public FailoverNode[]? Nodes { get; set; }
 
-    /// <summary>Takes the director out of its failover pair: keepalived stops and a peer takes over the addresses.</summary>
+    /// <summary>Takes the director out of its failover pair: keepalived stops and a peer takes over the addresses; the pair's connection sync daemons stop.</summary>
     [Parameter(ParameterSetName = "Remove", Mandatory = true)]
     public SwitchParameter Remove { get; set; }
 
@@ -69,7 +69,9 @@ public sealed class SetLvsFailoverCommand : DirectorCmdlet
             if (Remove)
             {
                 if (current is null) return;
-                if (ShouldProcess($"failover pair vrid {current.VirtualRouterId} on {current.Interface}", "Leave the failover pair")) failover.SetFailover(null);
+                // the service stops the sync daemons the pair owns (never one started by hand): say so
+                var stops = FailoverSettings.Describe(current.SyncDaemonChanges(null, Backend.GetSyncDaemons()));
+                if (ShouldProcess($"failover pair vrid {current.VirtualRouterId} on {current.Interface}{stops}", "Leave the failover pair")) failover.SetFailover(null);
                 return;
             }
             var want = current ?? new FailoverSettings();
@@ -92,7 +94,8 @@ public sealed class SetLvsFailoverCommand : DirectorCmdlet
             {
                 var differences = current.Differences(want);
                 if (differences.Count > 0 && ShouldProcess(
-                        $"failover pair vrid {current.VirtualRouterId}: " + string.Join("; ", differences.Select(d => $"{d.Key} from {d.From ?? "(none)"} to {d.To ?? "(none)"}")),
+                        $"failover pair vrid {current.VirtualRouterId}: " + string.Join("; ", differences.Select(d => $"{d.Key} from {d.From ?? "(none)"} to {d.To ?? "(none)"}"))
+                        + FailoverSettings.Describe(current.SyncDaemonChanges(want, Backend.GetSyncDaemons())),
                         "Change the failover pair"))
                 {
                     failover.SetFailover(want);

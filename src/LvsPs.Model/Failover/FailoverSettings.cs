@@ -109,6 +109,12 @@ public sealed record FailoverSettings
             .Select(d => (d, want is { ConnectionSync: true } ? want.SyncDaemonFor(d.Role) : null))
             .ToList();
 
+    /// <summary>What <see cref="SyncDaemonChanges"/> does, as -WhatIf and -Verbose say it after the pair's own change ("" for nothing).</summary>
+    public static string Describe(IEnumerable<(SyncDaemon Old, SyncDaemon? New)> changes) =>
+        string.Concat(changes.Select(c => c.New is null
+            ? $"; stop its connection sync daemon ({Show(c.Old)})"
+            : $"; restart its connection sync daemon ({Show(c.Old)}) as {Show(c.New)}"));
+
     /// <summary>A sync daemon as the failover's messages show it: role, interface and sync id.</summary>
     public static string Show(SyncDaemon daemon) => $"{daemon.Role} on {daemon.Interface} sync id {daemon.SyncId.ToString(CultureInfo.InvariantCulture)}";
 

@@ -10,7 +10,7 @@ namespace LvsPs.Tests.Failover;
 /// The failover pair's IPVS connection sync daemons in the director service (the controller, on a backend that keeps
 /// sync daemons as the kernel does: one per role): the pair stops the daemons it owns when it is left, restarts them
 /// with changed sync values, and never touches a daemon started by hand. The same on kernel IPVS in the guest:
-/// KernelFailoverTests.Leaving_the_pair_stops_its_sync_daemon_and_the_metric_says_so.
+/// KernelFailoverTests.An_established_connection_keeps_echoing_after_the_master_is_killed_and_leaving_the_pair_stops_its_sync_daemon.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class PairSyncDaemonTests
@@ -44,6 +44,10 @@ public sealed class PairSyncDaemonTests
         Assert.Equal(SyncDaemonRole.Master, change.New.Role);
         Assert.Empty(pair.SyncDaemonChanges(pair with { AdvertisementInterval = 3 }, running)); // not a sync value: the daemon stays
         Assert.Single(pair.SyncDaemonChanges(pair with { ConnectionSync = false }, running), c => c.New is null);
+        // as -WhatIf and -Verbose of Set-LvsFailover say it
+        Assert.Equal("; stop its connection sync daemon (Master on eth0 sync id 51)", FailoverSettings.Describe(pair.SyncDaemonChanges(null, running)));
+        Assert.Equal("; restart its connection sync daemon (Master on eth0 sync id 51) as Master on eth0 sync id 52", FailoverSettings.Describe(pair.SyncDaemonChanges(Pair(vrid: 52), running)));
+        Assert.Equal("", FailoverSettings.Describe(pair.SyncDaemonChanges(pair, running)));
     }
 
     [Fact]

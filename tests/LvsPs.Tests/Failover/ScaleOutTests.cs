@@ -32,9 +32,9 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
                 return;
             }
         }
-        var folder = Directory.CreateTempSubdirectory("lvsps-bgp-").FullName;
-        using var lab = new NetLab(Prefix);
-        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var nodes = new DirectorNodes(Prefix, "lvsps-bgp-", output, TimeSpan.FromSeconds(60));
+        var lab = nodes.Lab;
+        var folder = nodes.Folder;
         try
         {
             var router = lab.AddHost("r", 1);
@@ -60,7 +60,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
                 protocol bgp da { local as 65000; neighbor {{Prefix}}.11 as 65001; ipv4 { import all; export none; }; }
                 protocol bgp db { local as 65000; neighbor {{Prefix}}.12 as 65002; ipv4 { import all; export none; }; }
                 """);
-            lab.Start(router, line => log.Enqueue("router: " + line), "bird", "-f", "-c", routerConf, "-s", Path.Combine(folder, "router.ctl"), "-P", Path.Combine(folder, "router.pid"));
+            lab.Start(router, nodes.Logger("router"), "bird", "-f", "-c", routerConf, "-s", Path.Combine(folder, "router.ctl"), "-P", Path.Combine(folder, "router.pid"));
 
             var bgp = new BgpSettings
             {
@@ -75,9 +75,8 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
             var service = new Dictionary<string, Process>();
             foreach (var (ns, node) in new[] { (d1, "da"), (d2, "db") })
             {
-                service[node] = lab.Start(ns, line => log.Enqueue($"{node}: {line}"), "dotnet", Path.Combine(AppContext.BaseDirectory, "LvsPs.DirectorService.dll"),
-                    "--socket", Socket(folder, node), "--state", Path.Combine(folder, node, "director.json"), "--metrics", "off", "--node", node);
-                using var director = FailoverPairTests.Wait(() => Connect(Socket(folder, node)), $"the service of {node}");
+                service[node] = nodes.Start(ns, node);
+                using var director = nodes.Connect(node);
                 var vs = new VirtualServiceSettings { Id = VirtualServiceId.Parse($"tcp/{Vip}:80"), Scheduler = "rr" };
                 director.AddService(vs);
                 director.AddRealServer(vs.Id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Parse(Prefix + ".21"), 7000) });
@@ -87,7 +86,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
 
             string[] NextHops() => NextHopsOf(lab.In(router, "ip", "route", "show", Vip));
             void WaitForHops(string what, params string[] hops) =>
-                FailoverPairTests.Wait(() => NextHops().SequenceEqual(hops) ? true : (bool?)null, $"{what}: next hops {string.Join(", ", hops)} (have {string.Join(", ", NextHops())})");
+                nodes.Wait(() => NextHops().SequenceEqual(hops) ? true : (bool?)null, $"{what}: next hops {string.Join(", ", hops)} (have {string.Join(", ", NextHops())})");
             var target = new IPEndPoint(IPAddress.Parse(Vip), 80);
             void Answers(string when)
             {
@@ -97,7 +96,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
             WaitForHops("both directors announce", Prefix + ".11", Prefix + ".12");
             output.WriteLine(lab.In(router, "ip", "route", "show", Vip));
             Answers("through the router");
-            using (var db = Connect(Socket(folder, "db"))!)
+            using (var db = nodes.Connect("db"))
             {
                 Assert.Equal(new[] { Vip + "/32" }, db.GetFailoverStatus().Announced);
 
@@ -126,37 +125,15 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
         }
         catch
         {
-            foreach (var line in log) output.WriteLine(line);
+            nodes.WriteLog();
             throw;
         }
-        finally
-        {
-            lab.Dispose();
-            NetLab.KillLeftovers(folder);
-            Directory.Delete(folder, recursive: true);
-        }
     }
-
-    private static string Socket(string folder, string node) => Path.Combine(folder, node, "director.sock");
 
     /// <summary>The next hops of a route as `ip route show` prints it: "via A" once, or one "nexthop via A" per path.</summary>
     internal static string[] NextHopsOf(string route)
     {
         var words = route.Split((char[])[' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries);
         return words.Select((w, i) => (w, i)).Where(x => x.w == "via" && x.i + 1 < words.Length).Select(x => words[x.i + 1]).Order(StringComparer.Ordinal).ToArray();
-    }
-
-    private static RemoteDirector? Connect(string socket)
-    {
-        try
-        {
-            var d = new RemoteDirector(socket);
-            d.GetInfo();
-            return d;
-        }
-        catch (LvsException)
-        {
-            return null;
-        }
     }
 }
