@@ -5,7 +5,6 @@ using LvsPs.Model;
 using LvsPs.Model.Failover;
 using LvsPs.Netlink;
 using LvsPs.Netlink.Transport;
-using LvsPs.Remote;
 using LvsPs.TestBackends;
 using LvsPs.Tests.Failover;
 using Xunit.Abstractions;
@@ -37,9 +36,7 @@ public sealed class KernelFailoverTests(ITestOutputHelper output)
         var lab = nodes.Lab;
         try
         {
-            var client = lab.AddHost("c", 2);
-            var d1 = lab.AddHost("da", 11);
-            var d2 = lab.AddHost("db", 12);
+            var (client, d1, d2) = nodes.AddClientAndDirectors();
             var rs = lab.AddHost("s", 21);
             // direct routing: the real server holds the VIP on lo and never answers ARP for it; replies go straight to the client
             lab.In(rs, "ip", "addr", "add", vip + "/32", "dev", "lo");

@@ -39,6 +39,9 @@ internal sealed class DirectorNodes : IDisposable
 
     public string SocketOf(string node) => Path.Combine(Folder, node, "director.sock");
 
+    /// <summary>The hosts every failover test has: the client (.2) and the directors da (.11) and db (.12), on the lab's bridge.</summary>
+    public (string Client, string Da, string Db) AddClientAndDirectors() => (Lab.AddHost("c", 2), Lab.AddHost("da", 11), Lab.AddHost("db", 12));
+
     /// <summary>
     /// Starts the director service of <paramref name="node"/> in <paramref name="ns"/> with its socket, state file and
     /// node name, then <paramref name="options"/> (--metrics off unless they give --metrics).

@@ -3,7 +3,6 @@ using System.Net;
 using LvsPs.Model;
 using LvsPs.Model.Failover;
 using LvsPs.Netlink.Transport;
-using LvsPs.Remote;
 using LvsPs.TestBackends;
 using Xunit.Abstractions;
 
@@ -34,9 +33,7 @@ public sealed class FailoverPairTests(ITestOutputHelper output)
         var lab = nodes.Lab;
         try
         {
-            var client = lab.AddHost("c", 2);
-            var d1 = lab.AddHost("da", 11);
-            var d2 = lab.AddHost("db", 12);
+            var (client, d1, d2) = nodes.AddClientAndDirectors();
             var r1 = lab.AddHost("ra", 21);
             var r2 = lab.AddHost("rb", 22);
             using var echo1 = NetworkNamespace.Run(r1, () => new TcpEchoBackend(new IPEndPoint(IPAddress.Parse(Prefix + ".21"), 7000)));

@@ -3,7 +3,6 @@ using System.Net;
 using LvsPs.Model;
 using LvsPs.Model.Failover;
 using LvsPs.Netlink.Transport;
-using LvsPs.Remote;
 using LvsPs.TestBackends;
 using Xunit.Abstractions;
 
@@ -38,9 +37,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
         try
         {
             var router = lab.AddHost("r", 1);
-            var client = lab.AddHost("c", 2);
-            var d1 = lab.AddHost("da", 11);
-            var d2 = lab.AddHost("db", 12);
+            var (client, d1, d2) = nodes.AddClientAndDirectors();
             var r1 = lab.AddHost("sa", 21);
             var r2 = lab.AddHost("sb", 22);
             NetLab.Sysctl(router, "net.ipv4.ip_forward", "1");
