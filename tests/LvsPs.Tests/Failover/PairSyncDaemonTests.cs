@@ -122,6 +122,32 @@ public sealed class PairSyncDaemonTests
         }
     }
 
+    [Fact]
+    public void After_a_restart_of_the_service_the_running_daemon_with_the_pairs_values_is_adopted_and_goes_with_the_pair()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "lvsps-pairsync-" + Guid.NewGuid().ToString("N")[..8]);
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var backend = KernelSyncDaemons.Create();
+        // the kernel kept the daemon the service ran before it was restarted (or killed)
+        backend.StartSyncDaemon(Pair().SyncDaemonFor(SyncDaemonRole.Backup));
+        try
+        {
+            using var controller = new FailoverController(dir, "lb1", backend, log.Enqueue, findTool: _ => null);
+            controller.Restore(Pair(), null, suspended: false); // from the state file
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (controller.GetFailoverStatus().Role != FailoverRole.Fault && DateTime.UtcNow < deadline) Thread.Sleep(50);
+            Assert.Equal(FailoverRole.Fault, controller.GetFailoverStatus().Role);
+            Assert.Equal(new[] { Pair().SyncDaemonFor(SyncDaemonRole.Backup) }, backend.GetSyncDaemons()); // kept, not started again
+            Assert.DoesNotContain(log, line => line.Contains("connectionSync", StringComparison.Ordinal));
+            controller.SetFailover(null);
+            Assert.Empty(backend.GetSyncDaemons());
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
     /// <summary>A backend that only keeps sync daemons, as the kernel does: one per role, starting a second is refused, stopping none too.</summary>
     public class KernelSyncDaemons : DispatchProxy
     {
