@@ -35,8 +35,9 @@ public static class ReconcilePlanner
     {
         ArgumentNullException.ThrowIfNull(director);
         var live = DirectorConfiguration.Capture(director);
-        var daemons = desired.SyncDaemons is null && !prune ? Array.Empty<SyncDaemon>() : director.GetSyncDaemons();
-        var failover = desired.ManageFailover ? (director as Model.Failover.IFailoverControl)?.GetFailover() : null;
+        // the failover pair's own sync daemons: reported when the pair is left or its sync values change, never pruned
+        var daemons = desired.SyncDaemons is null && !prune && !desired.ManageFailover ? Array.Empty<SyncDaemon>() : director.GetSyncDaemons();
+        var failover = desired.ManageFailover || prune ? (director as Model.Failover.IFailoverControl)?.GetFailover() : null;
         var bgp = desired.ManageBgp ? (director as Model.Failover.IBgpControl)?.GetBgp() : null;
         return Plan(desired, live, daemons, prune, failover, bgp);
     }
@@ -57,7 +58,9 @@ public static class ReconcilePlanner
 
     /// <summary>
     /// Plans against a captured configuration. <paramref name="liveFailover"/> is the director's failover settings, read
-    /// only when the desired state has a failover section; pruning never takes a director out of its pair.
+    /// when the desired state has a failover section or prunes; pruning never takes a director out of its pair, nor
+    /// stops a sync daemon the pair owns (<see cref="Model.Failover.FailoverSettings.Owns"/>). Leaving the pair or
+    /// changing its sync values lists the pair's sync daemons it stops or restarts, as part of the one failover change.
     /// </summary>
     public static ReconcilePlan Plan(DesiredDirector desired, DirectorConfiguration live, IReadOnlyList<SyncDaemon> liveDaemons, bool prune,
         Model.Failover.FailoverSettings? liveFailover = null, Model.Failover.BgpSettings? liveBgp = null)
@@ -241,7 +244,9 @@ public static class ReconcilePlanner
         }
         if (prune)
         {
-            foreach (var current in liveDaemons.Where(d => desired.SyncDaemons is null || desired.SyncDaemons.All(w => w.Role != d.Role)))
+            // a sync daemon the failover pair owns is the pair's to run and stop (docs/high-availability.md), not the document's
+            bool Paired(SyncDaemon d) => liveFailover?.Owns(d) == true || (desired.ManageFailover && desired.Failover?.Owns(d) == true);
+            foreach (var current in liveDaemons.Where(d => (desired.SyncDaemons is null || desired.SyncDaemons.All(w => w.Role != d.Role)) && !Paired(d)))
             {
                 var stop = new DirectorChange.StopSyncDaemon(current);
                 sync.Insert(0, stop);
@@ -251,7 +256,7 @@ public static class ReconcilePlanner
 
         // the failover pair goes first: a backup listens on the pair's VIPs only once it knows them (IP_FREEBIND)
         var pair = new List<DirectorChange>();
-        if (desired.ManageFailover) PlanFailover(liveFailover, desired.Failover, diffs, pair);
+        if (desired.ManageFailover) PlanFailover(liveFailover, desired.Failover, liveDaemons, diffs, pair);
         if (desired.ManageBgp) PlanBgp(liveBgp, desired.Bgp, diffs, sync);
 
         var changes = timeouts.Concat(pair).Concat(addServices).Concat(editServices).Concat(addReal).Concat(editReal).Concat(health)
@@ -259,7 +264,8 @@ public static class ReconcilePlanner
         return new ReconcilePlan(diffs, changes);
     }
 
-    private static void PlanFailover(Model.Failover.FailoverSettings? live, Model.Failover.FailoverSettings? want, List<ConfigurationChange> diffs, List<DirectorChange> changes)
+    private static void PlanFailover(Model.Failover.FailoverSettings? live, Model.Failover.FailoverSettings? want, IReadOnlyList<SyncDaemon> liveDaemons,
+        List<ConfigurationChange> diffs, List<DirectorChange> changes)
     {
         if (live is null && want is null) return;
         var change = new DirectorChange.SetFailover(live, want);
@@ -278,6 +284,16 @@ public static class ReconcilePlanner
             foreach (var (key, from, to) in differences)
             {
                 diffs.Add(new() { Action = ChangeAction.Change, Target = ChangeTarget.Failover, Property = char.ToUpperInvariant(key[0]) + key[1..], From = from, To = to, Change = change });
+            }
+        }
+        // the director service stops (or restarts with the new values) the sync daemons the pair owns, as part of the same change
+        if (live is not null)
+        {
+            foreach (var (old, now) in live.SyncDaemonChanges(want, liveDaemons))
+            {
+                diffs.Add(now is null
+                    ? new() { Action = ChangeAction.Remove, Target = ChangeTarget.SyncDaemon, RealServer = old.Role.ToString(), From = ShowDaemon(old), Change = change }
+                    : new() { Action = ChangeAction.Change, Target = ChangeTarget.SyncDaemon, RealServer = old.Role.ToString(), Property = "Settings", From = ShowDaemon(old), To = ShowDaemon(now), Change = change });
             }
         }
         changes.Add(change);

@@ -5,8 +5,8 @@ using LvsPs.Model;
 using LvsPs.Model.Failover;
 using LvsPs.Netlink;
 using LvsPs.Netlink.Transport;
-using LvsPs.Remote;
 using LvsPs.TestBackends;
+using LvsPs.Tests.Failover;
 using Xunit.Abstractions;
 
 namespace LvsPs.KernelTests;
@@ -14,26 +14,29 @@ namespace LvsPs.KernelTests;
 /// <summary>
 /// High availability with kernel IPVS, in the guest: a failover pair whose established TCP connection survives kill -9
 /// of the master's director service (keepalived moves the VIP, the sync daemon has already told the backup about the
-/// connection), and two directors with mh that send each flow to the same real server.
+/// connection), whose sync daemon follows a changed virtual router id and stops when the director leaves the pair
+/// (one started by hand stays), as lvsps_sync_daemon_running shows; and two directors with mh that send each flow to
+/// the same real server.
 /// </summary>
 public sealed class KernelFailoverTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(120);
 
+    // the metrics endpoint of each director service, in its own namespace
+    private const int MetricsPort = 9469;
+
+    // one pair for both checks: a .NET start-up of a director service costs about a minute in the emulated guest
     [Fact]
-    public void An_established_connection_keeps_echoing_after_the_master_is_killed()
+    public void An_established_connection_keeps_echoing_after_the_master_is_killed_and_leaving_the_pair_stops_its_sync_daemon()
     {
         const string prefix = "10.79.0";
         const string vip = prefix + ".100";
         Assert.Null(NetLab.Require("keepalived", "keepalived"));
-        var folder = Directory.CreateTempSubdirectory("lvsps-kfo-").FullName;
-        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        using var lab = new NetLab(prefix);
+        using var nodes = new DirectorNodes(prefix, "lvsps-kfo-", output, Bound);
+        var lab = nodes.Lab;
         try
         {
-            var client = lab.AddHost("c", 2);
-            var d1 = lab.AddHost("da", 11);
-            var d2 = lab.AddHost("db", 12);
+            var (client, d1, d2) = nodes.AddClientAndDirectors();
             var rs = lab.AddHost("s", 21);
             // direct routing: the real server holds the VIP on lo and never answers ARP for it; replies go straight to the client
             lab.In(rs, "ip", "addr", "add", vip + "/32", "dev", "lo");
@@ -61,48 +64,67 @@ public sealed class KernelFailoverTests(ITestOutputHelper output)
             // both services start at once: a .NET start-up is the slowest step in the emulated guest
             foreach (var (ns, node) in new[] { (d1, "da"), (d2, "db") })
             {
-                services[node] = lab.Start(ns, line => log.Enqueue($"{node}: {line}"), "dotnet", Path.Combine(AppContext.BaseDirectory, "LvsPs.DirectorService.dll"),
-                    "--socket", Path.Combine(folder, node, "director.sock"), "--state", Path.Combine(folder, node, "director.json"),
-                    "--metrics", "off", "--backend", "kernel", "--node", node);
+                services[node] = nodes.Start(ns, node, "--metrics", $"127.0.0.1:{MetricsPort}", "--backend", "kernel");
             }
             foreach (var node in new[] { "da", "db" })
             {
-                using var director = Wait(() => Connect(folder, node), $"the service of {node}");
+                using var director = nodes.Connect(node);
                 director.AddService(new VirtualServiceSettings { Id = id, Scheduler = "rr" });
                 director.AddRealServer(id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Parse(prefix + ".21"), 7000), Forwarding = ForwardingMethod.DirectRoute });
                 director.SetFailover(settings);
             }
-            using var da = Connect(folder, "da")!;
-            using var db = Connect(folder, "db")!;
-            Wait(() => da.GetFailoverStatus().Role == FailoverRole.Master && da.GetSyncDaemons().Any(d => d.Role == SyncDaemonRole.Master) ? true : (bool?)null, "da master with a master sync daemon");
-            Wait(() => db.GetFailoverStatus().Role == FailoverRole.Backup && db.GetSyncDaemons().Any(d => d.Role == SyncDaemonRole.Backup) ? true : (bool?)null, "db backup with a backup sync daemon");
+            using var da = nodes.Connect("da");
+            using var db = nodes.Connect("db");
+            nodes.Wait(() => da.GetFailoverStatus().Role == FailoverRole.Master && da.GetSyncDaemons().Any(d => d.Role == SyncDaemonRole.Master) ? true : (bool?)null, "da master with a master sync daemon");
+            nodes.Wait(() => db.GetFailoverStatus().Role == FailoverRole.Backup && db.GetSyncDaemons().Any(d => d.Role == SyncDaemonRole.Backup) ? true : (bool?)null, "db backup with a backup sync daemon");
             Assert.Equal((byte)79, db.GetSyncDaemons().Single().SyncId);
+            Assert.Equal((1, 0), (SyncDaemonMetric(d1, "master", 79), SyncDaemonMetric(d1, "backup", 0)));
+            Assert.Equal((0, 1), (SyncDaemonMetric(d2, "master", 0), SyncDaemonMetric(d2, "backup", 79)));
 
             using var connection = NetLab.SocketIn(client, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             connection.ReceiveTimeout = connection.SendTimeout = 30_000;
             LoopbackClient.Connect(connection, new IPEndPoint(IPAddress.Parse(vip), 7000));
             for (int i = 0; i < 5; i++) Assert.Equal($"before {i}", EchoLine(connection, $"before {i}"));
             // the backup learns the connection from the master's sync daemon (after sync_threshold packets)
-            Wait(() => db.GetConnections().Any(c => c.Protocol == LvsProtocol.Tcp && c.VirtualAddress.ToString() == vip) ? true : (bool?)null, "the connection on the backup");
+            nodes.Wait(() => db.GetConnections().Any(c => c.Protocol == LvsProtocol.Tcp && c.VirtualAddress.ToString() == vip) ? true : (bool?)null, "the connection on the backup");
 
             services["da"].Kill(); // kill -9 of the master's director service; keepalived dies with it
             services["da"].WaitForExit(30_000);
-            Wait(() => db.GetFailoverStatus().Role == FailoverRole.Master ? true : (bool?)null, "db to become master");
-            Wait(() => lab.Owns(d2, vip) && !lab.Owns(d1, vip) ? true : (bool?)null, "the VIP on db only");
+            nodes.Wait(() => db.GetFailoverStatus().Role == FailoverRole.Master ? true : (bool?)null, "db to become master");
+            nodes.Wait(() => lab.Owns(d2, vip) && !lab.Owns(d1, vip) ? true : (bool?)null, "the VIP on db only");
             for (int i = 0; i < 5; i++) Assert.Equal($"after {i}", EchoLine(connection, $"after {i}"));
             Assert.Equal(1, echo.Connections); // the same connection, never a new one
-            Wait(() => db.GetSyncDaemons().Any(d => d.Role == SyncDaemonRole.Master) ? true : (bool?)null, "db's sync daemon to become master");
+            nodes.Wait(() => db.GetSyncDaemons().Any(d => d.Role == SyncDaemonRole.Master) ? true : (bool?)null, "db's sync daemon to become master");
+            // the pair's backup daemon went with the role: only the master runs, as the metric says
+            Assert.Equal(new[] { settings.SyncDaemonFor(SyncDaemonRole.Master) }, db.GetSyncDaemons().Select(Plain));
+            Assert.Equal((1, 0), (SyncDaemonMetric(d2, "master", 79), SyncDaemonMetric(d2, "backup", 0)));
+
+            // a sync daemon of the user's own (another cluster's backup), which the pair must leave alone
+            var mine = new SyncDaemon { Role = SyncDaemonRole.Backup, Interface = "eth0", SyncId = 200 };
+            db.StartSyncDaemon(mine);
+            // a changed virtual router id restarts the pair's daemon with the new sync id at once; keepalived's reload then
+            // starts the renamed instance (lvsps_78) as backup, and after the master-down interval it is master again
+            var renumbered = settings with { VirtualRouterId = 78 };
+            var transitions = db.GetFailoverStatus().Transitions;
+            db.SetFailover(renumbered);
+            nodes.Wait(() => db.GetFailoverStatus() is { Role: FailoverRole.Master } s && s.Transitions >= transitions + 2
+                && db.GetSyncDaemons().Select(Plain).Contains(renumbered.SyncDaemonFor(SyncDaemonRole.Master)) ? true : (bool?)null,
+                "db master again after keepalived's reload, with a master sync daemon of sync id 78");
+            Assert.Equal(new[] { renumbered.SyncDaemonFor(SyncDaemonRole.Master), mine }, db.GetSyncDaemons().Select(Plain).OrderBy(d => d.Role));
+            Assert.Equal((1, 1), (SyncDaemonMetric(d2, "master", 78), SyncDaemonMetric(d2, "backup", 200)));
+
+            // leaving the pair stops its daemon before the call returns; the user's stays, and the metric says 0 for the master role
+            db.SetFailover(null);
+            Assert.Equal(new[] { mine }, db.GetSyncDaemons().Select(Plain));
+            Assert.Equal((0, 1), (SyncDaemonMetric(d2, "master", 0), SyncDaemonMetric(d2, "backup", 200)));
+            Assert.Equal(FailoverRole.Standalone, db.GetFailoverStatus().Role);
+            db.StopSyncDaemon(SyncDaemonRole.Backup);
+            Assert.Empty(db.GetSyncDaemons());
         }
         catch
         {
-            foreach (var line in log) output.WriteLine(line);
+            nodes.WriteLog();
             throw;
-        }
-        finally
-        {
-            lab.Dispose();
-            NetLab.KillLeftovers(folder);
-            Directory.Delete(folder, recursive: true);
         }
     }
 
@@ -181,6 +203,29 @@ public sealed class KernelFailoverTests(ITestOutputHelper output)
         return body.Split((char[])[' ', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries)[0];
     }
 
+    /// <summary>A sync daemon as the pair would start it: what the kernel reports beyond role, interface and sync id (its defaults) set aside.</summary>
+    private static SyncDaemon Plain(SyncDaemon d) => new() { Role = d.Role, Interface = d.Interface, SyncId = d.SyncId };
+
+    /// <summary>
+    /// The value of lvsps_sync_daemon_running for <paramref name="role"/> on the director service in <paramref name="ns"/>,
+    /// whose series must carry sync id <paramref name="syncId"/> (the running daemon's, 0 while none runs in the role).
+    /// </summary>
+    private static int SyncDaemonMetric(string ns, string role, int syncId)
+    {
+        using var s = NetLab.SocketIn(ns, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        s.ReceiveTimeout = s.SendTimeout = 30_000;
+        LoopbackClient.Connect(s, new IPEndPoint(IPAddress.Loopback, MetricsPort));
+        s.Send("GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n"u8);
+        using var text = new MemoryStream();
+        var buffer = new byte[8192];
+        int n;
+        while ((n = s.Receive(buffer)) > 0 && text.Length < 1 << 20) text.Write(buffer, 0, n);
+        var prefix = $"lvsps_sync_daemon_running{{role=\"{role}\",syncid=\"{syncId}\"}} ";
+        var line = System.Text.Encoding.ASCII.GetString(text.ToArray()).Split('\n').SingleOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))
+            ?? throw new Xunit.Sdk.XunitException($"no '{prefix}' series in the metrics of {ns}");
+        return int.Parse(line[prefix.Length..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static string EchoLine(Socket s, string text)
     {
         var bytes = System.Text.Encoding.ASCII.GetBytes(text + "\n");
@@ -194,31 +239,5 @@ public sealed class KernelFailoverTests(ITestOutputHelper output)
             got += n;
         }
         return System.Text.Encoding.ASCII.GetString(buffer).TrimEnd('\n');
-    }
-
-    private static RemoteDirector? Connect(string folder, string node)
-    {
-        try
-        {
-            var d = new RemoteDirector(Path.Combine(folder, node, "director.sock"));
-            d.GetInfo();
-            return d;
-        }
-        catch (LvsException)
-        {
-            return null;
-        }
-    }
-
-    private static T Wait<T>(Func<T?> probe, string what)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (long)(Bound.TotalSeconds * Stopwatch.Frequency);
-        while (true)
-        {
-            var value = probe();
-            if (value is not null) return value;
-            if (Stopwatch.GetTimestamp() > deadline) throw new TimeoutException($"Waited {Bound.TotalSeconds} s for {what}.");
-            Thread.Sleep(100);
-        }
     }
 }

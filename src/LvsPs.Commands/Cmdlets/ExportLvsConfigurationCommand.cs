@@ -55,8 +55,10 @@ public sealed class ExportLvsConfigurationCommand : DirectorCmdlet
     public static string Render(IDirectorBackend director, DocumentFormat format)
     {
         if (format == DocumentFormat.Ipvsadm) return IpvsadmRules.Format(DirectorConfiguration.Capture(director));
-        var document = DirectorDocument.Write(DirectorConfiguration.Capture(director), director.GetSyncDaemons(),
-            (director as LvsPs.Model.Failover.IFailoverControl)?.GetFailover(), (director as LvsPs.Model.Failover.IBgpControl)?.GetBgp());
+        var failover = (director as LvsPs.Model.Failover.IFailoverControl)?.GetFailover();
+        // the failover pair's own sync daemons follow its role on each node: they are the pair's (its connectionSync), not the document's syncDaemons
+        var daemons = director.GetSyncDaemons().Where(d => failover?.Owns(d) != true).ToList();
+        var document = DirectorDocument.Write(DirectorConfiguration.Capture(director), daemons, failover, (director as LvsPs.Model.Failover.IBgpControl)?.GetBgp());
         return format == DocumentFormat.Json
             ? JsonText.Write(document)
             : YamlCodec.Current.Emit(document, $"LvsPs director document, exported from a {director.GetInfo().Kind} director.\nImport-LvsConfiguration -Path <this file> converges a director to it (see docs/desired-state.md).");

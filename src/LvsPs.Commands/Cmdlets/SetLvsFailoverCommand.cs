@@ -82,6 +82,10 @@ public sealed class SetLvsFailoverCommand : SettingsSectionCmdlet<FailoverSettin
 
     private protected override (string Join, string Change, string Leave) Actions => ("Join the failover pair", "Change the failover pair", "Leave the failover pair");
 
+    /// <summary>The pair's own connection sync daemons that leaving or changing it stops or restarts (never one started by hand).</summary>
+    private protected override string Consequences(FailoverSettings current, FailoverSettings? want) =>
+        FailoverSettings.Describe(current.SyncDaemonChanges(want, Backend.GetSyncDaemons()));
+
     private protected override string? Problem() => Failover.GetFailoverStatus().Problem;
 
     private protected override object? Result() => Failover.GetFailover();

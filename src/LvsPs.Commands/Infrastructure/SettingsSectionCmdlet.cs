@@ -41,6 +41,10 @@ public abstract class SettingsSectionCmdlet<TSettings> : DirectorCmdlet where TS
     /// <summary>The actions as -WhatIf names them: joining, changing and leaving.</summary>
     private protected abstract (string Join, string Change, string Leave) Actions { get; }
 
+    /// <summary>What leaving (<paramref name="want"/> null) or changing the section does beyond its own settings, as
+    /// -WhatIf adds it to the target ("; stop its connection sync daemon (...)"); empty when nothing.</summary>
+    private protected virtual string Consequences(TSettings current, TSettings? want) => "";
+
     /// <summary>Why the director cannot run the settings now (a warning), or null.</summary>
     private protected abstract string? Problem();
 
@@ -54,7 +58,7 @@ public abstract class SettingsSectionCmdlet<TSettings> : DirectorCmdlet where TS
             var current = Current();
             if (Remove)
             {
-                if (current is not null && ShouldProcess(Describe(current, full: false), Actions.Leave)) Apply(null);
+                if (current is not null && ShouldProcess(Describe(current, full: false) + Consequences(current, null), Actions.Leave)) Apply(null);
                 return;
             }
             var want = Validate(Edit(current ?? Empty));
@@ -66,7 +70,8 @@ public abstract class SettingsSectionCmdlet<TSettings> : DirectorCmdlet where TS
             {
                 var differences = Differences(current, want);
                 if (differences.Count > 0 && ShouldProcess(
-                        $"{Describe(current, full: false)}: " + string.Join("; ", differences.Select(d => $"{d.Key} from {d.From ?? WhatIfText.None} to {d.To ?? WhatIfText.None}")),
+                        $"{Describe(current, full: false)}: " + string.Join("; ", differences.Select(d => $"{d.Key} from {d.From ?? WhatIfText.None} to {d.To ?? WhatIfText.None}"))
+                        + Consequences(current, want),
                         Actions.Change))
                 {
                     Apply(want);

@@ -24,7 +24,7 @@ internal sealed class FailoverController : IFailoverControl, IBgpControl, IDispo
     private bool _suspended, _configChanged, _disposed, _fifoReady;
     private Thread? _reader;
     private FailoverStatus _status = new();
-    private string? _syncProblem;
+    private readonly PairSyncDaemons _sync;
     private readonly BirdSpeaker _bgp;
 
     /// <param name="runtimeDirectory">A folder of this service's own (created 0700) for keepalived's configuration, pid files and FIFO.</param>
@@ -41,6 +41,7 @@ internal sealed class FailoverController : IFailoverControl, IBgpControl, IDispo
         _dir = runtimeDirectory;
         _config = Path.Combine(_dir, "keepalived.conf");
         _fifo = Path.Combine(_dir, "keepalived.fifo");
+        _sync = new PairSyncDaemons(director, log);
         // keepalived is started from this one long-lived thread: its parent-death signal is tied to the thread that forked it
         _bgp = new BirdSpeaker(runtimeDirectory, node, director, log);
         _supervisor = new ChildSupervisor("lvsps keepalived supervisor", Step, Ended, e => SetProblem(e.Message, FailoverRole.Fault));
@@ -69,6 +70,8 @@ internal sealed class FailoverController : IFailoverControl, IBgpControl, IDispo
             _settings = settings;
             _configChanged = true;
         }
+        // a sync daemon still running from before the restart is the pair's if it has the pair's values; it follows the first role keepalived reports
+        _sync.Use(settings, running: false);
         _supervisor.Wake();
     }
 
@@ -90,6 +93,8 @@ internal sealed class FailoverController : IFailoverControl, IBgpControl, IDispo
             _configChanged = true;
             if (settings is null) _status = new FailoverStatus { LastTransition = _status.LastTransition, Transitions = _status.Transitions };
         }
+        // at once, before the call returns: leaving the pair stops its sync daemons; changed sync values restart them
+        _sync.Use(settings);
         _supervisor.Wake();
     }
 
@@ -112,7 +117,7 @@ internal sealed class FailoverController : IFailoverControl, IBgpControl, IDispo
             var self = _settings.Nodes.FirstOrDefault(n => n.Name == _node);
             var peers = _settings.Nodes.Where(n => n.Name != _node).Select(n => n.Address is null ? n.Name : $"{n.Name} ({n.Address})").ToList();
             string? problem = self is null ? $"This director's node name '{_node}' is not one of the failover nodes ({string.Join(", ", _settings.Nodes.Select(n => n.Name))})." : _status.Problem;
-            problem ??= _syncProblem ?? bgpProblem;
+            problem ??= _sync.Problem ?? bgpProblem;
             return _status with { Node = _node, Peers = peers, Suspended = _suspended, Problem = problem, Announced = announced };
         }
     }
@@ -265,11 +270,9 @@ internal sealed class FailoverController : IFailoverControl, IBgpControl, IDispo
     private void Transition(FailoverRole role)
     {
         FailoverRole from;
-        FailoverSettings? settings;
         lock (_gate)
         {
             from = _status.Role;
-            settings = _settings;
             if (from == role) return;
             _status = _status with
             {
@@ -279,31 +282,8 @@ internal sealed class FailoverController : IFailoverControl, IBgpControl, IDispo
             };
         }
         _log($"failover role {from} -> {role}");
-        if (settings is { ConnectionSync: true }) FollowWithSyncDaemon(settings, role);
+        _sync.Follow(role);
         RoleChanged?.Invoke(role);
-    }
-
-    /// <summary>The master sends connection state, every other node receives it (same sync id: the virtual router id).</summary>
-    private void FollowWithSyncDaemon(FailoverSettings settings, FailoverRole role)
-    {
-        var want = role == FailoverRole.Master ? SyncDaemonRole.Master : SyncDaemonRole.Backup;
-        var other = want == SyncDaemonRole.Master ? SyncDaemonRole.Backup : SyncDaemonRole.Master;
-        try
-        {
-            var running = _director.GetSyncDaemons();
-            if (running.Any(d => d.Role == other)) _director.StopSyncDaemon(other);
-            if (!running.Any(d => d.Role == want))
-            {
-                _director.StartSyncDaemon(new SyncDaemon { Role = want, Interface = settings.Interface, SyncId = (byte)settings.VirtualRouterId });
-            }
-            _log($"connection sync daemon now runs as {want}");
-            lock (_gate) _syncProblem = null;
-        }
-        catch (LvsException e)
-        {
-            lock (_gate) _syncProblem = $"connectionSync: {e.Message}";
-            _log($"connectionSync: could not run the sync daemon as {want}: {e.Message}");
-        }
     }
 
     public void Dispose()

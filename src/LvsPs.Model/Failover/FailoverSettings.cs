@@ -84,6 +84,40 @@ public sealed record FailoverSettings
     /// <summary>The other nodes, as the peers of <paramref name="self"/>.</summary>
     public IEnumerable<FailoverNode> Peers(FailoverNode self) => Nodes.Where(n => !ReferenceEquals(n, self) && n.Name != self.Name);
 
+    /// <summary>
+    /// The IPVS connection sync daemon this pair runs in <paramref name="role"/> with connectionSync (kernel backend): on
+    /// the pair's interface, with sync id = virtual router id, the kernel's defaults for the rest.
+    /// </summary>
+    public SyncDaemon SyncDaemonFor(SyncDaemonRole role) => new() { Role = role, Interface = Interface, SyncId = (byte)VirtualRouterId };
+
+    /// <summary>
+    /// Whether <paramref name="daemon"/> is this pair's, so that the pair may stop or restart it: connectionSync is on and
+    /// the daemon runs on the pair's interface with sync id = virtual router id. A sync daemon started by hand
+    /// (Start-LvsSyncDaemon) on another interface or with another sync id is the user's, and the pair never touches it
+    /// (docs/high-availability.md, "Which sync daemons are the pair's").
+    /// </summary>
+    public bool Owns(SyncDaemon daemon) =>
+        ConnectionSync && string.Equals(daemon.Interface, Interface, StringComparison.Ordinal) && daemon.SyncId == (byte)VirtualRouterId;
+
+    /// <summary>
+    /// What changing this pair to <paramref name="want"/> (null: leaving it) does to the sync daemons running now: each
+    /// daemon this pair owns and <paramref name="want"/> does not is stopped (New null), or restarted in the same role with
+    /// <paramref name="want"/>'s values when it keeps connectionSync.
+    /// </summary>
+    public IReadOnlyList<(SyncDaemon Old, SyncDaemon? New)> SyncDaemonChanges(FailoverSettings? want, IEnumerable<SyncDaemon> running) =>
+        running.Where(d => Owns(d) && want?.Owns(d) != true)
+            .Select(d => (d, want is { ConnectionSync: true } ? want.SyncDaemonFor(d.Role) : null))
+            .ToList();
+
+    /// <summary>What <see cref="SyncDaemonChanges"/> does, as -WhatIf and -Verbose say it after the pair's own change ("" for nothing).</summary>
+    public static string Describe(IEnumerable<(SyncDaemon Old, SyncDaemon? New)> changes) =>
+        string.Concat(changes.Select(c => c.New is null
+            ? $"; stop its connection sync daemon ({Show(c.Old)})"
+            : $"; restart its connection sync daemon ({Show(c.Old)}) as {Show(c.New)}"));
+
+    /// <summary>A sync daemon as the failover's messages show it: role, interface and sync id.</summary>
+    public static string Show(SyncDaemon daemon) => $"{daemon.Role} on {daemon.Interface} sync id {daemon.SyncId.ToString(CultureInfo.InvariantCulture)}";
+
     /// <summary>The settings in which <paramref name="want"/> differs from this, by document key, as text.</summary>
     public List<(string Key, string? From, string? To)> Differences(FailoverSettings want)
     {

@@ -5,7 +5,7 @@ Set-LvsFailover gives the director service the failover pair it belongs to, as a
 
 The service then writes keepalived.conf (one vrrp_instance, no virtual_server: LvsPs keeps IPVS and the health checks), starts keepalived as its child, and follows its role changes. The settings are saved in the service's state file; when keepalived cannot run (for example it is not installed), they are kept, a warning says why, and the service starts keepalived as soon as it can.
 
--Remove takes the director out of its pair: keepalived stops, advertising priority 0, so a peer takes the addresses at once. The cmdlet supports -WhatIf and -Confirm; -WhatIf lists each setting that would change, from and to.
+-Remove takes the director out of its pair: keepalived stops, advertising priority 0, so a peer takes the addresses at once, and with -ConnectionSync the service stops the pair's IPVS connection sync daemon. The pair's sync daemon is the one on the pair's interface with sync id = virtual router id; a sync daemon started with Start-LvsSyncDaemon on another interface or with another sync id is never stopped or restarted by the pair. A changed -VirtualRouterId or -Interface restarts the pair's sync daemon with the new values, and -ConnectionSync $false stops it. The cmdlet supports -WhatIf and -Confirm; -WhatIf lists each setting that would change, from and to, and what happens to the pair's sync daemon.
 '@
     Examples    = @(
         @{
@@ -25,6 +25,11 @@ Set-LvsFailover -Director Service -VirtualRouterId 51 -Interface eth0 -VirtualAd
             Title   = 'Example 3: Leave the pair'
             Code    = 'Set-LvsFailover -Remove'
             Remarks = 'keepalived stops; the peer takes the virtual addresses.'
+        }
+        @{
+            Title   = 'Example 4: See what leaving does to the sync daemon'
+            Code    = 'Set-LvsFailover -Remove -WhatIf'
+            Remarks = 'On a kernel director with -ConnectionSync, says for example: failover pair vrid 51 on eth0; stop its connection sync daemon (Master on eth0 sync id 51).'
         }
     )
     Notes       = 'Errors: a setting out of range or inconsistent (InvalidArgument, with ids such as InvalidVirtualRouterId, DuplicatePriority, MissingNodeAddress, UnknownFailoverNode) and a director that cannot take part in a pair (NotSupported, FailoverNotAvailable).'

@@ -133,6 +133,39 @@ public sealed class ReconcilePlannerTests
         Assert.True(ReconcilePlanner.Plan(new DesiredDirector { Services = desired.Services }, Live(Service(A, "wlc")), Array.Empty<SyncDaemon>(), prune: true, liveFailover: pair).InDesiredState);
     }
 
+    [Fact]
+    public void Leaving_the_pair_lists_its_sync_daemon_as_removed_and_pruning_never_stops_it()
+    {
+        var pair = new FailoverSettings
+        {
+            VirtualRouterId = 51, Interface = "eth0", VirtualAddresses = new[] { FailoverAddress.Parse("10.0.0.1/24") }, ConnectionSync = true,
+            Nodes = new[] { new FailoverNode { Name = "lb1", Priority = 150 }, new FailoverNode { Name = "lb2", Priority = 100 } },
+        }.Validate();
+        var mine = new SyncDaemon { Role = SyncDaemonRole.Backup, Interface = "eth1", SyncId = 200 }; // started by hand
+        var daemons = new[] { pair.SyncDaemonFor(SyncDaemonRole.Master), mine };
+        var live = Live(Service(A, "wlc"));
+        var services = new[] { new DesiredService(A) { Settings = new VirtualServiceSettings { Id = A, Scheduler = "wlc" } } };
+
+        // failover: null leaves the pair; the one change stops the pair's daemon, and -WhatIf / Compare say so
+        var leave = ReconcilePlanner.Plan(new DesiredDirector { Services = services, ManageFailover = true, Failover = null }, live, daemons, prune: false, liveFailover: pair);
+        Assert.Equal(new[] { "SetFailover" }, leave.Changes.Select(c => c.GetType().Name));
+        Assert.Equal(new[] { "Remove the failover pair (vrid 51 on eth0)", "Remove sync daemon Master (eth0 syncid 51)" }, leave.Differences.Select(d => d.Description));
+        Assert.All(leave.Differences, d => Assert.Same(leave.Changes[0], d.Change));
+
+        // a changed virtual router id restarts it with the new sync id
+        var renumber = ReconcilePlanner.Plan(new DesiredDirector { Services = services, ManageFailover = true, Failover = pair with { VirtualRouterId = 52 } }, live, daemons, prune: false, liveFailover: pair);
+        Assert.Equal(new[] { "Change VirtualRouterId of the failover pair from 51 to 52", "Change Settings of sync daemon Master from eth0 syncid 51 to eth0 syncid 52" },
+            renumber.Differences.Select(d => d.Description));
+        Assert.IsType<DirectorChange.SetFailover>(Assert.Single(renumber.Changes)); // the service restarts the daemon as part of it
+        // pruning a document with the pair (or without a failover section) stops the hand-started daemon, never the pair's
+        foreach (var desired in new[] { new DesiredDirector { Services = services, ManageFailover = true, Failover = pair }, new DesiredDirector { Services = services } })
+        {
+            var pruned = ReconcilePlanner.Plan(desired, live, daemons, prune: true, liveFailover: pair);
+            Assert.Equal(new[] { "Remove sync daemon Backup (eth1)" }, pruned.Differences.Select(d => d.Description));
+            Assert.Equal(mine, Assert.IsType<DirectorChange.StopSyncDaemon>(Assert.Single(pruned.Changes)).Old);
+        }
+    }
+
     /// <summary>The changes applied to a captured configuration, as a director applies them (ipvsadm semantics, new real servers at the head).</summary>
     private static DirectorConfiguration Replay(DirectorConfiguration live, IReadOnlyList<DirectorChange> changes)
     {

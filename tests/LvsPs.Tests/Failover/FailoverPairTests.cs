@@ -3,7 +3,6 @@ using System.Net;
 using LvsPs.Model;
 using LvsPs.Model.Failover;
 using LvsPs.Netlink.Transport;
-using LvsPs.Remote;
 using LvsPs.TestBackends;
 using Xunit.Abstractions;
 
@@ -30,14 +29,11 @@ public sealed class FailoverPairTests(ITestOutputHelper output)
             output.WriteLine("not run: " + missing);
             return;
         }
-        var folder = Directory.CreateTempSubdirectory("lvsps-failover-").FullName;
-        using var lab = new NetLab(Prefix);
-        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var nodes = new DirectorNodes(Prefix, "lvsps-failover-", output, Bound);
+        var lab = nodes.Lab;
         try
         {
-            var client = lab.AddHost("c", 2);
-            var d1 = lab.AddHost("da", 11);
-            var d2 = lab.AddHost("db", 12);
+            var (client, d1, d2) = nodes.AddClientAndDirectors();
             var r1 = lab.AddHost("ra", 21);
             var r2 = lab.AddHost("rb", 22);
             using var echo1 = NetworkNamespace.Run(r1, () => new TcpEchoBackend(new IPEndPoint(IPAddress.Parse(Prefix + ".21"), 7000)));
@@ -57,28 +53,22 @@ public sealed class FailoverPairTests(ITestOutputHelper output)
                 },
             }.Validate();
 
-            Process StartService(string ns, string node) =>
-                lab.Start(ns, line => log.Enqueue($"{node}: {line}"), "dotnet", Path.Combine(AppContext.BaseDirectory, "LvsPs.DirectorService.dll"),
-                    "--socket", Path.Combine(folder, node, "director.sock"), "--state", Path.Combine(folder, node, "director.json"),
-                    "--metrics", "off", "--node", node);
-            RemoteDirector Connect(string node) => Wait(() => TryConnect(Path.Combine(folder, node, "director.sock")), $"the service of {node} to listen");
-
-            var service1 = StartService(d1, "da");
-            StartService(d2, "db");
+            var service1 = nodes.Start(d1, "da");
+            nodes.Start(d2, "db");
             foreach (var node in new[] { "da", "db" })
             {
-                using var director = Connect(node);
+                using var director = nodes.Connect(node);
                 director.SetFailover(settings); // first: a director listens on its pair's VIPs before it holds them
                 var vs = new VirtualServiceSettings { Id = VirtualServiceId.Parse($"tcp/{Vip}:80"), Scheduler = "rr" };
                 director.AddService(vs); // the VIP is not local on either director yet: listening all the same (IP_FREEBIND)
                 director.AddRealServer(vs.Id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Parse(Prefix + ".21"), 7000) });
                 director.AddRealServer(vs.Id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Parse(Prefix + ".22"), 7000) });
             }
-            using (var da = Connect("da")) Wait(() => da.GetFailoverStatus().Role == FailoverRole.Master ? true : (bool?)null, "da to become master");
-            using (var db = Connect("db")) Wait(() => db.GetFailoverStatus().Role == FailoverRole.Backup ? true : (bool?)null, "db to be backup");
+            using (var da = nodes.Connect("da")) nodes.Wait(() => da.GetFailoverStatus().Role == FailoverRole.Master ? true : (bool?)null, "da to become master");
+            using (var db = nodes.Connect("db")) nodes.Wait(() => db.GetFailoverStatus().Role == FailoverRole.Backup ? true : (bool?)null, "db to be backup");
             Assert.True(lab.Owns(d1, Vip.ToString()));
             Assert.False(lab.Owns(d2, Vip.ToString()));
-            using (var da = Connect("da"))
+            using (var da = nodes.Connect("da"))
             {
                 var info = da.GetInfo();
                 Assert.Equal(FailoverRole.Master, info.Role);
@@ -99,22 +89,22 @@ public sealed class FailoverPairTests(ITestOutputHelper output)
                     else Thread.Sleep(20);
                 }
             });
-            Wait(() => successes.Count >= 5 ? true : (bool?)null, "steady answers through the master");
+            nodes.Wait(() => successes.Count >= 5 ? true : (bool?)null, "steady answers through the master");
 
             long killed = Stopwatch.GetTimestamp();
             service1.Kill(); // kill -9 of the master's director service
             service1.WaitForExit(10_000);
-            var firstAfter = Wait(() => successes.Where(t => t > killed).Cast<long?>().FirstOrDefault(), "an answer from the backup");
+            var firstAfter = nodes.Wait(() => successes.Where(t => t > killed).Cast<long?>().FirstOrDefault(), "an answer from the backup");
             var failover = Stopwatch.GetElapsedTime(killed, firstAfter!.Value);
             output.WriteLine($"kill -9 of the master's service to the first answer from the backup: {failover.TotalSeconds:F2} s");
-            using (var db = Connect("db")) Wait(() => db.GetFailoverStatus().Role == FailoverRole.Master ? true : (bool?)null, "db to become master");
+            using (var db = nodes.Connect("db")) nodes.Wait(() => db.GetFailoverStatus().Role == FailoverRole.Master ? true : (bool?)null, "db to become master");
             Assert.True(lab.Owns(d2, Vip.ToString()));
             Assert.False(lab.Owns(d1, Vip.ToString()));
 
             // the old master comes back: its state file restores the services and the pair; with preempt it takes over
-            StartService(d1, "da");
-            using (var da = Connect("da")) Wait(() => da.GetFailoverStatus().Role == FailoverRole.Master ? true : (bool?)null, "da to become master again");
-            using (var db = Connect("db")) Wait(() => db.GetFailoverStatus().Role == FailoverRole.Backup ? true : (bool?)null, "db to step back");
+            nodes.Start(d1, "da");
+            using (var da = nodes.Connect("da")) nodes.Wait(() => da.GetFailoverStatus().Role == FailoverRole.Master ? true : (bool?)null, "da to become master again");
+            using (var db = nodes.Connect("db")) nodes.Wait(() => db.GetFailoverStatus().Role == FailoverRole.Backup ? true : (bool?)null, "db to step back");
             for (int i = 0; i < 10; i++)
             {
                 int owners = (lab.Owns(d1, Vip.ToString()) ? 1 : 0) + (lab.Owns(d2, Vip.ToString()) ? 1 : 0);
@@ -123,47 +113,14 @@ public sealed class FailoverPairTests(ITestOutputHelper output)
             }
             Assert.True(lab.Owns(d1, Vip.ToString()));
             long back = Stopwatch.GetTimestamp();
-            Wait(() => successes.Any(t => t > back) ? true : (bool?)null, "answers after the old master is back");
+            nodes.Wait(() => successes.Any(t => t > back) ? true : (bool?)null, "answers after the old master is back");
             stopLoad.Cancel();
             load.Wait(Bound);
         }
         catch
         {
-            foreach (var line in log) output.WriteLine(line);
+            nodes.WriteLog();
             throw;
-        }
-        finally
-        {
-            lab.Dispose();
-            NetLab.KillLeftovers(folder);
-            Directory.Delete(folder, recursive: true);
-        }
-    }
-
-    private static RemoteDirector? TryConnect(string socket)
-    {
-        try
-        {
-            var d = new RemoteDirector(socket);
-            d.GetInfo();
-            return d;
-        }
-        catch (LvsException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>Polls <paramref name="probe"/> until it gives a value, within a generous bound (no timing is asserted).</summary>
-    internal static T Wait<T>(Func<T?> probe, string what)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (long)(Bound.TotalSeconds * Stopwatch.Frequency);
-        while (true)
-        {
-            var value = probe();
-            if (value is not null) return value;
-            if (Stopwatch.GetTimestamp() > deadline) throw new TimeoutException($"Waited {Bound.TotalSeconds} s for {what}.");
-            Thread.Sleep(50);
         }
     }
 }

@@ -3,7 +3,6 @@ using System.Net;
 using LvsPs.Model;
 using LvsPs.Model.Failover;
 using LvsPs.Netlink.Transport;
-using LvsPs.Remote;
 using LvsPs.TestBackends;
 using Xunit.Abstractions;
 
@@ -32,15 +31,13 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
                 return;
             }
         }
-        var folder = Directory.CreateTempSubdirectory("lvsps-bgp-").FullName;
-        using var lab = new NetLab(Prefix);
-        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var nodes = new DirectorNodes(Prefix, "lvsps-bgp-", output, TimeSpan.FromSeconds(60));
+        var lab = nodes.Lab;
+        var folder = nodes.Folder;
         try
         {
             var router = lab.AddHost("r", 1);
-            var client = lab.AddHost("c", 2);
-            var d1 = lab.AddHost("da", 11);
-            var d2 = lab.AddHost("db", 12);
+            var (client, d1, d2) = nodes.AddClientAndDirectors();
             var r1 = lab.AddHost("sa", 21);
             var r2 = lab.AddHost("sb", 22);
             NetLab.Sysctl(router, "net.ipv4.ip_forward", "1");
@@ -52,7 +49,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
             using var echo1 = NetworkNamespace.Run(r1, () => new TcpEchoBackend(new IPEndPoint(IPAddress.Parse(Prefix + ".21"), 7000)));
             using var echo2 = NetworkNamespace.Run(r2, () => new TcpEchoBackend(new IPEndPoint(IPAddress.Parse(Prefix + ".22"), 7000)));
 
-            BirdRouter.Start(lab, router, folder, Prefix + ".1", 65000, line => log.Enqueue("router: " + line),
+            BirdRouter.Start(lab, router, folder, Prefix + ".1", 65000, nodes.Logger("router"),
                 new BirdPeer("da", Prefix + ".11", 65001), new BirdPeer("db", Prefix + ".12", 65002));
 
             var bgp = new BgpSettings
@@ -68,9 +65,8 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
             var service = new Dictionary<string, Process>();
             foreach (var (ns, node) in new[] { (d1, "da"), (d2, "db") })
             {
-                service[node] = lab.Start(ns, line => log.Enqueue($"{node}: {line}"), "dotnet", Path.Combine(AppContext.BaseDirectory, "LvsPs.DirectorService.dll"),
-                    "--socket", Socket(folder, node), "--state", Path.Combine(folder, node, "director.json"), "--metrics", "off", "--node", node);
-                using var director = FailoverPairTests.Wait(() => Connect(Socket(folder, node)), $"the service of {node}");
+                service[node] = nodes.Start(ns, node);
+                using var director = nodes.Connect(node);
                 var vs = new VirtualServiceSettings { Id = VirtualServiceId.Parse($"tcp/{Vip}:80"), Scheduler = "rr" };
                 director.AddService(vs);
                 director.AddRealServer(vs.Id, new RealServerSettings { Id = RealServerId.Create(IPAddress.Parse(Prefix + ".21"), 7000) });
@@ -80,7 +76,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
 
             string[] NextHops() => BirdRouter.NextHops(lab, router, Vip);
             void WaitForHops(string what, params string[] hops) =>
-                FailoverPairTests.Wait(() => NextHops().SequenceEqual(hops) ? true : (bool?)null, $"{what}: next hops {string.Join(", ", hops)} (have {string.Join(", ", NextHops())})");
+                nodes.Wait(() => NextHops().SequenceEqual(hops) ? true : (bool?)null, $"{what}: next hops {string.Join(", ", hops)} (have {string.Join(", ", NextHops())})");
             var target = new IPEndPoint(IPAddress.Parse(Vip), 80);
             void Answers(string when)
             {
@@ -90,7 +86,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
             WaitForHops("both directors announce", Prefix + ".11", Prefix + ".12");
             output.WriteLine(lab.In(router, "ip", "route", "show", Vip));
             Answers("through the router");
-            using (var db = Connect(Socket(folder, "db"))!)
+            using (var db = nodes.Connect("db"))
             {
                 Assert.Equal(new[] { Vip + "/32" }, db.GetFailoverStatus().Announced);
                 var status = db.GetBgpStatus()!;
@@ -123,30 +119,9 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
         }
         catch
         {
-            foreach (var line in log) output.WriteLine(line);
+            nodes.WriteLog();
             throw;
         }
-        finally
-        {
-            lab.Dispose();
-            NetLab.KillLeftovers(folder);
-            Directory.Delete(folder, recursive: true);
-        }
     }
 
-    private static string Socket(string folder, string node) => Path.Combine(folder, node, "director.sock");
-
-    private static RemoteDirector? Connect(string socket)
-    {
-        try
-        {
-            var d = new RemoteDirector(socket);
-            d.GetInfo();
-            return d;
-        }
-        catch (LvsException)
-        {
-            return null;
-        }
-    }
 }

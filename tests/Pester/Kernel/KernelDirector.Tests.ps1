@@ -194,6 +194,31 @@ Describe 'The director service on kernel IPVS, through the cmdlets: it rebuilds 
         Get-IpvsadmSave | Should -Match '(?m)^-a -t 10\.1\.0\.2:8080 -r 10\.2\.1\.11:80 -m -w 0$'
         (1..3 | ForEach-Object { Invoke-Curl 'http://10.1.0.2:8080/' }) | Should -Be @('rs2', 'rs2', 'rs2')
     }
+
+    It 'Set-LvsFailover -Remove stops the pair''s sync daemon and says so; one started by hand stays and is exported' {
+        # the service and keepalived run in the guest's root namespace, where d0 does not exist: keepalived reports a fault
+        # (no VRRP packet leaves), and a node that is not master runs the pair's sync daemon as backup, in the director's namespace
+        Start-LvsSyncDaemon -Role Master -Interface d0 -SyncId 200   # the user's own, for another cluster
+        $nodes = @{ Name = [Environment]::MachineName; Priority = 150; Address = '10.1.0.2' }, @{ Name = 'peer'; Priority = 100; Address = '10.1.0.3' }
+        Set-LvsFailover -VirtualRouterId 61 -Interface d0 -VirtualAddresses 10.1.0.100/24 -ConnectionSync $true -Nodes $nodes -WarningAction SilentlyContinue
+        Wait-Until { (Get-LvsSyncDaemon -Role Backup).SyncId -eq 61 } 'the pair''s backup sync daemon' -TimeoutSeconds 120
+        # the document describes the user's daemon; the pair's is its connectionSync
+        $yaml = Export-LvsConfiguration
+        $yaml | Should -Match 'syncId: 200'
+        $yaml | Should -Not -Match 'syncId: 61'
+        # Compare with failover: null lists the pair's daemon as going with it
+        $diff = @(Compare-LvsConfiguration -Text "failover: null`n" | Where-Object Target -eq 'SyncDaemon')
+        $diff.Count | Should -Be 1
+        ($diff[0].Action, $diff[0].RealServer, $diff[0].From) | Should -Be @('Remove', 'Backup', 'd0 syncid 61')
+        Set-LvsFailover -Remove -WhatIf
+        (Get-LvsSyncDaemon -Role Backup).SyncId | Should -Be 61
+        $said = (Set-LvsFailover -Remove -Verbose 4>&1 | ForEach-Object { $_.ToString() }) -join "`n"
+        $said | Should -Match 'stop its connection sync daemon \(Backup on d0 sync id 61\)'
+        $left = @(Get-LvsSyncDaemon)
+        $left.Count | Should -Be 1
+        ($left[0].Role, $left[0].SyncId) | Should -Be @('Master', 200)
+        Stop-LvsSyncDaemon Master
+    }
 }
 
 Describe 'The DSC class resources on kernel IPVS' {
