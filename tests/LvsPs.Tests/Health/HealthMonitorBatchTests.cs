@@ -30,6 +30,16 @@ public sealed class HealthMonitorBatchTests : IDisposable
     private static HealthCheckSettings Check() =>
         new() { Type = HealthCheckType.Tcp, IntervalSeconds = 3600, TimeoutSeconds = 2, Retries = 2, Rise = 1 };
 
+    /// <summary>A service with real server :9001 and a check with sorry server :9100, made through the monitor one call at a time.</summary>
+    private VirtualServiceId CheckedService()
+    {
+        var id = NewId();
+        _monitor.AddService(new VirtualServiceSettings { Id = id, Scheduler = "rr" });
+        _monitor.AddRealServer(id, Server(9001));
+        _monitor.SetHealthCheck(id, Check(), Server(9100));
+        return id;
+    }
+
     [Fact]
     public void A_set_of_additions_reaches_the_director_underneath_as_one_batch()
     {
@@ -51,10 +61,7 @@ public sealed class HealthMonitorBatchTests : IDisposable
     [Fact]
     public void A_real_server_a_batch_adds_to_a_checked_service_is_checked_like_one_added_alone()
     {
-        var id = NewId();
-        _monitor.AddService(new VirtualServiceSettings { Id = id, Scheduler = "rr" });
-        _monitor.AddRealServer(id, Server(9001));
-        _monitor.SetHealthCheck(id, Check(), Server(9100));
+        var id = CheckedService();
 
         DirectorChange.ApplyAll(_monitor, new DirectorChange[] { new DirectorChange.AddRealServer(id, Server(9002)) });
 
@@ -67,10 +74,7 @@ public sealed class HealthMonitorBatchTests : IDisposable
     [Fact]
     public void A_batch_that_would_add_the_sorry_server_or_a_known_real_server_is_refused_before_anything_is_applied()
     {
-        var id = NewId();
-        _monitor.AddService(new VirtualServiceSettings { Id = id, Scheduler = "rr" });
-        _monitor.AddRealServer(id, Server(9001));
-        _monitor.SetHealthCheck(id, Check(), Server(9100));
+        var id = CheckedService();
         var other = NewId();
 
         var sorry = Assert.Throws<LvsException>(() => DirectorChange.ApplyAll(_monitor, new DirectorChange[]
