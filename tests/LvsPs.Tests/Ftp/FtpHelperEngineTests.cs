@@ -205,13 +205,15 @@ public sealed partial class FtpHelperEngineTests : IDisposable
     public void Active_mode_replies_wait_until_the_data_connection_reached_the_client()
     {
         var (_, client, server, _) = Control(NextVip());
-        // the client's data listener has room for one waiting connection, which a filler takes: the director's first
-        // SYN is dropped (a full accept queue drops SYNs, Linux net/ipv4/tcp_input.c tcp_conn_request, counted in
-        // ListenOverflows) and its connect completes only with a retransmission, after the filler has been accepted
+        // the client's data listener has room for two waiting connections (backlog 1: full past it), which fillers
+        // take: the director's first SYN is dropped (a full accept queue drops SYNs, Linux net/ipv4/tcp_input.c
+        // tcp_conn_request, counted in ListenOverflows) and its connect completes only with a retransmission, after
+        // the fillers have been accepted
         var clientData = Own(new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
         clientData.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        clientData.Listen(0);
+        clientData.Listen(1);
         var listening = (IPEndPoint)clientData.LocalEndPoint!;
+        _ = Connect(listening);
         _ = Connect(listening);
         long overflows = ListenOverflows();
 
@@ -223,15 +225,16 @@ public sealed partial class FtpHelperEngineTests : IDisposable
         var serverData = Connect(new IPEndPoint(IPAddress.Parse(e.Groups[1].Value), int.Parse(e.Groups[2].Value)));
         SendInPieces(server, "200 Active data connection established.\r\n", 64);
 
-        var filler = new Thread(() =>
+        var fillers = new Thread(() =>
         {
             // bounded: the director's SYN comes at once, and is dropped at once
             for (int i = 0; i < 1000 && ListenOverflows() == overflows; i++) Thread.Sleep(10);
             Own(clientData.Accept());
+            Own(clientData.Accept());
         });
-        filler.Start();
+        fillers.Start();
         Assert.Equal("200 Active data connection established.\r\n", ReadLine(client));
-        Assert.True(filler.Join(TimeSpan.FromSeconds(20)), "the filler was not accepted");
+        Assert.True(fillers.Join(TimeSpan.FromSeconds(20)), "the fillers were not accepted");
         Assert.True(clientData.Poll(0, SelectMode.SelectRead), "the reply reached the client before the data connection did");
         AssertRelays(serverData, Accept(clientData), "listing\r\n");
     }
