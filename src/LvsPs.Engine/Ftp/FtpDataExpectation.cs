@@ -143,6 +143,7 @@ internal sealed class FtpDataExpectation : IDisposable
                 return;
             }
             Interlocked.Increment(ref _refused);
+            Volatile.Write(ref _accepting, null); // looked at: no longer an arrival, before the refusal is told
             Reset(peer);
             Interlocked.Exchange(ref _refusal, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         }
