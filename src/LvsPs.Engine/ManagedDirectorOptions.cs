@@ -35,13 +35,14 @@ public sealed record ManagedDirectorOptions
     public bool UseEventLoop { get; init; } = true;
 
     /// <summary>
-    /// Whether established plain TCP relays go to the BPF sockmap fast path (<see cref="Engine.FastPath.Auto"/>: when the
-    /// process may use bpf(2) and the event loop runs) or always stay on the splice path (<see cref="Engine.FastPath.Off"/>,
-    /// the default). Off by default because the sockmap path measured slower than splice on Linux 6.18 in every
-    /// throughput figure (a redirected skb leaves through a kernel work item per socket, sk_psock_backlog):
-    /// docs/fast-path.md and docs/benchmarks.md.
+    /// Whether plain TCP relays may go to the BPF sockmap fast path (<see cref="Engine.FastPath.Auto"/>, the default:
+    /// when the process may use bpf(2) and the event loop runs, from the point <see cref="FastPathJoin"/> sets) or always
+    /// stay on the splice path (<see cref="Engine.FastPath.Off"/>). Measured with the director between a client and a
+    /// server host, the sockmap path does more per director core than splice and HAProxy for conversations and bulk
+    /// transfers; on loopback, where its kernel work runs on the sender's core, it does not: docs/fast-path.md and
+    /// docs/benchmarks.md.
     /// </summary>
-    public FastPath FastPath { get; init; } = FastPath.Off;
+    public FastPath FastPath { get; init; } = FastPath.Auto;
 
     /// <summary>When a plain connection moves from splice to the fast path (<see cref="Tcp.FastPathJoin.Default"/>: at a
     /// second request, or after 64 KiB; <see cref="Tcp.FastPathJoin.AtConnect"/>: as soon as it is connected).</summary>
