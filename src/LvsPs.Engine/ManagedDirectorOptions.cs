@@ -36,11 +36,11 @@ public sealed record ManagedDirectorOptions
 
     /// <summary>
     /// Whether plain TCP relays may go to the BPF sockmap fast path (<see cref="Engine.FastPath.Auto"/>, the default:
-    /// when the process may use bpf(2) and the event loop runs, from the point <see cref="FastPathJoin"/> sets) or always
-    /// stay on the splice path (<see cref="Engine.FastPath.Off"/>). Measured with the director between a client and a
-    /// server host, the sockmap path does more per director core than splice and HAProxy for conversations and bulk
-    /// transfers; on loopback, where its kernel work runs on the sender's core, it does not: docs/fast-path.md and
-    /// docs/benchmarks.md.
+    /// when the process may use bpf(2) and the event loop runs, for the connections <see cref="FastPathJoin"/> picks:
+    /// conversations of small messages) or always stay on the splice path (<see cref="Engine.FastPath.Off"/>). Measured
+    /// with the director between a client and a server host, the sockmap answers more keepalive requests per director
+    /// core than splice and HAProxy; bulk transfers it moves for more CPU than splice, so they stay spliced:
+    /// docs/fast-path.md and docs/benchmarks.md.
     /// </summary>
     public FastPath FastPath { get; init; } = FastPath.Auto;
 
