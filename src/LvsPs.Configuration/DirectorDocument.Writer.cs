@@ -2,10 +2,16 @@ using System.Net.Sockets;
 using LvsPs.Model;
 using LvsPs.Model.Failover;
 using LvsPs.Model.Health;
+using LvsPs.Model.Settings;
 
 namespace LvsPs.Configuration;
 
-/// <summary>The writer: a live director's configuration as a document (what Export-LvsConfiguration writes).</summary>
+/// <summary>
+/// The writer: a live director's configuration as a document (what Export-LvsConfiguration writes). A document always
+/// shows a service's scheduler, a real server's forwarding and weight, the timeouts and a health check's timing; any
+/// other setting only when it is not at its default, which is the settings catalogue's (<see cref="SettingCatalog"/>:
+/// a setting is described once), or, for a setting the catalogue gives no default, when it is set at all.
+/// </summary>
 public static partial class DirectorDocument
 {
     /// <summary>The document of a director's configuration (what Export-LvsConfiguration writes).</summary>
@@ -23,11 +29,11 @@ public static partial class DirectorDocument
             foreach (var d in syncDaemons)
             {
                 var m = new DocMapping().Add("role", DocScalar.Text(d.Role.ToString())).Add("interface", DocScalar.Text(d.Interface));
-                if (d.SyncId != 0) m.Add("syncId", DocScalar.Number(d.SyncId));
-                if (d.MaxLength != 0) m.Add("maxLength", DocScalar.Number(d.MaxLength));
+                AddUnlessDefault(m, SettingLevel.SyncDaemon, "syncId", d.SyncId);
+                AddUnlessDefault(m, SettingLevel.SyncDaemon, "maxLength", d.MaxLength);
                 if (d.Group is not null) m.Add("group", DocScalar.Text(d.Group.ToString()));
-                if (d.Port != 0) m.Add("port", DocScalar.Number(d.Port));
-                if (d.Ttl != 0) m.Add("ttl", DocScalar.Number(d.Ttl));
+                AddUnlessDefault(m, SettingLevel.SyncDaemon, "port", d.Port);
+                AddUnlessDefault(m, SettingLevel.SyncDaemon, "ttl", d.Ttl);
                 daemons.Items.Add(m);
             }
             root.Add("syncDaemons", daemons);
@@ -42,13 +48,14 @@ public static partial class DirectorDocument
     {
         var s = service.Settings;
         var m = new DocMapping().Add("virtualService", DocScalar.Text(s.Id.ToString())).Add("scheduler", DocScalar.Text(s.Scheduler));
-        if (s.PersistenceTimeout != 0) m.Add("persistenceTimeout", DocScalar.Number(s.PersistenceTimeout));
+        AddUnlessDefault(m, SettingLevel.Service, "persistenceTimeout", s.PersistenceTimeout);
+        // the catalogue has no default netmask: it is the whole address, of the service's family
         var defaultMask = s.Id.AddressFamily == AddressFamily.InterNetworkV6 ? 128u : uint.MaxValue;
         if (s.EffectiveNetmask != defaultMask) m.Add("persistenceNetmask", DocScalar.Text(NetmaskText.Format(s.EffectiveNetmask, s.Id.AddressFamily)));
-        if (s.OnePacket) m.Add("onePacket", DocScalar.Bool(true));
+        AddUnlessDefault(m, SettingLevel.Service, "onePacket", s.OnePacket);
         if (s.SchedulerFlags != SchedulerFlags.None) m.Add("schedulerFlags", FlagsList(s.SchedulerFlags));
         if (!string.IsNullOrEmpty(s.PersistenceEngine)) m.Add("persistenceEngine", DocScalar.Text(s.PersistenceEngine));
-        if (s.Helper != ApplicationHelper.None) m.Add("helper", DocScalar.Text(s.Helper.ToString()));
+        AddUnlessDefault(m, SettingLevel.Service, "helper", s.Helper);
         WriteConnectionFeatures(s, m);
         var list = new DocSequence();
         foreach (var rs in service.RealServers) list.Items.Add(WriteRealServer(rs));
@@ -80,17 +87,36 @@ public static partial class DirectorDocument
     {
         var m = new DocMapping().Add("address", DocScalar.Text(rs.Id.Address.ToString())).Add("port", DocScalar.Number(rs.Id.Port))
             .Add("forwarding", DocScalar.Text(rs.Forwarding.ToString())).Add("weight", DocScalar.Number(rs.Weight));
-        if (rs.UpperThreshold != 0) m.Add("upperThreshold", DocScalar.Number(rs.UpperThreshold));
-        if (rs.LowerThreshold != 0) m.Add("lowerThreshold", DocScalar.Number(rs.LowerThreshold));
+        AddUnlessDefault(m, SettingLevel.RealServer, "upperThreshold", rs.UpperThreshold);
+        AddUnlessDefault(m, SettingLevel.RealServer, "lowerThreshold", rs.LowerThreshold);
         if (rs.Forwarding == ForwardingMethod.Tunnel)
         {
-            if (rs.TunnelType != TunnelType.IpIp) m.Add("tunnelType", DocScalar.Text(rs.TunnelType.ToString()));
-            if (rs.TunnelPort != 0) m.Add("tunnelPort", DocScalar.Number(rs.TunnelPort));
+            AddUnlessDefault(m, SettingLevel.RealServer, "tunnelType", rs.TunnelType);
+            AddUnlessDefault(m, SettingLevel.RealServer, "tunnelPort", rs.TunnelPort);
             if (rs.TunnelFlags != TunnelFlags.None) m.Add("tunnelFlags", FlagsList(rs.TunnelFlags));
         }
         if (rs.SendProxy is { } proxy) m.Add("sendProxy", DocScalar.Text(proxy.ToString()));
         if (rs.Group is not null) m.Add("group", DocScalar.Text(rs.Group));
         return m;
+    }
+
+    /// <summary>A whole number, unless at the catalogue's default (0 where it gives none: not set).</summary>
+    private static void AddUnlessDefault(DocMapping m, SettingLevel level, string key, long value)
+    {
+        if (value != (SettingCatalog.Get(level, key).Default is long d ? d : 0)) m.Add(key, DocScalar.Number(value));
+    }
+
+    /// <summary>true or false, unless at the catalogue's default (false where it gives none).</summary>
+    private static void AddUnlessDefault(DocMapping m, SettingLevel level, string key, bool value)
+    {
+        if (value != (SettingCatalog.Get(level, key).Default is true)) m.Add(key, DocScalar.Bool(value));
+    }
+
+    /// <summary>A choice's name, unless at the catalogue's default (the enum's zero where it gives none: not set).</summary>
+    private static void AddUnlessDefault<T>(DocMapping m, SettingLevel level, string key, T value) where T : struct, Enum
+    {
+        var name = value.ToString();
+        if (name != (SettingCatalog.Get(level, key).Default as string ?? default(T).ToString())) m.Add(key, DocScalar.Text(name));
     }
 
     private static DocSequence FlagsList<T>(T flags) where T : struct, Enum
@@ -103,9 +129,9 @@ public static partial class DirectorDocument
     /// <summary>The managed engine's connection settings of a service (PROXY protocol, transparent mode, content rules).</summary>
     private static void WriteConnectionFeatures(VirtualServiceSettings s, DocMapping m)
     {
-        if (s.SendProxy != ProxyProtocol.None) m.Add("sendProxy", DocScalar.Text(s.SendProxy.ToString()));
-        if (s.AcceptProxy) m.Add("acceptProxy", DocScalar.Bool(true));
-        if (s.Transparent) m.Add("transparent", DocScalar.Bool(true));
+        AddUnlessDefault(m, SettingLevel.Service, "sendProxy", s.SendProxy);
+        AddUnlessDefault(m, SettingLevel.Service, "acceptProxy", s.AcceptProxy);
+        AddUnlessDefault(m, SettingLevel.Service, "transparent", s.Transparent);
         if (s.ContentRules.Count > 0)
         {
             var rules = new DocSequence();

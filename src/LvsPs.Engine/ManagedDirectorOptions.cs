@@ -44,8 +44,9 @@ public sealed record ManagedDirectorOptions
     /// </summary>
     public FastPath FastPath { get; init; } = FastPath.Auto;
 
-    /// <summary>When a plain connection moves from splice to the fast path (<see cref="Tcp.FastPathJoin.Default"/>: at a
-    /// second request, or after 64 KiB; <see cref="Tcp.FastPathJoin.AtConnect"/>: as soon as it is connected).</summary>
+    /// <summary>Which plain connections move from splice to the fast path, and when (<see cref="Tcp.FastPathJoin.Default"/>:
+    /// conversations of small messages, at their second request; <see cref="Tcp.FastPathJoin.AtConnect"/>: every one, as
+    /// soon as it is connected).</summary>
     public Tcp.FastPathJoin FastPathJoin { get; init; } = Tcp.FastPathJoin.Default;
 
     /// <summary>How many connections the fast path holds at once (16,384); the next ones are spliced until one ends.</summary>

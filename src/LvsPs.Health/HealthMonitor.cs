@@ -14,7 +14,7 @@ namespace LvsPs.Health;
 /// <see cref="ProbeSchedule"/> (schedule: when probes run), <see cref="HealthDecision"/> (decide: up or down) and
 /// <see cref="TableEnforcement"/> (apply: the table and the sorry server). <see cref="Inner"/> is the table as it is.
 /// </summary>
-public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring, ISchedulingPreview, IFtpHelperCheck
+public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring, ISchedulingPreview, IFtpHelperCheck, IDirectorBatch
 {
     private readonly IDirectorBackend _inner;
     private readonly Action<string> _log;
@@ -56,6 +56,41 @@ public sealed class HealthMonitor : IDirectorBackend, IHealthMonitoring, ISchedu
 
     public IReadOnlyList<KernelFtpFinding> CheckFtpHelper(VirtualServiceId service) =>
         _inner is IFtpHelperCheck c ? c.CheckFtpHelper(service) : Array.Empty<KernelFtpFinding>();
+
+    /// <summary>Batches when the director underneath does (the kernel's: one socket, all or nothing).</summary>
+    public bool TakesBatches => _inner is IDirectorBatch { TakesBatches: true };
+
+    /// <summary>
+    /// A set of additions, as one batch of the director underneath when it takes batches. A real server added to a
+    /// service with a check is known to the check, as <see cref="AddRealServer"/> makes it, and the same refusals apply,
+    /// all checked before anything is applied. Otherwise (another kind of change, or no batches underneath) the changes
+    /// go one at a time through this monitor (<see cref="DirectorChange.ApplyAll"/>).
+    /// </summary>
+    public void Apply(IReadOnlyList<DirectorChange> changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        if (_inner is not IDirectorBatch { TakesBatches: true } batch || !changes.All(c => c is DirectorChange.AddService or DirectorChange.AddRealServer))
+        {
+            DirectorChange.ApplyAll(this, changes); // takes the one-at-a-time path: not a batch this monitor takes
+            return;
+        }
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            var checkedAdds = new List<(ServiceHealth Service, RealServerSettings Settings)>();
+            foreach (var add in changes.OfType<DirectorChange.AddRealServer>())
+            {
+                if (!_services.TryGetValue(add.Service, out var sh)) continue;
+                var id = add.Settings.Id;
+                if (sh.Find(id) is not null || checkedAdds.Any(a => a.Service == sh && a.Settings.Id == id)) throw LvsException.RealServerExists(add.Service, id);
+                if (sh.SorryServer?.Id == id) throw SorryServerIsRealServer(add.Service, id);
+                checkedAdds.Add((sh, add.Settings));
+            }
+            batch.Apply(changes);
+            foreach (var (sh, settings) in checkedAdds) sh.Servers.Add(new ServerHealth(settings));
+            foreach (var sh in checkedAdds.Select(a => a.Service).Distinct()) _table.UpdateSorryServer(sh);
+        }
+    }
 
     // ---- reads: the configured state, with what the table has now ----
 

@@ -59,7 +59,7 @@ public abstract record DirectorChange
     {
         ArgumentNullException.ThrowIfNull(director);
         ArgumentNullException.ThrowIfNull(changes);
-        if (director is IDirectorBatch batch && changes.All(c => c is AddService or AddRealServer))
+        if (director is IDirectorBatch { TakesBatches: true } batch && changes.All(c => c is AddService or AddRealServer))
         {
             batch.Apply(changes);
             progress?.Invoke(changes.Count);

@@ -23,9 +23,7 @@ AfterAll { Exit-TestSession }
 Describe "Virtual services ($Director)" {
     BeforeEach {
         Clear-LvsVirtualService -Confirm:$false
-        $vip = New-TestVip
-        $port = Get-FreeTcpPort
-        $id = "tcp/${vip}:$port"
+        $vip, $port, $id = New-TestServiceId
     }
 
     It 'New-LvsVirtualService by identity string writes the new service' {
@@ -88,9 +86,7 @@ Describe "Virtual services ($Director)" {
 Describe 'Real servers and pipeline binding' {
     BeforeEach {
         Clear-LvsVirtualService -Confirm:$false
-        $vip = New-TestVip
-        $port = Get-FreeTcpPort
-        $id = "tcp/${vip}:$port"
+        $vip, $port, $id = New-TestServiceId
         New-LvsVirtualService $id -Scheduler rr | Out-Null
     }
 
@@ -151,9 +147,7 @@ Describe 'Real servers and pipeline binding' {
 Describe '-WhatIf changes nothing' {
     BeforeAll {
         Clear-LvsVirtualService -Confirm:$false
-        $vip = New-TestVip
-        $port = Get-FreeTcpPort
-        $id = "tcp/${vip}:$port"
+        $vip, $port, $id = New-TestServiceId
         New-LvsVirtualService $id -Scheduler rr | Add-LvsRealServer -Address 10.0.0.2
         Set-LvsTimeout -Tcp 900 -TcpFin 120 -Udp 300
         $before = Get-Listing
@@ -182,9 +176,7 @@ Describe '-WhatIf changes nothing' {
 Describe 'Errors name the value, say what is allowed, and leave state unchanged' {
     BeforeAll {
         Clear-LvsVirtualService -Confirm:$false
-        $vip = New-TestVip
-        $port = Get-FreeTcpPort
-        $id = "tcp/${vip}:$port"
+        $vip, $port, $id = New-TestServiceId
         New-LvsVirtualService $id -Scheduler rr | Add-LvsRealServer -Address 10.0.0.2
         $before = Get-Listing
     }
@@ -320,9 +312,7 @@ Describe 'The in-session director' -Skip:(-not $InSession) {
 Describe 'Tab completion' {
     BeforeAll {
         Clear-LvsVirtualService -Confirm:$false
-        $vip = New-TestVip
-        $port = Get-FreeTcpPort
-        $id = "tcp/${vip}:$port"
+        $vip, $port, $id = New-TestServiceId
         New-LvsVirtualService $id | Add-LvsRealServer -Address 10.0.0.2
     }
 
@@ -365,9 +355,7 @@ Describe 'Graceful drain' {
     BeforeAll {
         Import-TestBackends
         Clear-LvsVirtualService -Confirm:$false
-        $vip = New-TestVip
-        $port = Get-FreeTcpPort
-        $id = "tcp/${vip}:$port"
+        $vip, $port, $id = New-TestServiceId
         $listener = [System.Net.Sockets.Socket]::new('InterNetwork', 'Stream', 'Tcp')
         $listener.Bind([System.Net.IPEndPoint]::new([ipaddress]::Loopback, 0))
         $listener.Listen(4)

@@ -14,6 +14,13 @@ function New-TestVip {
     [LvsPs.TestBackends.TestAddresses]::NewVip()
 }
 
+function New-TestServiceId {
+    # a fresh VIP, a free port and the TCP virtual service id on them: $vip, $port, $id = New-TestServiceId
+    $vip = New-TestVip
+    $port = Get-FreeTcpPort
+    $vip, $port, "tcp/${vip}:$port"
+}
+
 function Import-TestBackends {
     if (-not ('LvsPs.TestBackends.HttpBackend' -as [type])) { Add-Type -Path $env:LVSPS_TESTBACKENDS }
 }
@@ -95,4 +102,4 @@ function Assert-OutputType {
     }
 }
 
-Export-ModuleMember -Function Get-FreeTcpPort, New-TestVip, Import-TestBackends, Wait-Until, Enter-TestDirector, Exit-TestDirector, Enter-TestSession, Exit-TestSession, Assert-OutputType
+Export-ModuleMember -Function Get-FreeTcpPort, New-TestVip, New-TestServiceId, Import-TestBackends, Wait-Until, Enter-TestDirector, Exit-TestDirector, Enter-TestSession, Exit-TestSession, Assert-OutputType

@@ -32,9 +32,7 @@ AfterAll { Exit-TestSession }
 Describe "Objects for scripts: JSON, CSV and Format-List * ($Director)" {
     BeforeAll {
         Clear-LvsVirtualService -Confirm:$false
-        $vip = New-TestVip
-        $port = Get-FreeTcpPort
-        $id = "tcp/${vip}:$port"
+        $vip, $port, $id = New-TestServiceId
         New-LvsVirtualService $id -Scheduler wrr -PersistenceTimeout 60 -PersistenceNetmask 255.255.255.0 | Out-Null
         Add-LvsRealServer $id -Address 10.0.0.2 -Port 8080 -Weight 3 -UpperThreshold 100 | Out-Null
         Add-LvsRealServer $id -Address 10.0.0.3:8080 | Out-Null
@@ -137,9 +135,7 @@ Describe "Objects for scripts: JSON, CSV and Format-List * ($Director)" {
 Describe "Views at 80 columns ($Director)" {
     BeforeAll {
         Clear-LvsVirtualService -Confirm:$false
-        $vip = New-TestVip
-        $port = Get-FreeTcpPort
-        $id = "tcp/${vip}:$port"
+        $vip, $port, $id = New-TestServiceId
         New-LvsVirtualService $id -Scheduler wlc -PersistenceTimeout 3600 -PersistenceNetmask 255.255.255.0 | Out-Null
         Add-LvsRealServer $id -Address 192.168.100.200 -Port 65000 -Weight 65535 -UpperThreshold 100000 -LowerThreshold 50000 | Out-Null
         Add-LvsRealServer $id -Address 192.168.100.201:65001 | Out-Null

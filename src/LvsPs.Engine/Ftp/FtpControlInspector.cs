@@ -16,6 +16,15 @@ namespace LvsPs.Engine.Ftp;
 /// the announced port of the control connection's client (never a third address: no FTP bounce through the director).
 /// After AUTH (TLS) is accepted the control connection is opaque and passes untouched, as it would for the kernel.
 /// Lines that cannot be rewritten pass unchanged.
+/// <para>
+/// In active mode the order the kernel keeps is kept too: through IPVS the real server's connect reaches the client
+/// before the server can send the reply that follows it, but the director completes the server's connect itself and
+/// connects on to the client afterwards. So what the server sends once its data connection has arrived is held back
+/// until the connection on to the client is over (<see cref="MayPassOn"/>). Clients rely on it: curl 7.88, after the
+/// 1xx reply to LIST or RETR, fails with CURLE_WEIRD_SERVER_REPLY (exit code 8) when the control connection has more
+/// to read while no data connection waits on its listener (lib/ftp.c, ReceivedServerConnect); pyftpdlib connects on
+/// PORT/EPRT and replies 200 at once, then 125 and 226 to LIST.
+/// </para>
 /// </summary>
 internal sealed class FtpControlInspector : ITcpStreamFilter
 {
@@ -34,7 +43,7 @@ internal sealed class FtpControlInspector : ITcpStreamFilter
     private readonly FtpReplyTracker _replies = new();
     private readonly FtpLineSplitter.LineHandler _onClientLine;
     private readonly FtpLineSplitter.LineHandler _onServerLine;
-    private readonly Queue<FtpDataExpectation> _expectations = new();
+    private readonly Queue<Expected> _expectations = new();
     private bool _closed;
     private bool _announcedInThisReply;
     private volatile bool _authRequested;
@@ -53,7 +62,7 @@ internal sealed class FtpControlInspector : ITcpStreamFilter
     {
         get
         {
-            lock (_expectations) return _expectations.Where(e => !e.IsFinished).ToList();
+            lock (_expectations) return _expectations.Select(e => e.Expectation).Where(e => !e.IsFinished).ToList();
         }
     }
 
@@ -78,8 +87,30 @@ internal sealed class FtpControlInspector : ITcpStreamFilter
         lock (_expectations)
         {
             _closed = true;
-            while (_expectations.TryDequeue(out var e)) e.Dispose();
+            while (_expectations.TryDequeue(out var e)) e.Expectation.Dispose();
         }
+    }
+
+    public ValueTask MayPassOn(bool fromClient)
+    {
+        if (fromClient) return ValueTask.CompletedTask;
+        Task? wait = null;
+        lock (_expectations)
+        {
+            foreach (var (expectation, fromServer) in _expectations)
+            {
+                // the server's data connection came before these bytes: they wait until it has been passed on (or
+                // refused: a connection from another address holds nothing back for longer than that)
+                if (fromServer && !expectation.HandedOn.IsCompleted && expectation.PeerArrived)
+                {
+                    var handled = expectation.ArrivalHandled();
+                    wait = wait is null ? handled : Task.WhenAll(wait, handled);
+                }
+            }
+        }
+        // bounded without a timer of its own: the connect on ends (connected, refused, reset), or its entry expires in
+        // SYN_RECV (a minute, as IPVS keeps it) and the connect is abandoned; a refusal or expiry of the expectation ends it too
+        return wait is null ? ValueTask.CompletedTask : new ValueTask(wait);
     }
 
     private void OnClientLine(ReadOnlySpan<byte> line, bool rewritable, IBufferWriter<byte> output)
@@ -124,7 +155,7 @@ internal sealed class FtpControlInspector : ITcpStreamFilter
         var vip = _control.ClientSideLocalAddress;
         if (vip is null || (!extended && vip.AddressFamily != AddressFamily.InterNetwork)) return null; // 227 cannot carry IPv6
         int serverPort = at.Port;
-        var expectation = Expect(vip, _control.Client.Address, s => FtpDataConnections.StartPassive(_control, s, serverPort, _context));
+        var expectation = Expect(vip, _control.Client.Address, fromServer: false, s => FtpDataConnections.StartPassive(_control, s, serverPort, _context));
         if (expectation is null) return null;
         int port = expectation.LocalEndPoint.Port;
         var replacement = extended ? port.ToString(System.Globalization.CultureInfo.InvariantCulture) : FtpEndpointSyntax.FormatHostPort(vip, port);
@@ -142,26 +173,32 @@ internal sealed class FtpControlInspector : ITcpStreamFilter
         if (local is null || (!extended && local.AddressFamily != AddressFamily.InterNetwork)) return null;
         var client = new IPEndPoint(_control.Client.Address, at.Port); // the control connection's client, whatever address was announced
         var vip = _control.ClientSideLocalAddress;
-        var expectation = Expect(local, _control.RealServer.EndPoint.Address, s => FtpDataConnections.StartActive(_control, s, client, vip, _context));
+        var expectation = Expect(local, _control.RealServer.EndPoint.Address, fromServer: true, s => FtpDataConnections.StartActive(_control, s, client, vip, _context));
         if (expectation is null) return null;
         int port = expectation.LocalEndPoint.Port;
         var replacement = extended ? FtpEndpointSyntax.FormatExtendedPort(local, port) : FtpEndpointSyntax.FormatHostPort(local, port);
         return Latin1.GetBytes(FtpEndpointSyntax.Replace(text, at, replacement));
     }
 
-    private FtpDataExpectation? Expect(IPAddress local, IPAddress allowedPeer, Action<Socket> onAccepted)
+    /// <summary>Listens for a data connection; <paramref name="fromServer"/>: the real server connects (active mode).</summary>
+    private FtpDataExpectation? Expect(IPAddress local, IPAddress allowedPeer, bool fromServer, Func<Socket, Task> onAccepted)
     {
         lock (_expectations)
         {
             if (_closed) return null;
             var expectation = FtpDataExpectation.Listen(local, allowedPeer, _dataTimeout, onAccepted);
             if (expectation is null) return null;
-            while (_expectations.Count > 0 && (_expectations.Peek().IsFinished || _expectations.Count >= MaxPendingExpectations))
+            while (_expectations.Count > 0 && (Done(_expectations.Peek().Expectation) || _expectations.Count >= MaxPendingExpectations))
             {
-                _expectations.Dequeue().Dispose();
+                _expectations.Dequeue().Expectation.Dispose();
             }
-            _expectations.Enqueue(expectation);
+            _expectations.Enqueue(new Expected(expectation, fromServer));
             return expectation;
         }
     }
+
+    /// <summary>Nothing more to come from it: the listener is gone and what it accepted has been passed on.</summary>
+    private static bool Done(FtpDataExpectation e) => e.IsFinished && e.HandedOn.IsCompleted;
+
+    private readonly record struct Expected(FtpDataExpectation Expectation, bool FromServer);
 }

@@ -12,20 +12,24 @@ namespace LvsPs.Engine.Ftp;
 /// </summary>
 internal static class FtpDataConnections
 {
-    /// <summary>Passive mode: the client connected to the director; connect on to the real server's announced port.</summary>
-    public static void StartPassive(TcpConnection control, Socket fromClient, int serverPort, EngineContext context)
+    /// <summary>
+    /// Passive mode: the client connected to the director; connect on to the real server's announced port. Returns a
+    /// task that completes when that connect is over (connected or failed).
+    /// </summary>
+    public static Task StartPassive(TcpConnection control, Socket fromClient, int serverPort, EngineContext context)
     {
-        if (!TryRemote(fromClient, out var client)) return;
+        if (!TryRemote(fromClient, out var client)) return Task.CompletedTask;
         var target = new IPEndPoint(control.RealServer.EndPoint.Address, serverPort);
-        new TcpConnection(control.Service, control.RealServer, new TcpEnd(fromClient), PeerAddress.From(client), backendSide: null, target,
-            connectClientSide: false, context).Start();
+        return Start(new TcpConnection(control.Service, control.RealServer, new TcpEnd(fromClient), PeerAddress.From(client), backendSide: null, target,
+            connectClientSide: false, context));
     }
 
     /// <summary>
     /// Active mode: the real server connected to the director; connect on to the client's announced port, from the VIP
-    /// (<paramref name="fromAddress"/>) so the client sees its data connection come from the address it used.
+    /// (<paramref name="fromAddress"/>) so the client sees its data connection come from the address it used. Returns a
+    /// task that completes when that connect is over (connected or failed).
     /// </summary>
-    public static void StartActive(TcpConnection control, Socket fromServer, IPEndPoint client, IPAddress? fromAddress, EngineContext context)
+    public static Task StartActive(TcpConnection control, Socket fromServer, IPEndPoint client, IPAddress? fromAddress, EngineContext context)
     {
         var toClient = TcpConnection.NewSocket(client.AddressFamily);
         if (fromAddress is not null)
@@ -39,8 +43,15 @@ internal static class FtpDataConnections
                 // the kernel picks the source address instead
             }
         }
-        new TcpConnection(control.Service, control.RealServer, new TcpEnd(toClient), PeerAddress.From(client), new TcpEnd(fromServer), client,
-            connectClientSide: true, context).Start();
+        return Start(new TcpConnection(control.Service, control.RealServer, new TcpEnd(toClient), PeerAddress.From(client), new TcpEnd(fromServer), client,
+            connectClientSide: true, context));
+    }
+
+    private static Task Start(TcpConnection data)
+    {
+        var connectEnded = data.ConnectEnded(); // asked for before the relay starts, so the moment it connects is seen
+        data.Start();
+        return connectEnded;
     }
 
     private static bool TryRemote(Socket s, out IPEndPoint remote)

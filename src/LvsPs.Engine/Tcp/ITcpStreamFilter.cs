@@ -12,6 +12,13 @@ internal interface ITcpStreamFilter
     /// </summary>
     ReadOnlyMemory<byte> Process(ReadOnlyMemory<byte> received, bool fromClient);
 
+    /// <summary>
+    /// Called after each read from one side (and before its end is passed on): completes when what was read may go on
+    /// to the other side. A helper holds a direction back with it to keep its protocol's order (FTP: a reply waits
+    /// until the data connection the real server opened before it has reached the client). Bounded by the helper.
+    /// </summary>
+    ValueTask MayPassOn(bool fromClient);
+
     /// <summary>The side sent FIN: returns whatever is still held back for that direction.</summary>
     ReadOnlyMemory<byte> Flush(bool fromClient);
 

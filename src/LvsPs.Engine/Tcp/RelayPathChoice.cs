@@ -44,11 +44,8 @@ internal static class RelayPathChoice
 
     private static string Describe(FastPathJoin join) => join.AtOnce
         ? "the moment they are connected"
-        : string.Join(" or ", new[]
-        {
-            join.Turns > 0 ? $"their {Ordinal(join.Turns)} change of direction" : null,
-            join.Bytes > 0 ? $"{join.Bytes / 1024} KiB relayed" : null,
-        }.Where(p => p is not null));
+        : $"their {Ordinal(join.Turns)} change of direction" +
+          (join.MaxRunBytes > 0 ? $" when no run of bytes one way was over {join.MaxRunBytes / 1024} KiB (bulk stays spliced)" : "");
 
     private static string Ordinal(int n) => n switch { 1 => "first", 2 => "second", 3 => "third", _ => $"{n}th" };
 }

@@ -27,9 +27,10 @@ internal sealed class SpliceRelay : LoopHandler
 
     private ReadOnlyMemory<byte> _prelude;
 
-    // what the fast path's join policy counts: changes of direction, bytes moved, the direction of the last move
+    // what the fast path's join policy counts: changes of direction, the current and the longest run of bytes one way,
+    // the direction of the last move
     private int _turns;
-    private long _moved;
+    private long _run, _longestRun;
     private bool? _lastInbound;
     private bool _offered;
 
@@ -89,20 +90,31 @@ internal sealed class SpliceRelay : LoopHandler
     });
 
     /// <summary>After an event's bytes moved: hands the connection over when it has reached the fast path's join policy,
-    /// with nothing waiting in either pipe and neither side ended (a FIN already read stays with this relay).</summary>
+    /// with nothing waiting in either pipe and neither side ended (a FIN already read stays with this relay); a
+    /// connection the policy excludes (a run of bytes too long) is never offered.</summary>
     private void MaybeHandOver()
     {
         if (_offered || _closed || _owner.FastPath is not { } path) return;
+        if (path.Join.Excluded(_longestRun))
+        {
+            _offered = true; // bulk: splice moves it for less CPU than the sockmap, and it stays here
+            return;
+        }
         if (_inbound.Pending > 0 || _outbound.Pending > 0 || _inbound.Ended || _outbound.Ended) return;
-        if (path.Join.Reached(_turns, _moved)) HandOver();
+        if (path.Join.Reached(_turns, _longestRun)) HandOver();
     }
 
     /// <summary>Counts a move for the join policy.</summary>
     private void Counted(bool inbound, int bytes)
     {
-        _moved += bytes;
-        if (_lastInbound is { } last && last != inbound) _turns++;
+        if (_lastInbound is { } last && last != inbound)
+        {
+            _turns++;
+            _run = 0;
+        }
         _lastInbound = inbound;
+        _run += bytes;
+        if (_run > _longestRun) _longestRun = _run;
     }
 
     /// <summary>A readiness event on the client's (side 0) or the real server's (side 1) socket.</summary>

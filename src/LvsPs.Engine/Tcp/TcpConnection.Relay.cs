@@ -121,6 +121,7 @@ internal sealed partial class TcpConnection
             while (true)
             {
                 int n = await from.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).ConfigureAwait(false);
+                if (Filter is { } gate) await gate.MayPassOn(inbound).ConfigureAwait(false);
                 if (n == 0)
                 {
                     var held = Filter is { } f ? f.Flush(inbound) : default;

@@ -34,6 +34,7 @@ internal sealed partial class TcpConnection : EngineConnection
     private int _directionsOpen = 2;
     private uint _lastClientSegs, _lastBackendSegs;
     private bool _socketsClosed;
+    private TaskCompletionSource? _connectEnded; // made only when asked for (FTP active mode), so plain relays pay nothing
 
     private enum TcpState
     {
@@ -175,15 +176,32 @@ internal sealed partial class TcpConnection : EngineConnection
         await Task.WhenAll(CopyAsync(clientSocket!, backendSocket!, inbound: true), CopyAsync(backendSocket!, clientSocket!, inbound: false)).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Completes when the connect this relay makes is over: the side it connects accepted (ESTABLISHED), or the relay
+    /// ended before (refused, reset, expired). An application helper waits on it to keep its protocol's order.
+    /// </summary>
+    internal Task ConnectEnded()
+    {
+        lock (this)
+        {
+            if (_state != TcpState.SynRecv) return Task.CompletedTask;
+            _connectEnded ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _connectEnded.Task;
+        }
+    }
+
     /// <summary>The real server accepted: SYN_RECV -> ESTABLISHED (active); false when the entry expired meanwhile.</summary>
     private bool Establish()
     {
+        TaskCompletionSource? connectEnded;
         lock (this)
         {
             if (_state != TcpState.SynRecv) return false;
             _state = TcpState.Established;
             SetActive(true);
+            connectEnded = _connectEnded;
         }
+        connectEnded?.TrySetResult();
         Touch();
         StateChanged();
         return true;
@@ -214,12 +232,15 @@ internal sealed partial class TcpConnection : EngineConnection
     /// <summary>Ends the relay: counts the last segments, closes both sockets, and leaves the entry in its final state.</summary>
     private void Finish(TcpState final, bool abort)
     {
+        TaskCompletionSource? connectEnded;
         lock (this)
         {
             if (_state is TcpState.TimeWait or TcpState.Close) return;
             _state = final;
             if (Active) SetActive(false);
+            connectEnded = _connectEnded;
         }
+        connectEnded?.TrySetResult();
         CloseSockets(abort);
         Filter?.Closed();
         Touch();

@@ -8,9 +8,9 @@ using LvsPs.TestBackends;
 namespace LvsPs.Tests.Engine;
 
 /// <summary>
-/// When a plain connection moves from splice to the sockmap fast path (<see cref="FastPathJoin"/>): not for one request
-/// and its answer, at a second request, after 64 KiB; and a connection that moves mid-stream, with bytes in flight both
-/// ways, loses, repeats and reorders none of them.
+/// Which plain connections move from splice to the sockmap fast path, and when (<see cref="FastPathJoin"/>): not one
+/// request and its answer, not a bulk transfer, a conversation at its second request; and a connection that moves
+/// mid-stream, with bytes in flight both ways, loses, repeats and reorders none of them.
 /// </summary>
 public sealed class FastPathJoinTests : IDisposable
 {
@@ -23,16 +23,18 @@ public sealed class FastPathJoinTests : IDisposable
     }
 
     [Fact]
-    public void The_default_policy_joins_at_the_second_turn_or_at_64_KiB_and_at_connect_joins_at_once()
+    public void The_default_policy_joins_conversations_of_small_messages_at_the_second_turn_and_at_connect_joins_at_once()
     {
         var policy = FastPathJoin.Default;
-        Assert.False(policy.Reached(turns: 1, bytes: 64 * 1024 - 1)); // a request and its answer
-        Assert.True(policy.Reached(turns: 2, bytes: 10));              // a second request
-        Assert.True(policy.Reached(turns: 0, bytes: 64 * 1024));       // a bulk transfer one way
+        Assert.False(policy.Reached(turns: 1, longestRun: 300));        // a request and its answer
+        Assert.True(policy.Reached(turns: 2, longestRun: 64 * 1024));    // a second request, no run over 64 KiB
+        Assert.False(policy.Reached(turns: 2, longestRun: 64 * 1024 + 1)); // a large answer before it: bulk
+        Assert.True(policy.Excluded(64 * 1024 + 1));
+        Assert.False(policy.Excluded(64 * 1024));
         Assert.True(FastPathJoin.AtConnect.AtOnce);
-        Assert.True(FastPathJoin.AtConnect.Reached(0, 0));
-        Assert.False(new FastPathJoin(0, 1000).Reached(5, 999));     // bytes only
-        Assert.True(new FastPathJoin(3, 0).Reached(3, 0));          // turns only
+        Assert.True(FastPathJoin.AtConnect.Reached(0, long.MaxValue));
+        Assert.False(FastPathJoin.AtConnect.Excluded(long.MaxValue));
+        Assert.True(new FastPathJoin(1, 0).Reached(1, long.MaxValue)); // no run limit
     }
 
     [RootFact]
@@ -85,14 +87,33 @@ public sealed class FastPathJoinTests : IDisposable
     }
 
     [RootFact]
-    public void A_bulk_transfer_joins_mid_stream_with_bytes_in_flight_both_ways_and_loses_none()
+    public void A_bulk_transfer_stays_spliced_under_the_default_policy()
     {
+        // splice moves long runs of bytes for less CPU than the sockmap (docs/benchmarks.md): a connection whose first run
+        // one way is longer than 64 KiB is never offered, whatever it does after
         var (director, port, listener) = Director();
         using var client = Connect(port);
         using var server = listener.Accept();
         server.ReceiveTimeout = 10_000;
+        const int Length = 1024 * 1024;
+        var up = Task.Run(() => Send(client, Length, seed: 1));
+        Assert.Equal(Length, ReadExactlyPattern(server, Length, seed: 1));
+        Assert.True(up.Wait(TimeSpan.FromSeconds(30)));
+        for (int i = 0; i < 5; i++) Exchange(client, server, Payload(50, i), Payload(80, i)); // small turns after it
+        Assert.Equal(0, director.FastPathForTests!.Joined);
+    }
+
+    [RootFact]
+    public void A_connection_that_joined_relays_bulk_both_ways_at_once_and_loses_none()
+    {
+        // joins at its first change of direction, with no run limit; then both sides write 4 MiB at once
+        var (director, port, listener) = Director(join: new FastPathJoin(1, 0));
+        using var client = Connect(port);
+        using var server = listener.Accept();
+        server.ReceiveTimeout = 10_000;
+        Exchange(client, server, Payload(10, 1), Payload(10, 2));
+        WaitFor(() => director.FastPathForTests!.Joined == 1, "the connection to join at its first turn");
         const int Length = 4 * 1024 * 1024;
-        // both sides write a numbered pattern and read the other's at once: the join happens with bytes in every queue
         var up = Task.Run(() => Send(client, Length, seed: 3));
         var down = Task.Run(() => Send(server, Length, seed: 5));
         var readUp = Task.Run(() => ReadPattern(server, seed: 3));
@@ -103,29 +124,30 @@ public sealed class FastPathJoinTests : IDisposable
         Assert.True(Task.WaitAll([readUp, readDown], TimeSpan.FromSeconds(60)), "the readers did not finish");
         Assert.Equal(Length, readUp.Result);   // every byte, in order, once, and the FIN after the last one
         Assert.Equal(Length, readDown.Result);
-        Assert.Equal(1, director.FastPathForTests!.Joined);
         WaitFor(() => director.FastPathForTests!.Linked == 0, "the connection to leave the sockmap");
         var stats = director.GetServices().Single().Stats;
-        Assert.Equal((ulong)Length, stats.BytesIn);
-        Assert.Equal((ulong)Length, stats.BytesOut);
+        Assert.Equal((ulong)Length + 10, stats.BytesIn);
+        Assert.Equal((ulong)Length + 10, stats.BytesOut);
     }
 
     [RootFact]
     public void A_FIN_right_behind_a_mid_stream_join_waits_for_every_byte_in_front_of_it()
     {
         // the real server reads nothing yet and has a small receive buffer: of the 1.5 MiB the client sends first, most
-        // is spliced into the director's send queue towards it (not acknowledged), and the connection joins with it
-        // there. Then 6 MiB more and the client's FIN, while the real server reads slowly: the FIN may be passed on only
+        // is spliced into the director's send queue towards it (not acknowledged), and the connection joins (at the real
+        // server's "ok") with it there. Then 6 MiB more and the client's FIN, while the real server reads slowly: the FIN may be passed on only
         // once the fast path has written all it took, counted from what the socket had written (acknowledged or queued)
         // at the join; counted from the acknowledged bytes only, the FIN went out up to 1.5 MiB early and cut them off.
-        var (director, port, listener) = Director(serverReceiveBuffer: 16 * 1024);
+        var (director, port, listener) = Director(join: new FastPathJoin(1, 0), serverReceiveBuffer: 16 * 1024);
         using var client = Connect(port);
         using var server = listener.Accept();
         server.ReceiveTimeout = 10_000;
         const int First = 1536 * 1024, Length = First + 6 * 1024 * 1024;
         var pattern = Enumerable.Range(0, Length).Select(i => Pattern(i, seed: 9)).ToArray();
         client.Send(pattern, 0, First, SocketFlags.None);
-        WaitFor(() => director.FastPathForTests!.Joined == 1, "the connection to join after 64 KiB");
+        server.Send("ok"u8); // the first change of direction: the connection joins once "ok" is relayed
+        Assert.Equal("ok"u8.ToArray(), ReceiveExactly(client, 2));
+        WaitFor(() => director.FastPathForTests!.Joined == 1, "the connection to join at its first turn");
         var rest = Task.Run(() =>
         {
             client.Send(pattern, First, Length - First, SocketFlags.None);
@@ -135,12 +157,18 @@ public sealed class FastPathJoinTests : IDisposable
         Assert.True(rest.Wait(TimeSpan.FromSeconds(30)), "the client did not finish sending");
     }
 
-    private (ManagedDirector Director, int Port, Socket Listener) Director(int serverReceiveBuffer = 0)
+    private (ManagedDirector Director, int Port, Socket Listener) Director(FastPathJoin? join = null, int serverReceiveBuffer = 0)
     {
-        var director = Keep(new ManagedDirector(new ManagedDirectorOptions { RunEstimator = false, FastPath = FastPath.Auto }));
+        var director = Keep(new ManagedDirector(new ManagedDirectorOptions
+        {
+            RunEstimator = false, FastPath = FastPath.Auto, FastPathJoin = join ?? FastPathJoin.Default,
+        }));
         Assert.Equal(RelayPaths.Sockmap, director.RelayPath); // RootFact: as root the fast path loads
-        Assert.Equal(FastPathJoin.Default, director.FastPathForTests!.Join);
-        Assert.Contains("from their second change of direction or 64 KiB relayed", director.RelayPathReason);
+        Assert.Equal(join ?? FastPathJoin.Default, director.FastPathForTests!.Join);
+        if (join is null)
+        {
+            Assert.Contains("from their second change of direction when no run of bytes one way was over 64 KiB", director.RelayPathReason);
+        }
         var listener = Keep(new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
         if (serverReceiveBuffer > 0) listener.ReceiveBufferSize = serverReceiveBuffer; // accepted sockets inherit it
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -204,6 +232,17 @@ public sealed class FastPathJoinTests : IDisposable
             s.Send(chunk, 0, n, SocketFlags.None);
             sent += n;
         }
+    }
+
+    /// <summary>Reads <paramref name="length"/> bytes, checking every one against the pattern; the count read.</summary>
+    private static int ReadExactlyPattern(Socket s, int length, int seed)
+    {
+        var bytes = ReceiveExactly(s, length);
+        for (int i = 0; i < length; i++)
+        {
+            if (bytes[i] != Pattern(i, seed)) throw new InvalidDataException($"byte {i} is {bytes[i]}, not {Pattern(i, seed)}");
+        }
+        return length;
     }
 
     /// <summary>Reads to the end of the stream, checking every byte against the pattern; the count read.</summary>

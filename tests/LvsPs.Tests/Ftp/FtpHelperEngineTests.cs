@@ -194,6 +194,60 @@ public sealed partial class FtpHelperEngineTests : IDisposable
         Assert.Equal(2ul, _director.GetService(id)!.RealServers.Single().Stats.Connections);
     }
 
+    /// <summary>
+    /// In active mode a reply the real server sends after connecting its data connection reaches the client only once
+    /// that connection waits on the client's listener. Through IPVS the server's connect reaches the client before the
+    /// server can reply; the director connects on to the client by itself, later, so it holds the replies until then.
+    /// curl 7.88 depends on that order: after the 1xx reply to LIST in active mode, a control connection with more to read
+    /// while no data connection waits is CURLE_WEIRD_SERVER_REPLY, exit code 8 (lib/ftp.c, ReceivedServerConnect).
+    /// </summary>
+    [Fact]
+    public void Active_mode_replies_wait_until_the_data_connection_reached_the_client()
+    {
+        var (_, client, server, _) = Control(NextVip());
+        // the client's data listener has room for two waiting connections (backlog 1: full past it), which fillers
+        // take: the director's first SYN is dropped (a full accept queue drops SYNs, Linux net/ipv4/tcp_input.c
+        // tcp_conn_request, counted in ListenOverflows) and its connect completes only with a retransmission, after
+        // the fillers have been accepted
+        var clientData = Own(new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
+        clientData.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        clientData.Listen(1);
+        var listening = (IPEndPoint)clientData.LocalEndPoint!;
+        _ = Connect(listening);
+        _ = Connect(listening);
+        long overflows = ListenOverflows();
+
+        SendInPieces(client, $"EPRT |1|127.0.0.1|{listening.Port}|\r\n", 64);
+        var line = ReadLine(server);
+        var e = Regex.Match(line, @"^EPRT \|1\|([0-9.]+)\|(\d+)\|\r\n$");
+        Assert.True(e.Success, line);
+        // as pyftpdlib does: connect the data connection, then reply at once
+        var serverData = Connect(new IPEndPoint(IPAddress.Parse(e.Groups[1].Value), int.Parse(e.Groups[2].Value)));
+        SendInPieces(server, "200 Active data connection established.\r\n", 64);
+
+        var fillers = new Thread(() =>
+        {
+            // bounded: the director's SYN comes at once, and is dropped at once
+            for (int i = 0; i < 1000 && ListenOverflows() == overflows; i++) Thread.Sleep(10);
+            Own(clientData.Accept());
+            Own(clientData.Accept());
+        });
+        fillers.Start();
+        Assert.Equal("200 Active data connection established.\r\n", ReadLine(client));
+        Assert.True(fillers.Join(TimeSpan.FromSeconds(20)), "the fillers were not accepted");
+        Assert.True(clientData.Poll(0, SelectMode.SelectRead), "the reply reached the client before the data connection did");
+        AssertRelays(serverData, Accept(clientData), "listing\r\n");
+    }
+
+    /// <summary>Listen queue overflows in this network namespace (TcpExt ListenOverflows in /proc/net/netstat).</summary>
+    private static long ListenOverflows()
+    {
+        var lines = File.ReadAllLines("/proc/net/netstat").Where(l => l.StartsWith("TcpExt:", StringComparison.Ordinal)).ToArray();
+        var names = lines[0].Split(' ');
+        var values = lines[1].Split(' ');
+        return long.Parse(values[Array.IndexOf(names, "ListenOverflows")]);
+    }
+
     [Fact]
     public void IPv6_epsv_and_eprt_are_rewritten()
     {

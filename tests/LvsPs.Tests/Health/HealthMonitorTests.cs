@@ -137,10 +137,7 @@ public sealed class HealthMonitorTests : IDisposable
         _monitor.SetHealthCheck(_id, Check(HealthCheckType.Http, HealthFailureAction.Remove) with { Retries = 1 }, sorrySettings);
         await _monitor.RunRoundAsync(_id);
         int portA = a.Port;
-        a.Dispose();
-        b.Dispose();
-        await _monitor.RunRoundAsync(_id);
-        Assert.Equal(new[] { sorry.Port }, LivePorts());
+        await BothDie(a, b, sorry);
         Assert.All(Requests(3), r => Assert.Equal("sorry", r));
         Assert.True(_monitor.GetHealth().Single(h => h.SorryServer).State == HealthState.Up);
 
@@ -220,6 +217,27 @@ public sealed class HealthMonitorTests : IDisposable
 
     private RealServerSettings Settings(int port, int weight = 1) => new() { Id = RealServerId.Create(IPAddress.Loopback, (ushort)port), Weight = weight };
 
+    /// <summary>Real servers a (weight 2) and b (weight 3) under a check that removes a failed one (after one failure), with a sorry server.</summary>
+    private (HttpBackend A, HttpBackend B, HttpBackend Sorry) TwoServersBehindASorryServer()
+    {
+        var a = Backend("a");
+        var b = Backend("b");
+        var sorry = Backend("sorry");
+        AddRealServer(a, weight: 2);
+        AddRealServer(b, weight: 3);
+        _monitor.SetHealthCheck(_id, Check(action: HealthFailureAction.Remove) with { Retries = 1 }, Settings(sorry.Port));
+        return (a, b, sorry);
+    }
+
+    /// <summary>Both real servers die; a round finds them down and the table holds only the sorry server.</summary>
+    private async Task BothDie(HttpBackend a, HttpBackend b, HttpBackend sorry)
+    {
+        a.Dispose();
+        b.Dispose();
+        await _monitor.RunRoundAsync(_id);
+        Assert.Equal(new[] { sorry.Port }, LivePorts());
+    }
+
     private int[] LivePorts() => _monitor.Inner.GetService(_id)!.RealServers.Select(r => (int)r.Port).Order().ToArray();
 
     [Fact]
@@ -258,17 +276,9 @@ public sealed class HealthMonitorTests : IDisposable
     [Fact]
     public async Task Removing_the_check_while_every_server_is_down_restores_them_and_drops_the_sorry_server()
     {
-        var a = Backend("a");
-        var b = Backend("b");
-        var sorry = Backend("sorry");
-        AddRealServer(a, weight: 2);
-        AddRealServer(b, weight: 3);
+        var (a, b, sorry) = TwoServersBehindASorryServer();
         int portA = a.Port, portB = b.Port;
-        _monitor.SetHealthCheck(_id, Check(action: HealthFailureAction.Remove) with { Retries = 1 }, Settings(sorry.Port));
-        a.Dispose();
-        b.Dispose();
-        await _monitor.RunRoundAsync(_id);
-        Assert.Equal(new[] { sorry.Port }, LivePorts());
+        await BothDie(a, b, sorry);
 
         _monitor.SetHealthCheck(_id, null, null);
         var live = _monitor.Inner.GetService(_id)!.RealServers;
@@ -336,18 +346,10 @@ public sealed class HealthMonitorTests : IDisposable
     [Fact]
     public async Task Listings_show_the_configured_real_servers_with_their_effective_weight_and_never_the_sorry_server()
     {
-        var a = Backend("a");
-        var b = Backend("b");
-        var sorry = Backend("sorry");
-        AddRealServer(a, weight: 2);
-        AddRealServer(b, weight: 3);
+        var (a, b, sorry) = TwoServersBehindASorryServer();
         int portA = a.Port, portB = b.Port;
-        _monitor.SetHealthCheck(_id, Check(action: HealthFailureAction.Remove) with { Retries = 1 }, Settings(sorry.Port));
         await _monitor.RunRoundAsync(_id);
-        a.Dispose();
-        b.Dispose();
-        await _monitor.RunRoundAsync(_id);
-        Assert.Equal(new[] { sorry.Port }, LivePorts()); // the table: only the sorry server
+        await BothDie(a, b, sorry); // the table: only the sorry server
 
         // the listing: both configured servers, at their configured settings, out of the table; no sorry server
         var listed = _monitor.GetService(_id)!.RealServers;
