@@ -10,8 +10,8 @@
 #                              has its own section in docs/benchmarks.md
 # Placement on the 2-core machine: every balancer is pinned to CPU 0 (taskset -c 0, one thread/worker each); the
 # backends (nginx, iperf3, a UDP echo) and the load generators (wrk, iperf3 -c, the UDP load) share CPU 1.
-# LvsPs runs twice: "lvsps" with the BPF sockmap fast path allowed (--fast-path auto: it loads when this runs as root)
-# and "lvsps_splice" with it off (the engine's default).
+# LvsPs runs twice: "lvsps" as it runs by default (--fast-path auto: the BPF sockmap for conversations of small
+# messages, when this runs as root) and "lvsps_splice" with the fast path off.
 # Only loopback addresses, or addresses inside the namespaces made for the run, are used; every process started here is
 # killed by pid on exit and the namespaces are removed.
 set -euo pipefail
@@ -98,7 +98,7 @@ start lvsps "${on_lb[@]}" dotnet "$host_dll" director --scheduler rr --fast-path
     --tcp "$vip:19280=$rip:18081,$rip:18082" --tcp "$vip:19281=$rip:15201" \
     --udp "$vip:19282=$rip:15301,$rip:15302" \
     --hosts "$vip:19283=a.example@$rip:18081,b.example@$rip:18082"
-# the same engine with the BPF sockmap fast path off, as it runs by default: every TCP relay spliced (docs/fast-path.md)
+# the same engine with the BPF sockmap fast path off (--fast-path off): every TCP relay spliced (docs/fast-path.md)
 start lvsps_splice "${on_lb[@]}" dotnet "$host_dll" director --scheduler rr --fast-path off \
     --tcp "$vip:19380=$rip:18081,$rip:18082" --tcp "$vip:19381=$rip:15201"
 for p in 18081 18082 15201; do wait_port "$rip" $p; done

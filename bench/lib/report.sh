@@ -49,7 +49,7 @@ medians() { # results.tsv -> "balancer figure median"
         END { flush() }'
 }
 
-write_table() { # results.tsv: LvsPs as run ("lvsps", the fast path when it loaded) and with the fast path off
+write_table() { # results.tsv: LvsPs as it runs by default ("lvsps") and with the fast path off ("lvsps_splice")
     local m
     m=$(medians "$1")
     echo "| Figure | HAProxy | nginx stream | LvsPs (${lvsps_relay:-?}) | LvsPs (splice) | LvsPs / reference | splice / reference | Target | Met |"
@@ -93,8 +93,9 @@ write_doc_section() { # table.md docs/benchmarks.md: replaces (or appends) the t
         echo "- Backends: nginx (one worker, sendfile) serving a 128-byte and a 1 MiB file on two ports (the two real servers,"
         echo "  round-robin); one iperf3 server (iperf3's control and data connections must reach the same server); a UDP echo"
         echo "  on two ports. HAProxy 'mode tcp' (no splice options), nginx 'stream' with default buffers, LvsPs managed engine"
-        echo "  (bench/LvsPs.BenchHost, scheduler rr) twice: as run (${lvsps_relay:-?}: the BPF sockmap fast path when it loaded)"
-        echo "  and with the fast path off (splice). wrk: 1 thread, 32 connections. UDP: bench/LvsPs.BenchHost udp-load."
+        echo "  (bench/LvsPs.BenchHost, scheduler rr) twice: as it runs by default (${lvsps_relay:-?}: conversations of small"
+        echo "  messages join the BPF sockmap at their second request, single exchanges and bulk stay spliced) and with the fast"
+        echo "  path off (splice). wrk: 1 thread, 32 connections. UDP: bench/LvsPs.BenchHost udp-load."
         echo "  \"Whole machine\" CPU is /proc/stat's busy time of both cores (softirq and kernel workers included)."
         echo
         cat "$table"

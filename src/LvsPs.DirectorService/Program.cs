@@ -33,7 +33,7 @@ public static class Program
         string backend = "managed";
         bool startEmpty = false;
         bool takeOver = false;
-        var fastPath = LvsPs.Engine.FastPath.Off; // splice unless --fast-path auto (ManagedDirectorOptions.FastPath)
+        var fastPath = LvsPs.Engine.FastPath.Auto; // the sockmap where bpf(2) is allowed, unless --fast-path off (ManagedDirectorOptions.FastPath)
         var statusArgs = new List<KeyValuePair<string, string>>();
         string node = Environment.MachineName;
         for (int i = 0; i < args.Length; i++)

@@ -35,13 +35,14 @@ public sealed record ManagedDirectorOptions
     public bool UseEventLoop { get; init; } = true;
 
     /// <summary>
-    /// Whether established plain TCP relays go to the BPF sockmap fast path (<see cref="Engine.FastPath.Auto"/>: when the
-    /// process may use bpf(2) and the event loop runs) or always stay on the splice path (<see cref="Engine.FastPath.Off"/>,
-    /// the default). Off by default because the sockmap path measured slower than splice on Linux 6.18 in every
-    /// throughput figure (a redirected skb leaves through a kernel work item per socket, sk_psock_backlog):
+    /// Whether plain TCP relays may go to the BPF sockmap fast path (<see cref="Engine.FastPath.Auto"/>, the default:
+    /// when the process may use bpf(2) and the event loop runs, for the connections <see cref="FastPathJoin"/> picks:
+    /// conversations of small messages) or always stay on the splice path (<see cref="Engine.FastPath.Off"/>). Measured
+    /// with the director between a client and a server host, the sockmap answers more keepalive requests per director
+    /// core than splice and HAProxy; bulk transfers it moves for more CPU than splice, so they stay spliced:
     /// docs/fast-path.md and docs/benchmarks.md.
     /// </summary>
-    public FastPath FastPath { get; init; } = FastPath.Off;
+    public FastPath FastPath { get; init; } = FastPath.Auto;
 
     /// <summary>Which plain connections move from splice to the fast path, and when (<see cref="Tcp.FastPathJoin.Default"/>:
     /// conversations of small messages, at their second request; <see cref="Tcp.FastPathJoin.AtConnect"/>: every one, as

@@ -11,7 +11,7 @@ With -Service, Start-LvsDirector starts a director service instead: a process of
 
 The cmdlet watches the service while it starts: when the service exits instead (its state file cannot be read, the metrics port is in use, the socket path is taken, kernel IPVS is missing), the service's own message is reported at once as the error DirectorServiceExited and the session is not connected. A state file that cannot be read is never replaced: fix it, or start with -StartEmpty, which moves it aside (director.json.set-aside-TIME) and starts with no configuration.
 
--FastPath chooses how the managed engine relays plain TCP connections (no FTP helper, no content rules, no PROXY protocol, not transparent): Off, the default, splices them (splice(2) through a pipe, no copy into user space); Auto moves their bytes inside the kernel with a BPF sockmap when the process may use bpf(2) (root, or CAP_BPF and CAP_NET_ADMIN), and splices them otherwise. Off is the default because the sockmap path measured slower than splice on this kernel (docs/fast-path.md); it uses far less of the director's own CPU. Get-LvsDirector says which path is used and why (RelayPath, RelayPathReason). With -Service it is passed to the service (--fast-path).
+-FastPath chooses how the managed engine relays plain TCP connections (no FTP helper, no content rules, no PROXY protocol, not transparent). Auto, the default, moves their bytes inside the kernel with a BPF sockmap when the process may use bpf(2) (root, or CAP_BPF and CAP_NET_ADMIN), for connections that carry a conversation of small messages, from their second request (a single request and its answer, and bulk transfers, are spliced: there the sockmap costs more than it saves), and splices them otherwise. Off always splices them (splice(2) through a pipe, no copy into user space). With the director between client and server hosts the sockmap path answers more keepalive requests per director core than splice and HAProxy (docs/fast-path.md, docs/benchmarks.md). Get-LvsDirector says which path is used and why (RelayPath, RelayPathReason). With -Service it is passed to the service (--fast-path).
 
 -StatusPage turns on the service's status page, a live web view of the director (services, real servers, health, counters and rate charts): On serves it under /status on the metrics endpoint, ADDRESS:PORT on an endpoint of its own (keep it on loopback or behind a proxy). The page is read-only unless -StatusPageActions is given; then it can quiesce, drain and restore real servers for whoever has the status token, a random secret the service writes owner-only to status.token beside its socket at every start (or the secret in -StatusTokenPath).
 '@
@@ -57,12 +57,14 @@ Get-Content (Join-Path (Split-Path (Get-LvsDirector).Target) 'status.token')
             Remarks = 'Starts a director service whose status page is at http://127.0.0.1:9470/status and may quiesce, drain and restore real servers; the second line shows the token the page asks for before its first change.'
         }
         @{
-            Title   = 'Example 6: Relay plain TCP through the BPF sockmap fast path'
+            Title   = 'Example 6: See which path relays plain TCP, and turn the BPF sockmap fast path off'
             Code    = @'
-Start-LvsDirector -FastPath Auto
+Start-LvsDirector
 Get-LvsDirector | Select-Object RelayPath, RelayPathReason
+Stop-LvsDirector
+Start-LvsDirector -FastPath Off
 '@
-            Remarks = 'Starts the in-session director with the BPF sockmap fast path allowed: run as root, RelayPath is sockmap; otherwise it is splice and RelayPathReason says bpf(2) is not permitted. Without -FastPath Auto (or with -FastPath Off) RelayPath is splice and the reason says the fast path is turned off.'
+            Remarks = 'Starts the in-session director, by default with the BPF sockmap fast path allowed: run as root, RelayPath is sockmap and RelayPathReason says from when a connection joins it; otherwise RelayPath is splice and the reason says bpf(2) is not permitted. With -FastPath Off RelayPath is splice and the reason says the fast path is turned off.'
         }
     )
     Links       = @('Stop-LvsDirector', 'Get-LvsDirector', 'about_LvsPs')
