@@ -34,8 +34,11 @@ BeforeAll {
     $dll = Join-Path (Split-Path (Get-Module LvsPs).Path) 'service' 'LvsPs.DirectorService.dll'
     $null = $Lab.Start($director, $null, [Environment]::ProcessPath, $dll, '--socket', $Socket, '--state', (Join-Path $Folder 'director.json'),
         '--metrics', 'off', '--node', $Node)
-    Wait-Until { Test-Path $Socket } 'the director service''s socket' 180
-    Connect-LvsDirector -Service -SocketPath $Socket
+    # the socket file exists from bind(2), but the service listens only once it has restored its configuration (and
+    # loaded the BPF fast path): until then a connect is refused, so wait for a connection, not for the file
+    Wait-Until {
+        try { Connect-LvsDirector -Service -SocketPath $Socket -ErrorAction Stop; $true } catch { $false }
+    } 'the director service to answer on its socket' 180
     New-LvsVirtualService "tcp/${Vip}:80" -Scheduler rr | Add-LvsRealServer -Address "$Prefix.21" -Port 7000
 
     function Get-NextHop([string] $Router) { [LvsPs.TestBackends.BirdRouter]::NextHops($Lab, $Router, $Vip) }
