@@ -49,7 +49,7 @@ public sealed class FastPathJoinTests : IDisposable
         Assert.Equal(0, client.Receive(new byte[16]));
         client.Shutdown(SocketShutdown.Send);
         Assert.Equal(0, server.Receive(new byte[16]));
-        WaitFor(() => director.GetConnections() is { Count: > 0 } all && all.All(c => c.State == "TIME_WAIT"), "time wait");
+        Poll.Until(() => director.GetConnections() is { Count: > 0 } all && all.All(c => c.State == "TIME_WAIT"), "time wait");
         Assert.Equal(0, director.FastPathForTests!.Joined);
         var stats = director.GetServices().Single().Stats;
         Assert.Equal(300ul, stats.BytesIn);
@@ -73,14 +73,14 @@ public sealed class FastPathJoinTests : IDisposable
             sentIn += (ulong)request.Length;
             sentOut += (ulong)answer.Length;
             if (i == 0) Assert.Equal(0, path.Joined); // one turn: still spliced
-            if (i == 1) WaitFor(() => path.Joined == 1, "the connection to join at its second request");
+            if (i == 1) Poll.Until(() => path.Joined == 1, "the connection to join at its second request");
         }
         Assert.Equal(1, path.Linked);
         server.Shutdown(SocketShutdown.Send);
         Assert.Equal(0, client.Receive(new byte[16]));
         client.Shutdown(SocketShutdown.Send);
         Assert.Equal(0, server.Receive(new byte[16]));
-        WaitFor(() => path.Linked == 0, "the connection to leave the sockmap");
+        Poll.Until(() => path.Linked == 0, "the connection to leave the sockmap");
         var stats = director.GetServices().Single().Stats;
         Assert.Equal(sentIn, stats.BytesIn);   // spliced bytes and the verdict program's, each counted once
         Assert.Equal(sentOut, stats.BytesOut);
@@ -112,7 +112,7 @@ public sealed class FastPathJoinTests : IDisposable
         using var server = listener.Accept();
         server.ReceiveTimeout = 10_000;
         Exchange(client, server, Payload(10, 1), Payload(10, 2));
-        WaitFor(() => director.FastPathForTests!.Joined == 1, "the connection to join at its first turn");
+        Poll.Until(() => director.FastPathForTests!.Joined == 1, "the connection to join at its first turn");
         const int Length = 4 * 1024 * 1024;
         var up = Task.Run(() => Send(client, Length, seed: 3));
         var down = Task.Run(() => Send(server, Length, seed: 5));
@@ -124,7 +124,7 @@ public sealed class FastPathJoinTests : IDisposable
         Assert.True(Task.WaitAll([readUp, readDown], TimeSpan.FromSeconds(60)), "the readers did not finish");
         Assert.Equal(Length, readUp.Result);   // every byte, in order, once, and the FIN after the last one
         Assert.Equal(Length, readDown.Result);
-        WaitFor(() => director.FastPathForTests!.Linked == 0, "the connection to leave the sockmap");
+        Poll.Until(() => director.FastPathForTests!.Linked == 0, "the connection to leave the sockmap");
         var stats = director.GetServices().Single().Stats;
         Assert.Equal((ulong)Length + 10, stats.BytesIn);
         Assert.Equal((ulong)Length + 10, stats.BytesOut);
@@ -147,7 +147,7 @@ public sealed class FastPathJoinTests : IDisposable
         client.Send(pattern, 0, First, SocketFlags.None);
         server.Send("ok"u8); // the first change of direction: the connection joins once "ok" is relayed
         Assert.Equal("ok"u8.ToArray(), ReceiveExactly(client, 2));
-        WaitFor(() => director.FastPathForTests!.Joined == 1, "the connection to join at its first turn");
+        Poll.Until(() => director.FastPathForTests!.Joined == 1, "the connection to join at its first turn");
         var rest = Task.Run(() =>
         {
             client.Send(pattern, First, Length - First, SocketFlags.None);
@@ -262,15 +262,5 @@ public sealed class FastPathJoinTests : IDisposable
             got += n;
         }
         return (int)got;
-    }
-
-    private static void WaitFor(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("Timed out waiting for " + what);
-            Thread.Sleep(20);
-        }
     }
 }

@@ -40,16 +40,6 @@ public sealed class FastPathTests : IDisposable
 
     private sealed record VirtualServiceIdAndListener(LvsPs.Model.VirtualServiceId Id, Socket Listener);
 
-    private static void WaitFor(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("Timed out waiting for " + what);
-            Thread.Sleep(20);
-        }
-    }
-
     [Fact]
     public void The_assembler_encodes_instructions_as_struct_bpf_insn()
     {
@@ -77,7 +67,7 @@ public sealed class FastPathTests : IDisposable
         using var server = listener.Accept();
         server.ReceiveTimeout = 5000;
         var path = director.FastPathForTests!;
-        WaitFor(() => path.Linked == 1, "the connection to join the sockmap");
+        Poll.Until(() => path.Linked == 1, "the connection to join the sockmap");
 
         var request = new byte[100_000];
         client.Send(request);
@@ -96,9 +86,9 @@ public sealed class FastPathTests : IDisposable
         Assert.Equal(0, server.Receive(buf));
         server.Shutdown(SocketShutdown.Send);
         Assert.Equal(0, client.Receive(buf));
-        WaitFor(() => director.GetConnections().SingleOrDefault()?.State == "TIME_WAIT", "time wait");
+        Poll.Until(() => director.GetConnections().SingleOrDefault()?.State == "TIME_WAIT", "time wait");
         // both sockets leave the sockmap and the slot is free again (the entry shows TIME_WAIT a moment before)
-        WaitFor(() => path.Linked == 0, "the connection to leave the sockmap");
+        Poll.Until(() => path.Linked == 0, "the connection to leave the sockmap");
         Assert.Equal(100_000ul, director.GetService(id)!.Stats.BytesIn); // nothing counted twice at the end
     }
 
@@ -117,7 +107,7 @@ public sealed class FastPathTests : IDisposable
         Assert.Equal("early", Encoding.ASCII.GetString(buf, 0, server.Receive(buf)));
         // the early bytes may reach the real server a moment before the link is counted (SO_RCVLOWAT relays them as
         // the last step of linking)
-        WaitFor(() => director.FastPathForTests!.Linked == 1, "the connection to be counted as linked");
+        Poll.Until(() => director.FastPathForTests!.Linked == 1, "the connection to be counted as linked");
     }
 
     [RootFact]
@@ -166,8 +156,8 @@ public sealed class FastPathTests : IDisposable
             Assert.Equal("late", Encoding.ASCII.GetString(buf, 0, client.Receive(buf)));
             Assert.Equal(0, client.Receive(buf));
         }
-        WaitFor(() => director.GetConnections().Count(c => c.State == "TIME_WAIT") == 5, "five TIME_WAIT entries");
-        WaitFor(() => director.FastPathForTests!.Linked == 0, "every connection to leave the sockmap");
+        Poll.Until(() => director.GetConnections().Count(c => c.State == "TIME_WAIT") == 5, "five TIME_WAIT entries");
+        Poll.Until(() => director.FastPathForTests!.Linked == 0, "every connection to leave the sockmap");
         Assert.Equal(25ul, director.GetService(id)!.Stats.BytesIn);
         Assert.Equal(20ul, director.GetService(id)!.Stats.BytesOut);
     }
@@ -218,7 +208,7 @@ public sealed class FastPathTests : IDisposable
         director.AddService(new LvsPs.Model.VirtualServiceSettings { Id = id, Scheduler = "rr" });
         director.AddRealServer(id, new LvsPs.Model.RealServerSettings { Id = LvsPs.Model.RealServerId.Create(IPAddress.Loopback, (ushort)echo.Port) });
         using var first = NamedConnectionTo(id.Port);
-        WaitFor(() => director.FastPathForTests!.Linked == 1, "the first connection on the fast path");
+        Poll.Until(() => director.FastPathForTests!.Linked == 1, "the first connection on the fast path");
         using var second = NamedConnectionTo(id.Port);
         Assert.Equal("one", Echo(first, "one"));
         Assert.Equal("two", Echo(second, "two")); // spliced: the map had no room

@@ -62,16 +62,6 @@ public sealed class ManagedDirectorTests : IDisposable
         return (ServiceTo(((IPEndPoint)listener.LocalEndPoint!).Port), listener);
     }
 
-    private static void WaitFor(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("Timed out waiting for " + what);
-            Thread.Sleep(20);
-        }
-    }
-
     [Theory]
     [InlineData(RelayPaths.Splice)]
     [SockmapData]
@@ -85,7 +75,7 @@ public sealed class ManagedDirectorTests : IDisposable
         Assert.Equal(new[] { "b", "a", "b", "a", "b", "a" }, answers.Select(r => r.Backend));
 
         // the client has its answer before the director has seen both FINs: wait for every entry to reach TIME_WAIT
-        WaitFor(() => _director.GetConnections() is { Count: 6 } all && all.All(c => c.State == "TIME_WAIT"), "connections to close");
+        Poll.Until(() => _director.GetConnections() is { Count: 6 } all && all.All(c => c.State == "TIME_WAIT"), "connections to close");
         _director.TickEstimator(); // samples nothing live; counts were taken at close
         var service = _director.GetService(id)!;
         Assert.Equal(6ul, service.Stats.Connections);
@@ -106,7 +96,7 @@ public sealed class ManagedDirectorTests : IDisposable
         var b = Keep(HttpBackend.Start("b"));
         var id = TcpService("rr", a, b);
         for (int i = 0; i < 4; i++) LoopbackClient.HttpGet(_vip, id.Port);
-        WaitFor(() => _director.GetConnections().Count(c => c.State == "TIME_WAIT") == 4, "four TIME_WAIT entries");
+        Poll.Until(() => _director.GetConnections().Count(c => c.State == "TIME_WAIT") == 4, "four TIME_WAIT entries");
         Assert.All(_director.GetConnections(), c => Assert.InRange(c.ExpiresSeconds, 100u, 120u));
         Assert.Equal(4, _director.GetService(id)!.InactiveConnections);
         Assert.Equal(4, _director.GetInfo().ConnectionCount);
@@ -132,7 +122,7 @@ public sealed class ManagedDirectorTests : IDisposable
         var id = TcpService("rr", a);
         var r = LoopbackClient.HttpGet(_vip, id.Port, "/bytes/3000000");
         Assert.Equal(3_000_000, r.BodyLength);
-        WaitFor(() => _director.GetService(id)!.Stats.BytesOut == (ulong)r.BytesReceived, "byte count");
+        Poll.Until(() => _director.GetService(id)!.Stats.BytesOut == (ulong)r.BytesReceived, "byte count");
     }
 
     [Theory]
@@ -163,7 +153,7 @@ public sealed class ManagedDirectorTests : IDisposable
         while ((n = client.Receive(buffer)) > 0) received += n;
         Assert.Equal(total, received);
         await sending.WaitAsync(TimeSpan.FromSeconds(5));
-        WaitFor(() => _director.GetService(id)!.Stats.BytesOut == total, "byte count");
+        Poll.Until(() => _director.GetService(id)!.Stats.BytesOut == total, "byte count");
     }
 
     [Theory]
@@ -179,21 +169,21 @@ public sealed class ManagedDirectorTests : IDisposable
         LoopbackClient.Connect(client, new IPEndPoint(IPAddress.Parse(_vip), id.Port));
         using var server = backendListener.Accept();
         server.ReceiveTimeout = 5000;
-        WaitFor(() => _director.GetService(id)!.ActiveConnections == 1, "active connection");
+        Poll.Until(() => _director.GetService(id)!.ActiveConnections == 1, "active connection");
 
         client.Send(Encoding.ASCII.GetBytes("request"));
         client.Shutdown(SocketShutdown.Send); // client half-closes
         var buf = new byte[100];
         Assert.Equal("request", Encoding.ASCII.GetString(buf, 0, server.Receive(buf)));
         Assert.Equal(0, server.Receive(buf)); // the FIN reached the real server
-        WaitFor(() => _director.GetService(id)!.InactiveConnections == 1, "inactive after FIN");
+        Poll.Until(() => _director.GetService(id)!.InactiveConnections == 1, "inactive after FIN");
         Assert.Equal("FIN_WAIT", _director.GetConnections().Single().State);
 
         server.Send(Encoding.ASCII.GetBytes("late reply")); // the other direction still works
         Assert.Equal("late reply", Encoding.ASCII.GetString(buf, 0, client.Receive(buf)));
         server.Shutdown(SocketShutdown.Send);
         Assert.Equal(0, client.Receive(buf));
-        WaitFor(() => _director.GetConnections().Single().State == "TIME_WAIT", "time wait");
+        Poll.Until(() => _director.GetConnections().Single().State == "TIME_WAIT", "time wait");
     }
 
     [Theory]
@@ -222,7 +212,7 @@ public sealed class ManagedDirectorTests : IDisposable
         {
             Assert.Equal(SocketError.ConnectionReset, e.SocketErrorCode);
         }
-        WaitFor(() => _director.GetConnections().SingleOrDefault()?.State == "CLOSE", "the entry to close");
+        Poll.Until(() => _director.GetConnections().SingleOrDefault()?.State == "CLOSE", "the entry to close");
         Assert.Equal(0, _director.GetService(id)!.ActiveConnections);
         Assert.Equal(5ul, _director.GetService(id)!.Stats.BytesIn);
     }
@@ -251,7 +241,7 @@ public sealed class ManagedDirectorTests : IDisposable
         await sending.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(total, received);
         Assert.True(data.AsSpan().SequenceEqual(back), "the echo differs from what was sent");
-        WaitFor(() => _director.GetService(id)!.Stats is { BytesIn: total, BytesOut: total }, "byte counts");
+        Poll.Until(() => _director.GetService(id)!.Stats is { BytesIn: total, BytesOut: total }, "byte counts");
     }
 
     [Fact]
@@ -296,7 +286,7 @@ public sealed class ManagedDirectorTests : IDisposable
         client.Send(Encoding.ASCII.GetBytes("hello"));
         var buf = new byte[100];
         Assert.Equal("hello", Encoding.ASCII.GetString(buf, 0, server.Receive(buf)));
-        WaitFor(() => _director.GetService(id)!.RealServers[0].Stats.BytesIn == 5, "the first bytes to be counted");
+        Poll.Until(() => _director.GetService(id)!.RealServers[0].Stats.BytesIn == 5, "the first bytes to be counted");
 
         _director.DeleteRealServer(id, rsId);
         _director.AddRealServer(id, new RealServerSettings { Id = rsId, Weight = 2 }); // ip_vs_trash_get_dest: the same one
@@ -308,7 +298,7 @@ public sealed class ManagedDirectorTests : IDisposable
 
         client.Send(Encoding.ASCII.GetBytes("again")); // and its bytes still land on it
         Assert.Equal("again", Encoding.ASCII.GetString(buf, 0, server.Receive(buf)));
-        WaitFor(() => _director.GetService(id)!.RealServers[0].Stats.BytesIn == 10, "the later bytes to be counted on the same real server");
+        Poll.Until(() => _director.GetService(id)!.RealServers[0].Stats.BytesIn == 10, "the later bytes to be counted on the same real server");
     }
 
     [Fact]
@@ -325,7 +315,7 @@ public sealed class ManagedDirectorTests : IDisposable
         {
             Assert.Equal(SocketError.ConnectionReset, e.SocketErrorCode);
         }
-        WaitFor(() => _director.GetConnections().SingleOrDefault()?.State == "CLOSE", "the entry to close");
+        Poll.Until(() => _director.GetConnections().SingleOrDefault()?.State == "CLOSE", "the entry to close");
         var rs = _director.GetService(id)!.RealServers.Single();
         Assert.Equal(0, rs.ActiveConnections);
         Assert.Equal(1, rs.InactiveConnections); // CLOSE stays for 10 s, as in IPVS
@@ -364,7 +354,7 @@ public sealed class ManagedDirectorTests : IDisposable
         _director.SetTimeouts(new LvsTimeouts(0, 0, 1));
         Assert.Equal("a:x", LoopbackClient.UdpRequest(_vip, id.Port, "x"));
         Assert.Single(_director.GetConnections());
-        WaitFor(() => _director.GetConnections().Count == 0, "udp flow expiry");
+        Poll.Until(() => _director.GetConnections().Count == 0, "udp flow expiry");
         Assert.Equal(0, _director.GetService(id)!.InactiveConnections);
     }
 
@@ -383,7 +373,7 @@ public sealed class ManagedDirectorTests : IDisposable
         // the director resets the idle connection: the client sees a reset, well before its own 10 s receive timeout
         var end = Assert.Throws<SocketException>(() => client.Receive(new byte[1]));
         Assert.Equal(SocketError.ConnectionReset, end.SocketErrorCode);
-        WaitFor(() => _director.GetService(id)!.ActiveConnections == 0, "active count to drop");
+        Poll.Until(() => _director.GetService(id)!.ActiveConnections == 0, "active count to drop");
     }
 
     [Fact]
