@@ -12,15 +12,9 @@ namespace LvsPs.Tests.Engine;
 /// request and its answer, not a bulk transfer, a conversation at its second request; and a connection that moves
 /// mid-stream, with bytes in flight both ways, loses, repeats and reorders none of them.
 /// </summary>
-public sealed class FastPathJoinTests : IDisposable
+public sealed class FastPathJoinTests : OwningTest
 {
     private readonly string _vip = TestAddresses.NewVip();
-    private readonly List<IDisposable> _owned = new();
-
-    public void Dispose()
-    {
-        foreach (var d in Enumerable.Reverse(_owned)) d.Dispose();
-    }
 
     [Fact]
     public void The_default_policy_joins_conversations_of_small_messages_at_the_second_turn_and_at_connect_joins_at_once()
@@ -188,12 +182,6 @@ public sealed class FastPathJoinTests : IDisposable
         var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 10_000 };
         LoopbackClient.Connect(s, new IPEndPoint(IPAddress.Parse(_vip), port));
         return s;
-    }
-
-    private T Keep<T>(T d) where T : IDisposable
-    {
-        _owned.Add(d);
-        return d;
     }
 
     private static byte[] Payload(int length, int seed) => Enumerable.Range(0, length).Select(i => (byte)(i * 31 + seed)).ToArray();

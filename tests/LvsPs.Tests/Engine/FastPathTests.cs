@@ -8,21 +8,9 @@ using LvsPs.TestBackends;
 namespace LvsPs.Tests.Engine;
 
 /// <summary>The BPF sockmap fast path itself: that relays really go through it, its counters, and the fallback to splice.</summary>
-public sealed class FastPathTests : IDisposable
+public sealed class FastPathTests : OwningTest
 {
     private readonly string _vip = TestAddresses.NewVip();
-    private readonly List<IDisposable> _owned = new();
-
-    public void Dispose()
-    {
-        foreach (var d in Enumerable.Reverse(_owned)) d.Dispose();
-    }
-
-    private T Keep<T>(T d) where T : IDisposable
-    {
-        _owned.Add(d);
-        return d;
-    }
 
     private VirtualServiceIdAndListener ServiceToListener(ManagedDirector director)
     {
