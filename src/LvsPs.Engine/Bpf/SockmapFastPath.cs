@@ -158,26 +158,27 @@ internal sealed class SockmapFastPath : ITcpFastPath, IDisposable
     /// <summary>Bytes written into <paramref name="socket"/> so far: acknowledged (TCP_INFO tcpi_bytes_acked, since Linux
     /// 4.1; struct tcp_info in include/uapi/linux/tcp.h) plus still in its send queue (SIOCOUTQ). The SYN, which
     /// tcpi_bytes_acked may count, is in the base taken when the connection was linked.</summary>
-    private static long Written(SafeHandle socket)
+    private static long Written(SafeHandle socket) => Written(socket, out _);
+
+    /// <summary><see cref="Written(SafeHandle)"/>, and whether the socket is ESTABLISHED (tcpi_state, the first byte of
+    /// struct tcp_info; TCP_ESTABLISHED is 1 in include/net/tcp_states.h). A connection joins mid-stream
+    /// (<see cref="FastPathJoin"/>), so the base taken when it is linked counts what the splice relay wrote that is
+    /// still queued: counted from the acknowledged bytes alone, a FIN was passed on before the fast path's last bytes
+    /// went out.</summary>
+    private static long Written(SafeHandle socket, out bool established)
     {
         Span<byte> info = stackalloc byte[256];
         int length = RawSocket.GetOption(socket, IPPROTO_TCP, TCP_INFO, info);
+        established = length > 0 && info[0] == TcpEstablished;
         long acked = length >= BytesAckedOffset + 8 ? (long)BinaryPrimitives.ReadUInt64LittleEndian(info[BytesAckedOffset..]) : 0;
         return acked + BpfSyscalls.Ioctl(socket, BpfSyscalls.SIOCOUTQ);
     }
 
-    /// <summary>What <paramref name="socket"/> has written so far (<see cref="Written"/>) when it is ESTABLISHED
-    /// (tcpi_state, the first byte of struct tcp_info; TCP_ESTABLISHED is 1 in include/net/tcp_states.h); false when not.
-    /// A connection joins mid-stream (<see cref="FastPathJoin"/>), so what the splice relay wrote may still be in the
-    /// send queue: it is part of the base, or a FIN would be passed on before the fast path's last bytes went out.</summary>
+    /// <summary>What <paramref name="socket"/> has written so far, when it is ESTABLISHED; false when not.</summary>
     private static bool TryWritten(SafeHandle socket, out long written)
     {
-        Span<byte> info = stackalloc byte[256];
-        int length = RawSocket.GetOption(socket, IPPROTO_TCP, TCP_INFO, info);
-        written = length >= BytesAckedOffset + 8 ? (long)BinaryPrimitives.ReadUInt64LittleEndian(info[BytesAckedOffset..]) : 0;
-        if (length <= 0 || info[0] != TcpEstablished) return false;
-        written += BpfSyscalls.Ioctl(socket, BpfSyscalls.SIOCOUTQ);
-        return true;
+        written = Written(socket, out bool established);
+        return established;
     }
 
     private static ulong Cookie(SafeHandle socket)

@@ -26,8 +26,7 @@ public readonly record struct FastPathJoin(int Turns, long MaxRunBytes)
 
     /// <summary>Whether a connection that turned <paramref name="turns"/> times, whose longest run one way was
     /// <paramref name="longestRun"/> bytes, joins now.</summary>
-    public bool Reached(int turns, long longestRun) =>
-        AtOnce || (turns >= Turns && (MaxRunBytes <= 0 || longestRun <= MaxRunBytes));
+    public bool Reached(int turns, long longestRun) => AtOnce || (turns >= Turns && !Excluded(longestRun));
 
     /// <summary>Whether a connection whose longest run one way was <paramref name="longestRun"/> bytes can no longer join.</summary>
     public bool Excluded(long longestRun) => !AtOnce && MaxRunBytes > 0 && longestRun > MaxRunBytes;

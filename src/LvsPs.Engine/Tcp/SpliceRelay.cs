@@ -41,6 +41,7 @@ internal sealed class SpliceRelay : LoopHandler
         _loop = loop;
         _inbound = new Direction(client, backend, inbound: true);
         _outbound = new Direction(backend, client, inbound: false);
+        _offered = owner.FastPath is null; // no fast path: nothing to offer, nothing to count
     }
 
     /// <summary>Waiting for the real server's side to connect (its first writable event completes it).</summary>
@@ -104,9 +105,10 @@ internal sealed class SpliceRelay : LoopHandler
         if (path.Join.Reached(_turns, _longestRun)) HandOver();
     }
 
-    /// <summary>Counts a move for the join policy.</summary>
+    /// <summary>Counts a move for the join policy (nothing once the connection was offered, or without a fast path).</summary>
     private void Counted(bool inbound, int bytes)
     {
+        if (_offered) return;
         if (_lastInbound is { } last && last != inbound)
         {
             _turns++;
