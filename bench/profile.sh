@@ -28,8 +28,7 @@ balancer=${BALANCER:-lvsps}
 case $balancer in
     lvsps)
         env ${LVSPS_ENV:-} DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 "${on_lb[@]}" dotnet "$host_dll" director --scheduler rr ${LVSPS_ARGS:-} \
-            --tcp "$vip:19280=$rip:18081,$rip:18082" --tcp "$vip:19281=$rip:15201" \
-            --udp "$vip:19282=$rip:15301,$rip:15302" </dev/null >"$tmp/director.out" 2>&1 &
+            "${lvsps_services[@]}" </dev/null >"$tmp/director.out" 2>&1 &
         base=19280 ;;
     haproxy) "${on_lb[@]}" haproxy -db -f "$tmp/haproxy.cfg" </dev/null >"$tmp/director.out" 2>&1 & base=19080 ;;
     nginx) "${on_lb[@]}" nginx -p "$tmp" -c "$tmp/nginx-lb.conf" -e "$tmp/nginx-lb.err" </dev/null >"$tmp/director.out" 2>&1 & base=19180 ;;

@@ -95,8 +95,7 @@ start udpecho "${on_srv[@]}" dotnet "$host_dll" udp-echo "$rip:15301" "$rip:1530
 start haproxy "${on_lb[@]}" haproxy -db -f "$tmp/haproxy.cfg"
 start nginx "${on_lb[@]}" nginx -p "$tmp" -c "$tmp/nginx-lb.conf" -e "$tmp/nginx-lb.err"
 start lvsps "${on_lb[@]}" dotnet "$host_dll" director --scheduler rr --fast-path auto \
-    --tcp "$vip:19280=$rip:18081,$rip:18082" --tcp "$vip:19281=$rip:15201" \
-    --udp "$vip:19282=$rip:15301,$rip:15302" \
+    "${lvsps_services[@]}" \
     --hosts "$vip:19283=a.example@$rip:18081,b.example@$rip:18082"
 # the same engine with the BPF sockmap fast path off (--fast-path off): every TCP relay spliced (docs/fast-path.md)
 start lvsps_splice "${on_lb[@]}" dotnet "$host_dll" director --scheduler rr --fast-path off \

@@ -6,6 +6,9 @@
 
 write_configs() {
     local dir=$1
+    # the LvsPs director's services, the same as HAProxy's and nginx stream's below (run.sh and profile.sh start it so)
+    lvsps_services=(--tcp "$vip:19280=$rip:18081,$rip:18082" --tcp "$vip:19281=$rip:15201"
+        --udp "$vip:19282=$rip:15301,$rip:15302")
     mkdir -p "$dir/www" "$dir/logs"
     head -c 128 /dev/zero | tr '\0' 'x' >"$dir/www/small"
     head -c 1048576 /dev/zero | tr '\0' 'y' >"$dir/www/big"
